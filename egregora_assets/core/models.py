@@ -1,0 +1,128 @@
+"""The vocabulary of Egregora: the records that flow along the asset chain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class BadExport(ValueError):
+    """An input the user gave us cannot be read; the message is one line naming the problem."""
+
+
+MessageKind = Literal[
+    "text", "system", "media", "deleted", "edited", "poll", "location", "contact", "command"
+]
+
+# Parsed (not yet anonymized) messages travel as Arrow tables because exports hold
+# millions of rows; this is the column layout of `core.parse` output.
+PARSED_SCHEMA = pa.schema(
+    [
+        ("timestamp", pa.timestamp("s")),  # local wall-clock time of the exporting phone
+        ("author", pa.string()),  # null for system lines
+        ("message", pa.string()),
+        ("kind", pa.string()),
+        ("attachment", pa.string()),  # zip member name or file name, when any
+    ]
+)
+
+
+class Message(BaseModel):
+    """One anonymized chat message: authors are pseudonyms, PII is replaced in the text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    group: str
+    timestamp: datetime
+    author: str | None
+    text: str
+    kind: MessageKind = "text"
+    attachment: str | None = None
+
+
+class Window(BaseModel):
+    """A run of consecutive messages of one day that fits the writer's token budget."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    group: str
+    date: date
+    index: int
+    messages: list[Message]
+    context: list[Message] = Field(default_factory=list)  # earlier messages, for reply context
+
+    @property
+    def start(self) -> datetime:
+        return self.messages[0].timestamp
+
+    @property
+    def end(self) -> datetime:
+        return self.messages[-1].timestamp
+
+
+class Enrichment(BaseModel):
+    """What is known about one link or media attachment of a window."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    group: str
+    date: date
+    window_id: str
+    message_id: str
+    kind: Literal["url", "media"]
+    ref: str  # the URL (query scrubbed) or the media's published name
+    domain: str | None = None
+    media_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    title: str | None = None
+    description: str | None = None
+    status: str = "ok"  # "ok", or why nothing more is known
+
+
+class Link(BaseModel):
+    """An Atom link (RFC 4287 section 4.2.7)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    href: str
+    rel: str = "related"
+    title: str | None = None
+
+
+class PostDraft(BaseModel):
+    """What a writer returns for one post; also the LLM writer's response model."""
+
+    title: str = Field(description="A short, specific headline")
+    slug: str = Field(description="lowercase-words-joined-by-hyphens")
+    summary: str = Field(description="One or two sentences")
+    tags: list[str] = Field(default_factory=list, description="Up to five lowercase topic tags")
+    body: str = Field(description="The post in Markdown")
+    message_ids: list[str] = Field(default_factory=list, description="Ids of the messages drawn on")
+
+
+class Document(BaseModel):
+    """An Atom entry (RFC 4287): the one record kind stored in the `documents` table."""
+
+    id: str  # a stable tag: URI
+    group: str
+    kind: Literal["post"] = "post"
+    date: date
+    window_id: str
+    title: str
+    slug: str
+    published: datetime  # timezone-aware
+    updated: datetime
+    authors: list[str]  # pseudonyms
+    summary: str
+    content: str  # Markdown
+    categories: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    message_ids: list[str] = Field(default_factory=list)
+    writer: str  # "offline-digest" or "llm:<model>"
