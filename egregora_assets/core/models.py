@@ -107,6 +107,14 @@ class PostDraft(BaseModel):
     message_ids: list[str] = Field(default_factory=list, description="Ids of the messages drawn on")
 
 
+class PostPlan(BaseModel):
+    """The LLM writer's answer for one window: zero or more posts."""
+
+    posts: list[PostDraft] = Field(
+        default_factory=list, description="The posts; empty when the messages are trivial"
+    )
+
+
 class Document(BaseModel):
     """An Atom entry (RFC 4287): the one record kind stored in the `documents` table."""
 

@@ -1,0 +1,53 @@
+"""`egregora ask`: hybrid retrieval over the group's windows and posts, then a cited answer."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from rich.console import Console
+
+from .core.home import Home
+from .core.models import BadExport
+from .core.retrieve import hybrid_search, search_terms
+from .core.settings import Settings
+
+
+def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_json: bool) -> int:
+    from .definitions import build_resources
+
+    home = Home(settings.home)
+    if not question.strip():
+        raise BadExport("the question is empty")
+    if not home.lancedb.exists():
+        raise BadExport(f"{home.root}: nothing written yet; run `egregora write EXPORT` first")
+    resources = build_resources(settings)
+    err = Console(stderr=True)
+    with err.status("Searching the archive…"):
+        vector = resources["embedder"].embed([question])[0]
+        hits = hybrid_search(resources["vectors"].table(), vector, search_terms(question), group=group, k=8)
+    if raw:
+        print(json.dumps(hits, ensure_ascii=False, default=str))
+        return 0
+    llm = resources["llm"]
+    if not llm.enabled:  # offline: the passages are the answer
+        if as_json:
+            print(json.dumps({"answer": None, "passages": hits}, ensure_ascii=False, default=str))
+        else:
+            err.print("[yellow]No LLM configured: showing the most relevant passages.[/]")
+            for hit in hits:
+                print(f"\n## {hit['date']} · {hit['title']} ({hit['kind']})\n{hit['text'][:1200]}")
+        return 0
+    from .core.writer import answer_stream
+
+    chunks = []
+    for chunk in answer_stream(llm.client(), resources["prompts"].path, question, hits):
+        chunks.append(chunk)
+        if not as_json:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+    if as_json:
+        print(json.dumps({"answer": "".join(chunks), "passages": hits}, ensure_ascii=False, default=str))
+    else:
+        print()
+    return 0

@@ -1,0 +1,81 @@
+"""atom_feed: one Atom 1.0 feed per group, with the final privacy audit beside it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from dagster import (
+    AssetCheckExecutionContext, AssetCheckResult, AssetDep, AssetExecutionContext,
+    AutomationCondition, MaterializeResult, asset, asset_check,
+)
+from dagster_duckdb import DuckDBResource
+
+from ..core.atom import build_feed
+from ..core.privacy import find_pii
+from ..core.roster import group_roster
+from ..core.store import (
+    WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, group_hashes, run_slices,
+)
+from ..partitions import all_days_of_group, groups
+from ..resources import HomeResource
+from .common import group_keys, result
+from .posts import posts
+
+CODE_VERSION = "feed-1"
+
+
+def group_title(settings, group: str) -> str:
+    return settings.group(group).title or group.replace("-", " ").title()
+
+
+@asset(
+    partitions_def=groups, code_version=CODE_VERSION, group_name="publish",
+    deps=[AssetDep(posts, partition_mapping=all_days_of_group)],
+    automation_condition=AutomationCondition.eager(), kinds={"xml"},
+)
+def atom_feed(context: AssetExecutionContext, home: HomeResource, warehouse: DuckDBResource) -> MaterializeResult:
+    """The group's posts as an Atom feed with stable entry ids; rewritten only when it changes."""
+    settings = home.settings()
+
+    def signature(group: str, _) -> str:
+        return fingerprint(CODE_VERSION, group_hashes(conn, "posts", group), settings.site_url,
+                           group_title(settings, group))
+
+    def compute(group: str, _) -> tuple[str, dict]:
+        docs = group_documents(conn, group)
+        xml = build_feed(group=group, title=group_title(settings, group),
+                         feed_id=f"tag:egregora.local,2026:{group}/feed", site_url=settings.site_url, docs=docs)
+        path = home.home.feed(group)
+        if not path.exists() or path.read_bytes() != xml:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.with_name(path.name + ".part").write_bytes(xml)
+            os.replace(path.with_name(path.name + ".part"), path)
+        return hashlib.sha256(xml).hexdigest()[:24], {"entries": len(docs), "feed_bytes": len(xml)}
+
+    with warehouse.get_connection() as conn:
+        ensure_schema(conn, WAREHOUSE_DDL)
+        tally = run_slices(conn, "atom_feed", group_keys(context), signature, compute)
+    return result(tally, feeds=[str(home.home.feed(g)) for g, _ in group_keys(context)])
+
+
+@asset_check(asset=atom_feed, blocking=True)
+def nothing_identifying_published(
+    context: AssetCheckExecutionContext, home: HomeResource, staging: DuckDBResource,
+    warehouse: DuckDBResource,
+) -> AssetCheckResult:
+    """The final audit before the site: no real name, phone or e-mail in any post or feed."""
+    settings, findings, checked = home.settings(), [], 0
+    with staging.get_connection() as raw, warehouse.get_connection() as conn:
+        ensure_schema(conn, WAREHOUSE_DDL)
+        for (group,) in conn.execute('SELECT DISTINCT "group" FROM documents').fetchall():
+            roster = group_roster(raw, home.home, group).roster
+            fields = [(f"post:{d.id}", name, str(getattr(d, name))) for d in group_documents(conn, group)
+                      for name in ("title", "summary", "content", "authors", "categories", "links")]
+            feed = home.home.feed(group)
+            if feed.exists():
+                fields.append((f"feed:{group}", "xml", feed.read_text()))
+            checked += len(fields)
+            findings += find_pii(fields, roster)
+    return AssetCheckResult(passed=not findings, metadata={
+        "fields_checked": checked, "findings": len(findings), "first_findings": "\n".join(findings[:20])})

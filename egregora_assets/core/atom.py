@@ -1,0 +1,110 @@
+"""The Atom 1.0 projection (RFC 4287) of a group's posts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+import markdown
+from lxml import etree
+
+from egregora_assets.core.models import Document
+from egregora_assets.core.site import post_path
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+GENERATOR = "Egregora"
+
+# Characters XML 1.0 cannot carry at all; chat text can hold any of them.
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# An empty feed still needs an <updated>; a fixed one keeps its bytes stable.
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def rfc3339(moment: datetime) -> str:
+    """An Atom date construct, e.g. 2026-09-06T18:30:00-03:00."""
+    if moment.tzinfo is None:
+        raise ValueError(f"Atom dates need a timezone, got naive {moment.isoformat()}")
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def render_markdown(text: str) -> str:
+    """The HTML a post's Markdown content renders to, as in the MkDocs site."""
+    return markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+
+
+def post_url(site_url: str, doc: Document) -> str:
+    """The absolute URL of `doc` on the MkDocs blog (see `core.site.post_path`)."""
+    return site_url.rstrip("/") + "/" + post_path(doc)
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """Append an Atom child element with optional text and attributes."""
+    child = etree.SubElement(parent, f"{{{ATOM_NS}}}{tag}")
+    for key, value in attrs.items():
+        child.set(key, xml_text(value))
+    if text is not None:
+        child.text = xml_text(text)
+    return child
+
+
+def _entry(feed: etree._Element, doc: Document, site_url: str | None) -> None:
+    """Append the <entry> of one Document."""
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", doc.id)
+    _sub(entry, "title", doc.title)
+    _sub(entry, "published", rfc3339(doc.published))
+    _sub(entry, "updated", rfc3339(doc.updated))
+    for name in doc.authors:
+        _sub(_sub(entry, "author"), "name", name)
+    if site_url:
+        _sub(entry, "link", rel="alternate", type="text/html", href=post_url(site_url, doc))
+    for link in doc.links:
+        attrs = {"rel": link.rel, "href": link.href}
+        if link.title:
+            attrs["title"] = link.title
+        _sub(entry, "link", **attrs)
+    for tag in dict.fromkeys(doc.categories):
+        _sub(entry, "category", term=tag)
+    _sub(entry, "summary", doc.summary, type="text")
+    content = _sub(entry, "content", render_markdown(doc.content), type="html")
+    if site_url:
+        # Posts link their media as "media/<name>"; xml:base lets readers resolve it.
+        content.set(XML_BASE, site_url.rstrip("/") + "/")
+
+
+def build_feed(
+    *,
+    group: str,
+    title: str,
+    feed_id: str,
+    site_url: str | None,
+    docs: Sequence[Document],
+    updated: datetime | None = None,
+) -> bytes:
+    """A group's Atom 1.0 feed: one entry per Document, newest first, same bytes for same input."""
+    ordered = sorted(docs, key=lambda d: (d.published, d.id), reverse=True)
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    _sub(feed, "id", feed_id)
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", f"Posts written from the {group} group chat")
+    newest = max((d.updated for d in ordered), default=_EPOCH)
+    _sub(feed, "updated", rfc3339(updated or newest))
+    if site_url:
+        base = site_url.rstrip("/") + "/"
+        _sub(feed, "link", rel="self", type="application/atom+xml", href=base + "feed.xml")
+        _sub(feed, "link", rel="alternate", type="text/html", href=base + "blog/")
+    if any(not d.authors for d in ordered):
+        # RFC 4287 4.1.1: an entry without authors takes the feed's.
+        _sub(_sub(feed, "author"), "name", title)
+    _sub(feed, "generator", GENERATOR)
+    for doc in ordered:
+        _entry(feed, doc, site_url)
+    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)

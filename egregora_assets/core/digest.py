@@ -1,0 +1,439 @@
+"""The offline writer: an honest, deterministic digest of a window built from keyword statistics."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import NamedTuple
+
+from egregora_assets.core.enrich import URL_PATTERN, trim_url, url_domain
+from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
+
+DIGEST_WRITER = "offline-digest"
+
+# A quiet day gives no post: below any of these there is nothing worth a digest.
+MIN_MESSAGES = 12
+MIN_AUTHORS = 3
+MIN_CONTENT_WORDS = 40
+# Two posts only when the day holds two conversations far apart in time and in vocabulary.
+SPLIT_GAP = timedelta(hours=3)
+MAX_SHARED_TOPICS = 1
+
+TEXT_KINDS = ("text", "edited")
+QUOTE_CHARS = 280
+
+_STOPWORDS_TEXT = {
+    "pt": """
+    a à ao aos aquela aquelas aquele aqueles aquilo as às até com como da das de dela delas dele
+    deles depois do dos e é ela elas ele eles em entre era eram essa essas esse esses esta está
+    estão estas estava estavam este estes estou eu foi fomos for foram fosse há isso isto já lhe
+    lhes mais mas me mesma mesmo meu meus minha minhas muito muita muitos muitas na nas nem no
+    nos nós nossa nosso num numa o os ou para pela pelas pelo pelos por qual quando que quem se
+    seja sem ser será seu seus só sua suas também te tem têm tenho ter teu tua tudo um uma umas
+    uns você vocês vai vou vamos ser sido estar pra pro pros pras tá tô né aí ali aqui lá então
+    agora hoje ontem amanhã ainda sim não nao bem bom boa bons boas dia dias noite tarde gente
+    pessoal galera alguém ninguém algum alguma nada coisa coisas acho achei sei saber fazer
+    faz fiz feito pode podem posso poderia ver vi vem vir ficar fica ficou dar deu dá tipo
+    vc vcs pq porque porquê tb tbm msm mt mto mtu oq q obrigado obrigada obg valeu vlw
+    beleza blz legal massa show ok okay todos todas todo toda outro outra outros outras
+    cada sobre onde assim aqui vez vezes sempre nunca tão tanto quanto depois antes hora
+    horas demais mano cara ah oi olá opa eita nossa uai ué kk kkk haha rs queria quero quer
+    querem precisa preciso tinha tava tavam estamos estão ia iam dizer disse falar falou
+    semana semanas mês meses ano anos primeiro primeira último última próximo próxima
+    """,
+    "en": """
+    a about after again all also am an and any are as at be been before being both but by can
+    could did do does doing don done down during each few for from further had has have having
+    he her here hers him his how i if in into is it its itself just me more most my no nor not
+    now of off on once only or other our ours out over own same she should so some such than
+    that the their them then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yeah
+    yes yep nope ok okay lol thanks thank please really think know get got going go gonna want
+    like well good great one also oh hey hi hello guys today tomorrow yesterday still even
+    didn doesn isn wasn aren couldn wouldn shouldn won let maybe sure something anything
+    thing things time see said say make way much many lot right back need let's first last
+    next half week weeks month months year years day days people everyone someone
+    """,
+    "es": """
+    al algo algún alguna algunos ante antes así aunque bien bueno buena cada como con contra
+    cual cuando de del desde donde el él ella ellas ellos en entre era eres es esa esas ese eso
+    esos esta está están estar este esto estos estoy fue fueron ha han hasta hay hoy la las le
+    les lo los más me mi mis mucho muy nada ni no nos nosotros o otra otro para pero poco por
+    porque que qué quien se ser si sí sin sobre son su sus también tan tener tengo tiene todo
+    todos tu tus un una uno unos usted vamos ya yo gracias jaja jajaja creo va voy ahora
+    mañana ayer hola vale pues entonces aquí allí hacer hace cosa cosas gente
+    """,
+    "de": """
+    aber alle als also am an auch auf aus bei bin bis bist da dann das dass dem den der des die
+    dies diese dir doch du ein eine einem einen einer es für gibt hab habe haben hat hier ich
+    ihr im in ist ja jetzt kann kein keine mal man mein mich mir mit nach nicht noch nur ob oder
+    schon sehr sein sich sie sind so über um und uns von vor war was weil wenn wie wir wird
+    wo zu zum zur danke heute morgen gut gestern hallo genau
+    """,
+    "fr": """
+    au aux avec ce ces cette dans de des du elle elles en est et être eu il ils je la le les
+    leur lui ma mais me même mes moi mon ne nous on ou où par pas pour qu que qui sa se ses si
+    son sur ta te tes toi ton tu un une vos vous ça oui non merci très aussi bien bon bonne
+    fait faire tout tous toute toutes alors aujourd hui demain hier salut était c'est
+    """,
+    "it": """
+    il lo la gli le un una uno di da in con su per tra fra che chi non è sono sei siamo ho hai
+    ha abbiamo io tu lui lei noi voi loro mi ti ci si ma anche come cosa molto più questo
+    questa quello quella del della dei delle nel nella al alla ai sì grazie ciao oggi domani
+    ieri bene allora perché poi già ancora
+    """,
+}
+
+
+def fold(text: str) -> str:
+    """The text without accents ("ação" -> "acao"), for slugs and accentless typing."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+_LISTED = [w for text in _STOPWORDS_TEXT.values() for w in text.split()]
+# Chats often drop accents ("voce", "tambem"), so both spellings are stopwords.
+STOPWORDS = frozenset(_LISTED + [fold(w) for w in _LISTED])
+
+# Words that tell the languages apart; shared words like "que", "la", "non" are left out.
+_LANG_MARKERS = {
+    "pt": "não você vocês com muito também isso então eu tem vai foi né já só hoje agora gente "
+    "pra do da os no na em é ao mas está tá seu sua meu minha nós ele ela vou estou tô acho "
+    "obrigado bom boa legal uma",
+    "en": "the and is are you that this with for was have it's i we they what but not just will "
+    "can would there about yeah yes thanks",
+    "es": "el los las del y pero muy también está estoy yo tengo tiene hay qué porque cuando eso "
+    "esto ahora hoy nosotros gracias bueno vamos mucho algo nada así sí creo",
+    "de": "der die das und ist nicht ich du wir sie ein eine mit auf für auch aber noch schon wie "
+    "ja nein doch mal heute danke",
+    "fr": "le les des et est je nous vous pas avec pour dans sur mais qui oui merci ça très aussi",
+    "it": "il gli della che è sono io noi voi con per anche ma molto oggi grazie sì perché questo "
+    "quello cosa ciao",
+}
+LANG_MARKERS = {lang: frozenset(words.split()) for lang, words in _LANG_MARKERS.items()}
+
+# Per language: title lead, "and", the summary, the three headings and the closing line.
+_LABELS = {
+    "pt": (
+        "Conversa sobre", "e",
+        "{people} pessoas trocaram {messages} mensagens{links}.",
+        (" e compartilharam 1 link", " e compartilharam {n} links"),
+        "Em destaque", "Links compartilhados", "Quem participou",
+        "Resumo automático feito offline, por estatística de palavras; nenhum modelo de linguagem foi usado.",
+    ),
+    "en": (
+        "Talking about", "and",
+        "{people} people exchanged {messages} messages{links}.",
+        (" and shared 1 link", " and shared {n} links"),
+        "Highlights", "Shared links", "Who took part",
+        "Automatic offline digest, built from keyword statistics; no language model was used.",
+    ),
+    "es": (
+        "Charla sobre", "y",
+        "{people} personas intercambiaron {messages} mensajes{links}.",
+        (" y compartieron 1 enlace", " y compartieron {n} enlaces"),
+        "Destacados", "Enlaces compartidos", "Quién participó",
+        "Resumen automático hecho sin conexión, por estadística de palabras; no se usó ningún modelo de lenguaje.",
+    ),
+    "de": (
+        "Gespräch über", "und",
+        "{people} Personen schrieben {messages} Nachrichten{links}.",
+        (" und teilten 1 Link", " und teilten {n} Links"),
+        "Auszüge", "Geteilte Links", "Wer dabei war",
+        "Automatische Offline-Zusammenfassung aus Wortstatistik; kein Sprachmodell wurde verwendet.",
+    ),
+    "fr": (
+        "Discussion sur", "et",
+        "{people} personnes ont échangé {messages} messages{links}.",
+        (" et partagé 1 lien", " et partagé {n} liens"),
+        "Extraits", "Liens partagés", "Qui a participé",
+        "Résumé automatique hors ligne, par statistique de mots ; aucun modèle de langage n'a été utilisé.",
+    ),
+    "it": (
+        "Conversazione su", "e",
+        "{people} persone si sono scambiate {messages} messaggi{links}.",
+        (" e hanno condiviso 1 link", " e hanno condiviso {n} link"),
+        "In evidenza", "Link condivisi", "Chi ha partecipato",
+        "Riassunto automatico offline, da statistiche di parole; nessun modello linguistico è stato usato.",
+    ),
+}
+
+_WEB_URL = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)  # safe inside a Markdown autolink
+_WORD = re.compile(r"[^\W\d_]+")
+_NOISE = re.compile(r"@[\w.-]+|\[[^\]\s]{1,40}\]|<[^<>\n]{1,40}>")  # mentions, [phone], <Media omitted>
+_LAUGH = re.compile(r"^(?:k{2,}|(?:[hj][aeiou]){2,}h?|(?:rs)+|hu(?:e)+(?:hue)*|lo+l|lmao|rofl)$")
+
+
+def _words(text: str) -> list[str]:
+    """All lowercased words of a text, accents kept, with URLs, mentions and placeholders removed."""
+    return _WORD.findall(_NOISE.sub(" ", URL_PATTERN.sub(" ", text)).lower())
+
+
+def _terms(text: str, names: frozenset[str]) -> list[str]:
+    """The words of a text that can carry a topic: no stopwords, pseudonyms or laughter."""
+    return [
+        w for w in _words(text)
+        if len(w) >= 3 and w not in STOPWORDS and w not in names and not _LAUGH.match(w)
+    ]
+
+
+def detect_language(texts: Sequence[str]) -> str:
+    """The language ("pt", "en", "es", "de", "fr" or "it") whose marker words occur most; "en" on a tie."""
+    counts = Counter(w for text in texts for w in _words(text))
+    score = {lang: sum(counts[w] for w in markers) for lang, markers in LANG_MARKERS.items()}
+    best = max(score.values())
+    return next(lang for lang in ["en", *sorted(score)] if score[lang] == best)
+
+
+def _stem(word: str) -> str:
+    # Folds simple plurals together ("trilha"/"trilhas", "tent"/"tents").
+    return word[:-1] if len(word) > 4 and word.endswith("s") else word
+
+
+def _idf(window_text: str, background: Sequence[str], names: frozenset[str]) -> dict[str, float]:
+    """Smoothed inverse document frequency of stems over the background plus this window."""
+    docs = [window_text, *background]
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update({_stem(w) for w in _terms(doc, names)})
+    return {stem: math.log((1 + len(docs)) / (1 + n)) + 1 for stem, n in df.items()}
+
+
+class _Stats(NamedTuple):
+    """Keyword statistics of a run of messages."""
+
+    scores: dict[str, float]  # topic stems (said in 2+ messages) -> distinctiveness
+    surface: dict[str, str]  # stem -> the spelling used most
+    terms: dict[str, frozenset[str]]  # message id -> its stems
+    spread: Counter[str]  # stem -> number of messages saying it
+    words: int  # topic-capable words in all
+
+    def ranked(self) -> list[str]:
+        return sorted(self.scores, key=lambda stem: (-self.scores[stem], stem))
+
+
+def _stats(messages: Sequence[Message], idf: dict[str, float], names: frozenset[str]) -> _Stats:
+    """Score stems by how many messages and people use them, weighted by how rare they are elsewhere."""
+    spellings: Counter[tuple[str, str]] = Counter()
+    terms: dict[str, frozenset[str]] = {}
+    authors: dict[str, set[str]] = {}
+    words = 0
+    for m in messages:
+        found = _terms(m.text, names)
+        words += len(found)
+        spellings.update((_stem(w), w) for w in found)
+        terms[m.id] = frozenset(_stem(w) for w in found)
+        for stem in terms[m.id]:
+            authors.setdefault(stem, set()).add(m.author or "")
+    spread = Counter(stem for stems in terms.values() for stem in stems)
+    scores = {
+        stem: idf.get(stem, 1.0) * (n + len(authors[stem]))
+        for stem, n in spread.items()
+        if n >= 2
+    }
+    names_of_things = _capitalized(messages)
+    surface: dict[str, str] = {}
+    for (stem, word), _ in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0])):
+        surface.setdefault(stem, word.capitalize() if word in names_of_things else word)
+    return _Stats(scores, surface, terms, spread, words)
+
+
+def _capitalized(messages: Sequence[Message]) -> set[str]:
+    """Words always capitalized mid-sentence (places, books, people's projects), lowercased."""
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for m in messages:
+        text = _NOISE.sub(" ", URL_PATTERN.sub(" ", m.text))
+        for sentence in re.split(r"[.!?:;]+\s|\n", text):
+            for word in _WORD.findall(sentence)[1:]:  # a sentence's first word says nothing
+                (upper if word[0].isupper() else lower)[word.lower()] += 1
+    return {w for w in upper if not lower[w]}
+
+
+def _deserves_post(messages: Sequence[Message], stats: _Stats) -> bool:
+    """Whether a run of text messages is a conversation rather than a quiet day."""
+    return (
+        len(messages) >= MIN_MESSAGES
+        and len({m.author for m in messages}) >= MIN_AUTHORS
+        and stats.words >= MIN_CONTENT_WORDS
+        and bool(stats.scores)
+    )
+
+
+def _segments(texts: list[Message], idf: dict[str, float], names: frozenset[str]) -> list[list[Message]]:
+    """The window's conversations: two when a long pause separates two unrelated ones, else one."""
+    whole = _stats(texts, idf, names)
+    if not _deserves_post(texts, whole):
+        return []
+    gaps = [(texts[i].timestamp - texts[i - 1].timestamp, i) for i in range(1, len(texts))]
+    gap, cut = max(gaps, default=(timedelta(0), 0))
+    if gap >= SPLIT_GAP:
+        halves = [texts[:cut], texts[cut:]]
+        stats = [_stats(half, idf, names) for half in halves]
+        if all(_deserves_post(h, s) for h, s in zip(halves, stats)):
+            shared = set(stats[0].ranked()[:5]) & set(stats[1].ranked()[:5])
+            if len(shared) <= MAX_SHARED_TOPICS:
+                return halves
+    return [texts]
+
+
+def _centrality(message: Message, stats: _Stats, top: set[str]) -> float:
+    """How much a message shares the conversation's top terms with the other messages."""
+    stems = stats.terms[message.id]
+    shared = sum(stats.scores[s] * (stats.spread[s] - 1) for s in stems & top)
+    return shared / math.sqrt(len(stems) or 1)
+
+
+def _central_messages(messages: Sequence[Message], stats: _Stats) -> list[Message]:
+    """The 3-5 most central messages (at most two per person), in chat order."""
+    want = 3 if len(messages) < 25 else 4 if len(messages) < 50 else 5
+    top = set(stats.ranked()[:20])
+    ranked = sorted(
+        ((_centrality(m, stats, top), m) for m in messages),
+        key=lambda pair: (-pair[0], pair[1].timestamp, pair[1].id),
+    )
+    picked: list[Message] = []
+    per_author: Counter[str | None] = Counter()
+    for score, m in ranked:
+        if score > 0 and per_author[m.author] < 2 and len(picked) < want:
+            picked.append(m)
+            per_author[m.author] += 1
+    return sorted(picked, key=lambda m: (m.timestamp, m.id))
+
+
+def _md_escape(text: str) -> str:
+    """Chat text made inert in Markdown: no links, emphasis, code or raw HTML of its own."""
+    # Always used mid-line (after a signature or a list marker), so block syntax cannot start.
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text).replace("<", "&lt;")
+
+
+def _md_text(text: str) -> str:
+    """Chat text as Markdown: escaped, with its URLs kept intact as autolinks."""
+    parts, pos = [], 0
+    for match in URL_PATTERN.finditer(text):
+        url = trim_url(match.group(0))
+        href = url if "://" in url[:8] else "https://" + url
+        if not url_domain(href):  # a bare "https://" is just text
+            continue
+        parts += [_md_escape(text[pos : match.start()]), f"<{href}>"]
+        pos = match.start() + len(url)
+    return "".join(parts) + _md_escape(text[pos:])
+
+
+def _shorten(text: str, limit: int) -> str:
+    """The text on one line, cut at a space before `limit` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit or " " not in text[:limit]:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
+
+
+def _quote(message: Message) -> str:
+    """A message as a Markdown blockquote, signed with its pseudonym and time."""
+    text = _md_text(_shorten(message.text, QUOTE_CHARS))
+    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}"
+
+
+def _links(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> list[Enrichment]:
+    """The distinct web links shared in these messages, preferring records that know a title."""
+    ids = {m.id for m in messages}
+    links: dict[str, Enrichment] = {}
+    for e in enrichments:
+        if e.kind != "url" or e.message_id not in ids or not _WEB_URL.fullmatch(e.ref):
+            continue
+        if e.ref not in links or (e.title and not links[e.ref].title):
+            links[e.ref] = e
+    return list(links.values())
+
+
+def _link_line(link: Enrichment) -> str:
+    """A Markdown list item for a link: its title when known, else the bare URL."""
+    if not link.title:
+        line = f"- <{link.ref}>"
+    else:
+        title = _md_escape(_shorten(link.title, 90))
+        line = f"- [{title}](<{link.ref}>)" + (f" ({link.domain})" if link.domain else "")
+    if link.description:
+        line += f": {_md_escape(_shorten(link.description, 200))}"
+    return line
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """Lowercase ASCII words joined by hyphens, cut at a word boundary within `limit` characters."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[: limit + 1] else slug[:limit]
+    return slug
+
+
+def _title(words: Sequence[str], lang: str) -> str:
+    lead, conj = _LABELS[lang][:2]
+    listed = f"{', '.join(words[:-1])} {conj} {words[-1]}" if len(words) > 1 else words[0]
+    return f"{lead} {listed}"
+
+
+def _summary(authors: Counter[str], messages: int, links: int, lang: str) -> str:
+    template, (one, many) = _LABELS[lang][2:4]
+    said = "" if links == 0 else one if links == 1 else many.format(n=links)
+    return template.format(people=len(authors), messages=messages, links=said)
+
+
+def _post(
+    messages: list[Message], everyone: Sequence[Message], stats: _Stats, links: list[Enrichment], lang: str
+) -> PostDraft:
+    """One digest post for one conversation."""
+    topics = [stats.surface[s] for s in stats.ranked()[:5]]
+    title = _title(topics[:3], lang)
+    authors = Counter(m.author for m in everyone if m.author)
+    summary = _summary(authors, len(everyone), len(links), lang)
+    quotes = _central_messages(messages, stats)
+    _, _, _, _, quotes_heading, links_heading, people_heading, closing = _LABELS[lang]
+    people = sorted(authors.items(), key=lambda kv: (-kv[1], kv[0]))
+    sections = [summary, f"## {quotes_heading}", "\n\n".join(_quote(m) for m in quotes)]
+    if links:
+        sections += [f"## {links_heading}", "\n".join(_link_line(link) for link in links)]
+    sections += [f"## {people_heading}", ", ".join(f"{name} ({n})" for name, n in people)]
+    sections.append(f"*{closing}*")
+    return PostDraft(
+        title=title[:1].upper() + title[1:],
+        slug=slugify(title) or "digest",
+        summary=summary,
+        tags=list(dict.fromkeys(t for t in (slugify(w) for w in topics) if t)),
+        body="\n\n".join(sections) + "\n",
+        message_ids=[m.id for m in quotes],
+    )
+
+
+def write_digest(
+    window: Window, enrichments: Sequence[Enrichment], *, background: Sequence[str] = ()
+) -> list[PostDraft]:
+    """The offline digest of a window: none on a quiet day, else one post per conversation.
+
+    `background` holds other texts of the group (other windows, say); words common
+    there count less, so the chosen topics are what sets this window apart.
+    """
+    names = frozenset(
+        part for m in [*window.context, *window.messages] if m.author for part in m.author.split("-")
+    )
+    texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
+    idf = _idf("\n".join(m.text for m in texts), background, names)
+    lang = detect_language([m.text for m in texts])
+    posts: list[PostDraft] = []
+    segments = _segments(texts, idf, names)
+    for i, segment in enumerate(segments):
+        # Each post covers everything said up to the next conversation, media included.
+        nxt = segments[i + 1][0].timestamp if i + 1 < len(segments) else None
+        everyone = [
+            m for m in window.messages
+            if m.author and (i == 0 or m.timestamp >= segment[0].timestamp)
+            and (nxt is None or m.timestamp < nxt)
+        ]
+        stats = _stats(segment, idf, names)
+        post = _post(segment, everyone, stats, _links(everyone, enrichments), lang)
+        if any(p.slug == post.slug for p in posts):  # two conversations, same three words
+            post = post.model_copy(update={"slug": f"{post.slug}-{len(posts) + 1}"})
+        posts.append(post)
+    return posts

@@ -1,0 +1,207 @@
+"""Reading a WhatsApp export file (.zip or .txt) safely, and parsing its chat."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import stat
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import BadExport
+from .parse import ParsedChat, parse_chat
+
+# Caps for untrusted zips. A chat of a million messages is about 100 MB; media can be big.
+MAX_CHAT_BYTES = 1 << 30
+MAX_MEMBER_BYTES = 2 << 30
+MAX_TOTAL_BYTES = 8 << 30
+MAX_MEMBERS = 50_000
+MAX_RATIO = 200  # text compresses ~5-10x, media ~1x; zip bombs 1000x
+RATIO_FLOOR = 1 << 20  # below this size any ratio is harmless
+READ_CHUNK = 1 << 20
+
+_CHAT_NAME = re.compile(
+    r"(?:WhatsApp Chat with|WhatsApp Chat -|Conversa do WhatsApp com|Chat de WhatsApp con"
+    r"|WhatsApp-Chat mit|Discussion WhatsApp avec|Chat WhatsApp con|Chat di WhatsApp con"
+    r"|WhatsApp-chat met|WhatsApp-chatt med|WhatsApp Chat med) +(?P<group>.+?)(?: \(\d+\))?",
+    re.IGNORECASE,
+)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass(frozen=True)
+class ParsedExport:
+    """One export file: its identity, its chat member and media members, and the parsed chat."""
+
+    sha256: str
+    size: int
+    filename: str
+    chat_member: str
+    group_name: str | None
+    media_members: dict[str, int]
+    chat: ParsedChat
+
+
+def read_export(path: Path, *, day_first: bool | None = None) -> ParsedExport:
+    """Read and parse an export; anything unreadable raises BadExport naming the file."""
+    path = Path(path)
+    name = path.name.replace("\n", " ")
+    try:
+        data, chat_member, media = _load(path)
+        chat = parse_chat(data, day_first=day_first, media_members=media)
+    except BadExport as e:
+        raise BadExport(f"{name}: {e}") from None
+    if chat.messages.num_rows == 0:
+        first = chat.first_unparsed_line
+        why = f"first line {first!r}" if first else "the chat file is empty"
+        raise BadExport(f"{name}: no message could be read; {why}")
+    digest = hashlib.sha256(data).hexdigest() if path.suffix.lower() == ".txt" else _sha256(path)
+    return ParsedExport(
+        sha256=digest,
+        size=path.stat().st_size,
+        filename=path.name,
+        chat_member=chat_member,
+        group_name=_group_name(chat_member) or _group_name(path.name),
+        media_members=media,
+        chat=chat,
+    )
+
+
+def read_member(path: Path, member: str, max_bytes: int) -> bytes:
+    """The bytes of one member of an export zip, under the same rules as the chat."""
+    path = Path(path)
+    try:
+        with _open_zip(path) as zf:
+            infos = {info.filename: info for info in _checked_members(zf)}
+            if member not in infos:
+                raise BadExport(f"no member {member!r} in the zip")
+            return _read(zf, infos[member], max_bytes)
+    except BadExport as e:
+        raise BadExport(f"{path.name}: {e}") from None
+
+
+def slugify(name: str) -> str:
+    """An ascii, lowercase, hyphenated, never empty slug for a group name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug or "group-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def _load(path: Path) -> tuple[bytes, str, dict[str, int]]:
+    """The chat bytes, the chat member's name and the media members of an export file."""
+    suffix = path.suffix.lower()
+    if suffix not in (".zip", ".txt"):
+        raise BadExport(f"unknown extension {suffix or '(none)'!r}: expected .zip or .txt")
+    if not path.is_file():
+        raise BadExport("no such file")
+    if suffix == ".txt":
+        if path.stat().st_size > MAX_CHAT_BYTES:
+            raise BadExport(f"chat file larger than {MAX_CHAT_BYTES >> 20} MiB")
+        return path.read_bytes(), path.name, {}
+    with _open_zip(path) as zf:
+        infos = _checked_members(zf)
+        chat = _chat_info(infos)
+        media = {i.filename: i.file_size for i in infos if i is not chat and not i.is_dir()}
+        return _read(zf, chat, MAX_CHAT_BYTES), chat.filename, media
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError) as e:
+        with path.open("rb") as f:
+            looks_zip = f.read(4) == b"PK\x03\x04"
+        if looks_zip:
+            raise BadExport(f"corrupt or truncated zip ({_one_line(e)})") from None
+        raise BadExport("not a zip file") from None
+
+
+def _checked_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The zip's members, after refusing unsafe names, symlinks and implausible sizes."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise BadExport(f"too many members ({len(infos)} > {MAX_MEMBERS})")
+    total = 0
+    for info in infos:
+        _check_name(info.filename)
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise BadExport(f"member {info.filename!r} is a symbolic link")
+        _check_size(info, MAX_MEMBER_BYTES)
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise BadExport(f"members expand to {total >> 20} MiB, more than {MAX_TOTAL_BYTES >> 20} MiB")
+    return infos
+
+
+def _check_name(name: str) -> None:
+    """Refuse names that could write outside a folder they are extracted into (zip-slip)."""
+    if "\\" in name or "\x00" in name:
+        raise BadExport(f"unsafe member name {name!r} (backslash or NUL)")
+    if name.startswith("/") or _DRIVE.match(name):
+        raise BadExport(f"unsafe member name {name!r} (absolute path)")
+    if ".." in name.split("/"):
+        raise BadExport(f"unsafe member name {name!r} (parent folder)")
+
+
+def _check_size(info: zipfile.ZipInfo, cap: int) -> None:
+    if info.file_size > cap:
+        raise BadExport(f"member {info.filename!r} is {info.file_size >> 20} MiB, over {cap >> 20} MiB")
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise BadExport(f"member {info.filename!r} compresses more than {MAX_RATIO}x (zip bomb?)")
+
+
+def _chat_info(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    """The one chat member: `_chat.txt` or a localized "WhatsApp Chat with X.txt"."""
+    texts = [i for i in infos if i.filename.lower().endswith(".txt") and not i.is_dir()]
+    named = [i for i in texts if _is_chat_name(i.filename.rsplit("/", 1)[-1])]
+    candidates = named or (texts if len(texts) == 1 else [])
+    if not candidates:
+        raise BadExport("no chat file (_chat.txt or 'WhatsApp Chat with ....txt') in the zip")
+    if len(candidates) > 1:
+        raise BadExport(
+            f"two candidate chat files: {candidates[0].filename!r} and {candidates[1].filename!r}"
+        )
+    return candidates[0]
+
+
+def _is_chat_name(base: str) -> bool:
+    return base == "_chat.txt" or _group_name(base) is not None
+
+
+def _group_name(filename: str) -> str | None:
+    """The group's name as WhatsApp wrote it into the export's file name."""
+    stem = re.sub(r"\.(txt|zip)$", "", filename.rsplit("/", 1)[-1], flags=re.IGNORECASE)
+    m = _CHAT_NAME.fullmatch(stem.strip())
+    return m["group"].strip() if m else None
+
+
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """A member's bytes, streamed in small reads so a lying header cannot blow up memory."""
+    _check_size(info, cap)
+    limit = min(info.file_size, cap)
+    chunks, size = [], 0
+    try:
+        with zf.open(info) as f:
+            while chunk := f.read(READ_CHUNK):
+                size += len(chunk)
+                if size > limit or (size > RATIO_FLOOR and size > MAX_RATIO * info.compress_size):
+                    raise BadExport(f"member {info.filename!r} expands beyond its declared size")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+        raise BadExport(f"cannot read member {info.filename!r}: {_one_line(e)}") from None
+    return b"".join(chunks)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(READ_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

@@ -1,0 +1,165 @@
+"""Staging exports in the home, and merging the messages of overlapping exports."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, Field
+
+from .export import ParsedExport, read_export, slugify
+from .home import Home
+from .models import PARSED_SCHEMA
+from .store import fingerprint
+
+
+class ExportRecord(BaseModel):
+    """What the home remembers about one staged export (no content, no names)."""
+
+    sha256: str
+    group: str
+    filename: str
+    size: int
+    staged: str
+    first_day: date
+    last_day: date
+    messages: int
+    format: str
+    day_first: bool
+    evidence: str
+    timezone: str | None = None
+    day_hashes: dict[date, str] = Field(default_factory=dict)
+    ingested_at: datetime = Field(default_factory=datetime.now)
+
+
+@dataclass(frozen=True)
+class StagedExport:
+    """An export copied into the home and registered for its group."""
+
+    group: str
+    sha256: str
+    first_day: date
+    last_day: date
+    messages: int
+    day_hashes: dict[date, str]
+    parsed: ParsedExport
+
+
+def split_by_day(messages: pa.Table) -> dict[date, pa.Table]:
+    """The messages of each calendar day, in export order."""
+    if messages.num_rows == 0:
+        return {}
+    days = pc.cast(messages["timestamp"], pa.date32())
+    indexed = messages.append_column("_day", days).append_column(
+        "_pos", pa.array(range(messages.num_rows), pa.int64())
+    )
+    ordered = indexed.sort_by([("_day", "ascending"), ("_pos", "ascending")])
+    result: dict[date, pa.Table] = {}
+    day_column = ordered["_day"].to_pylist()
+    start = 0
+    for i in range(1, len(day_column) + 1):
+        if i == len(day_column) or day_column[i] != day_column[start]:
+            result[day_column[start]] = ordered.slice(start, i - start).select(PARSED_SCHEMA.names)
+            start = i
+    return result
+
+
+def day_hash(messages: pa.Table) -> str:
+    return fingerprint(messages.to_pydict())
+
+
+def union_messages(tables: list[pa.Table]) -> pa.Table:
+    """All distinct messages of overlapping exports of one day.
+
+    Messages match on (time, author, text, n-th repeat), so a message repeated in the
+    same minute is kept as many times as the fullest export shows it."""
+    seen: set[tuple] = set()
+    rows: list[dict] = []
+    for table in tables:
+        repeats: Counter = Counter()
+        for row in table.to_pylist():
+            key = (row["timestamp"], row["author"], row["message"])
+            occurrence = repeats[key]
+            repeats[key] += 1
+            if (*key, occurrence) not in seen:
+                seen.add((*key, occurrence))
+                rows.append(row)
+    rows.sort(key=lambda r: r["timestamp"])  # stable: export order within a minute
+    return pa.Table.from_pylist(rows, schema=PARSED_SCHEMA)
+
+
+@lru_cache(maxsize=4)
+def load_staged(path: str, day_first: bool | None) -> tuple[ParsedExport, dict[date, pa.Table]]:
+    """A staged export, parsed once per process and split by day."""
+    parsed = read_export(Path(path), day_first=day_first)
+    return parsed, split_by_day(parsed.chat.messages)
+
+
+def stage_export(
+    path: Path, home: Home, *, group: str | None = None, day_first: bool | None = None,
+    timezone: str | None = None,
+) -> StagedExport:
+    """Validate an export, copy it into the home and register it; raises BadExport.
+
+    The registry is a file per export (no database), so the inbox sensor can stage
+    exports while a run holds the warehouse."""
+    parsed = read_export(path, day_first=day_first)
+    slug = slugify(group or parsed.group_name or path.stem)
+    folder = home.exports / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    days = split_by_day(parsed.chat.messages)
+    meta = ExportRecord(
+        sha256=parsed.sha256, group=slug, filename=parsed.filename, size=parsed.size,
+        staged=f"{parsed.sha256}{path.suffix.lower()}", first_day=min(days), last_day=max(days),
+        messages=parsed.chat.messages.num_rows, format=parsed.chat.format,
+        day_first=parsed.chat.day_first, evidence=parsed.chat.day_first_evidence,
+        timezone=timezone, day_hashes={d: day_hash(t) for d, t in days.items()},
+    )
+    _write_atomic(folder / meta.staged, path.read_bytes())
+    _write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode())
+    return StagedExport(
+        group=slug, sha256=parsed.sha256, first_day=meta.first_day, last_day=meta.last_day,
+        messages=meta.messages, day_hashes=meta.day_hashes, parsed=parsed,
+    )
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def staged_exports(home: Home, group: str) -> list[tuple[Path, ExportRecord]]:
+    """The exports registered for a group, oldest first."""
+    folder = home.exports / group
+    records = [ExportRecord.model_validate_json(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    records.sort(key=lambda r: (r.ingested_at, r.sha256))
+    return [(folder / r.staged, r) for r in records]
+
+
+def covering(exports: list[tuple[Path, ExportRecord]], day: date) -> list[tuple[Path, ExportRecord]]:
+    return [(p, r) for p, r in exports if r.first_day <= day <= r.last_day]
+
+
+def group_timezone(home: Home, group: str, configured: str | None, default: str) -> str:
+    """The group's timezone: configuration first, then what the latest `write --timezone` said."""
+    if configured:
+        return configured
+    given = [r.timezone for _, r in staged_exports(home, group) if r.timezone]
+    return given[-1] if given else default
+
+
+def changed_days(home: Home, staged: StagedExport) -> list[date]:
+    """Days this export shows differently from every export staged before it (new or grown days)."""
+    earlier: dict[date, set[str]] = {}
+    for _, record in staged_exports(home, staged.group):
+        if record.sha256 != staged.sha256:
+            for day, digest in record.day_hashes.items():
+                earlier.setdefault(day, set()).add(digest)
+    return sorted(d for d, h in staged.day_hashes.items() if h not in earlier.get(d, set()))

@@ -1,0 +1,244 @@
+"""A client for any OpenAI-compatible chat API that never pays twice for the same call.
+
+Structured answers go through instructor on top of the real openai client. The `mode`
+setting picks how instructor asks for JSON, and servers differ in what they accept:
+
+| mode          | request shape                           | works with                                  |
+| ------------- | --------------------------------------- | ------------------------------------------- |
+| `json_schema` | `response_format: json_schema` (default) | OpenAI, Gemini's OpenAI endpoint, Ollama,   |
+|               |                                         | vLLM, llama.cpp server (grammar from schema) |
+| `json`        | `response_format: json_object` + schema | OpenAI, Gemini, Ollama, vLLM, llama.cpp      |
+|               | in the system message                   |                                             |
+| `tools`       | a forced function/tool call             | OpenAI, Gemini, vLLM with a tool parser;     |
+|               |                                         | local servers often lack it                 |
+| `md_json`     | schema in the prompt, JSON in a fenced  | anything that chats, even without a         |
+|               | block (no server-side enforcement)      | response_format; the last resort            |
+
+Every call is keyed by a hash of model, messages, response schema, parameters and mode;
+the answer is stored as one JSON file per key, so a repeated call sends no request.
+HTTP 408/409/429/5xx and timeouts are retried by the openai client itself: exponential
+backoff from 0.5 s doubling to at most 8 s, or the server's `Retry-After`/`retry-after-ms`
+when it gives one (up to 120 s; longer waits are not retried). Invalid structured output
+is re-asked by instructor. The API key lives only inside the openai client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import instructor
+import openai
+from instructor.core.exceptions import InstructorError
+from pydantic import BaseModel
+
+T = TypeVar("T", bound=BaseModel)
+
+MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    "tools": instructor.Mode.TOOLS,
+    "md_json": instructor.Mode.MD_JSON,
+}
+PARSE_RETRIES = 2  # re-asks after an answer that does not fit the schema
+CONTEXT_ERROR_HINTS = (
+    "context_length_exceeded",
+    "maximum context length",
+    "context length",
+    "context size",  # llama.cpp: "exceeds the available context size"
+    "too many tokens",
+    "prompt is too long",
+    "exceeds the maximum number of tokens",  # Gemini
+)
+
+
+@dataclass
+class LLMStats:
+    """What the LLM client has spent: requests sent (retries included), cache hits, tokens, cost."""
+
+    requests: int = 0
+    cache_hits: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float | None = None
+
+    def __sub__(self, other: LLMStats) -> LLMStats:
+        """The spending between two snapshots, e.g. for one partition of a single-run backfill."""
+        values = {f.name: _minus(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)}
+        return LLMStats(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None else a - (b or 0)
+
+
+class LLM:
+    """A cached, retrying chat client for one OpenAI-compatible endpoint and model."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        model: str,
+        cache_dir: Path,
+        mode: str = "json_schema",
+        vision_model: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 4,
+        price_in: float | None = None,  # per 1M input tokens
+        price_out: float | None = None,  # per 1M output tokens
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
+        self.base_url, self.model, self.mode = base_url, model, mode
+        self.vision_model = vision_model or model
+        self.cache_dir = Path(cache_dir)
+        self.prices = (price_in, price_out)
+        self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
+        self._lock = threading.Lock()
+        # Counting in an httpx hook sees every attempt, including the openai client's retries.
+        http = httpx.Client(timeout=timeout, event_hooks={"request": [self._on_request]})
+        self._client = openai.OpenAI(
+            base_url=base_url, api_key=api_key, max_retries=max_retries, timeout=timeout, http_client=http
+        )
+        self._instructor = instructor.from_openai(self._client, mode=MODES[mode])
+
+    def __repr__(self) -> str:
+        return f"LLM(base_url={self.base_url!r}, model={self.model!r}, mode={self.mode!r}, api_key='***')"
+
+    def structured(self, messages: list[dict], response_model: type[T], **params: Any) -> T:
+        """One chat call whose answer is parsed into `response_model`; cached."""
+        model = params.pop("model", self.model)
+        key = self._key(model, messages, response_model.model_json_schema(), params)
+        cached = self._load(key)
+        if cached is not None:
+            return response_model.model_validate(cached)
+        try:
+            result, completion = self._instructor.chat.completions.create_with_completion(
+                model=model,
+                messages=messages,
+                response_model=response_model,
+                max_retries=PARSE_RETRIES,
+                **params,
+            )
+        except (openai.APIError, InstructorError) as exc:
+            raise _failure(exc, model) from exc
+        # instructor sums the usage of all attempts into the returned completion.
+        self._spend(completion.usage)
+        value = result.model_dump(mode="json")
+        self._store(key, model, value)
+        # A fresh copy, so a miss returns what a hit would (instructor attaches the raw completion).
+        return response_model.model_validate(value)
+
+    def text(self, messages: list[dict], **params: Any) -> str:
+        """One plain chat completion; cached."""
+        model = params.pop("model", self.model)
+        key = self._key(model, messages, None, params)
+        cached = self._load(key)
+        if cached is not None:
+            return cached
+        try:
+            completion = self._client.chat.completions.create(model=model, messages=messages, **params)
+        except openai.APIError as exc:
+            raise _failure(exc, model) from exc
+        self._spend(completion.usage)
+        answer = completion.choices[0].message.content or ""
+        self._store(key, model, answer)
+        return answer
+
+    def stream(self, messages: list[dict], **params: Any) -> Iterator[str]:
+        """A chat completion streamed as text deltas; shares `text`'s cache, a hit comes as one chunk."""
+        model = params.pop("model", self.model)
+        key = self._key(model, messages, None, params)
+        cached = self._load(key)
+        if cached is not None:
+            yield cached
+            return
+        parts: list[str] = []
+        try:
+            chunks = self._client.chat.completions.create(
+                model=model, messages=messages, stream=True, stream_options={"include_usage": True}, **params
+            )
+            for chunk in chunks:
+                if chunk.usage:
+                    self._spend(chunk.usage)
+                delta = chunk.choices[0].delta.content if chunk.choices else None
+                if delta:
+                    parts.append(delta)
+                    yield delta
+        except openai.APIError as exc:
+            raise _failure(exc, model) from exc
+        self._store(key, model, "".join(parts))
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def _on_request(self, request: httpx.Request) -> None:
+        with self._lock:
+            self.stats.requests += 1
+
+    def _spend(self, usage: Any) -> None:
+        tokens_in = getattr(usage, "prompt_tokens", 0) or 0
+        tokens_out = getattr(usage, "completion_tokens", 0) or 0
+        price_in, price_out = self.prices
+        with self._lock:
+            self.stats.input_tokens += tokens_in
+            self.stats.output_tokens += tokens_out
+            if self.stats.cost is not None:
+                self.stats.cost += (tokens_in * (price_in or 0) + tokens_out * (price_out or 0)) / 1e6
+
+    def _key(self, model: str, messages: list[dict], schema: dict | None, params: dict) -> str:
+        call = {"model": model, "messages": messages, "schema": schema, "params": params, "mode": self.mode}
+        canonical = json.dumps(call, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.cache_dir / key[:2] / f"{key}.json"
+
+    def _load(self, key: str) -> Any | None:
+        try:
+            value = json.loads(self._path(key).read_text(encoding="utf-8"))["value"]
+        except (FileNotFoundError, ValueError, KeyError):
+            return None  # a missing or unreadable entry is a miss; the call is simply redone
+        with self._lock:
+            self.stats.cache_hits += 1
+        return value
+
+    def _store(self, key: str, model: str, value: Any) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so concurrent runs never read half a file.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"model": model, "value": value}, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+
+
+def _failure(exc: Exception, model: str) -> Exception:
+    """The built-in exception a failed call becomes: OverflowError when the prompt is too long."""
+    root = exc
+    while isinstance(root, InstructorError) and root.__cause__ is not None:
+        root = root.__cause__  # instructor wraps the openai error it gave up on
+    reason = " ".join(str(root).split())[:300]
+    if is_context_error(root):
+        return OverflowError(f"prompt too long for model {model!r}: {reason}")
+    return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
+
+
+def is_context_error(exc: BaseException) -> bool:
+    """Whether the server refused the call because the prompt exceeds the model's context."""
+    if not isinstance(exc, openai.BadRequestError):
+        return False
+    text = f"{getattr(exc, 'code', '')} {exc.message}".lower()
+    return any(hint in text for hint in CONTEXT_ERROR_HINTS)

@@ -1,0 +1,57 @@
+"""Publishing a day's media: images re-encoded without metadata, under names that reveal nothing."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+
+from .export import read_member
+from .home import Home
+from .ingest import covering, staged_exports
+from .models import BadExport
+from .privacy import publish_media_name, strip_image_metadata
+
+MAX_MEDIA_BYTES = 20_000_000
+MAX_SIDE = 1600
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+
+
+def media_dir(home: Home, group: str) -> Path:
+    return home.root / "media" / group
+
+
+def publish_day_media(home: Home, group: str, day: date, messages: pa.Table, secret: bytes) -> int:
+    """Copy the day's images that the exports carry into the home's media folder; returns how many."""
+    members = {a for a in messages["attachment"].to_pylist() if a and a.lower().endswith(IMAGE_SUFFIXES)}
+    exports = [p for p, _ in covering(staged_exports(home, group), day) if p.suffix == ".zip"]
+    published = 0
+    for member in sorted(members):
+        target = media_dir(home, group) / publish_media_name(secret, member)
+        if target.exists():
+            published += 1
+            continue
+        data = _first_member(exports, member)
+        if data is None:
+            continue
+        try:
+            clean, _, _, _ = strip_image_metadata(data, MAX_SIDE)
+        except BadExport:
+            continue  # not an image after all: never published
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(clean)
+        os.replace(tmp, target)
+        published += 1
+    return published
+
+
+def _first_member(exports: list[Path], member: str) -> bytes | None:
+    for path in exports:
+        try:
+            return read_member(path, member, MAX_MEDIA_BYTES)
+        except (BadExport, KeyError):
+            continue
+    return None

@@ -1,0 +1,81 @@
+"""Turning a writer's drafts into Atom entries (the `documents` table's records)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+
+from .models import Document, Link, PostDraft, Window
+
+ENTRY_AUTHORITY = "egregora.local,2026"
+
+DOCUMENT_SCHEMA = pa.schema([
+    ("id", pa.string()), ("group", pa.string()), ("kind", pa.string()), ("date", pa.date32()),
+    ("window_id", pa.string()), ("title", pa.string()), ("slug", pa.string()),
+    ("published", pa.timestamp("us", tz="UTC")), ("updated", pa.timestamp("us", tz="UTC")),
+    ("authors", pa.list_(pa.string())), ("summary", pa.string()), ("content", pa.string()),
+    ("categories", pa.list_(pa.string())), ("links", pa.string()),
+    ("message_ids", pa.list_(pa.string())), ("writer", pa.string()),
+])
+
+
+def entry_id(group: str, window: Window, n: int) -> str:
+    """A stable Atom id (RFC 4151 tag URI): the same window gives the same entry."""
+    return f"tag:{ENTRY_AUTHORITY}:{group}/{window.date}/{window.id}/{n}"
+
+
+def to_documents(
+    drafts: Sequence[PostDraft], window: Window, *, timezone: str, writer: str
+) -> list[Document]:
+    """Atom entries for a window's drafts, dated when the conversation ended (so re-runs match)."""
+    zone = ZoneInfo(timezone)
+    moment = window.end.replace(tzinfo=zone) if window.end.tzinfo is None else window.end
+    by_id = {m.id: m for m in window.messages}
+    docs = []
+    for n, draft in enumerate(drafts):
+        drawn = [by_id[i] for i in draft.message_ids if i in by_id] or window.messages
+        authors = sorted({m.author for m in drawn if m.author})
+        docs.append(Document(
+            id=entry_id(window.group, window, n), group=window.group, date=window.date,
+            window_id=window.id, title=draft.title.strip(), slug=draft.slug, published=moment,
+            updated=moment, authors=authors, summary=draft.summary.strip(), content=draft.body,
+            categories=[t.strip().lower() for t in draft.tags if t.strip()][:8],
+            links=_links(draft.body), message_ids=[i for i in draft.message_ids if i in by_id],
+            writer=writer,
+        ))
+    return docs
+
+
+def _links(body: str) -> list[Link]:
+    from .enrich import find_urls
+
+    return [Link(href=url) for url in find_urls(body)][:20]
+
+
+def documents_table(docs: Sequence[Document]) -> pa.Table:
+    """Documents as rows of the `documents` table (links as JSON)."""
+    rows = []
+    for doc in docs:
+        row = doc.model_dump(mode="python")
+        row["links"] = json.dumps([link.model_dump() for link in doc.links])
+        rows.append(row)
+    return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
+
+
+def document_from_row(row: dict) -> Document:
+    row = dict(row)
+    row["links"] = json.loads(row["links"] or "[]")
+    return Document(**row)
+
+
+def post_text(doc: Document) -> str:
+    """What gets embedded for a post."""
+    return f"{doc.title}\n{doc.summary}\n{doc.content}"
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo("UTC"))

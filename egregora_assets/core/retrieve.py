@@ -1,0 +1,126 @@
+"""Hybrid retrieval over the LanceDB `vectors` table: vector plus full-text, fused and reranked."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from lancedb.index import FTS
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of the very top ranks
+OVERLAP_WEIGHT = 0.5 / RRF_K  # a passage holding every search term gains half a first place
+FIELDS = ("id", "group", "date", "kind", "title", "text", "url")
+
+# Function words and question words of Portuguese, English and Spanish: they carry no topic.
+STOPWORDS = frozenset(
+    """
+    a à ao aos as às até com como da das de dela dele deles do dos e é ela elas ele eles em
+    entre era essa esse esta está estão este eu foi for foram há isso isto já lhe mais mas me
+    mesmo meu minha muito na nas nem no nos nós não o os ou para pela pelo por porque quais
+    qual quando que quem se sem ser seu sua são também te tem têm tu um uma umas uns você
+    vocês vai onde sobre falou falaram disse disseram grupo gente aqui ali lá então foi
+    the a an and are as at be been but by can could did do does for from had has have he her
+    his how i if in into is it its me my no not of on or our she so than that the their them
+    there they this to was we were what when where which who whom why will with would you
+    your about tell said say says talk talked group anyone someone please
+    al algo como con cual cuál cuando cuándo de del donde dónde el él ella ellos en era es
+    esa ese esta está este estos fue ha han hay la las le les lo los más me mi muy nada ni
+    no nos o para pero por porque qué que quien quién se sin sobre su sus también te tiene
+    todo tu un una uno unos y ya yo dijo dijeron habló hablaron
+    """.split()
+)
+
+
+def _fold(text: str) -> str:
+    """Lower-case `text` without accents, so "Ação" and "acao" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Chat text often drops accents ("nao", "voce"), so the folded forms are stopwords too.
+STOPWORDS = STOPWORDS | {_fold(word) for word in STOPWORDS}
+
+
+def search_terms(question: str) -> str:
+    """The content words of a question, space-separated, in order and without repeats."""
+    words = re.findall(r"\w+", question.lower())
+    kept = [w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return " ".join(dict.fromkeys(kept))
+
+
+def index_text(table) -> None:
+    """(Re)build the native LanceDB full-text index on `text` that hybrid_search relies on."""
+    # lancedb 0.40: the first argument of create_index is the column when `config` is given.
+    table.create_index("text", config=FTS(), replace=True)
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _where(group: str | None, before: str | None) -> str | None:
+    """The SQL filter shared by both searches (`group` is a keyword, hence the backticks)."""
+    clauses = []
+    if group is not None:
+        clauses.append(f"`group` = {_quote(group)}")
+    if before is not None:
+        clauses.append(f"date < {_quote(before)}")  # ISO dates sort as strings
+    return " AND ".join(clauses) or None
+
+
+def _ranked(query, where: str | None, limit: int) -> list[dict]:
+    """The rows of a LanceDB query, best first, filtered before ranking."""
+    if where:
+        query = query.where(where, prefilter=True)
+    return query.limit(limit).to_list()
+
+
+def _full_text(table, terms: str, where: str | None, limit: int) -> list[dict]:
+    """Full-text hits for `terms`, or none when there are no terms or no index yet."""
+    if not terms.strip():
+        return []
+    try:
+        return _ranked(table.search(terms, query_type="fts", fts_columns="text"), where, limit)
+    except ValueError:  # LanceDB's answer when the table has no full-text index (e.g. empty)
+        return []
+
+
+def _stem(word: str) -> str:
+    """A crude language-blind stem: enough to match "bikes" with "bike"."""
+    return word.rstrip("s")[:6]
+
+
+def _overlap(terms: list[str], row: dict) -> float:
+    """The share of search terms (by crude stem) found in a row's title or text."""
+    if not terms:
+        return 0.0
+    words = {_stem(w) for w in re.findall(r"\w+", _fold(f"{row['title']} {row['text']}"))}
+    return sum(_stem(t) in words for t in terms) / len(terms)
+
+
+def hybrid_search(
+    table,
+    query_vector: Sequence[float],
+    terms: str,
+    *,
+    group: str | None,
+    k: int = 8,
+    before: str | None = None,
+) -> list[dict]:
+    """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked."""
+    where, pool = _where(group, before), max(4 * k, 20)
+    vector_hits = _ranked(table.search(list(query_vector), vector_column_name="vector"), where, pool)
+    rankings = [vector_hits, _full_text(table, terms, where, pool)]
+    rows: dict[str, dict] = {}
+    scores: dict[str, float] = {}
+    for hits in rankings:
+        for rank, row in enumerate(hits, start=1):
+            rows.setdefault(row["id"], row)
+            scores[row["id"]] = scores.get(row["id"], 0.0) + 1 / (RRF_K + rank)
+    # Without a cross-encoder offline, literal term overlap is the rerank signal.
+    folded = [_fold(t) for t in terms.split()]
+    for id_, row in rows.items():
+        scores[id_] += OVERLAP_WEIGHT * _overlap(folded, row)
+    best = sorted(rows, key=lambda id_: (-scores[id_], id_))[:k]
+    return [{**{f: rows[i][f] for f in FIELDS}, "score": round(scores[i], 6)} for i in best]

@@ -1,0 +1,44 @@
+"""A group's participants and their pseudonyms, read from the private staging data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .home import Home
+from .privacy import Roster, build_roster, load_aliases, load_or_create_secret, load_owner_map, save_owner_map
+
+
+@dataclass(frozen=True)
+class GroupRoster:
+    """The privacy state of one group: its roster (real -> pseudonym) and the home's secret."""
+
+    roster: Roster
+    pseudonyms: dict[str, str]
+    secret: bytes
+
+
+def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> GroupRoster:
+    """Pseudonyms for `names`, reusing the owner's map so a pseudonym never changes."""
+    secret = load_or_create_secret(home.secret)
+    path = owner_map_path(home, group)
+    known = load_owner_map(path) if path.exists() else {}
+    aliases = load_aliases(home.aliases) if home.aliases.exists() else {}
+    roster = build_roster(secret, group, sorted(set(names)), aliases=aliases, known=known)
+    if save:
+        save_owner_map(path, roster)
+    return GroupRoster(roster=roster, pseudonyms=dict(roster.pseudonyms), secret=secret)
+
+
+def group_roster(raw: duckdb.DuckDBPyConnection, home: Home, group: str) -> GroupRoster:
+    """Everyone who ever wrote in the group, from the staged messages."""
+    names = [r[0] for r in raw.execute(
+        'SELECT DISTINCT author FROM raw_messages WHERE "group" = ? AND author IS NOT NULL', [group]).fetchall()]
+    return roster_for(home, group, names, save=True)
+
+
+def owner_map_path(home: Home, group: str) -> Path:
+    return home.private / "pseudonyms" / f"{group}.json"

@@ -1,0 +1,180 @@
+"""The MkDocs Material blog of a group: its project files and a real `mkdocs build`."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from egregora_assets.core.models import Document
+
+POSTS_DIR = Path("docs/blog/posts")
+MEDIA_DIR = Path("docs/media")
+AVATARS_DIR = Path("docs/blog/avatars")
+AUTHORS_FILE = Path("docs/blog/.authors.yml")
+# Only these folders hold generated files, so only these are pruned.
+MANAGED_DIRS = (POSTS_DIR, MEDIA_DIR, AVATARS_DIR)
+
+_PALETTE = ("#00897b", "#5e35b1", "#c62828", "#2e7d32", "#ef6c00", "#1565c0", "#6d4c41")
+
+
+def slugify(text: str, fallback: str = "post") -> str:
+    """`text` as lowercase ASCII words joined by hyphens, safe in a URL and a file name."""
+    # Drop accents (é -> e) but keep other symbols, like dashes, as word breaks.
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
+    return slug[:80].rstrip("-") or fallback
+
+
+def post_path(doc: Document) -> str:
+    """A post's URL path below the site root; mkdocs.yml.j2's post_url_format must match."""
+    return f"blog/{doc.date:%Y/%m/%d}/{slugify(doc.slug)}/"
+
+
+def _front_matter(doc: Document) -> str:
+    """The YAML front matter the Material blog plugin reads for one post."""
+    tags = list(dict.fromkeys(doc.categories))  # the plugin rejects duplicates
+    meta = {
+        "title": doc.title,
+        "date": doc.date,
+        "slug": slugify(doc.slug),
+        "description": doc.summary,
+        "authors": list(dict.fromkeys(slugify(a, "anon") for a in doc.authors)),
+        "categories": tags,
+        "tags": list(tags),  # a copy, or YAML writes an alias
+        "writer": doc.writer,
+    }
+    return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def post_markdown(doc: Document) -> str:
+    """A post's Markdown file: front matter, title, the summary as excerpt, then the content."""
+    body = re.sub(r"\A\s*# [^\n]*\n", "", doc.content).strip()
+    # Posts link media as "media/<name>" (site root); the file sits two folders down.
+    body = re.sub(r"(\]\(|src=\")media/", r"\1../../media/", body)
+    title = doc.title.replace("\n", " ")
+    return (
+        f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{doc.summary.strip()}\n\n"
+        f"<!-- more -->\n\n{body}\n"
+    )
+
+
+def _avatar_svg(name: str) -> bytes:
+    """A round avatar with a pseudonym's initials, coloured from its hash."""
+    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", name)[:2]).upper() or "?"
+    colour = _PALETTE[hashlib.sha256(name.encode()).digest()[0] % len(_PALETTE)]
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        f'<circle cx="32" cy="32" r="32" fill="{colour}"/>'
+        '<text x="32" y="41" font-family="sans-serif" font-size="26" fill="#fff" '
+        f'text-anchor="middle">{html.escape(initials)}</text></svg>'
+    )
+    return svg.encode()
+
+
+def _authors_files(docs: Sequence[Document]) -> dict[Path, bytes]:
+    """`.authors.yml` with every pseudonym, and one avatar each."""
+    names = sorted({a for d in docs for a in d.authors})
+    files: dict[Path, bytes] = {}
+    authors = {}
+    for name in names:
+        key = slugify(name, "anon")
+        files[AVATARS_DIR / f"{key}.svg"] = _avatar_svg(name)
+        authors[key] = {
+            "name": name,
+            "description": "Pseudonym of a group member",
+            "avatar": f"blog/avatars/{key}.svg",
+        }
+    text = yaml.safe_dump({"authors": authors}, allow_unicode=True, sort_keys=True)
+    files[AUTHORS_FILE] = text.encode()
+    return files
+
+
+def _template_files(template_dir: Path, context: Mapping[str, object]) -> dict[Path, bytes]:
+    """The template's files: `*.j2` rendered with StrictUndefined, the rest copied."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # renders YAML and Markdown, not HTML
+    )
+    files: dict[Path, bytes] = {}
+    for path in sorted(p for p in template_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(template_dir)
+        if path.suffix == ".j2":
+            text = env.get_template(rel.as_posix()).render(**context)
+            files[rel.with_suffix("")] = text.encode()
+        else:
+            files[rel] = path.read_bytes()
+    return files
+
+
+def _sync(project_dir: Path, wanted: Mapping[Path, bytes]) -> list[Path]:
+    """Write the files whose bytes changed and prune stale generated ones; return what changed."""
+    changed: list[Path] = []
+    for rel, data in sorted(wanted.items()):
+        target = project_dir / rel
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        changed.append(target)
+    for folder in MANAGED_DIRS:
+        for path in sorted((project_dir / folder).glob("*")):
+            if path.is_file() and path.relative_to(project_dir) not in wanted:
+                path.unlink()
+                changed.append(path)
+    return changed
+
+
+def write_site_project(
+    *,
+    template_dir: Path,
+    project_dir: Path,
+    group: str,
+    title: str,
+    docs: Sequence[Document],
+    feed_xml: bytes,
+    media: Mapping[str, bytes] = {},
+    site_url: str | None = None,
+) -> list[Path]:
+    """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged)."""
+    context = {"group": group, "site_name": title, "site_url": site_url, "post_count": len(docs)}
+    wanted = _template_files(template_dir, context)
+    for doc in docs:
+        name = f"{doc.date.isoformat()}-{slugify(doc.slug)}.md"
+        wanted[POSTS_DIR / name] = post_markdown(doc).encode()
+    wanted.update(_authors_files(docs))
+    wanted[Path("docs/feed.xml")] = feed_xml
+    for name, data in media.items():
+        if not name or Path(name).name != name or name.startswith("."):
+            raise ValueError(f"media name must be a plain file name, got {name!r}")
+        wanted[MEDIA_DIR / name] = data
+    return _sync(project_dir, wanted)
+
+
+def build_site(project_dir: Path, out_dir: Path) -> Path:
+    """Run a real `mkdocs build` of `project_dir` into `out_dir`; return the built index.html."""
+    command = [
+        sys.executable, "-m", "mkdocs", "build", "--quiet",
+        "-f", str(project_dir / "mkdocs.yml"), "-d", str(Path(out_dir).resolve()),
+    ]  # fmt: skip
+    # Material 9.7+ prints a banner about MkDocs 2 on every build unless told not to.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-20:])
+        raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{tail}")
+    index = Path(out_dir) / "index.html"
+    if not index.is_file():
+        raise RuntimeError(f"mkdocs build wrote no {index}")
+    return index

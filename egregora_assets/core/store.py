@@ -1,0 +1,228 @@
+"""DuckDB tables, and the partition-slice writes every asset makes (delete + insert, one transaction)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+STAGING_DDL = """
+CREATE TABLE IF NOT EXISTS raw_messages (
+    "group" VARCHAR, date DATE, pos BIGINT, timestamp TIMESTAMP, author VARCHAR,
+    message VARCHAR, kind VARCHAR, attachment VARCHAR
+);
+"""
+
+WAREHOUSE_DDL = """
+CREATE TABLE IF NOT EXISTS messages (
+    id VARCHAR, "group" VARCHAR, date DATE, timestamp TIMESTAMP, author VARCHAR,
+    text VARCHAR, kind VARCHAR, attachment VARCHAR
+);
+CREATE TABLE IF NOT EXISTS windows (
+    id VARCHAR, "group" VARCHAR, date DATE, idx INTEGER, n_messages INTEGER,
+    bytes INTEGER, payload JSON
+);
+CREATE TABLE IF NOT EXISTS enrichments (
+    id VARCHAR, "group" VARCHAR, date DATE, window_id VARCHAR, message_id VARCHAR,
+    kind VARCHAR, ref VARCHAR, domain VARCHAR, media_type VARCHAR, width INTEGER,
+    height INTEGER, title VARCHAR, description VARCHAR, status VARCHAR
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id VARCHAR, "group" VARCHAR, kind VARCHAR, date DATE, window_id VARCHAR,
+    title VARCHAR, slug VARCHAR, published TIMESTAMPTZ, updated TIMESTAMPTZ,
+    authors VARCHAR[], summary VARCHAR, content VARCHAR, categories VARCHAR[],
+    links JSON, message_ids VARCHAR[], writer VARCHAR
+);
+CREATE TABLE IF NOT EXISTS groups (
+    slug VARCHAR PRIMARY KEY, title VARCHAR, timezone VARCHAR
+);
+"""
+
+# Both databases keep a journal: per asset and partition, the signature of the inputs
+# it was computed from and a hash of what it wrote. Unchanged inputs mean no work.
+JOURNAL_DDL = """
+CREATE TABLE IF NOT EXISTS journal (
+    asset VARCHAR, "group" VARCHAR, date DATE, input_sig VARCHAR, output_hash VARCHAR,
+    facts JSON, updated_at TIMESTAMP DEFAULT current_timestamp
+);
+"""
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short stable hash of JSON-able parts."""
+    blob = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def ensure_schema(conn: duckdb.DuckDBPyConnection, ddl: str) -> None:
+    conn.execute(ddl + JOURNAL_DDL)
+
+
+def _day_clause(day: date | None) -> tuple[str, list[Any]]:
+    return ("date IS NULL", []) if day is None else ("date = ?", [day])
+
+
+def journal_entry(
+    conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None
+) -> tuple[str, str] | None:
+    """(input signature, output hash) recorded for one partition, if any."""
+    clause, args = _day_clause(day)
+    row = conn.execute(
+        f'SELECT input_sig, output_hash FROM journal WHERE asset = ? AND "group" = ? AND {clause}',
+        [asset, group, *args],
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def record_journal(
+    conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None,
+    input_sig: str, output_hash: str, facts: dict[str, Any],
+) -> None:
+    clause, args = _day_clause(day)
+    conn.execute(f'DELETE FROM journal WHERE asset = ? AND "group" = ? AND {clause}', [asset, group, *args])
+    conn.execute(
+        'INSERT INTO journal (asset, "group", date, input_sig, output_hash, facts) VALUES (?, ?, ?, ?, ?, ?)',
+        [asset, group, day, input_sig, output_hash, json.dumps(facts, default=str)],
+    )
+
+
+def replace_slice(
+    conn: duckdb.DuckDBPyConnection, table: str, group: str, day: date | None, rows: pa.Table
+) -> None:
+    """Replace one partition's rows of `table` (call inside a transaction)."""
+    clause, args = _day_clause(day)
+    where = f'"group" = ?' if day is None else f'"group" = ? AND {clause}'
+    conn.execute(f"DELETE FROM {table} WHERE {where}", [group, *args])
+    if rows.num_rows:
+        conn.register("_slice", rows)
+        cols = ", ".join(f'"{c}"' for c in rows.column_names)
+        conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _slice")
+        conn.unregister("_slice")
+
+
+def table_hash(rows: pa.Table) -> str:
+    """A hash of a slice's content, used as its data version."""
+    digest = hashlib.sha256()
+    for batch in rows.to_batches():
+        for column in batch.columns:
+            digest.update(repr(column.to_pylist()).encode())
+    return digest.hexdigest()[:24]
+
+
+@dataclass
+class Tally:
+    """What one materialization did across its partitions."""
+
+    computed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, **counts: int) -> None:
+        for key, value in counts.items():
+            self.facts[key] = self.facts.get(key, 0) + value
+
+
+def run_slices(
+    conn: duckdb.DuckDBPyConnection,
+    asset: str,
+    keys: Iterable[tuple[str, date | None]],
+    signature: Callable[[str, date | None], str],
+    compute: Callable[[str, date | None], tuple[str, dict[str, Any]]],
+    on_progress: Callable[[str], None] | None = None,
+) -> Tally:
+    """Compute each partition whose input signature changed; skip the rest.
+
+    `compute` writes its slice and returns (output hash, facts); the write and the
+    journal entry commit together, so an interrupted run leaves no half-written slice.
+    """
+    tally = Tally()
+    for group, day in keys:
+        label = f"{day}|{group}" if day else group
+        sig = signature(group, day)
+        entry = journal_entry(conn, asset, group, day)
+        if entry and entry[0] == sig:
+            tally.skipped.append(label)
+            continue
+        conn.begin()
+        try:
+            output_hash, facts = compute(group, day)
+            record_journal(conn, asset, group, day, sig, output_hash, facts)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        tally.computed.append(label)
+        tally.add(**{k: v for k, v in facts.items() if isinstance(v, int)})
+        if on_progress:
+            on_progress(label)
+    return tally
+
+
+def upstream_hash(
+    conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None
+) -> str | None:
+    entry = journal_entry(conn, asset, group, day)
+    return entry[1] if entry else None
+
+
+def group_hashes(conn: duckdb.DuckDBPyConnection, asset: str, group: str) -> list[tuple[str, str]]:
+    """(date, output hash) of every partition of one group, for group-level signatures."""
+    rows = conn.execute(
+        'SELECT CAST(date AS VARCHAR), output_hash FROM journal WHERE asset = ? AND "group" = ? ORDER BY date',
+        [asset, group],
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def fetch_models(conn: duckdb.DuckDBPyConnection, sql: str, args: Sequence[Any], model: Any) -> list[Any]:
+    """Rows of a query as typed records."""
+    cursor = conn.execute(sql, list(args))
+    names = [d[0] for d in cursor.description]
+    return [model(**dict(zip(names, row))) for row in cursor.fetchall()]
+
+
+def day_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list:
+    from .models import Message
+
+    return fetch_models(
+        conn,
+        'SELECT id, "group", timestamp, author, text, kind, attachment FROM messages '
+        'WHERE "group" = ? AND date = ? ORDER BY timestamp, id',
+        [group, day], Message,
+    )
+
+
+def day_windows(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list:
+    from .models import Window
+
+    rows = conn.execute(
+        'SELECT payload FROM windows WHERE "group" = ? AND date = ? ORDER BY idx', [group, day]
+    ).fetchall()
+    return [Window.model_validate_json(r[0]) for r in rows]
+
+
+def day_enrichments(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list:
+    from .models import Enrichment
+
+    return fetch_models(
+        conn,
+        'SELECT id, "group", date, window_id, message_id, kind, ref, domain, media_type, width, '
+        'height, title, description, status FROM enrichments WHERE "group" = ? AND date = ? ORDER BY id',
+        [group, day], Enrichment,
+    )
+
+
+def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list:
+    """Every post of a group, newest first."""
+    from .posts import document_from_row
+
+    cursor = conn.execute(
+        'SELECT * FROM documents WHERE "group" = ? AND kind = \'post\' ORDER BY published DESC, id', [group])
+    names = [d[0] for d in cursor.description]
+    return [document_from_row(dict(zip(names, row))) for row in cursor.fetchall()]

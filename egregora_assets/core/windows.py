@@ -1,0 +1,78 @@
+"""Packing a day's messages into windows that fit the writer's token budget."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import date
+
+from .models import Message, Window
+
+BYTES_PER_TOKEN = 4  # a conservative average for chat text across languages
+CONTEXT_MESSAGES = 3  # earlier messages carried along so replies keep their meaning
+
+
+def render_message(message: Message) -> str:
+    """One message as the writer and the embedder see it."""
+    author = message.author or "system"
+    suffix = f" [{message.attachment}]" if message.attachment else ""
+    return f"{message.timestamp:%H:%M} {author}: {message.text}{suffix}"
+
+
+def window_text(window: Window) -> str:
+    return "\n".join(render_message(m) for m in window.messages)
+
+
+def message_bytes(message: Message) -> int:
+    return len(render_message(message).encode()) + 1
+
+
+def window_id(group: str, messages: Sequence[Message]) -> str:
+    digest = hashlib.sha256(group.encode())
+    for message in messages:
+        digest.update(message.id.encode())
+    return "w-" + digest.hexdigest()[:16]
+
+
+def pack_windows(
+    messages: Sequence[Message], *, group: str, day: date, max_tokens: int
+) -> list[Window]:
+    """Consecutive windows under `max_tokens`; a message is never cut, so one that is
+    larger than the budget gets a window of its own."""
+    budget = max_tokens * BYTES_PER_TOKEN
+    starts: list[int] = []
+    size = 0
+    for i, message in enumerate(messages):
+        cost = message_bytes(message)
+        if not starts or size + cost > budget:
+            starts.append(i)
+            size = 0
+        size += cost
+    bounds = zip(starts, starts[1:] + [len(messages)])
+    return [
+        Window(
+            id=window_id(group, messages[a:b]), group=group, date=day, index=index,
+            messages=list(messages[a:b]), context=list(messages[max(0, a - CONTEXT_MESSAGES):a]),
+        )
+        for index, (a, b) in enumerate(bounds)
+    ]
+
+
+def split_window(window: Window) -> list[Window]:
+    """Halve a window (for a model whose context is smaller than the budget)."""
+    if len(window.messages) < 2:
+        return [window]
+    middle = len(window.messages) // 2
+    halves = (window.messages[:middle], window.messages[middle:])
+    contexts = (window.context, (window.context + halves[0])[-CONTEXT_MESSAGES:])
+    return [
+        window.model_copy(update={"id": f"{window.id}.{i}", "messages": half, "context": ctx})
+        for i, (half, ctx) in enumerate(zip(halves, contexts))
+    ]
+
+
+def fit_window(window: Window, max_bytes: int) -> list[Window]:
+    """Split recursively until every piece fits `max_bytes` (or is a single message)."""
+    if sum(message_bytes(m) for m in window.messages) <= max_bytes or len(window.messages) < 2:
+        return [window]
+    return [piece for half in split_window(window) for piece in fit_window(half, max_bytes)]

@@ -1,0 +1,44 @@
+"""`egregora parse`: what Egregora reads from an export, as JSON lines or one summary object."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .core.export import read_export, slugify
+from .core.home import Home
+from .core.parse import summary
+from .core.settings import Settings
+
+
+def print_summary(path: Path, day_first: bool | None) -> int:
+    print(json.dumps(summary(read_export(path, day_first=day_first)), ensure_ascii=False))
+    return 0
+
+
+def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: Settings | None) -> int:
+    parsed = read_export(path, day_first=day_first)
+    table = parsed.chat.messages
+    if not raw:
+        table = _pseudonymized(table, slugify(parsed.group_name or path.stem), Home(settings.home))
+    out = sys.stdout
+    for batch in table.to_batches(max_chunksize=50_000):
+        for row in batch.to_pylist():
+            record = {"timestamp": row["timestamp"].isoformat(timespec="seconds"), "author": row["author"],
+                      "message": row["message"], "kind": row["kind"]}
+            if row["attachment"]:
+                record["attachment"] = row["attachment"]
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _pseudonymized(table, group: str, home: Home):
+    """The rows as they will be stored: pseudonymous authors, PII replaced in the text."""
+    from .core.privacy import anonymize
+    from .core.roster import roster_for
+
+    state = roster_for(home, group, (a for a in table["author"].to_pylist() if a), save=False)
+    anonymized = anonymize(table, group=group, roster=state.roster, secret=state.secret)
+    return anonymized.select(["timestamp", "author", "text", "kind", "attachment"]).rename_columns(
+        ["timestamp", "author", "message", "kind", "attachment"])

@@ -1,0 +1,27 @@
+"""The partitions of the chain: each calendar day of each group, and each group."""
+
+from dagster import (
+    BackfillPolicy,
+    DailyPartitionsDefinition,
+    DynamicPartitionsDefinition,
+    MultiPartitionsDefinition,
+    MultiToSingleDimensionPartitionMapping,
+)
+
+# WhatsApp launched in 2009; end_offset=1 so an export made today has today's partition.
+START_DATE = "2009-01-01"
+
+groups = DynamicPartitionsDefinition(name="groups")
+days = DailyPartitionsDefinition(start_date=START_DATE, end_offset=1)
+day_by_group = MultiPartitionsDefinition({"date": days, "group": groups})
+
+# A backfill over many days runs as one run: per-partition runs cost seconds each.
+single_run = BackfillPolicy.single_run()
+
+# The feed and the site of a group read every day of that group.
+all_days_of_group = MultiToSingleDimensionPartitionMapping(partition_dimension_name="group")
+
+
+def key_of(day: str, group: str) -> str:
+    """The string form of a day x group key (dimensions sort alphabetically: date|group)."""
+    return f"{day}|{group}"

@@ -1,0 +1,66 @@
+"""The inbox sensor: a new or changed export dropped in `<home>/inbox` becomes a run."""
+
+from __future__ import annotations
+
+import json
+
+from dagster import (
+    AutomationConditionSensorDefinition, DefaultSensorStatus, RunRequest, SensorEvaluationContext,
+    SensorResult, SkipReason, sensor,
+)
+
+from .assets.anonymized_messages import anonymized_messages
+from .assets.atom_feed import atom_feed
+from .assets.embeddings import embeddings
+from .assets.enrichments import enrichments
+from .assets.mkdocs_site import mkdocs_site
+from .assets.posts import posts
+from .assets.raw_exports import raw_exports
+from .assets.windows import windows
+from .core.ingest import changed_days, stage_export
+from .core.models import BadExport
+from .partitions import groups, key_of
+from .resources import HomeResource
+
+DAILY = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts]
+EXPORT_SUFFIXES = (".zip", ".txt")
+
+
+@sensor(asset_selection=DAILY, minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING)
+def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> SensorResult | SkipReason:
+    """Stages each new or changed export in the inbox and requests the days it changed."""
+    seen = json.loads(context.cursor or "{}")
+    inbox = home.home.inbox
+    files = sorted(p for p in inbox.glob("*") if p.suffix.lower() in EXPORT_SUFFIXES) if inbox.exists() else []
+    requests, new_groups = [], []
+    for path in files:
+        state = f"{path.stat().st_mtime_ns}:{path.stat().st_size}"
+        if seen.get(path.name) == state:
+            continue
+        seen[path.name] = state
+        try:
+            staged = stage_export(path, home.home, day_first=None)
+        except BadExport as error:
+            context.log.error(str(error))  # stays in the cursor: retried only once the file changes
+            continue
+        if not context.instance.has_dynamic_partition(groups.name, staged.group):
+            new_groups.append(staged.group)
+        days = changed_days(home.home, staged)
+        if days:
+            requests.append(RunRequest(
+                run_key=f"{path.name}:{staged.sha256}",
+                tags={"dagster/asset_partition_range_start": key_of(str(days[0]), staged.group),
+                      "dagster/asset_partition_range_end": key_of(str(days[-1]), staged.group)},
+            ))
+    if not requests and not new_groups and json.dumps(seen) == (context.cursor or "{}"):
+        return SkipReason("no new or changed export in the inbox")
+    return SensorResult(
+        run_requests=requests, cursor=json.dumps(seen, sort_keys=True),
+        dynamic_partitions_requests=[groups.build_add_request(sorted(set(new_groups)))] if new_groups else [],
+    )
+
+
+# Keeps each group's feed and site current once new posts land (eager on `posts`).
+publish_automation = AutomationConditionSensorDefinition(
+    "publish_automation", target=[atom_feed, mkdocs_site], default_status=DefaultSensorStatus.RUNNING,
+)

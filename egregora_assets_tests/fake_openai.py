@@ -1,0 +1,265 @@
+"""A loopback HTTP server that speaks the OpenAI chat-completions and embeddings API.
+
+It replays the recorded responses in `golden/`, choosing one by the `[egregora:NAME]` marker
+that each prompt template puts in its system text, and can be scripted to fail:
+
+    with FakeOpenAI() as server:
+        server.script(["429", "ok"], marker="writer")
+        LLM(base_url=server.url, ...)
+
+Faults: "429" (rate limit with Retry-After), "500", "context_length" (OpenAI's 400 with
+code context_length_exceeded), "invalid_json" (a 200 whose content does not parse), "ok".
+Every request body is kept, as bytes, in `server.requests`.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import math
+import re
+import struct
+import threading
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+GOLDEN = Path(__file__).parent / "golden"
+CHAT, EMBEDDINGS = "/v1/chat/completions", "/v1/embeddings"
+MARKER = re.compile(r"\[egregora:([a-z_]+)\]")
+WRITER_ID = re.compile(r"^\[([^\]\s]+)\] \d\d:\d\d ", re.MULTILINE)  # a message line of writer.md.j2
+INVALID_JSON = 'Sure! Here are the posts you asked for: {"posts": [{"title": "Unfinished'
+ERRORS = {
+    "429": {
+        "message": "Rate limit reached for gpt-4o-mini in organization org-fake on requests per min (RPM): "
+        "Limit 3, Used 3, Requested 1. Please try again in 1s.",
+        "type": "requests",
+        "param": None,
+        "code": "rate_limit_exceeded",
+    },
+    "500": {
+        "message": "The server had an error while processing your request. Sorry about that!",
+        "type": "server_error",
+        "param": None,
+        "code": None,
+    },
+    "context_length": {
+        "message": "This model's maximum context length is 8192 tokens. However, your messages resulted in "
+        "9120 tokens. Please reduce the length of the messages.",
+        "type": "invalid_request_error",
+        "param": "messages",
+        "code": "context_length_exceeded",
+    },
+}
+STATUS = {"429": 429, "500": 500, "context_length": 400}
+
+
+class FakeOpenAI:
+    """The server: start it with `with`, point clients at `url`, script faults, read `requests`."""
+
+    def __init__(self, golden_dir: Path = GOLDEN, embedding_dim: int = 384) -> None:
+        self.golden_dir = Path(golden_dir)
+        self.embedding_dim = embedding_dim
+        self.context_limit: int | None = None  # prompt characters beyond which a call is too long
+        self.retry_after_ms = 20  # asks openai clients for short retries so tests stay fast
+        self.requests: list[bytes] = []
+        self.calls: list[tuple[str, str | None, str]] = []  # (path, marker, outcome)
+        self._scripts: dict[str, deque[str]] = {}
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._httpd.daemon_threads = True
+        self._httpd.fake = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05})
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    def script(self, outcomes: list[str], *, marker: str | None = None, route: str = CHAT) -> None:
+        """Queue outcomes for the next requests carrying `marker` (or, without one, to `route`)."""
+        with self._lock:
+            self._scripts.setdefault(marker or route, deque()).extend(outcomes)
+
+    def count(self, marker: str | None = None, path: str = CHAT) -> int:
+        """How many requests reached `path`, optionally only those carrying `marker`."""
+        return sum(1 for p, m, _ in self.calls if p == path and (marker is None or m == marker))
+
+    # -- deciding what to answer ---------------------------------------------------------
+
+    def _outcome(self, path: str, marker: str | None, prompt_chars: int) -> str:
+        with self._lock:
+            for key in (marker, path):
+                if key and self._scripts.get(key):
+                    return self._scripts[key].popleft()
+        if self.context_limit is not None and prompt_chars > self.context_limit:
+            return "context_length"
+        return "ok"
+
+    def handle(self, path: str, raw: bytes) -> tuple[int, dict[str, str], bytes | list[bytes]]:
+        """The status, headers and body (or SSE events) answering one request."""
+        body = json.loads(raw or b"{}")
+        prompt = _prompt_text(body.get("messages", []))
+        found = MARKER.search(prompt)
+        marker = found.group(1) if found else None
+        outcome = self._outcome(path, marker, len(prompt))
+        with self._lock:
+            self.requests.append(raw)
+            self.calls.append((path, marker, outcome))
+        if outcome in ERRORS:
+            headers = {"retry-after": "1", "retry-after-ms": str(self.retry_after_ms)}
+            if outcome == "context_length":
+                headers = {}
+            return STATUS[outcome], headers, _json({"error": ERRORS[outcome]})
+        if path == EMBEDDINGS:
+            return 200, {}, _json(self._embeddings(body))
+        if path != CHAT:
+            return 404, {}, _json({"error": {"message": f"no route {path}", "type": "invalid_request_error"}})
+        if marker is None or not (self.golden_dir / f"{marker}.json").exists():
+            error = {"message": f"fake server: no golden response for prompt marker {marker!r}", "type": "fake"}
+            return 400, {}, _json({"error": error})
+        content = INVALID_JSON if outcome == "invalid_json" else self._content(marker, prompt)
+        completion = self._completion(marker, body, content, prompt)
+        if body.get("stream"):
+            return 200, {"content-type": "text/event-stream"}, _sse(completion, body)
+        return 200, {}, _json(completion)
+
+    def _content(self, marker: str, prompt: str) -> str:
+        golden = json.loads((self.golden_dir / f"{marker}.json").read_text(encoding="utf-8"))
+        content = golden["choices"][0]["message"]["content"]
+        if marker != "writer":
+            return content
+        # Recorded posts cite "placeholder-K": point that at the K-th message id of this request.
+        plan, ids = json.loads(content), WRITER_ID.findall(prompt) or ["none"]
+        for post in plan["posts"]:
+            cited = [_placeholder(i, ids) for i in post["message_ids"]]
+            post["message_ids"] = list(dict.fromkeys(cited))
+        return json.dumps(plan, ensure_ascii=False)
+
+    def _completion(self, marker: str, body: dict, content: str, prompt: str) -> dict:
+        golden = json.loads((self.golden_dir / f"{marker}.json").read_text(encoding="utf-8"))
+        completion = copy.deepcopy(golden)
+        with self._lock:
+            completion["id"] = f"{golden['id']}-{len(self.calls)}"
+        completion["model"] = body.get("model", completion["model"])
+        message = completion["choices"][0]["message"]
+        message["content"] = content
+        if body.get("tools"):  # instructor's TOOLS mode expects a forced tool call
+            name = body["tools"][0]["function"]["name"]
+            call = {"id": "call_fake", "type": "function", "function": {"name": name, "arguments": content}}
+            message.update(content=None, tool_calls=[call])
+            completion["choices"][0]["finish_reason"] = "tool_calls"
+        elif body.get("response_format") is None and content.startswith("{"):
+            message["content"] = f"```json\n{content}\n```"  # what chat models do in md_json mode
+        usage = completion["usage"]
+        usage["prompt_tokens"] = max(1, len(prompt) // 4)
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        return completion
+
+    def _embeddings(self, body: dict) -> dict:
+        texts = body.get("input", [])
+        texts = [texts] if isinstance(texts, str) else texts
+        dim = int(body.get("dimensions") or self.embedding_dim)
+        data = []
+        for index, text in enumerate(texts):
+            vector = embed(str(text), dim)
+            if body.get("encoding_format") == "base64":  # the openai client's default
+                vector = base64.b64encode(struct.pack(f"<{dim}f", *vector)).decode()
+            data.append({"object": "embedding", "index": index, "embedding": vector})
+        tokens = sum(len(str(t).split()) for t in texts)
+        usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+        return {"object": "list", "data": data, "model": body.get("model", "fake-embedding"), "usage": usage}
+
+
+def embed(text: str, dim: int) -> list[float]:
+    """A deterministic unit vector in which texts sharing words lie close (the hashing trick)."""
+    vector = [0.0] * dim
+    for word in re.findall(r"\w+", text.lower()) or [""]:
+        digest = hashlib.sha256(word.encode()).digest()
+        index = int.from_bytes(digest[:4], "little") % dim
+        vector[index] += 1.0 if digest[4] % 2 else -1.0
+    norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+    return [v / norm for v in vector]
+
+
+def _placeholder(cited: str, ids: list[str]) -> str:
+    """The request's message id that a golden "placeholder-K" stands for; other ids unchanged."""
+    prefix, _, k = cited.partition("placeholder-")
+    return ids[(int(k) - 1) % len(ids)] if not prefix and k.isdigit() else cited
+
+
+def _prompt_text(messages: list[dict]) -> str:
+    """The text parts of chat messages, joined."""
+    parts = []
+    for message in messages:
+        content = message.get("content") or ""
+        if isinstance(content, list):
+            content = "\n".join(p.get("text", "") for p in content if p.get("type") == "text")
+        parts.append(content)
+    return "\n".join(parts)
+
+
+def _sse(completion: dict, body: dict) -> list[bytes]:
+    """The completion as server-sent chat.completion.chunk events, a few words per chunk."""
+    text = completion["choices"][0]["message"]["content"] or ""
+    words = re.findall(r"\S+\s*", text)
+    base = {k: completion[k] for k in ("id", "created", "model", "system_fingerprint")}
+    base["object"] = "chat.completion.chunk"
+
+    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> bytes:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        return b"data: " + _json({**base, "choices": [choice], **extra}) + b"\n\n"
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": "".join(words[i : i + 4])}) for i in range(0, len(words), 4)]
+    events.append(chunk({}, "stop"))
+    if (body.get("stream_options") or {}).get("include_usage"):
+        events.append(b"data: " + _json({**base, "choices": [], "usage": completion["usage"]}) + b"\n\n")
+    return events + [b"data: [DONE]\n\n"]
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+        status, headers, body = self.server.fake.handle(self.path, raw)  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.send_header("content-type", headers.pop("content-type", "application/json"))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if isinstance(body, bytes):
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.end_headers()  # HTTP/1.0: the stream ends when the connection closes
+        for event in body:
+            self.wfile.write(event)
+            self.wfile.flush()
+
+    def do_GET(self) -> None:  # noqa: N802
+        models = {"object": "list", "data": [{"id": "fake-model", "object": "model", "owned_by": "egregora"}]}
+        body = _json(models) if self.path == "/v1/models" else _json({"error": {"message": "not found"}})
+        self.send_response(200 if self.path == "/v1/models" else 404)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        pass

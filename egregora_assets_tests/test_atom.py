@@ -1,0 +1,142 @@
+"""The Atom projection: valid RFC 4287, stable, newest first, safe with hostile text."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import feedparser
+import pytest
+from lxml import etree
+
+from egregora_assets.core.atom import ATOM_NS, build_feed, xml_text
+from egregora_assets.core.models import Document, Link
+
+BRT = timezone(timedelta(hours=-3))
+SITE = "http://127.0.0.1:8000/trilhas/"
+NS = {"a": ATOM_NS}
+
+
+def make_doc(day: int, title: str = "Subida da Pedra Grande", **changes) -> Document:
+    """A plain post of 2026-09-<day>."""
+    moment = datetime(2026, 9, day, 21, 0, tzinfo=BRT)
+    fields = dict(
+        id=f"tag:egregora.local,2026:trilhas/2026-09-{day:02d}/0",
+        group="trilhas",
+        date=date(2026, 9, day),
+        window_id=f"w{day}",
+        title=title,
+        slug=f"post-{day}",
+        published=moment,
+        updated=moment,
+        authors=["Guará Azul", "Tatu Veloz"],
+        summary="O grupo combinou a trilha.",
+        content="O grupo **combinou** a trilha.\n\n- carona\n- lanterna\n",
+        categories=["trilha", "atibaia"],
+        links=[Link(href="https://example.org/trilha", title="Mapa")],
+        writer="offline-digest",
+    )
+    return Document(**{**fields, **changes})
+
+
+def feed_of(docs, site_url=SITE, **kwargs) -> bytes:
+    return build_feed(
+        group="trilhas",
+        title="Trilhas da Serra",
+        feed_id="tag:egregora.local,2026:trilhas",
+        site_url=site_url,
+        docs=docs,
+        **kwargs,
+    )
+
+
+def test_feed_parses_without_errors_and_carries_every_field():
+    docs = [make_doc(6), make_doc(9, "Botas novas")]
+    parsed = feedparser.parse(feed_of(docs))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert parsed.feed.id == "tag:egregora.local,2026:trilhas"
+    assert parsed.feed.title == "Trilhas da Serra"
+    assert any(l.rel == "self" and l.href == SITE + "feed.xml" for l in parsed.feed.links)
+    entry = parsed.entries[1]
+    assert entry.id == docs[0].id
+    assert entry.title == "Subida da Pedra Grande"
+    assert [a.name for a in entry.authors] == ["Guará Azul", "Tatu Veloz"]
+    assert [t.term for t in entry.tags] == ["trilha", "atibaia"]
+    assert entry.summary == "O grupo combinou a trilha."
+    assert "<strong>combinou</strong>" in entry.content[0].value
+    hrefs = {(l.rel, l.href) for l in entry.links}
+    assert ("alternate", SITE + "blog/2026/09/06/post-6/") in hrefs
+    assert ("related", "https://example.org/trilha") in hrefs
+    assert entry.published_parsed[:5] == (2026, 9, 7, 0, 0)  # 21:00 at -03:00, in UTC
+
+
+def test_same_input_gives_same_bytes_and_ids():
+    docs = [make_doc(6), make_doc(9), make_doc(12)]
+    first, second = feed_of(docs), feed_of(list(reversed(docs)))
+    assert first == second
+    ids = [e.id for e in feedparser.parse(first).entries]
+    assert sorted(ids) == sorted(d.id for d in docs)
+
+
+def test_entries_are_newest_first_and_feed_updated_is_the_newest():
+    docs = [make_doc(9), make_doc(6), make_doc(20), make_doc(12)]
+    parsed = feedparser.parse(feed_of(docs))
+    assert [e.id for e in parsed.entries] == [make_doc(d).id for d in (20, 12, 9, 6)]
+    assert parsed.feed.updated.startswith("2026-09-20T21:00:00")
+
+
+def test_explicit_updated_wins():
+    moment = datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc)
+    root = etree.fromstring(feed_of([make_doc(6)], updated=moment))
+    assert root.findtext("a:updated", namespaces=NS) == "2026-10-01T12:00:00Z"
+
+
+def test_xml_hostile_text_is_escaped_and_control_characters_dropped():
+    nasty = 'Fogo & <script>alert("x")</script> \x00\x07\x1b fim'
+    doc = make_doc(6, title=nasty, summary=nasty, content=nasty, authors=["A\x0bB & <C>"])
+    raw = feed_of([doc])
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert b"\x00" not in raw and b"\x07" not in raw and b"\x1b" not in raw
+    root = etree.fromstring(raw)
+    entry = root.find("a:entry", NS)
+    assert entry.findtext("a:title", namespaces=NS) == 'Fogo & <script>alert("x")</script>  fim'
+    assert entry.findtext("a:author/a:name", namespaces=NS) == "AB & <C>"
+    assert b"<script>" not in raw  # the markup travels escaped, never as elements
+
+
+def test_xml_text_keeps_legal_characters():
+    assert xml_text("a\tb\nc\rd é 🥾") == "a\tb\nc\rd é 🥾"
+    assert xml_text("\x01\x08\x0c\ufffe") == ""
+
+
+def test_without_site_url_there_are_no_site_links_and_no_base():
+    raw = feed_of([make_doc(6)], site_url=None)
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo
+    assert {l.rel for l in parsed.entries[0].links} == {"related"}
+    assert b"xml:base" not in raw and b'rel="self"' not in raw
+
+
+def test_media_links_resolve_against_the_site():
+    doc = make_doc(6, content="![Pico](media/pico.jpg)")
+    parsed = feedparser.parse(feed_of([doc]))
+    assert 'src="' + SITE + 'media/pico.jpg"' in parsed.entries[0].content[0].value
+
+
+def test_an_entry_without_authors_takes_the_feed_author():
+    root = etree.fromstring(feed_of([make_doc(6, authors=[])]))
+    assert root.findtext("a:author/a:name", namespaces=NS) == "Trilhas da Serra"
+    with_authors = etree.fromstring(feed_of([make_doc(6)]))
+    assert with_authors.find("a:author", NS) is None
+
+
+def test_empty_feed_is_valid_and_stable():
+    raw = feed_of([])
+    assert raw == feed_of([])
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo and parsed.entries == []
+
+
+def test_naive_dates_are_refused():
+    naive = datetime(2026, 9, 6, 21, 0)
+    with pytest.raises(ValueError, match="timezone"):
+        feed_of([make_doc(6, published=naive)])

@@ -1,0 +1,266 @@
+"""The LLM client and writer against a real loopback OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import openai
+import pytest
+from PIL import Image
+
+from egregora_assets.core import writer
+from egregora_assets.core.llm import LLM, PARSE_RETRIES, LLMStats
+from egregora_assets.core.models import Enrichment, Message, PostPlan, Window
+from egregora_assets.core.prompts import chat_messages
+from egregora_assets_tests.fake_openai import FakeOpenAI
+
+PROMPTS = Path(__file__).parents[1] / "prompts"
+GOLDEN = Path(__file__).parent / "golden"
+SECRET = "sk-test-DO-NOT-LEAK-4f9a2c"
+
+
+def make_window(n: int = 6, window_id: str = "2025-01-06|hikers|0", text: str = "") -> Window:
+    lines = [
+        "Forecast says showers after noon, clear until then",
+        "If we're at the trailhead by seven we beat the rain",
+        "The ridge descent gets slippery when wet, careful",
+        "Valley path as plan B then?",
+        "Deal. Here's the guide: https://example.org/trails/ridge-loop",
+        "I'll bring the thermos",
+    ]
+    messages = [
+        Message(
+            id=f"hikers-{i:04d}",
+            group="hikers",
+            timestamp=datetime(2025, 1, 6, 9, i),
+            author=("Ana Lua", "Rio Manso")[i % 2],
+            text=text or lines[i % len(lines)],
+        )
+        for i in range(n)
+    ]
+    return Window(id=window_id, group="hikers", date=date(2025, 1, 6), index=0, messages=messages)
+
+
+@pytest.fixture
+def make_llm(fake_llm: FakeOpenAI, tmp_path: Path):
+    def make(**overrides) -> LLM:
+        settings = dict(base_url=fake_llm.url, api_key=SECRET, model="gpt-4o-mini", cache_dir=tmp_path / "cache")
+        return LLM(**{**settings, **overrides})
+
+    return make
+
+
+def writer_messages(window: Window | None = None) -> list[dict]:
+    return chat_messages(PROMPTS, "writer", window=window or make_window(), enrichments=[], related=[])
+
+
+def test_second_call_sends_no_request(make_llm, fake_llm):
+    llm = make_llm()
+    first = llm.structured(writer_messages(), PostPlan)
+    second = llm.structured(writer_messages(), PostPlan)
+    assert second == first and first.posts[0].message_ids == ["hikers-0000", "hikers-0001", "hikers-0002"]
+    assert (llm.stats.requests, llm.stats.cache_hits) == (1, 1)
+    # A new process (a re-materialization) reads the same cache from the home.
+    again = make_llm()
+    assert again.structured(writer_messages(), PostPlan) == first
+    assert (again.stats.requests, again.stats.cache_hits, again.stats.input_tokens) == (0, 1, 0)
+    assert fake_llm.count() == 1
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "json", "tools", "md_json"])
+def test_every_mode_gets_posts(make_llm, fake_llm, mode):
+    posts = writer.write_posts_llm(make_llm(mode=mode), PROMPTS, make_window(), [], [])
+    assert [p.slug for p in posts] == ["the-saturday-trail-rain-or-shine"]
+    body = json.loads(fake_llm.requests[0])
+    assert ("response_format" in body) == (mode in ("json_schema", "json"))
+    assert ("tools" in body) == (mode == "tools")
+
+
+def test_rate_limit_then_success(make_llm, fake_llm):
+    fake_llm.script(["429", "ok"], marker="writer")
+    llm = make_llm()
+    plan = llm.structured(writer_messages(), PostPlan)
+    assert len(plan.posts) == 1
+    assert llm.stats.requests == 2 and [c[2] for c in fake_llm.calls] == ["429", "ok"]
+
+
+def test_server_error_storm_fails_after_bounded_retries_and_resumes(make_llm, fake_llm):
+    fake_llm.script(["500"] * 3, marker="writer")
+    llm = make_llm(max_retries=2)
+    with pytest.raises(RuntimeError, match="gpt-4o-mini.*failed after retries") as failure:
+        llm.structured(writer_messages(), PostPlan)
+    assert llm.stats.requests == 3  # the first try and 2 retries, then it gives up
+    assert SECRET not in str(failure.value)
+    assert not list((llm.cache_dir).rglob("*.json"))  # failures are not cached
+    llm.structured(writer_messages(), PostPlan)  # the re-run goes through
+    assert llm.stats.requests == 4
+
+
+def test_storm_fails_one_window_and_others_complete(make_llm, fake_llm):
+    fake_llm.script(["ok", "500", "500", "ok"], marker="writer")
+    llm = make_llm(max_retries=1)
+    outcomes = {}
+    for n in range(3):
+        window = make_window(window_id=f"w{n}", text=f"message of window {n}")
+        try:
+            outcomes[window.id] = len(writer.write_posts_llm(llm, PROMPTS, window, [], []))
+        except RuntimeError:
+            outcomes[window.id] = "failed"
+    assert outcomes == {"w0": 1, "w1": "failed", "w2": 1}
+
+
+def test_context_length_error_splits_the_window(make_llm, fake_llm):
+    fake_llm.script(["context_length"], marker="writer")
+    llm = make_llm()
+    posts = writer.write_posts_llm(llm, PROMPTS, make_window(6), [], [])
+    assert [c[2] for c in fake_llm.calls] == ["context_length", "ok", "ok"]
+    assert [p.message_ids for p in posts] == [
+        ["hikers-0000", "hikers-0001", "hikers-0002"],
+        ["hikers-0003", "hikers-0004", "hikers-0005"],
+    ]
+    assert [p.slug for p in posts] == ["the-saturday-trail-rain-or-shine", "the-saturday-trail-rain-or-shine-2"]
+
+
+def test_context_limit_splits_recursively_and_truncates_a_huge_message(make_llm, fake_llm):
+    fake_llm.context_limit = 4000
+    window = make_window(4, text="word " * 1500)  # every message alone is over the limit
+    posts = writer.write_posts_llm(make_llm(), PROMPTS, window, [], ["an earlier post " * 10])
+    assert len(posts) == 4 and all(len(p.message_ids) == 1 for p in posts)
+    sent = [json.loads(raw) for raw, call in zip(fake_llm.requests, fake_llm.calls) if call[2] == "ok"]
+    assert all(writer.TRUNCATION_NOTE in body["messages"][1]["content"] for body in sent)
+    assert all("an earlier post" not in body["messages"][1]["content"] for body in sent)
+
+
+def test_prompt_that_cannot_fit_raises_overflow(make_llm, fake_llm):
+    fake_llm.context_limit = 10
+    with pytest.raises(OverflowError, match="too long"):
+        writer.write_posts_llm(make_llm(), PROMPTS, make_window(2), [], [])
+
+
+def test_invalid_json_is_reasked_then_succeeds(make_llm, fake_llm):
+    fake_llm.script(["invalid_json"], marker="writer")
+    llm = make_llm()
+    plan = llm.structured(writer_messages(), PostPlan)
+    assert len(plan.posts) == 1 and llm.stats.requests == 2
+    first, second = (json.loads(raw) for raw in fake_llm.requests)
+    assert len(second["messages"]) > len(first["messages"])  # the bad answer and a correction
+
+
+def test_invalid_json_every_time_fails_after_the_reasks(make_llm, fake_llm):
+    fake_llm.script(["invalid_json"] * (PARSE_RETRIES + 1), marker="writer")
+    llm = make_llm()
+    with pytest.raises(RuntimeError, match="failed after retries"):
+        llm.structured(writer_messages(), PostPlan)
+    assert llm.stats.requests == PARSE_RETRIES + 1
+
+
+def test_answer_streams_in_several_chunks_and_replays_from_cache(make_llm, fake_llm):
+    passages = [
+        {"id": "p1", "kind": "post", "date": "2025-01-06", "title": "The Saturday trail", "text": "...", "url": "/p/1"},
+    ]
+    llm = make_llm()
+    chunks = list(writer.answer_stream(llm, PROMPTS, "Where did they hike?", passages))
+    golden = json.loads((GOLDEN / "answer.json").read_text())["choices"][0]["message"]["content"]
+    assert len(chunks) > 3 and "".join(chunks) == golden
+    assert json.loads(fake_llm.requests[0])["stream"] is True
+    assert llm.stats.output_tokens == 96  # from the usage chunk
+    assert list(writer.answer_stream(llm, PROMPTS, "Where did they hike?", passages)) == [golden]
+    assert llm.stats.requests == 1
+    assert llm.text(chat_messages(PROMPTS, "answer", question="Where did they hike?", passages=passages)) == golden
+
+
+def test_changed_template_or_model_sends_a_new_request(make_llm, fake_llm, tmp_path):
+    prompts = tmp_path / "prompts"
+    shutil.copytree(PROMPTS, prompts)
+    llm = make_llm()
+    page = dict(url="https://example.org/trails", title="Ridge Loop", description=None, text="An 11 km loop.")
+    writer.describe_url(llm, prompts, **page)
+    writer.describe_url(llm, prompts, **page)
+    assert llm.stats.requests == 1
+    template = prompts / "enrich_url.md.j2"
+    template.write_text(template.read_text().replace("two or three", "one or two"))
+    writer.describe_url(llm, prompts, **page)
+    assert llm.stats.requests == 2
+    other_model = make_llm(model="llama3.1:8b")
+    writer.describe_url(other_model, prompts, **page)
+    writer.describe_url(other_model, prompts, **page)
+    assert other_model.stats.requests == 1 and json.loads(fake_llm.requests[-1])["model"] == "llama3.1:8b"
+
+
+def test_api_key_never_in_files_bodies_or_repr(make_llm, fake_llm):
+    llm = make_llm()
+    llm.structured(writer_messages(), PostPlan)
+    llm.text(chat_messages(PROMPTS, "describe_media", mime="image/jpeg"))
+    list(writer.answer_stream(llm, PROMPTS, "q?", []))
+    stored = b"".join(path.read_bytes() for path in llm.cache_dir.rglob("*") if path.is_file())
+    assert len(list(llm.cache_dir.rglob("*.json"))) == 3
+    assert SECRET.encode() not in stored and SECRET.encode() not in b"".join(fake_llm.requests)
+    assert SECRET not in repr(llm) and "***" in repr(llm)
+    assert SECRET not in str(llm.stats.as_dict())
+
+
+def test_usage_and_cost_are_counted(make_llm):
+    llm = make_llm(price_in=0.15, price_out=0.60)
+    before = LLMStats(**llm.stats.as_dict())
+    llm.structured(writer_messages(), PostPlan)
+    spent = llm.stats - before
+    assert spent.output_tokens == 268 and spent.input_tokens > 0
+    assert spent.cost == pytest.approx((spent.input_tokens * 0.15 + 268 * 0.60) / 1e6)
+    assert make_llm().stats.cost is None  # no prices, no estimate
+
+
+def test_describe_image_sends_a_small_copy_without_metadata(make_llm, fake_llm):
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # camera make; GPS tags travel the same way
+    photo = io.BytesIO()
+    Image.new("RGB", (3000, 2000), "green").save(photo, format="JPEG", exif=exif)
+    llm = make_llm(vision_model="gpt-4o")
+    description = writer.describe_image(llm, PROMPTS, photo.getvalue(), "image/jpeg")
+    assert description.startswith("A photo of a misty mountain ridge")
+    body = json.loads(fake_llm.requests[0])
+    assert body["model"] == "gpt-4o"
+    data_uri = body["messages"][1]["content"][1]["image_url"]["url"]
+    sent = base64.b64decode(data_uri.split(",", 1)[1])
+    with Image.open(io.BytesIO(sent)) as image:
+        assert max(image.size) == writer.MAX_IMAGE_SIDE and not image.getexif()
+    assert b"SecretCam" not in sent and b"SecretCam" in photo.getvalue()
+
+
+def test_writer_drops_made_up_message_ids(fake_llm, make_llm, tmp_path):
+    golden = tmp_path / "golden"
+    shutil.copytree(GOLDEN, golden)
+    recorded = json.loads((golden / "writer.json").read_text())
+    plan = json.loads(recorded["choices"][0]["message"]["content"])
+    plan["posts"][0]["message_ids"] = ["placeholder-2", "hikers-9999"]
+    recorded["choices"][0]["message"]["content"] = json.dumps(plan)
+    (golden / "writer.json").write_text(json.dumps(recorded))
+    fake_llm.golden_dir = golden
+    enrichment = Enrichment(
+        id="e1", group="hikers", date=date(2025, 1, 6), window_id="w", message_id="hikers-0004",
+        kind="url", ref="https://example.org/trails/ridge-loop", title="Ridge Loop", description="A trail guide",
+    )
+    posts = writer.write_posts_llm(make_llm(), PROMPTS, make_window(), [enrichment], ["Earlier: a walk"])
+    assert posts[0].message_ids == ["hikers-0001"]
+    prompt = json.loads(fake_llm.requests[0])["messages"][1]["content"]
+    assert '[hikers-0004] url https://example.org/trails/ridge-loop: "Ridge Loop"' in prompt
+
+
+def test_fake_server_embeddings_are_deterministic(fake_llm):
+    client = openai.OpenAI(base_url=fake_llm.url, api_key=SECRET, max_retries=0)
+    texts = ["ridge trail on saturday", "on saturday: ridge trail!", "invoice overdue"]
+    first = client.embeddings.create(model="text-embedding-3-small", input=texts, dimensions=64)
+    again = client.embeddings.create(model="text-embedding-3-small", input=texts[0], dimensions=64)
+    vectors = [d.embedding for d in first.data]
+    assert len(vectors[0]) == 64 and again.data[0].embedding == pytest.approx(vectors[0])
+    dot = lambda a, b: sum(x * y for x, y in zip(a, b))  # noqa: E731
+    assert dot(vectors[0], vectors[1]) == pytest.approx(1.0) and dot(vectors[0], vectors[2]) < 0.5
+
+
+def test_unknown_mode_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown LLM mode"):
+        LLM(base_url="http://127.0.0.1:9/v1", api_key=SECRET, model="m", cache_dir=tmp_path, mode="xml")

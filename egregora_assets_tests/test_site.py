@@ -1,0 +1,156 @@
+"""The MkDocs project writer and a real `mkdocs build` of it."""
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from egregora_assets.core.atom import build_feed
+from egregora_assets.core.models import Document
+from egregora_assets.core.site import build_site, post_path, slugify, write_site_project
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "site"
+BRT = timezone(timedelta(hours=-3))
+
+POSTS = [
+    (6, "Subida da Pedra Grande", ["trilha", "atibaia"], "offline-digest"),
+    (9, "Qual bota comprar?", ["equipamento"], "llm:qwen2.5"),
+    (22, "Travessia Petrópolis–Teresópolis", ["travessia", "trilha"], "offline-digest"),
+]
+
+
+def make_doc(day: int, title: str, tags: list[str], writer: str, content: str = "") -> Document:
+    """A post of 2026-09-<day>."""
+    moment = datetime(2026, 9, day, 21, 0, tzinfo=BRT)
+    return Document(
+        id=f"tag:egregora.local,2026:trilhas/2026-09-{day:02d}/0",
+        group="trilhas",
+        date=date(2026, 9, day),
+        window_id=f"w{day}",
+        title=title,
+        slug=slugify(title),
+        published=moment,
+        updated=moment,
+        authors=["Guará Azul", "Tatu Veloz"],
+        summary=f"Resumo: {title}.",
+        content=content or f"O grupo conversou sobre **{title}**.\n\n![foto](media/pico.jpg)\n",
+        categories=tags,
+        writer=writer,
+    )
+
+
+def write(project: Path, docs, media=None) -> list[Path]:
+    feed = build_feed(group="trilhas", title="Trilhas da Serra", feed_id="tag:x,2026:trilhas",
+                      site_url=None, docs=docs)  # fmt: skip
+    return write_site_project(
+        template_dir=TEMPLATE, project_dir=project, group="trilhas", title="Trilhas da Serra",
+        docs=docs, feed_xml=feed, media={"pico.jpg": b"\xff\xd8fake"} if media is None else media,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A project of the three POSTS and its built HTML."""
+    root = tmp_path_factory.mktemp("site")
+    docs = [make_doc(*p) for p in POSTS]
+    write(root / "project", docs)
+    index = build_site(root / "project", root / "html")
+    return docs, root / "project", root / "html", index
+
+
+def test_every_post_has_a_page_with_its_title(built):
+    docs, _, html, index = built
+    assert index == html / "index.html" and index.is_file()
+    for doc in docs:
+        page = html / post_path(doc) / "index.html"
+        text = page.read_text(encoding="utf-8")
+        assert doc.title in text
+        assert "Guará Azul" in text  # the pseudonym from .authors.yml
+    blog = (html / "blog" / "index.html").read_text(encoding="utf-8")
+    assert all(doc.title in blog for doc in docs)
+
+
+def test_feed_and_media_are_copied(built):
+    _, project, html, _ = built
+    assert (html / "feed.xml").read_bytes() == (project / "docs" / "feed.xml").read_bytes()
+    assert (html / "media" / "pico.jpg").read_bytes() == b"\xff\xd8fake"
+    post = (html / post_path(built[0][0]) / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../../../../media/pico.jpg"' in post  # media resolve from a post's folder
+
+
+def test_tag_and_category_pages_exist(built):
+    _, _, html, _ = built
+    tags = (html / "tags" / "index.html").read_text(encoding="utf-8")
+    for tag in ("trilha", "atibaia", "equipamento", "travessia"):
+        assert tag in tags
+        assert (html / "blog" / "category" / tag / "index.html").is_file()
+
+
+def test_pages_link_the_feed_and_load_nothing_remote(built):
+    docs, _, html, _ = built
+    for page in (html / "index.html", html / post_path(docs[0]) / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'rel="alternate" type="application/atom+xml"' in text
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+    home = (html / "index.html").read_text(encoding="utf-8")
+    assert "pseudonym" in home and "offline-digest" in home
+
+
+def test_rewriting_unchanged_docs_writes_nothing(tmp_path):
+    docs = [make_doc(*p) for p in POSTS]
+    first = write(tmp_path, docs)
+    assert tmp_path / "mkdocs.yml" in first
+    assert len([p for p in first if "posts" in p.parts]) == 3
+    assert write(tmp_path, docs) == []
+
+
+def test_only_changed_posts_are_rewritten_and_stale_ones_pruned(tmp_path):
+    docs = [make_doc(*p) for p in POSTS]
+    write(tmp_path, docs)
+    edited = docs[1].model_copy(update={"content": "Outra versão."})
+    changed = write(tmp_path, [docs[0], edited, docs[2]])
+    assert changed == [  # the feed changes with the post, nothing else
+        tmp_path / "docs/blog/posts/2026-09-09-qual-bota-comprar.md",
+        tmp_path / "docs/feed.xml",
+    ]
+    pruned = write(tmp_path, [docs[0]], media={})
+    gone = {p.name for p in pruned if not p.exists()}
+    assert gone == {
+        "2026-09-09-qual-bota-comprar.md",
+        "2026-09-22-travessia-petropolis-teresopolis.md",
+        "pico.jpg",
+    }
+    assert sorted(p.name for p in (tmp_path / "docs/blog/posts").iterdir()) == [
+        "2026-09-06-subida-da-pedra-grande.md"
+    ]
+
+
+def test_post_file_has_front_matter_the_blog_reads(tmp_path):
+    write(tmp_path, [make_doc(*POSTS[0])])
+    text = (tmp_path / "docs/blog/posts/2026-09-06-subida-da-pedra-grande.md").read_text()
+    head = text.split("---")[1]
+    for line in ("date: 2026-09-06", "slug: subida-da-pedra-grande", "- guara-azul", "- atibaia"):
+        assert line in head
+    assert "description: 'Resumo: Subida da Pedra Grande.'" in head
+    assert "(../../media/pico.jpg)" in text
+
+
+def test_media_names_must_be_plain(tmp_path):
+    with pytest.raises(ValueError, match="plain file name"):
+        write(tmp_path, [], media={"../escape.jpg": b"x"})
+
+
+def test_a_failing_build_raises_with_mkdocs_output(tmp_path):
+    write(tmp_path, [make_doc(*POSTS[0])])
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: no-such-theme\n")
+    with pytest.raises(RuntimeError, match="no-such-theme"):
+        build_site(tmp_path, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("Travessia Petrópolis–Teresópolis", "travessia-petropolis-teresopolis"),
+     ("  ../../etc/passwd ", "etc-passwd"), ("!!!", "post"), ("Olá, Mundo 2026", "ola-mundo-2026")],
+)  # fmt: skip
+def test_slugify(text, slug):
+    assert slugify(text) == slug

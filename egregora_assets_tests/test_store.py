@@ -1,0 +1,63 @@
+"""The journal: unchanged inputs skip, changed ones recompute, failures leave nothing half-written."""
+
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from egregora_assets.core.store import (
+    WAREHOUSE_DDL, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
+)
+
+D1, D2 = date(2026, 9, 1), date(2026, 9, 2)
+
+
+@pytest.fixture
+def conn(tmp_path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as c:
+        ensure_schema(c, WAREHOUSE_DDL)
+        yield c
+
+
+def rows(group, day, n):
+    return pa.table({"id": [f"{day}-{i}" for i in range(n)], "group": [group] * n, "date": [day] * n,
+                     "text": ["hi"] * n})
+
+
+def test_run_slices_skips_unchanged_and_recomputes_changed(conn):
+    inputs = {("g", D1): "a", ("g", D2): "b"}
+    calls = []
+
+    def compute(group, day):
+        calls.append(day)
+        replace_slice(conn, "messages", group, day, rows(group, day, 2))
+        return fingerprint(inputs[(group, day)]), {"messages": 2}
+
+    keys = list(inputs)
+    first = run_slices(conn, "x", keys, lambda g, d: inputs[(g, d)], compute)
+    assert (len(first.computed), len(first.skipped), first.facts["messages"]) == (2, 0, 4)
+    second = run_slices(conn, "x", keys, lambda g, d: inputs[(g, d)], compute)
+    assert (len(second.computed), len(second.skipped)) == (0, 2)
+    inputs[("g", D2)] = "changed"
+    third = run_slices(conn, "x", keys, lambda g, d: inputs[(g, d)], compute)
+    assert third.computed == [f"{D2}|g"] and calls == [D1, D2, D2]
+    assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 4  # replaced, not appended
+    assert upstream_hash(conn, "x", "g", D2) == fingerprint("changed")
+
+
+def test_failed_partition_rolls_back_its_slice(conn):
+    def compute(group, day):
+        replace_slice(conn, "messages", group, day, rows(group, day, 3))
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        run_slices(conn, "x", [("g", D1)], lambda g, d: "sig", compute)
+    assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM journal").fetchone()[0] == 0
+
+
+def test_group_level_partitions_use_null_dates(conn):
+    tally = run_slices(conn, "feed", [("g", None)], lambda g, d: "s", lambda g, d: ("h", {}))
+    assert tally.computed == ["g"]
+    assert upstream_hash(conn, "feed", "g", None) == "h"

@@ -1,0 +1,67 @@
+"""Windows: packing under a byte budget, never cutting a message, splitting to fit."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from egregora_assets.core.models import Message
+from egregora_assets.core.windows import (
+    BYTES_PER_TOKEN, CONTEXT_MESSAGES, fit_window, message_bytes, pack_windows, split_window,
+)
+
+DAY = date(2026, 9, 5)
+
+
+def messages(sizes: list[int]) -> list[Message]:
+    start = datetime(2026, 9, 5, 8, 0)
+    return [
+        Message(id=f"m{i}", group="g", timestamp=start + timedelta(minutes=i), author="amber-falcon",
+                text="x" * size)
+        for i, size in enumerate(sizes)
+    ]
+
+
+@pytest.mark.parametrize(
+    "sizes, tokens, expected_counts",
+    [
+        ([10] * 10, 1000, [10]),  # all fit
+        ([100] * 10, 70, [2] * 5),  # 280-byte budget, 121 bytes each -> 2 per window
+        ([10, 5000, 10], 100, [1, 1, 1]),  # an oversized message gets a window alone
+        ([], 100, []),
+    ],
+)
+def test_pack_windows_counts(sizes, tokens, expected_counts):
+    packed = pack_windows(messages(sizes), group="g", day=DAY, max_tokens=tokens)
+    assert [len(w.messages) for w in packed] == expected_counts
+    flattened = [m.id for w in packed for m in w.messages]
+    assert flattened == [f"m{i}" for i in range(len(sizes))]  # order kept, nothing lost or cut
+
+
+def test_windows_respect_budget_and_carry_context():
+    msgs = messages([100] * 30)
+    packed = pack_windows(msgs, group="g", day=DAY, max_tokens=100)
+    for w in packed:
+        assert sum(message_bytes(m) for m in w.messages) <= 100 * BYTES_PER_TOKEN
+    assert packed[0].context == []
+    second = packed[1]
+    start = msgs.index(second.messages[0])
+    assert second.context == msgs[start - CONTEXT_MESSAGES:start]
+    assert [w.index for w in packed] == list(range(len(packed)))
+
+
+def test_window_ids_are_stable_and_content_addressed():
+    a = pack_windows(messages([50] * 5), group="g", day=DAY, max_tokens=1000)
+    b = pack_windows(messages([50] * 5), group="g", day=DAY, max_tokens=1000)
+    c = pack_windows(messages([50] * 4), group="g", day=DAY, max_tokens=1000)
+    assert a[0].id == b[0].id != c[0].id
+
+
+def test_split_and_fit_recursively():
+    window = pack_windows(messages([100] * 9), group="g", day=DAY, max_tokens=10_000)[0]
+    halves = split_window(window)
+    assert [len(h.messages) for h in halves] == [4, 5]
+    assert halves[1].context[-1] == halves[0].messages[-1]
+    pieces = fit_window(window, max_bytes=250)
+    assert all(sum(message_bytes(m) for m in p.messages) <= 250 or len(p.messages) == 1 for p in pieces)
+    assert [m.id for p in pieces for m in p.messages] == [m.id for m in window.messages]
+    assert len({p.id for p in pieces}) == len(pieces)
