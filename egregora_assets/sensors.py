@@ -1,6 +1,5 @@
 """The inbox sensor: a new or changed export dropped in `<home>/inbox` becomes a run."""
 
-from __future__ import annotations
 
 import json
 

@@ -142,7 +142,8 @@ class FakeOpenAI:
         if marker != "writer":
             return content
         # Recorded posts cite "placeholder-K": point that at the K-th message id of this request.
-        plan, ids = json.loads(content), WRITER_ID.findall(prompt) or ["none"]
+        section = prompt.rpartition("## Messages")[2]  # not the ids of earlier windows in the context
+        plan, ids = json.loads(content), WRITER_ID.findall(section) or ["none"]
         for post in plan["posts"]:
             cited = [_placeholder(i, ids) for i in post["message_ids"]]
             post["message_ids"] = list(dict.fromkeys(cited))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -118,6 +120,28 @@ def server():
     httpd.server_close()
 
 
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """An HTTPS server on 127.0.0.1 whose self-signed certificate names rebind.test."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=rebind.test", "-addext", "subjectAltName=DNS:rebind.test",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    httpd.requests, httpd.cert = [], str(cert)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
 @pytest.fixture
 def base(server):
     server.requests.clear()
@@ -222,13 +246,16 @@ def test_redirects_are_checked_even_with_a_redirect_following_client(base):
         ("file:///etc/passwd", "refused: scheme file"),
     ],
 )
-def test_forbidden_targets_refused_without_connecting(recording_client, url, status, allow_loopback):
+def test_refused_without_connecting(recording_client, url, status, allow_loopback):
     page = fetch_page(url, allow_loopback=allow_loopback, client=recording_client)
     assert page.status == status
     assert recording_client.sent == []
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.2/", "http://[::1]/", "http://[::ffff:127.0.0.1]/"])
+LOOPBACKS = ["http://127.0.0.2/", "http://[::1]/", "http://[::ffff:127.0.0.1]/"]
+
+
+@pytest.mark.parametrize("url", LOOPBACKS)
 def test_loopback_forms_refused_unless_allowed(recording_client, url):
     assert fetch_page(url, client=recording_client).status.startswith("refused: loopback")
     assert recording_client.sent == []
@@ -261,6 +288,20 @@ def test_connection_goes_to_the_checked_address(monkeypatch, server, base):
     assert page.ok, page.status
     assert page.title == f"rebind.test:{port}"  # the Host header kept the name
     assert page.url == f"http://rebind.test:{port}/host"
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("rebind.test", "ok"), ("other.test", "network error: ConnectError")]
+)
+def test_https_to_the_checked_address_verifies_the_name(monkeypatch, tls_server, name, status):
+    # Connecting to the IP must still check the certificate against the URL's host name.
+    monkeypatch.setattr(fetch, "_resolve", lambda host, port: ["127.0.0.1"])
+    port = tls_server.server_port
+    trusted = ssl.create_default_context(cafile=tls_server.cert)
+    with httpx.Client(verify=trusted, trust_env=False) as client:
+        page = fetch_page(f"https://{name}:{port}/host", allow_loopback=True, client=client)
+    assert page.status == status
+    assert page.title == (f"rebind.test:{port}" if status == "ok" else None)
 
 
 def test_public_address_goes_through_with_name_kept(monkeypatch, recording_client):
@@ -326,7 +367,8 @@ def test_extract_falls_back_to_title_and_og_description():
     html = """<html><head><title> Plain
       title </title><meta property="og:description" content="From OG"></head>
       <body><div>One</div><div>Two <b>bold</b> words</div></body></html>"""
-    assert extract_page(html, "https://x.example/") == ("Plain title", "From OG", "One\nTwo bold words")
+    expected = ("Plain title", "From OG", "One\nTwo bold words")
+    assert extract_page(html, "https://x.example/") == expected
 
 
 def test_extract_prefers_longest_article_and_caps_text():

@@ -27,14 +27,21 @@ SCHEMA = pa.schema(
 
 # (id, group, date, kind, title, text)
 PASSAGES = [
-    ("w1", "g1", "2024-01-05", "window", "", "Member-3fa: alguém sabe consertar a corrente da bicicleta? A minha saiu na subida."),
-    ("w2", "g1", "2024-01-06", "window", "", "Member-9bc: fiz um bolo de cenoura com cobertura de chocolate, a receita é da minha avó."),
-    ("p1", "g1", "2024-01-10", "post", "Caminhada em Sintra", "O grupo combinou uma trilha pela serra de Sintra no sábado, com piquenique."),
-    ("w3", "g1", "2024-01-12", "window", "", "Member-3fa: o Zorblax novo saiu, alguém já instalou no computador?"),
-    ("w4", "g1", "2024-02-01", "window", "", "Member-71d: comprei uma corrente nova para a bicicleta e lubrifiquei tudo."),
-    ("w5", "g2", "2024-01-05", "window", "", "Member-c02: my bike chain fell off again on the hill, how do I fix it?"),
-    ("w6", "g2", "2024-01-07", "window", "", "Member-c02: the football match on Sunday was a draw."),
-]
+    ("w1", "g1", "2024-01-05", "window", "",
+     "Member-3fa: alguém sabe consertar a corrente da bicicleta? A minha saiu na subida."),
+    ("w2", "g1", "2024-01-06", "window", "",
+     "Member-9bc: fiz um bolo de cenoura com cobertura de chocolate, a receita é da minha avó."),
+    ("p1", "g1", "2024-01-10", "post", "Caminhada em Sintra",
+     "O grupo combinou uma trilha pela serra de Sintra no sábado, com piquenique."),
+    ("w3", "g1", "2024-01-12", "window", "",
+     "Member-3fa: o Zorblax novo saiu, alguém já instalou no computador?"),
+    ("w4", "g1", "2024-02-01", "window", "",
+     "Member-71d: comprei uma corrente nova para a bicicleta e lubrifiquei tudo."),
+    ("w5", "g2", "2024-01-05", "window", "",
+     "Member-c02: my bike chain fell off again on the hill, how do I fix it?"),
+    ("w6", "g2", "2024-01-07", "window", "",
+     "Member-c02: the football match on Sunday was a draw."),
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -135,6 +135,12 @@ def test_post_file_has_front_matter_the_blog_reads(tmp_path):
     assert "(../../media/pico.jpg)" in text
 
 
+def test_two_posts_with_one_url_are_refused(tmp_path):
+    twin = make_doc(*POSTS[0]).model_copy(update={"id": "tag:other"})
+    with pytest.raises(ValueError, match="share the slug"):
+        write(tmp_path, [make_doc(*POSTS[0]), twin])
+
+
 def test_media_names_must_be_plain(tmp_path):
     with pytest.raises(ValueError, match="plain file name"):
         write(tmp_path, [], media={"../escape.jpg": b"x"})
@@ -154,3 +160,16 @@ def test_a_failing_build_raises_with_mkdocs_output(tmp_path):
 )  # fmt: skip
 def test_slugify(text, slug):
     assert slugify(text) == slug
+
+
+def test_posts_say_how_they_were_written(built):
+    docs, _, html, _ = built
+    digest = (html / post_path(docs[0]) / "index.html").read_text(encoding="utf-8")
+    drafted = (html / post_path(docs[1]) / "index.html").read_text(encoding="utf-8")
+    assert "automatic digest" in digest and "language model (qwen2.5)" in drafted
+
+
+def test_an_empty_group_still_builds(tmp_path):
+    assert write(tmp_path / "project", [], media={})
+    index = build_site(tmp_path / "project", tmp_path / "html")
+    assert "Trilhas da Serra" in index.read_text(encoding="utf-8")

@@ -46,15 +46,22 @@ def test_run_slices_skips_unchanged_and_recomputes_changed(conn):
     assert upstream_hash(conn, "x", "g", D2) == fingerprint("changed")
 
 
-def test_failed_partition_rolls_back_its_slice(conn):
+def test_failed_partition_rolls_back_alone_and_is_retried(conn):
+    broken = {D1}
+
     def compute(group, day):
         replace_slice(conn, "messages", group, day, rows(group, day, 3))
-        raise RuntimeError("boom")
+        if day in broken:
+            raise RuntimeError("boom\nsecond line")
+        return "h", {"messages": 3}
 
-    with pytest.raises(RuntimeError):
-        run_slices(conn, "x", [("g", D1)], lambda g, d: "sig", compute)
-    assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM journal").fetchone()[0] == 0
+    tally = run_slices(conn, "x", [("g", D1), ("g", D2)], lambda g, d: "sig", compute)
+    assert tally.failed == {f"{D1}|g": "RuntimeError: boom"} and tally.computed == [f"{D2}|g"]
+    assert conn.execute("SELECT DISTINCT date FROM messages").fetchall() == [(D2,)]
+    assert conn.execute("SELECT count(*) FROM journal").fetchone()[0] == 1
+    broken.clear()
+    again = run_slices(conn, "x", [("g", D1), ("g", D2)], lambda g, d: "sig", compute)
+    assert again.computed == [f"{D1}|g"] and again.skipped == [f"{D2}|g"]
 
 
 def test_group_level_partitions_use_null_dates(conn):

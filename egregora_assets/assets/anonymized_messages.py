@@ -1,6 +1,5 @@
 """anonymized_messages: one row per message, pseudonymous, with PII replaced; the privacy audit."""
 
-from __future__ import annotations
 
 from datetime import date
 
@@ -49,7 +48,7 @@ def anonymized_messages(
     with staging.get_connection() as raw, warehouse.get_connection() as conn:
         ensure_schema(conn, WAREHOUSE_DDL)
         rosters = {g: group_roster(raw, home.home, g) for g, _ in keys}
-        removed = {g: opt_outs(_commands(raw, g), settings.privacy.opt_out) for g in rosters}
+        removed = {g: opt_outs(_commands(raw, g), settings.privacy.opt_out, roster=r.roster) for g, r in rosters.items()}
 
         def signature(group: str, day: date) -> str:
             people = sorted(rosters[group].pseudonyms.values())
@@ -59,7 +58,7 @@ def anonymized_messages(
         def compute(group: str, day: date) -> tuple[str, dict]:
             messages = raw.execute(
                 'SELECT timestamp, author, message, kind, attachment FROM raw_messages '
-                'WHERE "group" = ? AND date = ? ORDER BY pos', [group, day]).arrow()
+                'WHERE "group" = ? AND date = ? ORDER BY pos', [group, day]).arrow().read_all()
             kept = _without(messages, removed[group])
             rows = anonymize(kept, group=group, roster=rosters[group].roster, secret=rosters[group].secret)
             media = publish_day_media(home.home, group, day, messages, rosters[group].secret)
@@ -75,7 +74,7 @@ def _commands(raw, group: str) -> pa.Table:
     # Only command-looking lines matter for opt-outs; the whole history decides (last wins).
     return raw.execute(
         'SELECT timestamp, author, message, kind, attachment FROM raw_messages '
-        "WHERE \"group\" = ? AND lower(message) LIKE '%/egregora%' ORDER BY date, pos", [group]).arrow()
+        "WHERE \"group\" = ? AND lower(message) LIKE '%/egregora%' ORDER BY date, pos", [group]).arrow().read_all()
 
 
 def _without(messages: pa.Table, authors: set[str]) -> pa.Table:

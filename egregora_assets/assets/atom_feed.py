@@ -1,6 +1,5 @@
 """atom_feed: one Atom 1.0 feed per group, with the final privacy audit beside it."""
 
-from __future__ import annotations
 
 import hashlib
 import os
@@ -11,7 +10,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from ..core.atom import build_feed
+from ..core.atom import build_feed, feed_texts
 from ..core.privacy import find_pii
 from ..core.roster import group_roster
 from ..core.store import (
@@ -55,7 +54,8 @@ def atom_feed(context: AssetExecutionContext, home: HomeResource, warehouse: Duc
 
     with warehouse.get_connection() as conn:
         ensure_schema(conn, WAREHOUSE_DDL)
-        tally = run_slices(conn, "atom_feed", group_keys(context), signature, compute)
+        tally = run_slices(conn, "atom_feed", group_keys(context), signature, compute,
+                           missing=lambda group, _: not home.home.feed(group).exists())
     return result(tally, feeds=[str(home.home.feed(g)) for g, _ in group_keys(context)])
 
 
@@ -74,7 +74,7 @@ def nothing_identifying_published(
                       for name in ("title", "summary", "content", "authors", "categories", "links")]
             feed = home.home.feed(group)
             if feed.exists():
-                fields.append((f"feed:{group}", "xml", feed.read_text()))
+                fields += [(f"feed:{group}", name, text) for name, text in feed_texts(feed.read_bytes())]
             checked += len(fields)
             findings += find_pii(fields, roster)
     return AssetCheckResult(passed=not findings, metadata={

@@ -1,11 +1,10 @@
 """What every asset of the chain does the same way: read its partition keys, report its tally."""
 
-from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
+from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue
 
 from ..core.store import Tally
 
@@ -36,7 +35,17 @@ def progress(context: AssetExecutionContext, total: int):
 
 
 def result(tally: Tally, **extra: Any) -> MaterializeResult:
-    """Run facts as metadata: computed and skipped partitions, counts, anything extra."""
+    """Run facts as metadata: computed and skipped partitions, counts, anything extra.
+
+    Partitions that failed were rolled back while the others were kept; the step then fails
+    naming them, and a re-run resumes with only those."""
+    if tally.failed:
+        first = next(iter(tally.failed.items()))
+        raise Failure(
+            description=f"{len(tally.failed)} partition(s) failed, {len(tally.computed)} written; "
+                        f"first: {first[0]}: {first[1]}",
+            metadata={"failed": MetadataValue.json(tally.failed), "computed": MetadataValue.json(tally.computed)},
+        )
     metadata: dict[str, Any] = {
         "partitions_computed": len(tally.computed),
         "partitions_skipped": len(tally.skipped),

@@ -1,6 +1,5 @@
 """embeddings: a semantic vector for each window, in LanceDB, replaced per partition."""
 
-from __future__ import annotations
 
 from datetime import date
 

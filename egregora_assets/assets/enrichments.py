@@ -1,6 +1,5 @@
 """enrichments: what is known about each link and media attachment of a day's windows."""
 
-from __future__ import annotations
 
 from datetime import date
 

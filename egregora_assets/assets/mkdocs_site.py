@@ -1,7 +1,7 @@
 """mkdocs_site: each group's posts as a built MkDocs Material blog."""
 
-from __future__ import annotations
 
+import hashlib
 import re
 
 from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, asset
@@ -30,9 +30,9 @@ def mkdocs_site(
     settings = home.settings()
 
     def signature(group: str, _) -> str:
-        template = sorted((str(p), p.stat().st_mtime_ns) for p in site_template.path.rglob("*") if p.is_file())
-        built = home.home.site_html(group) / "index.html"
-        return fingerprint(CODE_VERSION, upstream_hash(conn, "atom_feed", group, None), template, built.exists())
+        template = sorted((str(p.relative_to(site_template.path)), hashlib.sha256(p.read_bytes()).hexdigest())
+                          for p in site_template.path.rglob("*") if p.is_file())
+        return fingerprint(CODE_VERSION, upstream_hash(conn, "atom_feed", group, None), template)
 
     def compute(group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
@@ -49,5 +49,6 @@ def mkdocs_site(
 
     with warehouse.get_connection() as conn:
         ensure_schema(conn, WAREHOUSE_DDL)
-        tally = run_slices(conn, "mkdocs_site", group_keys(context), signature, compute)
+        tally = run_slices(conn, "mkdocs_site", group_keys(context), signature, compute,
+                           missing=lambda group, _: not (home.home.site_html(group) / "index.html").exists())
     return result(tally, sites=[str(home.home.site_html(g) / "index.html") for g, _ in group_keys(context)])

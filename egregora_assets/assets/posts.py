@@ -1,6 +1,5 @@
 """posts: the writer's Atom entries for each day, in the one `documents` table."""
 
-from __future__ import annotations
 
 from datetime import date
 
@@ -71,11 +70,11 @@ def posts(
 
 
 def _llm_drafts(client, prompts, vectors, embedder, window, enrichments):
-    from ..core.retrieve import hybrid_search
+    from ..core.retrieve import hybrid_search, search_terms
     from ..core.writer import write_posts_llm
 
     text = window_text(window)
-    hits = hybrid_search(vectors.table(), embedder.embed([text])[0], text[:500], group=window.group,
+    hits = hybrid_search(vectors.table(), embedder.embed([text])[0], search_terms(text[:2000]), group=window.group,
                          k=5, before=window.date.isoformat())
     related = [f"{h['date']} {h['title']}: {h['text'][:800]}" for h in hits]
     return write_posts_llm(client, prompts.path, window, enrichments, related)

@@ -1,6 +1,5 @@
 """raw_exports: each day's chat lines of a group, merged from every staged export covering it."""
 
-from __future__ import annotations
 
 from datetime import date
 

@@ -1,6 +1,5 @@
 """windows: each day's messages packed into windows under the writer's token budget."""
 
-from __future__ import annotations
 
 from datetime import date
 

@@ -108,3 +108,21 @@ def build_feed(
     for doc in ordered:
         _entry(feed, doc, site_url)
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+# Ids and dates are ours (hashes, timestamps); only what people can read is audited.
+_READABLE = {"title", "subtitle", "summary", "content", "name", "rights"}
+
+
+def feed_texts(xml: bytes) -> list[tuple[str, str]]:
+    """(element, text) of every human-readable part of a feed, for the privacy audit."""
+    root = etree.fromstring(xml)
+    texts = []
+    for element in root.iter(f"{{{ATOM_NS}}}*"):
+        tag = etree.QName(element).localname
+        if tag in _READABLE and element.text:
+            texts.append((tag, element.text))
+        for attribute in ("term", "label", "href", "title"):
+            if element.get(attribute):
+                texts.append((f"{tag}@{attribute}", element.get(attribute)))
+    return texts

@@ -98,61 +98,75 @@ _LISTED = [w for text in _STOPWORDS_TEXT.values() for w in text.split()]
 # Chats often drop accents ("voce", "tambem"), so both spellings are stopwords.
 STOPWORDS = frozenset(_LISTED + [fold(w) for w in _LISTED])
 
-# Words that tell the languages apart; shared words like "que", "la", "non" are left out.
+# Words that tell the languages apart; words two of them share ("que", "no", "algo", "la",
+# "mais", "con", "cosa", "qui", "del") are left out.
 _LANG_MARKERS = {
     "pt": "não você vocês com muito também isso então eu tem vai foi né já só hoje agora gente "
-    "pra do da os no na em é ao mas está tá seu sua meu minha nós ele ela vou estou tô acho "
+    "pra do da os na em é ao mas tá seu sua meu minha nós ele ela vou estou tô acho "
     "obrigado bom boa legal uma",
-    "en": "the and is are you that this with for was have it's i we they what but not just will "
+    "en": "the and is are you that this with for was have it i we they what but not just will "
     "can would there about yeah yes thanks",
-    "es": "el los las del y pero muy también está estoy yo tengo tiene hay qué porque cuando eso "
-    "esto ahora hoy nosotros gracias bueno vamos mucho algo nada así sí creo",
+    "es": "el los las y pero muy también estoy yo tengo tiene hay qué cuando eso "
+    "esto ahora hoy nosotros gracias bueno mucho así sí creo",
     "de": "der die das und ist nicht ich du wir sie ein eine mit auf für auch aber noch schon wie "
     "ja nein doch mal heute danke",
-    "fr": "le les des et est je nous vous pas avec pour dans sur mais qui oui merci ça très aussi",
-    "it": "il gli della che è sono io noi voi con per anche ma molto oggi grazie sì perché questo "
-    "quello cosa ciao",
+    "fr": "les des et est je nous vous pas avec pour dans sur oui merci ça très aussi",
+    "it": "il gli della che è sono io noi voi per anche ma molto oggi grazie sì perché questo "
+    "quello ciao",
 }
 LANG_MARKERS = {lang: frozenset(words.split()) for lang, words in _LANG_MARKERS.items()}
 
-# Per language: title lead, "and", the summary, the three headings and the closing line.
+
+class _Labels(NamedTuple):
+    """The words a digest is written with, in one language."""
+
+    about: str  # leads the title
+    and_: str
+    summary: str
+    shared_links: tuple[str, str]  # for one link, for {n} links
+    quotes: str
+    links: str
+    people: str
+    closing: str
+
+
 _LABELS = {
-    "pt": (
+    "pt": _Labels(
         "Conversa sobre", "e",
         "{people} pessoas trocaram {messages} mensagens{links}.",
         (" e compartilharam 1 link", " e compartilharam {n} links"),
         "Em destaque", "Links compartilhados", "Quem participou",
         "Resumo automático feito offline, por estatística de palavras; nenhum modelo de linguagem foi usado.",
     ),
-    "en": (
+    "en": _Labels(
         "Talking about", "and",
         "{people} people exchanged {messages} messages{links}.",
         (" and shared 1 link", " and shared {n} links"),
         "Highlights", "Shared links", "Who took part",
         "Automatic offline digest, built from keyword statistics; no language model was used.",
     ),
-    "es": (
+    "es": _Labels(
         "Charla sobre", "y",
         "{people} personas intercambiaron {messages} mensajes{links}.",
         (" y compartieron 1 enlace", " y compartieron {n} enlaces"),
         "Destacados", "Enlaces compartidos", "Quién participó",
         "Resumen automático hecho sin conexión, por estadística de palabras; no se usó ningún modelo de lenguaje.",
     ),
-    "de": (
+    "de": _Labels(
         "Gespräch über", "und",
         "{people} Personen schrieben {messages} Nachrichten{links}.",
         (" und teilten 1 Link", " und teilten {n} Links"),
         "Auszüge", "Geteilte Links", "Wer dabei war",
         "Automatische Offline-Zusammenfassung aus Wortstatistik; kein Sprachmodell wurde verwendet.",
     ),
-    "fr": (
+    "fr": _Labels(
         "Discussion sur", "et",
         "{people} personnes ont échangé {messages} messages{links}.",
         (" et partagé 1 lien", " et partagé {n} liens"),
         "Extraits", "Liens partagés", "Qui a participé",
         "Résumé automatique hors ligne, par statistique de mots ; aucun modèle de langage n'a été utilisé.",
     ),
-    "it": (
+    "it": _Labels(
         "Conversazione su", "e",
         "{people} persone si sono scambiate {messages} messaggi{links}.",
         (" e hanno condiviso 1 link", " e hanno condiviso {n} link"),
@@ -163,12 +177,13 @@ _LABELS = {
 
 _WEB_URL = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)  # safe inside a Markdown autolink
 _WORD = re.compile(r"[^\W\d_]+")
-_NOISE = re.compile(r"@[\w.-]+|\[[^\]\s]{1,40}\]|<[^<>\n]{1,40}>")  # mentions, [phone], <Media omitted>
+# Mentions (@amber-falcon), placeholders ([phone]) and export notes (<Media omitted>).
+_NOISE = re.compile(r"@[\w.-]+|\[[^\]\s]{1,40}\]|<[^<>\n]{1,40}>")
 _LAUGH = re.compile(r"^(?:k{2,}|(?:[hj][aeiou]){2,}h?|(?:rs)+|hu(?:e)+(?:hue)*|lo+l|lmao|rofl)$")
 
 
 def _words(text: str) -> list[str]:
-    """All lowercased words of a text, accents kept, with URLs, mentions and placeholders removed."""
+    """The lowercased words of a text, accents kept; URLs, mentions and placeholders dropped."""
     return _WORD.findall(_NOISE.sub(" ", URL_PATTERN.sub(" ", text)).lower())
 
 
@@ -181,7 +196,7 @@ def _terms(text: str, names: frozenset[str]) -> list[str]:
 
 
 def detect_language(texts: Sequence[str]) -> str:
-    """The language ("pt", "en", "es", "de", "fr" or "it") whose marker words occur most; "en" on a tie."""
+    """The language (pt, en, es, de, fr or it) whose marker words occur most; en on a tie."""
     counts = Counter(w for text in texts for w in _words(text))
     score = {lang: sum(counts[w] for w in markers) for lang, markers in LANG_MARKERS.items()}
     best = max(score.values())
@@ -216,7 +231,7 @@ class _Stats(NamedTuple):
 
 
 def _stats(messages: Sequence[Message], idf: dict[str, float], names: frozenset[str]) -> _Stats:
-    """Score stems by how many messages and people use them, weighted by how rare they are elsewhere."""
+    """Stems scored by how many messages and people use them, and how rare they are elsewhere."""
     spellings: Counter[tuple[str, str]] = Counter()
     terms: dict[str, frozenset[str]] = {}
     authors: dict[str, set[str]] = {}
@@ -263,7 +278,9 @@ def _deserves_post(messages: Sequence[Message], stats: _Stats) -> bool:
     )
 
 
-def _segments(texts: list[Message], idf: dict[str, float], names: frozenset[str]) -> list[list[Message]]:
+def _segments(
+    texts: list[Message], idf: dict[str, float], names: frozenset[str]
+) -> list[list[Message]]:
     """The window's conversations: two when a long pause separates two unrelated ones, else one."""
     whole = _stats(texts, idf, names)
     if not _deserves_post(texts, whole):
@@ -369,34 +386,36 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug
 
 
-def _title(words: Sequence[str], lang: str) -> str:
-    lead, conj = _LABELS[lang][:2]
-    listed = f"{', '.join(words[:-1])} {conj} {words[-1]}" if len(words) > 1 else words[0]
-    return f"{lead} {listed}"
+def _title(words: Sequence[str], labels: _Labels) -> str:
+    listed = f"{', '.join(words[:-1])} {labels.and_} {words[-1]}" if len(words) > 1 else words[0]
+    return f"{labels.about} {listed}"
 
 
-def _summary(authors: Counter[str], messages: int, links: int, lang: str) -> str:
-    template, (one, many) = _LABELS[lang][2:4]
-    said = "" if links == 0 else one if links == 1 else many.format(n=links)
-    return template.format(people=len(authors), messages=messages, links=said)
+def _summary(people: int, messages: int, links: int, labels: _Labels) -> str:
+    one, many = labels.shared_links
+    shared = "" if links == 0 else one if links == 1 else many.format(n=links)
+    return labels.summary.format(people=people, messages=messages, links=shared)
 
 
 def _post(
-    messages: list[Message], everyone: Sequence[Message], stats: _Stats, links: list[Enrichment], lang: str
+    messages: list[Message],
+    everyone: Sequence[Message],
+    stats: _Stats,
+    links: list[Enrichment],
+    lang: str,
 ) -> PostDraft:
     """One digest post for one conversation."""
+    labels = _LABELS[lang]
     topics = [stats.surface[s] for s in stats.ranked()[:5]]
-    title = _title(topics[:3], lang)
-    authors = Counter(m.author for m in everyone if m.author)
-    summary = _summary(authors, len(everyone), len(links), lang)
+    title = _title(topics[:3], labels)
+    people = sorted(Counter(m.author for m in everyone).items(), key=lambda kv: (-kv[1], kv[0]))
+    summary = _summary(len(people), len(everyone), len(links), labels)
     quotes = _central_messages(messages, stats)
-    _, _, _, _, quotes_heading, links_heading, people_heading, closing = _LABELS[lang]
-    people = sorted(authors.items(), key=lambda kv: (-kv[1], kv[0]))
-    sections = [summary, f"## {quotes_heading}", "\n\n".join(_quote(m) for m in quotes)]
+    sections = [summary, f"## {labels.quotes}", "\n\n".join(_quote(m) for m in quotes)]
     if links:
-        sections += [f"## {links_heading}", "\n".join(_link_line(link) for link in links)]
-    sections += [f"## {people_heading}", ", ".join(f"{name} ({n})" for name, n in people)]
-    sections.append(f"*{closing}*")
+        sections += [f"## {labels.links}", "\n".join(_link_line(link) for link in links)]
+    sections += [f"## {labels.people}", ", ".join(f"{name} ({n})" for name, n in people)]
+    sections.append(f"*{labels.closing}*")
     return PostDraft(
         title=title[:1].upper() + title[1:],
         slug=slugify(title) or "digest",
@@ -415,9 +434,8 @@ def write_digest(
     `background` holds other texts of the group (other windows, say); words common
     there count less, so the chosen topics are what sets this window apart.
     """
-    names = frozenset(
-        part for m in [*window.context, *window.messages] if m.author for part in m.author.split("-")
-    )
+    authors = {m.author for m in [*window.context, *window.messages] if m.author}
+    names = frozenset(part for author in authors for part in author.split("-"))
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
     idf = _idf("\n".join(m.text for m in texts), background, names)
     lang = detect_language([m.text for m in texts])

@@ -8,6 +8,7 @@ import stat
 import unicodedata
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,18 +50,18 @@ def read_export(path: Path, *, day_first: bool | None = None) -> ParsedExport:
     """Read and parse an export; anything unreadable raises BadExport naming the file."""
     path = Path(path)
     name = path.name.replace("\n", " ")
-    try:
-        data, chat_member, media = _load(path)
-        chat = parse_chat(data, day_first=day_first, media_members=media)
-    except BadExport as e:
-        raise BadExport(f"{name}: {e}") from None
+    with ThreadPoolExecutor(1) as pool:
+        digest = pool.submit(_sha256, path)  # hashlib releases the GIL: it runs beside the parse
+        try:
+            chat_member, media, chat = _load(path, day_first)
+        except BadExport as e:
+            raise BadExport(f"{name}: {e}") from None
     if chat.messages.num_rows == 0:
         first = chat.first_unparsed_line
         why = f"first line {first!r}" if first else "the chat file is empty"
         raise BadExport(f"{name}: no message could be read; {why}")
-    digest = hashlib.sha256(data).hexdigest() if path.suffix.lower() == ".txt" else _sha256(path)
     return ParsedExport(
-        sha256=digest,
+        sha256=digest.result(),
         size=path.stat().st_size,
         filename=path.name,
         chat_member=chat_member,
@@ -90,22 +91,25 @@ def slugify(name: str) -> str:
     return slug or "group-" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
-def _load(path: Path) -> tuple[bytes, str, dict[str, int]]:
-    """The chat bytes, the chat member's name and the media members of an export file."""
+def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], ParsedChat]:
+    """The chat member's name, the media members and the parsed chat of an export file."""
     suffix = path.suffix.lower()
     if suffix not in (".zip", ".txt"):
         raise BadExport(f"unknown extension {suffix or '(none)'!r}: expected .zip or .txt")
     if not path.is_file():
         raise BadExport("no such file")
+    # The chat's bytes go straight into parse_chat, which frees them once split.
     if suffix == ".txt":
         if path.stat().st_size > MAX_CHAT_BYTES:
             raise BadExport(f"chat file larger than {MAX_CHAT_BYTES >> 20} MiB")
-        return path.read_bytes(), path.name, {}
+        return path.name, {}, parse_chat(path.read_bytes(), day_first=day_first)
     with _open_zip(path) as zf:
         infos = _checked_members(zf)
         chat = _chat_info(infos)
         media = {i.filename: i.file_size for i in infos if i is not chat and not i.is_dir()}
-        return _read(zf, chat, MAX_CHAT_BYTES), chat.filename, media
+        return chat.filename, media, parse_chat(
+            _read(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media
+        )
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:
@@ -132,7 +136,8 @@ def _checked_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         _check_size(info, MAX_MEMBER_BYTES)
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise BadExport(f"members expand to {total >> 20} MiB, more than {MAX_TOTAL_BYTES >> 20} MiB")
+        cap = MAX_TOTAL_BYTES >> 20
+        raise BadExport(f"members expand to {total >> 20} MiB, more than {cap} MiB")
     return infos
 
 
@@ -148,7 +153,8 @@ def _check_name(name: str) -> None:
 
 def _check_size(info: zipfile.ZipInfo, cap: int) -> None:
     if info.file_size > cap:
-        raise BadExport(f"member {info.filename!r} is {info.file_size >> 20} MiB, over {cap >> 20} MiB")
+        size = info.file_size >> 20
+        raise BadExport(f"member {info.filename!r} is {size} MiB, over {cap >> 20} MiB")
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         raise BadExport(f"member {info.filename!r} compresses more than {MAX_RATIO}x (zip bomb?)")
 
@@ -190,7 +196,13 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
                 if size > limit or (size > RATIO_FLOOR and size > MAX_RATIO * info.compress_size):
                     raise BadExport(f"member {info.filename!r} expands beyond its declared size")
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+    except zipfile.BadZipFile as e:
+        if "CRC" not in str(e):
+            raise BadExport(f"cannot read member {info.filename!r}: {_one_line(e)}") from None
+        # zipfile stops at the declared size, so a bomb that understates it ends here
+        why = "corrupt, or its declared size is wrong (zip bomb?)"
+        raise BadExport(f"member {info.filename!r} fails its checksum: {why}") from None
+    except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
         raise BadExport(f"cannot read member {info.filename!r}: {_one_line(e)}") from None
     return b"".join(chunks)
 

@@ -118,7 +118,9 @@ def check_url(url: httpx.URL, allow_loopback: bool) -> tuple[str | None, str]:
     return addresses[0], "ok"
 
 
-def _pinned_request(client: httpx.Client, url: httpx.URL, ip: str, deadline: float) -> httpx.Request:
+def _pinned_request(
+    client: httpx.Client, url: httpx.URL, ip: str, deadline: float
+) -> httpx.Request:
     """A GET of `url` sent to the already-checked `ip`.
 
     Connecting to the checked address, rather than letting httpx resolve the name again,
@@ -224,7 +226,7 @@ def _clean(text: str | None) -> str | None:
 
 
 def _main_element(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The element holding the page's main content: the longest <article>, else <main>, else body."""
+    """The element holding the main content: the longest <article>, else <main>, else <body>."""
     articles = doc.xpath("//article")
     if articles:
         return max(articles, key=lambda el: len(el.text_content()))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +36,7 @@ class ExportRecord(BaseModel):
     day_first: bool
     evidence: str
     timezone: str | None = None
+    group_name: str | None = None  # as the chat names itself: private, may name people
     day_hashes: dict[date, str] = Field(default_factory=dict)
     ingested_at: datetime = Field(default_factory=datetime.now)
 
@@ -110,7 +113,7 @@ def stage_export(
     The registry is a file per export (no database), so the inbox sensor can stage
     exports while a run holds the warehouse."""
     parsed = read_export(path, day_first=day_first)
-    slug = slugify(group or parsed.group_name or path.stem)
+    slug = group_slug(parsed, path, group)
     folder = home.exports / slug
     folder.mkdir(parents=True, exist_ok=True)
     days = split_by_day(parsed.chat.messages)
@@ -119,7 +122,7 @@ def stage_export(
         staged=f"{parsed.sha256}{path.suffix.lower()}", first_day=min(days), last_day=max(days),
         messages=parsed.chat.messages.num_rows, format=parsed.chat.format,
         day_first=parsed.chat.day_first, evidence=parsed.chat.day_first_evidence,
-        timezone=timezone, day_hashes={d: day_hash(t) for d, t in days.items()},
+        timezone=timezone, group_name=parsed.group_name, day_hashes={d: day_hash(t) for d, t in days.items()},
     )
     _write_atomic(folder / meta.staged, path.read_bytes())
     _write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode())
@@ -127,6 +130,28 @@ def stage_export(
         group=slug, sha256=parsed.sha256, first_day=meta.first_day, last_day=meta.last_day,
         messages=meta.messages, day_hashes=meta.day_hashes, parsed=parsed,
     )
+
+
+def group_slug(parsed: ParsedExport, path: Path, override: str | None) -> str:
+    """The group's slug: the override, else the chat's name without a copy marker like " (2)".
+
+    A slug is public (site paths, feed ids, the Dagster UI), so a chat name that contains a
+    participant's name or a phone number gives an opaque slug instead; `--group` picks another."""
+    if override:
+        return slugify(override)
+    name = parsed.group_name or re.sub(r"^(whatsapp[ _-]?chat|_chat)$", "", path.stem, flags=re.I) or "chat"
+    name = re.sub(r"\s*\(\d+\)\s*$", "", name)
+    if names_someone(name, parsed.chat.messages["author"].unique().to_pylist()):
+        return "group-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return slugify(name)
+
+
+def names_someone(name: str, authors: list[str | None]) -> bool:
+    """Whether a chat name holds a phone number or a word of a participant's name."""
+    if re.search(r"\d[\d\s().-]{6,}\d", name):
+        return True
+    words = {w for w in re.findall(r"\w+", name.casefold()) if len(w) >= 3}
+    return any(w in words for a in authors if a for w in re.findall(r"\w+", a.casefold()) if len(w) >= 3)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:

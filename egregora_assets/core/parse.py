@@ -7,11 +7,16 @@ regexes, so a million messages parse in about a second.
 
 from __future__ import annotations
 
+import gc
 import re
+from array import array
 from collections import Counter
 from collections.abc import Collection
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
+from operator import add
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,21 +28,22 @@ _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before l
 _SP = rb"(?: |\xc2\xa0|\xe2\x80\xaf)"  # space, no-break space, narrow no-break space
 _AMPM = rb"(?:" + _SP + rb"?[AaPp]\.?" + _SP + rb"?[Mm]\.?)"
 _TIME = rb"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?" + _AMPM + rb"?"
-_AT = rb",?" + _SP + rb"(?:klo |kl\. )?"  # "31.12.20, 21:41", "31.12.2020 klo 21.41"
 _DASH = rb" (?:-|\xe2\x80\x93) "  # Android's " - ", sometimes an en dash
 # Lazy: the author ends at the first ": " of the line; the rare other splits are revisited.
 _AUTHOR = rb"(?:([^\n]*?):(?: |(?=\n)|\Z))?"
-_DETECT = {
-    "android": re.compile(
-        rb"(?:^|\n)" + _MARKS + rb"\d{1,4}([./-]) ?\d{1,2}\1 ?\d{2,4}\.?" + _AT + _TIME + _DASH
-    ),
-    "ios": re.compile(
-        rb"(?:^|\n)" + _MARKS + rb"\[\d{1,4}([./-]) ?\d{1,2}\1 ?\d{2,4}\.?" + _AT + _TIME + rb"\]"
-    ),
+_WHEN = (
+    rb"(?P<date>\d{1,4}([./-]) ?\d{1,2}\2 ?\d{2,4}\.?)(?P<at>,?" + _SP + rb"(?:klo |kl\. )?)"
+    rb"(?P<time>" + _TIME + rb")"
+)
+_DETECT = {  # "31.12.20, 21:41", "13. 6. 2018. 21:41", "31.12.2020 klo 21.41", "2020-12-31, ..."
+    "android": re.compile(rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>" + _DASH + rb")"),
+    "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + _SP + rb")"),
 }
 _DATE_FIELDS = re.compile(rb"(\d+)\D+(\d+)\D+(\d+)")
 _TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?)?")
 _EPOCH = date(1970, 1, 1).toordinal()
+_LRM = "\u200e".encode()  # iOS marks system lines with it: classify handles those
+_ISOLATES = re.compile(rb"\xe2\x81[\xa8\xa9]")
 _MONTH_FIRST_LOCALES = {"en", "en_us", "us", "en_ph", "fil", "fil_ph"}
 
 # --- message kinds (RE2 syntax, applied to whole columns) ---------------------------------
@@ -45,7 +51,9 @@ _ATTACHED_ANDROID = (
     r"^(?P<name>.+?) \((?:file attached|arquivo anexado|archivo adjunto|Datei angehängt"
     r"|fichier joint|file allegato)\)(?:\n|$)"
 )
-_ATTACHED_IOS = r"^<(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato) ?: (?P<name>[^>\n]+)>"
+_ATTACHED_IOS = (
+    r"^<(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato) ?: (?P<name>[^>\n]+)>"
+)
 _MEDIA_OMITTED = (
     r"(?i)^(?:<(?:media omitted|mídia oculta|arquivo de mídia oculto|multimedia omitido"
     r"|medien ausgeschlossen|médias omis|media omessi)>"
@@ -64,8 +72,9 @@ _DELETED = (
     r"|questo messaggio è stato eliminato|hai eliminato questo messaggio)\.?$"
 )
 _EDITED = (
-    r"(?s)^(?P<text>.*?)[ \n]?<(?:This message was edited|Mensagem editada|Esta mensagem foi editada"
-    r"|Se editó este mensaje\.?|Mensaje editado|Diese Nachricht wurde bearbeitet"
+    r"(?s)^(?P<text>.*?)[ \n]?<(?:This message was edited|Mensagem editada"
+    r"|Esta mensagem foi editada|Se editó este mensaje\.?|Mensaje editado"
+    r"|Diese Nachricht wurde bearbeitet"
     r"|Ce message a été modifié|Message modifié|Questo messaggio è stato modificato"
     r"|Messaggio modificato)>$"
 )
@@ -92,7 +101,8 @@ _SYSTEM = (
     r"|creó (?:el|este) grupo|\bañadió|\bagregó|\beliminó a\b|\bsalió|se unió usando"
     r"|cambió (?:el asunto|el nombre|la imagen|el ícono|la descripción)"
     r"|cifrados de extremo a extremo|mensajes temporales|código de seguridad"
-    r"|hat (?:die|diese) gruppe .*erstellt|hat .*hinzugefügt|hat .*entfernt|hat die gruppe verlassen"
+    r"|hat (?:die|diese) gruppe .*erstellt|hat .*hinzugefügt|hat .*entfernt"
+    r"|hat die gruppe verlassen"
     r"|über den einladungslink|hat den betreff|hat das gruppenbild|ende-zu-ende-verschlüsselt"
     r"|selbstlöschende nachrichten|sicherheitsnummer"
     r"|a créé (?:le|ce) groupe|a ajouté|a retiré|est parti|a rejoint ce groupe"
@@ -101,6 +111,18 @@ _SYSTEM = (
     r"|ha creato (?:il|questo) gruppo|ha aggiunto|ha rimosso|è uscit[oa]|si è unit[oa]"
     r"|ha (?:cambiato|modificato) (?:l'oggetto|l'immagine|la descrizione)"
     r"|crittografati end-to-end|messaggi effimeri|codice di sicurezza)"
+)
+
+
+def _any_of(*patterns: str) -> str:
+    """One RE2 pattern matching where any of `patterns` does (flags scoped, groups dropped)."""
+    scoped = (re.sub(r"^\(\?(\w)\)(.*)$", r"(?\1:\2)", p, flags=re.S) for p in patterns)
+    return "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p) + ")" for p in scoped)
+
+
+# Messages that are not plain text: found in one pass, so the patterns above run on few rows.
+_SPECIAL = _any_of(
+    _ATTACHED_ANDROID, _ATTACHED_IOS, _MEDIA_OMITTED, _DELETED, _EDITED, _POLL, _LOCATION, _CONTACT
 )
 _SYSTEM_PY = re.compile(_SYSTEM.replace("(?i)", ""), re.IGNORECASE)
 
@@ -124,21 +146,39 @@ def parse_chat(
     media_members: Collection[str] = (),
 ) -> ParsedChat:
     """Parse the text of a WhatsApp chat export; bad dates or times raise BadExport."""
-    data = b"\n" + normalize_text(text)
-    found = _detect(data)
-    if found is None:
-        empty = PARSED_SCHEMA.empty_table()
-        return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
-    fmt, sep = found
-    parts = _header(fmt, sep).split(data)
-    del data
-    dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
-    _resolve_authors(authors, bodies)
-    days, decided, evidence = _decode_dates(dates, day_first, locale_hint)
-    seconds = _decode_times(times)
-    stamps = pc.add(pc.multiply(days, 86400), seconds).cast(pa.timestamp("s"))
-    messages = _classify(stamps, authors, bodies, fmt, media_members)
-    return ParsedChat(messages, fmt, decided, evidence, _first_line(parts[0]))
+    with _gc_paused():
+        data = normalize_text(text)
+        del text  # dropping each big intermediate as soon as it is used bounds peak memory
+        found = _detect(data)
+        if found is None:
+            empty = PARSED_SCHEMA.empty_table()
+            return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
+        fmt, first = found
+        parts = _split(data, _header(fmt, first))  # [before, date, time, author, body, date, ...]
+        del data
+        dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
+        preamble = parts[0]
+        del parts
+        twelve_hour = bool(re.search(rb"[AaPp]", first["time"]))
+        stamps, decided, evidence = _timestamps(dates, times, day_first, locale_hint, twelve_hour)
+        del dates, times
+        author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
+        del authors, bodies
+        messages = _classify(stamps, author, body, fmt, media_members)
+        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble))
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cycle collector: it would walk the million-item lists many times over,
+    and parsing makes no reference cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def normalize_text(text: str | bytes) -> bytes:
@@ -149,16 +189,14 @@ def normalize_text(text: str | bytes) -> bytes:
         data = bytes(text).decode(_utf16_codec(text), "replace").encode("utf-8")
     else:
         data = bytes(text)
-    for old, new in (
-        (b"\xef\xbb\xbf", b""),  # BOM, also where a concatenation left one mid-file
-        (b"\x00", b""),
-        (b"\r\n", b"\n"),
-        (b"\r", b"\n"),
-        (b"\xe2\x81\xa8", b""),  # U+2068 / U+2069 isolate @mentions; they are not content
-        (b"\xe2\x81\xa9", b""),
-    ):
-        if old in data:
-            data = data.replace(old, new)
+    if b"\xef" in data:  # memchr first: the 3-byte search is slower and rarely needed
+        data = data.replace(b"\xef\xbb\xbf", b"")  # BOM, also mid-file after a concatenation
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if _ISOLATES.search(data):  # U+2068/U+2069 wrap @mentions; they are not content
+        data = _ISOLATES.sub(b"", data)
     return data
 
 
@@ -194,21 +232,39 @@ def _utf16_codec(data: bytes) -> str:
     return "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
 
 
-def _detect(data: bytes) -> tuple[str, bytes] | None:
-    """The header family and date separator of the first line that looks like a header."""
-    hits = [(m.start(), fmt, m.group(1)) for fmt, rx in _DETECT.items() if (m := rx.search(data))]
-    if not hits:
-        return None
-    _, fmt, sep = min(hits)
-    return fmt, sep
+def _detect(data: bytes) -> tuple[str, re.Match[bytes]] | None:
+    """The header family and the first header line, looked for near the start first."""
+    for window in (data[: 1 << 20], data):
+        hits = [(m.start(), fmt, m) for fmt, rx in _DETECT.items() if (m := rx.search(window))]
+        if hits:
+            _, fmt, match = min(hits, key=lambda hit: hit[0])
+            return fmt, match
+    return None
 
 
-def _header(fmt: str, sep: bytes) -> re.Pattern[bytes]:
-    """The header pattern for one file: its family and date separator, nothing else."""
-    s = re.escape(sep)
-    when = rb"(\d{1,4}" + s + rb" ?\d{1,2}" + s + rb" ?\d{2,4}\.?)" + _AT + rb"(" + _TIME + rb")"
-    head = rb"\[" + when + rb"\]" + _SP if fmt == "ios" else when + _DASH
-    return re.compile(rb"\n" + _MARKS + head + _AUTHOR)
+def _header(fmt: str, first: re.Match[bytes]) -> re.Pattern[bytes]:
+    """The header pattern of one file, shaped like its first header.
+
+    WhatsApp writes every header of a file the same way, so only digits and the AM/PM
+    letter vary; a tight pattern is faster and keeps date-like text lines as text."""
+    date = re.sub(rb"\d+", rb"\\d{1,4}", re.escape(first["date"]))
+    clock = re.match(rb"\d+[:.]\d+(?:[:.]\d+)?", first["time"])[0]
+    time = re.sub(rb"\d+", rb"\\d{1,2}", re.escape(clock))
+    if len(clock) < len(first["time"]):
+        time += _AMPM
+    when = rb"(" + date + rb")" + re.escape(first["at"]) + rb"(" + time + rb")"
+    head = rb"\[" + when if fmt == "ios" else when
+    return re.compile(rb"\n" + _MARKS + head + re.escape(first["tail"]) + _AUTHOR)
+
+
+def _split(data: bytes, header: re.Pattern[bytes]) -> list[bytes]:
+    """The text cut at each header, keeping the header's groups (re.split)."""
+    parts = header.split(data)
+    # The pattern starts at a newline (fast to search for); a header on line one has none.
+    head = header.split(b"\n" + parts[0])
+    if len(head) > 1:
+        parts[:1] = head
+    return parts
 
 
 def _first_line(data: bytes) -> str | None:
@@ -218,33 +274,155 @@ def _first_line(data: bytes) -> str | None:
     return None
 
 
+# --- dates and times ----------------------------------------------------------------------
+
+
+def _timestamps(
+    dates: list[bytes],
+    times: list[bytes],
+    day_first: bool | None,
+    locale_hint: str | None,
+    twelve_hour: bool,
+) -> tuple[pa.Array, bool, str]:
+    """Each header's local time, with the day/month order chosen once for the whole file.
+
+    A file has a few thousand distinct dates and at most 86,400 distinct times, so each
+    distinct string is decoded once."""
+    uniques = list(dict.fromkeys(dates))  # in order of first appearance
+    fields = [_date_fields(raw) for raw in uniques]
+    if all(f[3] for f in fields):
+        decided, evidence = False, "year-first dates"
+    elif day_first is not None:
+        decided, evidence = day_first, f"given: {'day' if day_first else 'month'}-first"
+    else:
+        decided, evidence = _day_first(uniques, fields, locale_hint, twelve_hour)
+    day = {raw: _ordinal(raw, f, decided) * 86400 for raw, f in zip(uniques, fields)}
+    clock = {raw: _seconds(raw) for raw in set(times)}
+    stamps = array("q", map(add, map(day.__getitem__, dates), map(clock.__getitem__, times)))
+    column = pa.Array.from_buffers(pa.timestamp("s"), len(stamps), [None, pa.py_buffer(stamps)])
+    return column, decided, evidence
+
+
+def _date_fields(raw: bytes) -> tuple[int, int, int, bool]:
+    """(first, second, third number, whether the year comes first)."""
+    m = _DATE_FIELDS.match(raw)
+    if not m:
+        raise BadExport(f"cannot read date {raw.decode()!r}")
+    return int(m[1]), int(m[2]), int(m[3]), len(m[1]) == 4
+
+
+def _ordinal(raw: bytes, fields: tuple[int, int, int, bool], day_first: bool) -> int:
+    """Days since 1970-01-01."""
+    a, b, c, year_first = fields
+    year, month, day = (a, b, c) if year_first else (c, b, a) if day_first else (c, a, b)
+    try:
+        return date(year + 2000 if year < 100 else year, month, day).toordinal() - _EPOCH
+    except ValueError:
+        order = "year-first" if year_first else "day-first" if day_first else "month-first"
+        raise BadExport(f"date {raw.decode()!r} is not a valid {order} date") from None
+
+
+def _day_first(
+    uniques: list[bytes], fields: list, locale_hint: str | None, twelve_hour: bool
+) -> tuple[bool, str]:
+    """Decide day/month order from evidence: a field > 12, then chronology, then the hint.
+
+    Without any, a 12-hour clock suggests a US phone (month-first); else day-first."""
+    firsts = [raw for raw, f in zip(uniques, fields) if f[0] > 12 and not f[3]]
+    seconds = [raw for raw, f in zip(uniques, fields) if f[1] > 12 and not f[3]]
+    if firsts and seconds:
+        raise BadExport(
+            f"dates disagree on day/month order: {firsts[0].decode()!r} and {seconds[0].decode()!r}"
+        )
+    if firsts or seconds:
+        return bool(firsts), f"field > 12 in {'first' if firsts else 'second'} position"
+    as_day = _reversals([_ordinal(r, f, True) for r, f in zip(uniques, fields)])
+    as_month = _reversals([_ordinal(r, f, False) for r, f in zip(uniques, fields)])
+    if as_day != as_month:
+        return as_day < as_month, "chronological order"
+    if locale_hint:
+        hint = locale_hint.strip().lower().replace("-", "_")
+        return hint not in _MONTH_FIRST_LOCALES, f"locale hint {locale_hint}"
+    if twelve_hour:
+        return False, "assumed month-first: 12-hour clock, no other evidence"
+    return True, "assumed day-first: no evidence"
+
+
+def _reversals(days: list[int]) -> int:
+    return sum(1 for a, b in zip(days, days[1:]) if b < a)
+
+
+def _seconds(raw: bytes) -> int:
+    """Seconds after midnight of a header's time, 24-hour or 12-hour."""
+    text = raw.decode().replace("\u00a0", " ").replace("\u202f", " ").strip()
+    m = _TIME_FIELDS.fullmatch(text)
+    if not m:
+        raise BadExport(f"cannot read time {text!r}")
+    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
+    if m[4]:
+        if not 1 <= hour <= 12:
+            raise BadExport(f"cannot read time {text!r}: hour out of range for a 12-hour clock")
+        hour = hour % 12 + (12 if m[4] in "Pp" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise BadExport(f"cannot read time {text!r}")
+    return hour * 3600 + minute * 60 + second
+
+
 # --- authors ------------------------------------------------------------------------------
 
 
-def _resolve_authors(authors: list, bodies: list) -> None:
-    """Fix, in place, the rare lines where the first ': ' is not where the author ends.
+def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Re-split the rare lines where the first ': ' is not where the author ends.
 
-    Such lines are names with ': ' in them, or system lines quoting text with ': '."""
-    colons = pc.match_substring_regex(pa.array(bodies, pa.binary()), r"^[^\n]*: ")
-    ambiguous = [i for i in pc.indices_nonzero(colons).to_pylist() if authors[i] is not None]
-    counts = Counter(authors)
-    del counts[None]
-    splits = {i: _candidates(authors[i], bodies[i]) for i in ambiguous}
+    Those are names with ': ' in them, and system lines quoting text with ': '. A split
+    that gives an author seen elsewhere in the file is preferred."""
+    counts = _counts(author)
+    ambiguous = pc.and_(pc.is_valid(author), pc.match_substring_regex(body, r"^[^\n]*: "))
+    rows = pc.indices_nonzero(ambiguous)
+    names, texts = author.take(rows).to_pylist(), body.take(rows).to_pylist()
+    splits = dict(zip(rows.to_pylist(), map(_candidates, names, texts)))
+    fixes: dict[int, tuple[bytes | None, bytes]] = {}
     support = counts.copy()
     for cands in splits.values():
         support.update(cands[1:])
-    only_ambiguous = Counter(authors[i] for i in ambiguous)
+    only_ambiguous = Counter(cands[0] for cands in splits.values())
     known = {a for a, n in counts.items() if n > only_ambiguous[a]}  # seen in a clear line
     for i, cands in splits.items():
-        choice = _choose(cands, known, support)
-        if choice != cands[0]:
-            whole = authors[i] + b": " + bodies[i]
-            authors[i], bodies[i] = choice, whole[len(choice) + 2 :]
-    for i, author in enumerate(authors):
-        if author is not None and counts[author] == 1 and i not in splits:
-            line = author + b": " + bodies[i].split(b"\n", 1)[0]
-            if _SYSTEM_PY.search(line.decode("utf-8", "replace")):
-                authors[i], bodies[i] = None, author + b": " + bodies[i]
+        if (choice := _choose(cands, known, support)) != cands[0]:
+            whole = cands[0] + b": " + body[i].as_py()
+            fixes[i] = (choice, whole[len(choice) + 2 :])
+    singles = [a for a, n in counts.items() if n == 1]
+    for i in _system_lines_with_colon(author, body, singles):
+        if i not in splits:
+            fixes[i] = (None, author[i].as_py() + b": " + body[i].as_py())
+    if not fixes:
+        return author, body
+    mask = _mask([i in fixes for i in range(len(author))])
+    order = sorted(fixes)
+    return (
+        pc.replace_with_mask(author, mask, _binary([fixes[i][0] for i in order])),
+        pc.replace_with_mask(body, mask, _binary([fixes[i][1] for i in order])),
+    )
+
+
+def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[int]:
+    """Rows whose "author" appears once and which read as a system line quoting ': '."""
+    if not singles:
+        return []
+    rows = pc.indices_nonzero(pc.is_in(author, value_set=_binary(singles))).to_pylist()
+    found = []
+    for i in rows:
+        name, text = author[i].as_py(), body[i].as_py()
+        line = (name + b": " + text.split(b"\n", 1)[0]).decode("utf-8", "replace")
+        if not text.startswith(_LRM) and _SYSTEM_PY.search(line):
+            found.append(i)
+    return found
+
+
+def _counts(author: pa.Array) -> Counter:
+    counted = pc.value_counts(author)
+    pairs = zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())
+    return Counter({a: n for a, n in pairs if a is not None})
 
 
 def _candidates(author: bytes, body: bytes) -> list[bytes]:
@@ -268,144 +446,122 @@ def _choose(cands: list[bytes], known: set[bytes], support: Counter) -> bytes:
     return [c for c in cands if support[c] == best][-1]
 
 
-# --- dates and times ----------------------------------------------------------------------
-
-
-def _decode_dates(
-    dates: list[bytes], day_first: bool | None, locale_hint: str | None
-) -> tuple[pa.Array, bool, str]:
-    """Days since 1970 for each header, and the day/month order chosen once for the file."""
-    encoded = pa.array(dates, pa.binary()).dictionary_encode()
-    uniques = encoded.dictionary.to_pylist()  # in order of first appearance
-    fields = [_date_fields(raw) for raw in uniques]
-    if all(f[3] for f in fields):
-        decided, evidence = False, "year-first dates"
-    elif day_first is not None:
-        decided, evidence = day_first, f"given: {'day' if day_first else 'month'}-first"
-    else:
-        decided, evidence = _day_first(uniques, fields, locale_hint)
-    days = [_ordinal(raw, f, decided) for raw, f in zip(uniques, fields)]
-    return pa.array(days, pa.int64()).take(encoded.indices), decided, evidence
-
-
-def _date_fields(raw: bytes) -> tuple[int, int, int, bool]:
-    """(first, second, third number, whether the year comes first)."""
-    m = _DATE_FIELDS.match(raw)
-    if not m:
-        raise BadExport(f"cannot read date {raw.decode()!r}")
-    return int(m[1]), int(m[2]), int(m[3]), len(m[1]) == 4
-
-
-def _ordinal(raw: bytes, fields: tuple[int, int, int, bool], day_first: bool) -> int:
-    a, b, c, year_first = fields
-    year, month, day = (a, b, c) if year_first else (c, b, a) if day_first else (c, a, b)
-    try:
-        return date(year + 2000 if year < 100 else year, month, day).toordinal() - _EPOCH
-    except ValueError:
-        order = "year-first" if year_first else "day-first" if day_first else "month-first"
-        raise BadExport(f"date {raw.decode()!r} is not a valid {order} date") from None
-
-
-def _day_first(uniques: list[bytes], fields: list, locale_hint: str | None) -> tuple[bool, str]:
-    """Decide day/month order from evidence: a field > 12, then chronology, then the hint."""
-    firsts = [raw for raw, f in zip(uniques, fields) if f[0] > 12 and not f[3]]
-    seconds = [raw for raw, f in zip(uniques, fields) if f[1] > 12 and not f[3]]
-    if firsts and seconds:
-        raise BadExport(
-            f"dates disagree on day/month order: {firsts[0].decode()!r} and {seconds[0].decode()!r}"
-        )
-    if firsts or seconds:
-        return bool(firsts), f"field > 12 in {'first' if firsts else 'second'} position"
-    as_day = _reversals([_ordinal(r, f, True) for r, f in zip(uniques, fields)])
-    as_month = _reversals([_ordinal(r, f, False) for r, f in zip(uniques, fields)])
-    if as_day != as_month:
-        return as_day < as_month, "chronological order"
-    if locale_hint:
-        hint = locale_hint.strip().lower().replace("-", "_")
-        return hint not in _MONTH_FIRST_LOCALES, f"locale hint {locale_hint}"
-    return True, "assumed day-first: no evidence"
-
-
-def _reversals(days: list[int]) -> int:
-    return sum(1 for a, b in zip(days, days[1:]) if b < a)
-
-
-def _decode_times(times: list[bytes]) -> pa.Array:
-    encoded = pa.array(times, pa.binary()).dictionary_encode()
-    seconds = [_seconds(raw) for raw in encoded.dictionary.to_pylist()]
-    return pa.array(seconds, pa.int64()).take(encoded.indices)
-
-
-def _seconds(raw: bytes) -> int:
-    """Seconds after midnight of a header's time, 24-hour or 12-hour."""
-    text = raw.decode().replace("\u00a0", " ").replace("\u202f", " ").strip()
-    m = _TIME_FIELDS.fullmatch(text)
-    if not m:
-        raise BadExport(f"cannot read time {text!r}")
-    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
-    if m[4]:
-        if not 1 <= hour <= 12:
-            raise BadExport(f"cannot read time {text!r}: hour out of range for a 12-hour clock")
-        hour = hour % 12 + (12 if m[4] in "Pp" else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise BadExport(f"cannot read time {text!r}")
-    return hour * 3600 + minute * 60 + second
-
-
 # --- kinds --------------------------------------------------------------------------------
 
 
-def _classify(stamps, authors: list, bodies: list, fmt: str, media: Collection[str]) -> pa.Table:
+def _classify(
+    stamps: pa.Array, author: pa.Array, body: pa.Array, fmt: str, media: Collection[str]
+) -> pa.Table:
     """The message table: kinds and attachments read from each message's text."""
-    author = _utf8(authors)
-    raw = pc.utf8_rtrim(_utf8(bodies), characters="\n")
-    marked = pc.starts_with(raw, "\u200e")  # iOS marks its system and media lines
+    author = _utf8(author)
+    raw = pc.utf8_rtrim(_utf8(body), characters="\n")
     text = pc.utf8_ltrim(raw, characters="\u200e\u200f")
-    edited = pc.struct_field(pc.extract_regex(text, _EDITED), [0])
-    android = pc.struct_field(pc.extract_regex(text, _ATTACHED_ANDROID), [0])
-    ios = pc.struct_field(pc.extract_regex(text, _ATTACHED_IOS), [0])
-    named = pc.coalesce(android, ios)
-    is_contact = pc.and_(pc.is_valid(named), pc.ends_with(pc.utf8_lower(named), ".vcf"))
-    system = pc.or_(
-        pc.is_null(author),
-        pc.and_(marked, pc.match_substring_regex(text, _SYSTEM)) if fmt == "ios" else False,
-    )
-    kind = pa.scalar("text")
+    # One pass finds the few messages that are not plain text; the rest runs on those only.
+    special = pc.match_substring_regex(text, _SPECIAL)
+    few = text.filter(special)
+    named = _attachment(few)
+    kind = pc.if_else(special, _TEXT[None], _TEXT["text"])
+    kind = pc.replace_with_mask(kind, special, _kind(few, named))
+    unmarked = _extract(few, _EDITED)
+    if unmarked.null_count < len(unmarked):  # rebuilding the text column costs; edits are rare
+        text = pc.replace_with_mask(text, special, pc.coalesce(unmarked, few))
+    system = pc.is_null(author)
+    if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
+        marked = pc.starts_with(raw, "\u200e")
+        quoted = _on(marked, text, lambda t: pc.match_substring_regex(t, _SYSTEM))
+        system = pc.coalesce(pc.or_(system, quoted), system)
+    kind = pc.if_else(system, _TEXT["system"], kind)
+    author = pc.if_else(system, _TEXT[None], author)
+    named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
+    attachment = _link(named, media)
+    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA)
+
+
+def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
+    """The kind of each message that is not plain text, given its attachment names."""
+    is_contact = pc.and_kleene(pc.is_valid(named), pc.ends_with(pc.utf8_lower(named), ".vcf"))
+    kind = _TEXT["text"]
     for name, mask in (  # later rows win
-        ("edited", pc.is_valid(edited)),
+        ("edited", pc.match_substring_regex(text, _EDITED)),
         ("location", pc.match_substring_regex(text, _LOCATION)),
         ("poll", pc.match_substring_regex(text, _POLL)),
         ("contact", pc.match_substring_regex(text, _CONTACT)),
         ("media", pc.or_(pc.match_substring_regex(text, _MEDIA_OMITTED), pc.is_valid(named))),
         ("contact", is_contact),
         ("deleted", pc.match_substring_regex(text, _DELETED)),
-        ("system", system),
     ):
-        kind = pc.if_else(pc.fill_null(mask, False), name, kind)
-    text = pc.if_else(pc.equal(kind, "edited"), edited, text)
-    author = pc.if_else(pc.equal(kind, "system"), pa.scalar(None, pa.string()), author)
-    attachment = _link(named, media)
-    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA)
+        kind = pc.if_else(mask, _TEXT[name], kind)
+    return kind
 
 
-def _utf8(values: list) -> pa.Array:
-    """A string column from bytes, with invalid UTF-8 replaced rather than refused."""
-    binary = pa.array(values, pa.binary())
-    try:
-        return binary.cast(pa.string())
-    except pa.ArrowInvalid:
-        return pa.array(
-            [None if v is None else v.decode("utf-8", "replace") for v in values], pa.string()
-        )
+def _attachment(text: pa.Array) -> pa.Array:
+    """The file name an attachment line refers to, else null."""
+    return pc.coalesce(_extract(text, _ATTACHED_ANDROID), _extract(text, _ATTACHED_IOS))
+
+
+def _on(mask: pa.Array, column: pa.Array, compute) -> pa.Array:
+    """compute() over the rows where mask holds, null elsewhere."""
+    result = compute(column.filter(mask))
+    return pc.replace_with_mask(pa.nulls(len(column), result.type), mask, result)
+
+
+def _extract(text: pa.Array, pattern: str) -> pa.Array:
+    """The pattern's one named group where it matches, else null."""
+    return pc.struct_field(pc.extract_regex(text, pattern), [0])
 
 
 def _link(named: pa.Array, members: Collection[str]) -> pa.Array:
     """Attachment names, replaced by the zip member they refer to when there is one."""
     if not members:
-        return named.cast(pa.string())
+        return named
     by_base = {m.rsplit("/", 1)[-1]: m for m in members}
-    values = named.to_pylist()
-    for i in pc.indices_nonzero(pc.is_valid(named)).to_pylist():
-        name = values[i].strip()
-        values[i] = by_base.get(name, by_base.get(name.rsplit("/", 1)[-1], name))
-    return pa.array(values, pa.string())
+    present = pc.is_valid(named)
+    linked = []
+    for name in named.filter(present).to_pylist():
+        name = name.strip()
+        linked.append(by_base.get(name, by_base.get(name.rsplit("/", 1)[-1], name)).encode())
+    return pc.replace_with_mask(named, present, _utf8(_binary(linked)))
+
+
+# --- Arrow columns built from buffers -------------------------------------------------------
+# Faster than pa.array for a million values, and no Python-to-Arrow conversion, which
+# would import pandas (half a second) on first use.
+
+
+def _binary(values: list) -> pa.Array:
+    """A large_binary column; None becomes null."""
+    n = len(values)
+    valid = None
+    if None in values:
+        valid = _mask([v is not None for v in values]).buffers()[1]
+        values = [b"" if v is None else v for v in values]
+    offsets = array("q", accumulate(map(len, values), initial=0))
+    buffers = [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(values))]
+    return pa.Array.from_buffers(pa.large_binary(), n, buffers)
+
+
+def _few_distinct(values: list) -> pa.Array:
+    """A binary column of a few distinct values (authors), encoded through a dict."""
+    codes = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    indices = array("i", map(codes.__getitem__, values))
+    positions = pa.Array.from_buffers(pa.int32(), len(indices), [None, pa.py_buffer(indices)])
+    return _binary(list(codes)).take(positions)
+
+
+def _mask(flags: list[bool]) -> pa.Array:
+    as_bytes = pa.Array.from_buffers(pa.uint8(), len(flags), [None, pa.py_buffer(bytes(flags))])
+    return as_bytes.cast(pa.bool_())
+
+
+def _utf8(column: pa.Array) -> pa.Array:
+    """A string column from a binary one, invalid UTF-8 replaced rather than refused."""
+    try:
+        return column.cast(pa.string())
+    except pa.ArrowInvalid:
+        values = column.to_pylist()
+        fixed = [None if v is None else v.decode("utf-8", "replace").encode() for v in values]
+        return _binary(fixed).cast(pa.string())
+
+
+_KINDS = ("text", "system", "media", "deleted", "edited", "poll", "location", "contact")
+_TEXT = {name: _utf8(_binary([name and name.encode()]))[0] for name in (None, *_KINDS)}

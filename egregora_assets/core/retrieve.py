@@ -110,8 +110,8 @@ def hybrid_search(
 ) -> list[dict]:
     """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked."""
     where, pool = _where(group, before), max(4 * k, 20)
-    vector_hits = _ranked(table.search(list(query_vector), vector_column_name="vector"), where, pool)
-    rankings = [vector_hits, _full_text(table, terms, where, pool)]
+    vector_query = table.search(list(query_vector), vector_column_name="vector")
+    rankings = [_ranked(vector_query, where, pool), _full_text(table, terms, where, pool)]
     rows: dict[str, dict] = {}
     scores: dict[str, float] = {}
     for hits in rankings:

@@ -27,7 +27,8 @@ def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> G
     path = owner_map_path(home, group)
     known = load_owner_map(path) if path.exists() else {}
     aliases = load_aliases(home.aliases) if home.aliases.exists() else {}
-    roster = build_roster(secret, group, sorted(set(names)), aliases=aliases, known=known)
+    roster = build_roster(secret, group, sorted(set(names)), aliases=aliases, known=known,
+                          title=private_title(home, group))
     if save:
         save_owner_map(path, roster)
     return GroupRoster(roster=roster, pseudonyms=dict(roster.pseudonyms), secret=secret)
@@ -38,6 +39,16 @@ def group_roster(raw: duckdb.DuckDBPyConnection, home: Home, group: str) -> Grou
     names = [r[0] for r in raw.execute(
         'SELECT DISTINCT author FROM raw_messages WHERE "group" = ? AND author IS NOT NULL', [group]).fetchall()]
     return roster_for(home, group, names, save=True)
+
+
+def private_title(home: Home, group: str) -> str | None:
+    """The chat's own name when it names someone, so it is redacted and audited like a name."""
+    from .ingest import staged_exports
+
+    if not group.startswith("group-"):  # an opaque slug means the name was too revealing
+        return None
+    names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
+    return names[-1] if names else None
 
 
 def owner_map_path(home: Home, group: str) -> Path:

@@ -64,8 +64,15 @@ def post_markdown(doc: Document) -> str:
     title = doc.title.replace("\n", " ")
     return (
         f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{doc.summary.strip()}\n\n"
-        f"<!-- more -->\n\n{body}\n"
+        f"<!-- more -->\n\n{body}\n\n---\n\n*{writer_note(doc.writer)}*\n"
     )
+
+
+def writer_note(writer: str) -> str:
+    """The line under a post telling readers how it was written."""
+    if writer.startswith("llm:"):
+        return f"Drafted by a language model ({writer[4:]}) from the group's messages."
+    return "An automatic digest of the group's messages, written without a language model."
 
 
 def _avatar_svg(name: str) -> bytes:
@@ -151,8 +158,10 @@ def write_site_project(
     context = {"group": group, "site_name": title, "site_url": site_url, "post_count": len(docs)}
     wanted = _template_files(template_dir, context)
     for doc in docs:
-        name = f"{doc.date.isoformat()}-{slugify(doc.slug)}.md"
-        wanted[POSTS_DIR / name] = post_markdown(doc).encode()
+        name = POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug)}.md"
+        if name in wanted:  # both would get one URL, and one post would vanish
+            raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
+        wanted[name] = post_markdown(doc).encode()
     wanted.update(_authors_files(docs))
     wanted[Path("docs/feed.xml")] = feed_xml
     for name, data in media.items():

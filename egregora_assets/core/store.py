@@ -121,6 +121,7 @@ class Tally:
 
     computed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # partition -> one-line reason
     facts: dict[str, Any] = field(default_factory=dict)
 
     def add(self, **counts: int) -> None:
@@ -135,18 +136,21 @@ def run_slices(
     signature: Callable[[str, date | None], str],
     compute: Callable[[str, date | None], tuple[str, dict[str, Any]]],
     on_progress: Callable[[str], None] | None = None,
+    missing: Callable[[str, date | None], bool] | None = None,
 ) -> Tally:
     """Compute each partition whose input signature changed; skip the rest.
 
     `compute` writes its slice and returns (output hash, facts); the write and the
     journal entry commit together, so an interrupted run leaves no half-written slice.
+    `missing` says when an output outside the database was deleted, to rebuild it anyway.
+    A partition that raises is rolled back and listed in `failed`; the others go on.
     """
     tally = Tally()
     for group, day in keys:
         label = f"{day}|{group}" if day else group
         sig = signature(group, day)
         entry = journal_entry(conn, asset, group, day)
-        if entry and entry[0] == sig:
+        if entry and entry[0] == sig and not (missing and missing(group, day)):
             tally.skipped.append(label)
             continue
         conn.begin()
@@ -154,6 +158,10 @@ def run_slices(
             output_hash, facts = compute(group, day)
             record_journal(conn, asset, group, day, sig, output_hash, facts)
             conn.commit()
+        except Exception as error:  # one bad partition must not cost the others their work
+            conn.rollback()
+            tally.failed[label] = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
+            continue
         except BaseException:
             conn.rollback()
             raise

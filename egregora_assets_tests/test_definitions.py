@@ -1,0 +1,43 @@
+"""The Definitions load, list the chain in data order, and pass `dagster definitions validate`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster import AssetKey
+
+from egregora_assets.definitions import CHAIN, defs
+
+REPO = Path(__file__).resolve().parent.parent
+ORDER = ["raw_exports", "anonymized_messages", "windows", "enrichments", "embeddings", "posts",
+         "atom_feed", "mkdocs_site"]
+
+
+def test_chain_is_listed_in_data_order():
+    assert [a.key.to_user_string() for a in CHAIN] == ORDER
+
+
+def test_each_link_depends_on_the_previous_one():
+    graph = defs.resolve_asset_graph()
+    for upstream, downstream in zip(ORDER, ORDER[1:]):
+        parents = graph.get(AssetKey(downstream)).parent_keys
+        assert AssetKey(upstream) in parents, f"{downstream} should depend on {upstream}"
+
+
+def test_checks_sensor_and_resources_are_wired():
+    repo = defs.get_repository_def()
+    assert {"no_real_identities", "nothing_identifying_published"} <= {
+        key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert "inbox_sensor" in {s.name for s in repo.sensor_defs}
+    assert {"home", "staging", "warehouse", "vectors", "embedder", "llm", "prompts", "site_template"} <= set(
+        repo.get_top_level_resources())
+
+
+def test_dagster_definitions_validate(tmp_path):
+    env = {**os.environ, "EGREGORA_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

@@ -1,0 +1,341 @@
+"""The chat parser, one table row per format family WhatsApp really writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from egregora_assets.core.models import PARSED_SCHEMA, BadExport
+from egregora_assets.core.parse import parse_chat, summary
+
+NBSP, NNBSP, LRM, RLM = "\u00a0", "\u202f", "\u200e", "\u200f"
+
+
+def rows(text, **kwargs) -> list[tuple]:
+    chat = parse_chat(text, **kwargs)
+    assert chat.messages.schema == PARSED_SCHEMA
+    return [
+        (r["timestamp"], r["author"], r["message"], r["kind"], r["attachment"])
+        for r in chat.messages.to_pylist()
+    ]
+
+
+def first(text, **kwargs) -> tuple:
+    return rows(text, **kwargs)[0]
+
+
+T = datetime(2020, 12, 31, 21, 41)
+TS = datetime(2020, 12, 31, 21, 41, 5)
+
+# Headers: (line, expected timestamp, format)
+HEADERS = [
+    ("31/12/2020, 21:41 - Ana: oi", T, "android"),
+    ("31/12/20, 21:41 - Ana: oi", T, "android"),
+    ("12/31/20, 9:41 PM - Ana: oi", T, "android"),
+    ("12/31/2020, 9:41 pm - Ana: oi", T, "android"),
+    ("31/12/2020 21:41 - Ana: oi", T, "android"),
+    ("31.12.20, 21:41 - Ana: oi", T, "android"),
+    ("31-12-2020, 21:41 - Ana: oi", T, "android"),
+    ("2020-12-31, 21:41 - Ana: oi", T, "android"),
+    ("2020/12/31 21:41 - Ana: oi", T, "android"),
+    ("31. 12. 2020. 21:41 - Ana: oi", T, "android"),
+    ("13. 6. 2018. 21:41 - Ana: oi", datetime(2018, 6, 13, 21, 41), "android"),
+    ("31.12.2020 klo 21.41 - Ana: oi", T, "android"),
+    ("31/12/2020, 9:41 p. m. - Ana: oi", T, "android"),
+    ("31/12/2020, 9:41 p.m. - Ana: oi", T, "android"),
+    (f"31/12/2020, 9:41{NBSP}p.{NBSP}m. - Ana: oi", T, "android"),
+    (f"12/31/20, 9:41{NNBSP}PM - Ana: oi", T, "android"),
+    ("31/12/2020, 21:41 \u2013 Ana: oi", T, "android"),
+    ("[31/12/2020, 21:41:05] Ana: oi", TS, "ios"),
+    ("[31/12/2020 21:41:05] Ana: oi", TS, "ios"),
+    ("[12/31/20, 9:41:05 PM] Ana: oi", TS, "ios"),
+    (f"[12/31/20, 9:41:05{NNBSP}PM] Ana: oi", TS, "ios"),
+    ("[31.12.20, 21:41:05] Ana: oi", TS, "ios"),
+    ("[31.12.2020 klo 21.41.05] Ana: oi", TS, "ios"),
+    ("[2020-12-31, 21:41:05] Ana: oi", TS, "ios"),
+    (f"{LRM}[31/12/2020, 21:41:05] Ana: oi", TS, "ios"),
+    (f"{RLM}31/12/2020, 21:41 - Ana: oi", T, "android"),
+]
+
+
+@pytest.mark.parametrize(("line", "when", "fmt"), HEADERS, ids=[h[0] for h in HEADERS])
+def test_header_families(line, when, fmt):
+    chat = parse_chat(line + "\n")
+    assert chat.format == fmt
+    assert first(line) == (when, "Ana", "oi", "text", None)
+
+
+AM_PM = [
+    ("12:05 AM", (0, 5)), ("12:05 PM", (12, 5)), ("1:05 am", (1, 5)), ("1:05 pm", (13, 5)),
+    ("11:59 a.m.", (11, 59)), ("11:59 p.m.", (23, 59)), ("6:30 a. m.", (6, 30)),
+    ("6:30 p. m.", (18, 30)), (f"6:30{NNBSP}p.{NNBSP}m.", (18, 30)), (f"6:30{NBSP}AM", (6, 30)),
+    ("6:30AM", (6, 30)),
+]
+
+
+@pytest.mark.parametrize(("clock", "hm"), AM_PM, ids=[a[0] for a in AM_PM])
+def test_every_am_pm_spelling(clock, hm):
+    when = first(f"12/31/20, {clock} - Ana: oi")[0]
+    assert (when.hour, when.minute) == hm
+
+
+@pytest.mark.parametrize("clock", ["13:05 PM", "0:05 AM", "24:00", "21:61"])
+def test_impossible_times_are_refused(clock):
+    with pytest.raises(BadExport, match="cannot read time"):
+        parse_chat(f"31/12/20, {clock} - Ana: oi")
+
+
+# Invisible characters and encodings
+def test_mention_isolates_and_leading_marks_are_removed():
+    text = f"31/12/2020, 21:41 - Ana: {LRM}oi \u2068@Bia\u2069, tudo?"
+    assert first(text)[2] == "oi @Bia, tudo?"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "\ufeff31/12/2020, 21:41 - Ana: oi\n31/12/2020, 21:42 - Bia: e aí\n".encode(),
+        "31/12/2020, 21:41 - Ana: oi\r\n31/12/2020, 21:42 - Bia: e aí\r\n".encode(),
+        "31/12/2020, 21:41 - Ana: oi\r31/12/2020, 21:42 - Bia: e aí\n".encode(),
+        "31/12/2020, 21:41 - Ana: o\x00i\n31/12/2020, 21:42 - Bia: e aí\x00\n".encode(),
+        "31/12/2020, 21:41 - Ana: oi\n31/12/2020, 21:42 - Bia: e aí\n".encode("utf-16"),
+        "31/12/2020, 21:41 - Ana: oi\n31/12/2020, 21:42 - Bia: e aí\n".encode("utf-16-le"),
+        "31/12/2020, 21:41 - Ana: oi\n31/12/2020, 21:42 - Bia: e aí\n".encode("utf-16-be"),
+    ],
+    ids=["bom", "crlf", "cr", "nul", "utf16-bom", "utf16-le", "utf16-be"],
+)
+def test_encodings_and_line_ends(data):
+    assert [(r[1], r[2]) for r in rows(data)] == [("Ana", "oi"), ("Bia", "e aí")]
+
+
+def test_mixed_line_ends_inside_a_message():
+    assert first(b"31/12/2020, 21:41 - Ana: a\r\nb\rc\nd")[2] == "a\nb\nc\nd"
+
+
+def test_invalid_utf8_is_replaced_not_refused():
+    assert first(b"31/12/2020, 21:41 - Ana: caf\xe9")[2] == "caf\ufffd"
+
+
+# Messages
+def test_multi_line_messages_and_date_like_continuations():
+    text = (
+        "31/12/2020, 21:41 - Ana: party at\n"
+        "01/01/2021, 10:00 at my place\n"
+        "31/12/2020 21:41 - not a header either\n"
+        "\n"
+        "bring: snacks\n"
+        "31/12/2020, 21:42 - Bia: ok\n"
+    )
+    assert [(r[1], r[2]) for r in rows(text)] == [
+        ("Ana", "party at\n01/01/2021, 10:00 at my place\n31/12/2020 21:41 - not a header either\n\nbring: snacks"),
+        ("Bia", "ok"),
+    ]
+
+
+def test_empty_messages():
+    text = "31/12/2020, 21:41 - Ana: \n31/12/2020, 21:42 - Bia:\n31/12/2020, 21:43 - Ana: x"
+    assert [(r[1], r[2]) for r in rows(text)] == [("Ana", ""), ("Bia", ""), ("Ana", "x")]
+
+
+AUTHORS = ["+55 11 91234-5678", "Ana 🌸", "Jean-Luc Picard", "Zoë ✨ (work)", "‪+1 555 0100‬"]
+
+
+@pytest.mark.parametrize("author", AUTHORS)
+def test_tricky_authors(author):
+    text = f"31/12/2020, 21:41 - {author}: oi: tudo bem?\n31/12/2020, 21:42 - {author}: x"
+    assert [(r[1], r[2]) for r in rows(text)] == [(author, "oi: tudo bem?"), (author, "x")]
+
+
+def test_author_with_colon_is_recognized_from_its_other_lines():
+    text = (
+        "31/12/2020, 21:41 - Dr: Who: hello\n"
+        "31/12/2020, 21:42 - Dr: Who: note: bring tea\n"
+        "31/12/2020, 21:43 - Ana: Who: me\n"
+        "31/12/2020, 21:44 - Ana: ok\n"
+    )
+    assert [(r[1], r[2]) for r in rows(text)] == [
+        ("Dr: Who", "hello"), ("Dr: Who", "note: bring tea"), ("Ana", "Who: me"), ("Ana", "ok"),
+    ]
+
+
+# System lines, by language (Android: no author)
+SYSTEM_ANDROID = [
+    "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them. Tap to learn more.",
+    'Ana created group "Viagem"',
+    "Ana added Bia",
+    "Ana removed Bia",
+    "Bia left",
+    "Bia joined using this group's invite link",
+    'Ana changed the subject from "a" to "b: c"',
+    "Ana changed this group's icon",
+    "Ana turned on disappearing messages. All new messages will disappear from this chat 7 days after they're sent.",
+    "Your security code with Bia changed. Tap to learn more.",
+    "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta e ficam somente entre você e os participantes desta conversa.",
+    'Ana criou o grupo "Viagem"',
+    "Ana adicionou Bia",
+    "Bia saiu",
+    "Ana mudou o assunto de \"a\" para \"b\"",
+    "Ana creó el grupo \"Viaje\"",
+    "Ana añadió a Bia",
+    "Bia salió",
+    "Ana hat die Gruppe „Reise“ erstellt",
+    "Ana hat Bia hinzugefügt",
+    "Bia hat die Gruppe verlassen",
+    "Ana a créé le groupe « Voyage »",
+    "Ana a ajouté Bia",
+    "Ana ha creato il gruppo \"Viaggio\"",
+    "Ana ha aggiunto Bia",
+    "Bia è uscito",
+]
+
+
+@pytest.mark.parametrize("line", SYSTEM_ANDROID)
+def test_android_system_lines(line):
+    text = f"31/12/2020, 21:40 - Ana: oi\n31/12/2020, 21:41 - {line}\n31/12/2020, 21:42 - Ana: oi"
+    assert rows(text)[1][1:4] == (None, line, "system")
+
+
+SYSTEM_IOS = [
+    "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+    "Ana created group “Viagem”",
+    "Ana added Bia",
+    "Bia left",
+    "Ana changed the group name to “Praia”",
+    "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta.",
+    "Ana adicionou Bia",
+    "Los mensajes y las llamadas están cifrados de extremo a extremo.",
+    "Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt.",
+    "Les messages et les appels sont chiffrés de bout en bout.",
+    "I messaggi e le chiamate sono crittografati end-to-end.",
+    "Ana changed their phone number to a new number. Tap to message or add the new number.",
+]
+
+
+@pytest.mark.parametrize("line", SYSTEM_IOS)
+def test_ios_system_lines_filed_under_the_group_name(line):
+    text = f"[31/12/2020, 21:40:00] Ana: oi\n[31/12/2020, 21:41:00] Viagem: {LRM}{line}\n[31/12/2020, 21:42:00] Ana: {line}"
+    got = rows(text)
+    assert got[1][1:4] == (None, line, "system")
+    assert got[2][1:4] == ("Ana", line, "text")  # typed by a person: no mark, not a system line
+
+
+# Media, deleted and other kinds
+MEMBERS = ["IMG-20201231-WA0001.jpg", "media/PTT-20201231-WA0002.opus", "00000012-PHOTO-2020-12-31-21-41-05.jpg", "Bia.vcf"]
+KINDS = [
+    ("IMG-20201231-WA0001.jpg (file attached)", "media", "IMG-20201231-WA0001.jpg"),
+    (f"{LRM}IMG-20201231-WA0001.jpg (file attached)\nlook at this", "media", "IMG-20201231-WA0001.jpg"),
+    ("PTT-20201231-WA0002.opus (arquivo anexado)", "media", "media/PTT-20201231-WA0002.opus"),
+    ("DOC-20201231-WA0003.pdf (archivo adjunto)", "media", "DOC-20201231-WA0003.pdf"),
+    ("IMG-20201231-WA0001.jpg (Datei angehängt)", "media", "IMG-20201231-WA0001.jpg"),
+    ("IMG-20201231-WA0001.jpg (fichier joint)", "media", "IMG-20201231-WA0001.jpg"),
+    ("IMG-20201231-WA0001.jpg (file allegato)", "media", "IMG-20201231-WA0001.jpg"),
+    (f"{LRM}<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    ("<anexado: 00000013-AUDIO-2020-12-31-21-41-05.opus>", "media", "00000013-AUDIO-2020-12-31-21-41-05.opus"),
+    ("<Media omitted>", "media", None),
+    ("<Mídia oculta>", "media", None),
+    ("<Multimedia omitido>", "media", None),
+    ("<Medien ausgeschlossen>", "media", None),
+    ("<Médias omis>", "media", None),
+    ("<Media omessi>", "media", None),
+    (f"{LRM}image omitted", "media", None),
+    (f"{LRM}sticker omitted", "media", None),
+    ("imagem ocultada", "media", None),
+    ("This message was deleted", "deleted", None),
+    ("You deleted this message", "deleted", None),
+    (f"{LRM}This message was deleted.", "deleted", None),
+    ("Esta mensagem foi apagada", "deleted", None),
+    ("Se eliminó este mensaje.", "deleted", None),
+    ("Diese Nachricht wurde gelöscht.", "deleted", None),
+    ("Ce message a été supprimé", "deleted", None),
+    ("Questo messaggio è stato eliminato", "deleted", None),
+    ("POLL:\nPizza?\nOPTION: yes (2 votes)\nOPTION: no (0 votes)", "poll", None),
+    ("ENQUETE:\nPizza?\nOPÇÃO: sim (1 voto)", "poll", None),
+    ("location: https://maps.google.com/?q=-23.5,-46.6", "location", None),
+    ("localização: https://maps.google.com/?q=-23.5,-46.6", "location", None),
+    ("Live location shared", "location", None),
+    ("Bia.vcf (file attached)", "contact", "Bia.vcf"),
+    ("<attached: 00000014-Bia.vcf>", "contact", "00000014-Bia.vcf"),
+    (f"{LRM}Contact card omitted", "contact", None),
+    ("see https://example.com/a:b", "text", None),
+    ("<b>not a marker</b>", "text", None),
+]
+
+
+@pytest.mark.parametrize(("body", "kind", "attachment"), KINDS, ids=[k[0][:30] for k in KINDS])
+def test_kinds_and_attachments(body, kind, attachment):
+    got = first(f"31/12/2020, 21:41 - Ana: {body}", media_members=MEMBERS)
+    assert (got[1], got[3], got[4]) == ("Ana", kind, attachment)
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("fixed it <This message was edited>", "fixed it"),
+        ("line one\nline two <Mensagem editada>", "line one\nline two"),
+        ("arreglado <Se editó este mensaje.>", "arreglado"),
+    ],
+)
+def test_edited_marker_is_a_kind_not_text(body, text):
+    got = rows(f"31/12/2020, 21:40 - Ana: plain\n31/12/2020, 21:41 - Ana: {body}")
+    assert got[1][2:4] == (text, "edited")
+    assert got[0][2:4] == ("plain", "text")
+
+
+# Day/month order: decided once per file from evidence
+ORDER = [
+    ("13/01/2021, 10:00 - A: x\n01/02/2021, 10:00 - A: y", None, None, True, "field > 12 in first position"),
+    ("01/13/2021, 10:00 - A: x\n02/01/2021, 10:00 - A: y", None, None, False, "field > 12 in second position"),
+    # US 12-hour file: all fields <= 12, only chronology tells (Jan 2, Jan 3, Feb 1)
+    ("1/2/21, 9:00 AM - A: x\n1/3/21, 9:00 AM - A: y\n2/1/21, 9:00 AM - A: z", None, None, False, "chronological order"),
+    ("2/1/21, 09:00 - A: x\n3/1/21, 09:00 - A: y\n1/2/21, 09:00 - A: z", None, None, True, "chronological order"),
+    ("05/05/2021, 10:00 - A: x", None, "pt_BR", True, "locale hint pt_BR"),
+    ("03/04/2021, 10:00 - A: x", None, "en_US", False, "locale hint en_US"),
+    ("03/04/2021, 10:00 - A: x", None, None, True, "assumed day-first: no evidence"),
+    ("03/04/2021, 10:00 - A: x", False, None, False, "given: month-first"),
+    ("3/4/21, 10:00 AM - A: x", None, None, False, "assumed month-first: 12-hour clock, no other evidence"),
+    ("3/4/21, 10:00 AM - A: x", True, None, True, "given: day-first"),
+    ("2021-04-03, 10:00 - A: x", None, None, False, "year-first dates"),
+]
+
+
+@pytest.mark.parametrize(("text", "given", "hint", "day_first", "evidence"), ORDER)
+def test_day_month_decision(text, given, hint, day_first, evidence):
+    chat = parse_chat(text, day_first=given, locale_hint=hint)
+    assert (chat.day_first, chat.day_first_evidence) == (day_first, evidence)
+
+
+def test_us_twelve_hour_file_is_not_swapped():
+    text = "12/1/20, 9:00 PM - A: x\n12/2/20, 9:00 PM - A: y\n12/3/20, 9:00 PM - A: z"
+    assert [r[0].date().isoformat() for r in rows(text)] == ["2020-12-01", "2020-12-02", "2020-12-03"]
+
+
+def test_dates_that_disagree_are_refused_not_swapped():
+    with pytest.raises(BadExport, match="disagree"):
+        parse_chat("13/01/2021, 10:00 - A: x\n01/13/2021, 10:00 - A: y")
+
+
+def test_override_that_contradicts_the_dates_is_refused():
+    with pytest.raises(BadExport, match="not a valid month-first date"):
+        parse_chat("13/01/2021, 10:00 - A: x", day_first=False)
+
+
+def test_no_parseable_line_reports_the_first_line():
+    chat = parse_chat("\n\nhello there\nsecond line\n")
+    assert chat.messages.num_rows == 0
+    assert chat.first_unparsed_line == "hello there"
+
+
+def test_lines_before_the_first_header_are_reported():
+    chat = parse_chat("exported by a tool\n31/12/2020, 21:41 - Ana: oi")
+    assert (chat.messages.num_rows, chat.first_unparsed_line) == (1, "exported by a tool")
+
+
+def test_summary():
+    chat = parse_chat(
+        "31/12/2020, 21:40 - Ana created group \"x\"\n31/12/2020, 21:41 - Ana: oi\n01/01/2021, 00:01 - Bia: feliz"
+    )
+    assert summary(chat) == {
+        "messages": 3, "first": "2020-12-31T21:40:00", "last": "2021-01-01T00:01:00",
+        "authors": 2, "format": "android", "day_first": True, "evidence": "field > 12 in first position",
+    }

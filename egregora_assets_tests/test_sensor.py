@@ -1,0 +1,64 @@
+"""The inbox sensor: new exports become runs for their changed days only; nothing twice."""
+
+from __future__ import annotations
+
+import json
+
+from dagster import DagsterInstance, SensorResult, SkipReason, build_sensor_context
+
+from egregora_assets.resources import HomeResource
+from egregora_assets.sensors import inbox_sensor
+from egregora_assets_tests.exports import write_txt
+
+START = "dagster/asset_partition_range_start"
+END = "dagster/asset_partition_range_end"
+
+
+def tick(instance, home, cursor):
+    context = build_sensor_context(instance=instance, cursor=cursor, resources={"home": HomeResource(path=str(home))})
+    return inbox_sensor(context)
+
+
+def apply(instance, result: SensorResult) -> None:
+    # What the daemon does with the tick's dynamic partition requests.
+    for request in result.dynamic_partitions_requests:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+
+
+def test_inbox_sensor_requests_only_changed_days(tmp_path):
+    home = tmp_path / "home"
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True)
+    with DagsterInstance.ephemeral() as instance:
+        assert isinstance(tick(instance, home, None), SkipReason)
+
+        write_txt(inbox, 1, 12, "Conversa do WhatsApp com Trilhas.txt")
+        first = tick(instance, home, None)
+        assert isinstance(first, SensorResult)
+        assert [list(r.partition_keys) for r in first.dynamic_partitions_requests] == [["trilhas"]]
+        apply(instance, first)
+        (request,) = first.run_requests
+        assert request.tags[START].endswith("|trilhas") and request.tags[START] < request.tags[END]
+        assert request.tags[START].startswith("2026-09-0") and request.tags[END] <= "2026-09-12|trilhas"
+
+        again = tick(instance, home, first.cursor)  # nothing new
+        assert isinstance(again, SkipReason)
+
+        # A later re-export overlapping the first: only the days it adds or grows are requested.
+        write_txt(inbox, 8, 20, "Conversa do WhatsApp com Trilhas (2).txt")
+        second = tick(instance, home, first.cursor)
+        (request,) = second.run_requests
+        assert second.dynamic_partitions_requests == []  # the group is known
+        assert request.tags[START] >= "2026-09-13|trilhas" and request.tags[END] <= "2026-09-20|trilhas"
+        assert json.loads(second.cursor).keys() == {"Conversa do WhatsApp com Trilhas.txt",
+                                                    "Conversa do WhatsApp com Trilhas (2).txt"}
+
+
+def test_bad_export_in_inbox_is_logged_not_retried(tmp_path):
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    (home / "inbox" / "broken.zip").write_text("not a zip")
+    with DagsterInstance.ephemeral() as instance:
+        result = tick(instance, home, None)
+        assert isinstance(result, SensorResult) and result.run_requests == []
+        assert isinstance(tick(instance, home, result.cursor), SkipReason)
