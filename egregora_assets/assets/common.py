@@ -4,7 +4,7 @@
 from datetime import date
 from typing import Any
 
-from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue
+from dagster import AssetExecutionContext, DataVersion, Failure, MaterializeResult, MetadataValue
 
 from ..core.store import Tally
 
@@ -50,10 +50,13 @@ def result(tally: Tally, **extra: Any) -> MaterializeResult:
         "partitions_computed": len(tally.computed),
         "partitions_skipped": len(tally.skipped),
         "computed": MetadataValue.json(tally.computed),
+        # Each partition's data version: a hash of its content (unchanged content, same hash).
+        "data_versions": MetadataValue.json(tally.versions),
         **tally.facts,
         **extra,
     }
-    return MaterializeResult(metadata=metadata)
+    single = next(iter(tally.versions.values())) if len(tally.versions) == 1 else None
+    return MaterializeResult(metadata=metadata, data_version=DataVersion(single) if single else None)
 
 
 def llm_facts(client: Any) -> dict[str, Any]:

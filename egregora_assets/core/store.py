@@ -122,6 +122,7 @@ class Tally:
     computed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # partition -> one-line reason
+    versions: dict[str, str] = field(default_factory=dict)  # partition -> hash of its content
     facts: dict[str, Any] = field(default_factory=dict)
 
     def add(self, **counts: int) -> None:
@@ -152,6 +153,7 @@ def run_slices(
         entry = journal_entry(conn, asset, group, day)
         if entry and entry[0] == sig and not (missing and missing(group, day)):
             tally.skipped.append(label)
+            tally.versions[label] = entry[1]
             continue
         conn.begin()
         try:
@@ -166,6 +168,7 @@ def run_slices(
             conn.rollback()
             raise
         tally.computed.append(label)
+        tally.versions[label] = output_hash
         tally.add(**{k: v for k, v in facts.items() if isinstance(v, int)})
         if on_progress:
             on_progress(label)

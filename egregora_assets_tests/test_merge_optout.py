@@ -1,0 +1,81 @@
+"""Re-exports merge into one history with stable ids; an opt-out removes a person everywhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import duckdb
+import lancedb
+
+from egregora_assets.cli import main
+from egregora_assets_tests.exports import write_txt
+
+
+def write(home: Path, path: Path) -> dict:
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert main(["write", str(path), "--home", str(home), "--group", "trilhas", "--json"]) == 0
+    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+
+
+def message_ids(home: Path) -> list[str]:
+    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
+        return [r[0] for r in conn.execute("SELECT id FROM messages ORDER BY id").fetchall()]
+
+
+def test_overlapping_exports_merge_to_the_full_history(tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    early, late = write_txt(exports, 1, 15, "a.txt"), write_txt(exports, 10, 27, "b.txt")
+    full = write_txt(exports, 1, 27, "full.txt")
+
+    merged_home, full_home = tmp_path / "merged", tmp_path / "full"
+    first = write(merged_home, early)
+    second = write(merged_home, late)
+    assert second["messages"] > first["messages"]
+    (full_home / "private").mkdir(parents=True)
+    shutil.copy(merged_home / "private" / "secret.key", full_home / "private" / "secret.key")
+    reference = write(full_home, full)
+
+    ids = message_ids(merged_home)
+    assert len(ids) == len(set(ids)), "duplicates after merging"
+    assert ids == message_ids(full_home)  # same messages, same ids, from any export
+    assert second["messages"] == reference["messages"]
+
+    again = write(merged_home, late)  # the same export twice changes nothing
+    assert again["partitions"] == 0 and message_ids(merged_home) == ids
+
+
+def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    home = tmp_path / "home"
+    before = write(home, write_txt(exports, 1, 27, "chat.txt"))
+    owner_map = json.loads((home / "private" / "pseudonyms" / "trilhas.json").read_text())
+    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
+        authors = conn.execute("SELECT unnest(authors) a, count(*) FROM documents GROUP BY a ORDER BY 2 DESC").fetchall()
+    pseudonym = authors[0][0]  # the most prolific post author
+    real = next(name for name, p in owner_map.items() if p == pseudonym)
+
+    later = write_txt(exports, 1, 27, "chat-2.txt")
+    with later.open("a", encoding="utf-8") as f:
+        f.write(f"27/09/2026 23:59 - {real}: /egregora opt-out\n")
+    after = write(home, later)
+    assert after["messages"] < before["messages"]
+
+    pattern = re.compile(re.escape(pseudonym))
+    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM messages WHERE author = ?", [pseudonym]).fetchone()[0] == 0
+        docs = json.dumps(conn.execute("SELECT * FROM documents").fetchall(), default=str)
+    assert not pattern.search(docs)
+    texts = lancedb.connect(str(home / "lancedb")).open_table("vectors").to_arrow()["text"].to_pylist()
+    assert not any(pattern.search(t) for t in texts)
+    assert not pattern.search(Path(after["feeds"][0]).read_text(encoding="utf-8"))
+    site = Path(after["sites"][0]).parent
+    assert not any(pattern.search(p.read_text(encoding="utf-8", errors="ignore"))
+                   for p in site.rglob("*.html"))
