@@ -70,6 +70,7 @@ def test_each_link_of_the_chain(world):
     posts = run(world, by_name["posts"], key)
     assert posts.metadata["posts"].value >= 1
     assert count(home.warehouse, "SELECT count(*) FROM documents WHERE date = ?", DAY) == posts.metadata["posts"].value
+    table = lancedb.connect(str(home.lancedb)).open_table("vectors")  # the latest version
     assert table.count_rows(f"date = '{DAY}' AND kind = 'post'") == posts.metadata["posts"].value
 
     feed = run(world, by_name["atom_feed"], group, [CHECKS[1]])

@@ -56,9 +56,9 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
     exports.mkdir()
     home = tmp_path / "home"
     before = write(home, write_txt(exports, 1, 27, "chat.txt"))
-    owner_map = json.loads((home / "private" / "pseudonyms" / "trilhas.json").read_text())
+    owner_map = json.loads((home / "private" / "pseudonyms" / "trilhas.json").read_text())["pseudonyms"]
     with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        authors = conn.execute("SELECT unnest(authors) a, count(*) FROM documents GROUP BY a ORDER BY 2 DESC").fetchall()
+        authors = conn.execute("SELECT a, count(*) FROM (SELECT unnest(authors) a FROM documents) GROUP BY a ORDER BY 2 DESC, 1").fetchall()
     pseudonym = authors[0][0]  # the most prolific post author
     real = next(name for name, p in owner_map.items() if p == pseudonym)
 

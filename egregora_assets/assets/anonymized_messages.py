@@ -17,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 
 from ..core.media import publish_day_media
 from ..core.privacy import anonymize, find_pii, opt_outs
-from ..core.roster import group_roster
+from ..core.roster import group_roster, without
 from ..core.store import (
     WAREHOUSE_DDL,
     ensure_schema,
@@ -60,7 +60,8 @@ def anonymized_messages(
                 'SELECT timestamp, author, message, kind, attachment FROM raw_messages '
                 'WHERE "group" = ? AND date = ? ORDER BY pos', [group, day]).arrow().read_all()
             kept = _without(messages, removed[group])
-            rows = anonymize(kept, group=group, roster=rosters[group].roster, secret=rosters[group].secret)
+            roster = without(rosters[group].roster, removed[group])
+            rows = anonymize(kept, group=group, roster=roster, secret=rosters[group].secret)
             media = publish_day_media(home.home, group, day, messages, rosters[group].secret)
             replace_slice(conn, "messages", group, day, rows)
             return table_hash(rows), {"messages": rows.num_rows, "opted_out_removed":

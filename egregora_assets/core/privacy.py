@@ -346,11 +346,18 @@ def opt_outs(messages: pa.Table, configured: Iterable[str], *,
 # Two queries over the parsed rows: their ids, and the rows as stored before Python's part
 # (published media names, and which rows the Python redaction must look at).
 IDS_SQL = """
+WITH keyed AS (SELECT *, hash(timestamp, author, message) AS h FROM src),
+-- The occurrence number tells apart identical messages sent in the same second. Only rows
+-- whose hash repeats can have a twin, so only they are numbered (by the fields themselves):
+-- numbering all rows would sort them all.
+twins AS (
+    SELECT _row, row_number() OVER (PARTITION BY timestamp, author, message ORDER BY _row) - 1 AS n
+    FROM keyed WHERE h IN (SELECT h FROM keyed GROUP BY h HAVING count(*) > 1)
+)
 SELECT _row, left(sha256($key || $group || chr(31) || CAST(epoch(date_trunc('second', timestamp)) AS BIGINT)
     || chr(31) || coalesce(author, chr(30)) || chr(31) || coalesce(message, '') || chr(31)
-    -- the occurrence number tells apart identical messages sent in the same second
-    || (row_number() OVER (PARTITION BY timestamp, author, message ORDER BY _row) - 1)), 16) AS id
-FROM src
+    || coalesce(n, 0)), 16) AS id
+FROM keyed LEFT JOIN twins USING (_row)
 """
 ROWS_SQL = """
 WITH m AS (
@@ -389,7 +396,9 @@ def anonymize(messages: pa.Table, *, group: str, roster: Roster, secret: bytes) 
                       filter=_prefilter(roster))
         rows = _redact_rows(rows, roster).append_column("id", ids.result()["id"])
     authors = _pseudonyms(rows["author"], roster)
-    return rows.set_column(rows.schema.get_field_index("author"), "author", authors).select(_OUTPUT)
+    rows = rows.set_column(rows.schema.get_field_index("author"), "author", authors).select(_OUTPUT)
+    # Chunks of a DuckDB row group (zero-copy slices): an insert of one big chunk is single-threaded.
+    return pa.Table.from_batches(rows.to_batches(max_chunksize=122_880), rows.schema)
 
 
 def _query(cursor: duckdb.DuckDBPyConnection, src: pa.Table, sql: str, **params: str) -> pa.Table:
@@ -427,7 +436,18 @@ def _prefilter(roster: Roster) -> str:
     people = people_matcher(roster, min_first=3).prefilter
     if people is None:
         return "(?s)."
-    parts = ["@", "[0-9](?:[^0-9]{0,3}[0-9]){7}", "(?i:https?://|www\\.|/egregora)"]
+    url = r"(?i:https?://|www\.)"
+    parts = [
+        "@", "(?i:/egregora)",
+        # 8 digits of one run of digit groups: redact_run leaves shorter runs alone.
+        r"[0-9](?:[ .()\-]{0,3}[0-9]){7}",
+        # A URL changes only through its query, fragment, percent-escapes, user info ("@",
+        # above) or PII in its host and path, which the other parts find in the whole text.
+        # (RE2's \s is ASCII only, so this URL class reaches at least as far as URL_RE's.)
+        url + "[^\\s<>\"'`]*[?#%]",
+        # redact_text splits text at URLs: a name touching one ends a piece there.
+        r"\w" + url,
+    ]
     return "|".join(parts + ([f"(?i:{people})"] if people else []))
 
 
@@ -436,10 +456,14 @@ def _redact_rows(rows: pa.Table, roster: Roster) -> pa.Table:
     flagged = rows.filter(rows["python"])
     if not flagged.num_rows:
         return rows
-    texts, kinds = [], []
+    texts, kinds, done = [], [], {}
     columns = (flagged[c].to_pylist() for c in ("text", "kind", "contact", "system"))
     for text, kind, contact, system in zip(*columns):
-        texts.append(_redact_row(text, contact, system, roster))
+        # Chat lines repeat ("X left", "kkk"): each distinct line is redacted once.
+        key = (text, contact, system)
+        if key not in done:
+            done[key] = _redact_row(text, contact, system, roster)
+        texts.append(done[key])
         kinds.append("command" if text and _COMMAND.match(text) else kind)
     mask = rows["python"].combine_chunks()
     for name, values in (("text", texts), ("kind", kinds)):

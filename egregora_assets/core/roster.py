@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -53,3 +53,15 @@ def private_title(home: Home, group: str) -> str | None:
 
 def owner_map_path(home: Home, group: str) -> Path:
     return home.private / "pseudonyms" / f"{group}.json"
+
+
+OPTED_OUT = "someone"  # what others' mentions of an opted-out person become
+
+
+def without(roster: Roster, people: set[str]) -> Roster:
+    """The roster with opted-out people unnamed: mentions of them no longer point to anyone."""
+    gone = {roster.pseudonyms[p] for p in people if p in roster.pseudonyms}
+    if not gone:
+        return roster
+    pseudonyms = {real: (OPTED_OUT if p in gone else p) for real, p in roster.pseudonyms.items()}
+    return replace(roster, pseudonyms=pseudonyms, opted_out=frozenset(people))
