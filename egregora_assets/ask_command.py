@@ -21,7 +21,7 @@ def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_j
         raise BadExport("the question is empty")
     if not home.lancedb.exists():
         raise BadExport(f"{home.root}: nothing written yet; run `egregora write EXPORT` first")
-    resources = build_resources(settings)
+    resources = build_resources(settings, outside_dagster=True)
     err = Console(stderr=True)
     with err.status("Searching the archive…"):
         vector = resources["embedder"].embed([question])[0]

@@ -27,13 +27,16 @@ PER_GROUP = CHAIN[6:]
 CHECKS = [no_real_identities, nothing_identifying_published]
 
 
-def _secret(name: str):
-    # Through EnvVar, the UI shows the variable's name, never the key itself.
-    return EnvVar(name) if os.environ.get(name) else ""
+def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dict:
+    """Every resource, wired once from the settings (secrets included: never logged).
 
+    In Dagster, keys come through EnvVar, so the UI shows the variable's name, never the key;
+    `outside_dagster` (for `egregora ask`) resolves them directly."""
 
-def build_resources(settings: Settings) -> dict:
-    """Every resource, wired once from the settings (secrets included: never logged)."""
+    def _secret(name: str):
+        value = os.environ.get(name, "")
+        return value if outside_dagster or not value else EnvVar(name)
+
     from .core.home import Home
 
     home = Home(settings.home)

@@ -334,6 +334,31 @@ def test_anonymize_agrees_with_redact_text_on_any_text(texts):
     assert out["text"].to_pylist() == [redact_text(t, roster) for t in texts]
 
 
+URL_TOKENS = ["https://", "HTTPS://", "www.", "httpſ://", "x.com", "/", "p", "?", "#", "=", "&", "%", "%C3%A3", "%20",
+              "email=", "k=1", "a", "Ana", "ana", "João", "Joa%CC%83o", "Maria", "Silva", "1", "12345678", "9876-5432",
+              " ", " ", "⁨", ".", ",", ")", "\"", "é", "x", "_", "-", "@", "/egregora"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(URL_TOKENS), max_size=14).map("".join), min_size=1, max_size=25))
+def test_anonymize_agrees_with_redact_text_around_urls(texts):
+    # The pre-filter lets most URLs skip Python: only those redact_text could change may.
+    roster = build_roster(SECRET, GROUP, NAMES, aliases=ALIASES, title=TITLE)
+    table = parsed([(T0, "Ana", t, "text", None) for t in texts])
+    out = anonymize(table, group=GROUP, roster=roster, secret=SECRET)
+    assert out["text"].to_pylist() == [redact_text(t, roster) for t in texts]
+
+
+@pytest.mark.parametrize("text", [
+    "Anahttps://x.com/p", "oi Mariawww.x.com", "https://x.com/p?k=1&email=a", "https://x.com/Jo%C3%A3o",
+    "https://x.com/#email=a", "https://x.com/p/Ana", "https://x.com/9876 5432/4321", "https://x.com/a Ana",
+    "https://x.com/2021/3fa912345678", "ver www.x.com/a.Ana", "https://x.com/1234-5678", "sem nada https://x.com/a/b",
+    "João https://x.com", "https://x.com/01/03/2021 ok",
+])
+def test_anonymize_agrees_with_redact_text_on_urls(roster, text):
+    out = anonymize(parsed([(T0, "Ana", text, "text", None)] * 2), group=GROUP, roster=roster, secret=SECRET)
+    assert out["text"].to_pylist() == [redact_text(text, roster)] * 2
+
 def test_ids_are_stable_across_overlapping_exports(roster):
     rows = parsed(FIXTURE)
     whole = anonymize(rows, group=GROUP, roster=roster, secret=SECRET)["id"].to_pylist()

@@ -457,7 +457,7 @@ def _redact_rows(rows: pa.Table, roster: Roster) -> pa.Table:
     if not flagged.num_rows:
         return rows
     texts, kinds, done = [], [], {}
-    columns = (flagged[c].to_pylist() for c in ("text", "kind", "contact", "system"))
+    columns = [flagged[c].to_pylist() for c in ("text", "kind", "contact", "system")]
     for text, kind, contact, system in zip(*columns):
         # Chat lines repeat ("X left", "kkk"): each distinct line is redacted once.
         key = (text, contact, system)
@@ -466,7 +466,9 @@ def _redact_rows(rows: pa.Table, roster: Roster) -> pa.Table:
         texts.append(done[key])
         kinds.append("command" if text and _COMMAND.match(text) else kind)
     mask = rows["python"].combine_chunks()
-    for name, values in (("text", texts), ("kind", kinds)):
+    # Rewriting a column copies all of it: only the columns that changed are rewritten.
+    changed = [(n, new) for n, new, old in (("text", texts, columns[0]), ("kind", kinds, columns[1])) if new != old]
+    for name, values in changed:
         column = pc.replace_with_mask(rows[name].combine_chunks(), mask, pa.array(values, pa.string()))
         rows = rows.set_column(rows.schema.get_field_index(name), name, column)
     return rows

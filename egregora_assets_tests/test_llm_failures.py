@@ -1,0 +1,64 @@
+"""LLM failures through the whole chain: a failing partition fails alone and a re-run resumes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from contextlib import redirect_stdout
+
+import duckdb
+
+from egregora_assets.cli import main
+from egregora_assets.demo import DEMO_EXPORT
+
+
+def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fake_llm, monkeypatch, capsys):
+    monkeypatch.setenv("EGREGORA_LLM__BASE_URL", fake_llm.url)
+    monkeypatch.setenv("EGREGORA_LLM__API_KEY", "sk-test")
+    monkeypatch.setenv("EGREGORA_LLM__MODEL", "golden-model")
+    monkeypatch.setenv("EGREGORA_LLM__MAX_RETRIES", "1")
+    monkeypatch.setenv("EGREGORA_LLM__FETCH_URLS", "false")
+    home = tmp_path / "home"
+    fake_llm.script(["500"] * 6, marker="writer")  # the first writer calls all fail, for good
+
+    assert main(["write", str(DEMO_EXPORT), "--home", str(home)]) == 1
+    error = capsys.readouterr().err
+    assert "posts" in error and "partition(s) failed" in error
+    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
+        done = {d for (d,) in conn.execute("SELECT CAST(date AS VARCHAR) FROM journal WHERE asset = 'posts'").fetchall()}
+    assert 0 < len(done) < 27  # the others were written and kept
+
+    sent = len(fake_llm.requests)
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert main(["write", str(DEMO_EXPORT), "--home", str(home), "--json"]) == 0
+    summary = json.loads(buffer.getvalue().strip().splitlines()[-1])
+    assert summary["partitions"] == 27 - len(done) + 1  # only the failed days, then the feed/site
+    assert summary["llm_requests"] == len(fake_llm.requests) - sent
+    assert summary["llm_requests"] <= (27 - len(done)) * 2  # the rest came from the cache
+
+
+def test_ask_streams_a_cited_answer_and_raw_returns_passages(tmp_path, fake_llm):
+    home = tmp_path / "home"
+    env = {"EGREGORA_HOME": str(home), "PATH": "", "HOME": str(tmp_path)}
+    base = [sys.executable, "-m", "egregora_assets.cli"]
+    subprocess.run([*base, "demo"], env=env, check=True, capture_output=True, timeout=600)
+
+    raw = subprocess.run([*base, "ask", "onde vamos fazer a trilha no sábado?", "--raw"], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert raw.returncode == 0, raw.stderr
+    passages = json.loads(raw.stdout)
+    assert passages and {"id", "date", "kind", "text"} <= set(passages[0])
+
+    offline = subprocess.run([*base, "ask", "trilha"], env=env, capture_output=True, text=True, timeout=300)
+    assert offline.returncode == 0 and "##" in offline.stdout  # offline: the passages themselves
+
+    online = {**env, "EGREGORA_LLM__BASE_URL": fake_llm.url, "EGREGORA_LLM__API_KEY": "sk-test"}
+    with subprocess.Popen([*base, "ask", "onde vamos fazer a trilha?"], env=online, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
+        out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert out.strip() and fake_llm.count("answer") == 1
+    assert b'"stream":true' in fake_llm.requests[-1].replace(b" ", b"")
