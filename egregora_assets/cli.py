@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--raw", action="store_true", help="print only the retrieved passages as JSON")
     ask.add_argument("--json", action="store_true", help="print the answer and passages as JSON")
     ask.set_defaults(run=_ask)
+
+    ui = sub.add_parser("ui", help="start the Dagster UI (and its daemon: sensors, automation) on this home")
+    _home_option(ui)
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(run=_ui)
     return parser
 
 
@@ -147,6 +152,16 @@ def _ask(args) -> int:
     from .ask_command import ask
 
     return ask(prepare(args.home), args.question, group=args.group, raw=args.raw, as_json=args.json)
+
+
+def _ui(args) -> int:
+    settings = prepare(args.home)
+    (settings.home / "inbox").mkdir(parents=True, exist_ok=True)
+    err.print(f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {settings.home / 'inbox'}")
+    os.chdir(REPO)  # workspace.yaml names the code location relative to the checkout
+    command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)]
+    os.execv(sys.executable, command)
+    return 0
 
 
 if __name__ == "__main__":

@@ -439,13 +439,13 @@ def _prefilter(roster: Roster) -> str:
     url = r"(?i:https?://|www\.)"
     parts = [
         "@", "(?i:/egregora)",
-        # 8 digits of one run of digit groups: redact_run leaves shorter runs alone.
+        # 8 digits in one run of digit groups (joined by " .-()"): shorter runs are left alone.
         r"[0-9](?:[ .()\-]{0,3}[0-9]){7}",
         # A URL changes only through its query, fragment, percent-escapes, user info ("@",
         # above) or PII in its host and path, which the other parts find in the whole text.
         # (RE2's \s is ASCII only, so this URL class reaches at least as far as URL_RE's.)
         url + "[^\\s<>\"'`]*[?#%]",
-        # redact_text splits text at URLs: a name touching one ends a piece there.
+        # redact_text cuts text at URLs: a name touching one ends its piece, though no word.
         r"\w" + url,
     ]
     return "|".join(parts + ([f"(?i:{people})"] if people else []))
@@ -466,9 +466,10 @@ def _redact_rows(rows: pa.Table, roster: Roster) -> pa.Table:
         texts.append(done[key])
         kinds.append("command" if text and _COMMAND.match(text) else kind)
     mask = rows["python"].combine_chunks()
-    # Rewriting a column copies all of it: only the columns that changed are rewritten.
-    changed = [(n, new) for n, new, old in (("text", texts, columns[0]), ("kind", kinds, columns[1])) if new != old]
-    for name, values in changed:
+    # Rewriting a column copies all of it: only a column that changed is rewritten.
+    for name, values, before in (("text", texts, columns[0]), ("kind", kinds, columns[1])):
+        if values == before:
+            continue
         column = pc.replace_with_mask(rows[name].combine_chunks(), mask, pa.array(values, pa.string()))
         rows = rows.set_column(rows.schema.get_field_index(name), name, column)
     return rows
