@@ -1,6 +1,7 @@
 """The partitions of the chain: each calendar day of each group, and each group."""
 
 from dagster import (
+    AutomationCondition,
     BackfillPolicy,
     DailyPartitionsDefinition,
     DynamicPartitionsDefinition,
@@ -25,3 +26,12 @@ all_days_of_group = MultiToSingleDimensionPartitionMapping(partition_dimension_n
 def key_of(day: str, group: str) -> str:
     """The string form of a day x group key (dimensions sort alphabetically: date|group)."""
     return f"{day}|{group}"
+
+
+# Eager would wait forever: a group's feed maps to every day since START_DATE, and most of
+# those days are never materialized. Refresh once any day's posts changed and nothing runs.
+after_new_posts = (
+    AutomationCondition.any_deps_updated().since_last_handled()
+    & ~AutomationCondition.any_deps_in_progress()
+    & ~AutomationCondition.in_progress()
+).with_label("after new posts")

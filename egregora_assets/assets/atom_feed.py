@@ -6,7 +6,7 @@ import os
 
 from dagster import (
     AssetCheckExecutionContext, AssetCheckResult, AssetDep, AssetExecutionContext,
-    AutomationCondition, MaterializeResult, asset, asset_check,
+    MaterializeResult, asset, asset_check,
 )
 from dagster_duckdb import DuckDBResource
 
@@ -16,7 +16,7 @@ from ..core.roster import group_roster
 from ..core.store import (
     WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, group_hashes, run_slices,
 )
-from ..partitions import all_days_of_group, groups
+from ..partitions import after_new_posts, all_days_of_group, groups
 from ..resources import HomeResource
 from .common import group_keys, result
 from .posts import posts
@@ -31,7 +31,7 @@ def group_title(settings, group: str) -> str:
 @asset(
     partitions_def=groups, code_version=CODE_VERSION, group_name="publish",
     deps=[AssetDep(posts, partition_mapping=all_days_of_group)],
-    automation_condition=AutomationCondition.eager(), kinds={"xml"},
+    automation_condition=after_new_posts, kinds={"xml"},
 )
 def atom_feed(context: AssetExecutionContext, home: HomeResource, warehouse: DuckDBResource) -> MaterializeResult:
     """The group's posts as an Atom feed with stable entry ids; rewritten only when it changes."""

@@ -4,13 +4,13 @@
 import hashlib
 import re
 
-from dagster import AssetExecutionContext, AutomationCondition, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from ..core.media import media_dir
 from ..core.site import build_site, write_site_project
 from ..core.store import WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, run_slices, upstream_hash
-from ..partitions import groups
+from ..partitions import after_new_posts, groups
 from ..resources import HomeResource, SiteTemplateResource
 from .atom_feed import atom_feed, group_title
 from .common import group_keys, result
@@ -20,7 +20,7 @@ CODE_VERSION = "site-1"
 
 @asset(
     partitions_def=groups, code_version=CODE_VERSION, group_name="publish", deps=[atom_feed],
-    automation_condition=AutomationCondition.eager(), kinds={"mkdocs"},
+    automation_condition=after_new_posts, kinds={"mkdocs"},
 )
 def mkdocs_site(
     context: AssetExecutionContext, home: HomeResource, warehouse: DuckDBResource,
