@@ -14,6 +14,7 @@ from .core.home import Home
 from .core.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
+PROMPTS = REPO / "prompts"
 
 
 class HomeResource(ConfigurableResource):
@@ -32,7 +33,7 @@ class HomeResource(ConfigurableResource):
 class PromptsResource(ConfigurableResource):
     """The folder of Jinja prompt templates, one per LLM call."""
 
-    directory: str = str(REPO / "prompts")
+    directory: str = str(PROMPTS)
 
     @property
     def path(self) -> Path:

@@ -14,11 +14,14 @@ from ..core.store import (
     WAREHOUSE_DDL, day_windows, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
 )
 from ..partitions import day_by_group, single_run
-from ..resources import HomeResource, LLMResource, PromptsResource
+from ..core.prompts import prompt_hash
+from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource
 from .common import day_keys, llm_facts, progress, result
 from .windows import windows
 
-CODE_VERSION = "enrich-1"
+# The prompt is part of the code: editing it makes the asset (and its LLM calls) new.
+CODE_VERSION = "enrich-1+" + fingerprint(
+    prompt_hash(PROMPTS, "enrich_url"), prompt_hash(PROMPTS, "describe_media"))[:8]
 
 
 @asset(

@@ -15,11 +15,13 @@ from ..core.store import (
 )
 from ..core.windows import window_text
 from ..partitions import day_by_group, single_run
-from ..resources import Embedder, HomeResource, LLMResource, PromptsResource, VectorStore
+from ..core.prompts import prompt_hash
+from ..resources import PROMPTS, Embedder, HomeResource, LLMResource, PromptsResource, VectorStore
 from .common import day_keys, llm_facts, progress, result
 from .embeddings import embeddings
 
-CODE_VERSION = "posts-1"
+# The prompt is part of the code: editing it makes the asset (and its LLM calls) new.
+CODE_VERSION = "posts-1+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
 
 
 @asset(
