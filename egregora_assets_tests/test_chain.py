@@ -13,7 +13,7 @@ import feedparser
 import pytest
 
 from egregora_assets.cli import main
-from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
+from egregora_assets.demo import DEMO_REAL_NAMES
 
 
 def run_json(*args: str) -> dict:

@@ -91,7 +91,6 @@ def no_real_identities(
     warehouse: DuckDBResource,
 ) -> AssetCheckResult:
     """No participant's real name, phone number or e-mail is left in any stored message."""
-    settings = home.settings()
     findings: list[str] = []
     with staging.get_connection() as raw, warehouse.get_connection() as conn:
         ensure_schema(conn, WAREHOUSE_DDL)

@@ -65,7 +65,7 @@ def nothing_identifying_published(
     warehouse: DuckDBResource,
 ) -> AssetCheckResult:
     """The final audit before the site: no real name, phone or e-mail in any post or feed."""
-    settings, findings, checked = home.settings(), [], 0
+    findings, checked = [], 0
     with staging.get_connection() as raw, warehouse.get_connection() as conn:
         ensure_schema(conn, WAREHOUSE_DDL)
         for (group,) in conn.execute('SELECT DISTINCT "group" FROM documents').fetchall():

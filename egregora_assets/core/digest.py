@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from egregora_assets.core.enrich import URL_PATTERN, trim_url, url_domain
+from egregora_assets.core.text import slugify
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
 
 DIGEST_WRITER = "offline-digest"
@@ -378,14 +379,6 @@ def _link_line(link: Enrichment) -> str:
     return line
 
 
-def slugify(text: str, limit: int = 60) -> str:
-    """Lowercase ASCII words joined by hyphens, cut at a word boundary within `limit` characters."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-")
-    if len(slug) > limit:
-        slug = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[: limit + 1] else slug[:limit]
-    return slug
-
-
 def _title(words: Sequence[str], labels: _Labels) -> str:
     listed = f"{', '.join(words[:-1])} {labels.and_} {words[-1]}" if len(words) > 1 else words[0]
     return f"{labels.about} {listed}"
@@ -418,9 +411,9 @@ def _post(
     sections.append(f"*{labels.closing}*")
     return PostDraft(
         title=title[:1].upper() + title[1:],
-        slug=slugify(title) or "digest",
+        slug=slugify(title, limit=60) or "digest",
         summary=summary,
-        tags=list(dict.fromkeys(t for t in (slugify(w) for w in topics) if t)),
+        tags=list(dict.fromkeys(t for t in (slugify(w, limit=60) for w in topics) if t)),
         body="\n\n".join(sections) + "\n",
         message_ids=[m.id for m in quotes],
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
-import unicodedata
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import text
 from .models import BadExport
 from .parse import ParsedChat, parse_chat
 
@@ -86,9 +86,7 @@ def read_member(path: Path, member: str, max_bytes: int) -> bytes:
 
 def slugify(name: str) -> str:
     """An ascii, lowercase, hyphenated, never empty slug for a group name."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return slug or "group-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+    return text.slugify(name) or "group-" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], ParsedChat]:

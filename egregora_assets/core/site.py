@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import jinja2
 import yaml
 
 from egregora_assets.core.models import Document
+from egregora_assets.core.text import slugify
 
 POSTS_DIR = Path("docs/blog/posts")
 MEDIA_DIR = Path("docs/media")
@@ -27,17 +27,9 @@ MANAGED_DIRS = (POSTS_DIR, MEDIA_DIR, AVATARS_DIR)
 _PALETTE = ("#00897b", "#5e35b1", "#c62828", "#2e7d32", "#ef6c00", "#1565c0", "#6d4c41")
 
 
-def slugify(text: str, fallback: str = "post") -> str:
-    """`text` as lowercase ASCII words joined by hyphens, safe in a URL and a file name."""
-    # Drop accents (é -> e) but keep other symbols, like dashes, as word breaks.
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    slug = re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
-    return slug[:80].rstrip("-") or fallback
-
-
 def post_path(doc: Document) -> str:
     """A post's URL path below the site root; mkdocs.yml.j2's post_url_format must match."""
-    return f"blog/{doc.date:%Y/%m/%d}/{slugify(doc.slug)}/"
+    return f"blog/{doc.date:%Y/%m/%d}/{slugify(doc.slug, fallback='post')}/"
 
 
 def _front_matter(doc: Document) -> str:
@@ -46,9 +38,9 @@ def _front_matter(doc: Document) -> str:
     meta = {
         "title": doc.title,
         "date": doc.date,
-        "slug": slugify(doc.slug),
+        "slug": slugify(doc.slug, fallback="post"),
         "description": doc.summary,
-        "authors": list(dict.fromkeys(slugify(a, "anon") for a in doc.authors)),
+        "authors": list(dict.fromkeys(slugify(a, fallback="anon") for a in doc.authors)),
         "categories": tags,
         "tags": list(tags),  # a copy, or YAML writes an alias
         "writer": doc.writer,
@@ -94,7 +86,7 @@ def _authors_files(docs: Sequence[Document]) -> dict[Path, bytes]:
     files: dict[Path, bytes] = {}
     authors = {}
     for name in names:
-        key = slugify(name, "anon")
+        key = slugify(name, fallback="anon")
         files[AVATARS_DIR / f"{key}.svg"] = _avatar_svg(name)
         authors[key] = {
             "name": name,
@@ -158,7 +150,7 @@ def write_site_project(
     context = {"group": group, "site_name": title, "site_url": site_url, "post_count": len(docs)}
     wanted = _template_files(template_dir, context)
     for doc in docs:
-        name = POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug)}.md"
+        name = POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
         if name in wanted:  # both would get one URL, and one post would vanish
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
         wanted[name] = post_markdown(doc).encode()

@@ -97,7 +97,7 @@ def replace_slice(
 ) -> None:
     """Replace one partition's rows of `table` (call inside a transaction)."""
     clause, args = _day_clause(day)
-    where = f'"group" = ?' if day is None else f'"group" = ? AND {clause}'
+    where = '"group" = ?' if day is None else f'"group" = ? AND {clause}'
     conn.execute(f"DELETE FROM {table} WHERE {where}", [group, *args])
     if rows.num_rows:
         conn.register("_slice", rows)
