@@ -28,6 +28,8 @@ TEXT_KINDS = ("text", "edited")
 QUOTE_CHARS = 280
 
 _STOPWORDS_TEXT = {
+    # Units of time and measure read as words once their numbers are dropped ("10 min").
+    "units": "min mins seg hrs km kms kg cm mm ml reais",
     "pt": """
     a à ao aos aquela aquelas aquele aqueles aquilo as às até com como da das de dela delas dele
     deles depois do dos e é ela elas ele eles em entre era eram essa essas esse esses esta está

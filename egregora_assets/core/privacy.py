@@ -441,6 +441,8 @@ def _prefilter(roster: Roster) -> str:
         "@", "(?i:/egregora)",
         # 8 digits in one run of digit groups (joined by " .-()"): shorter runs are left alone.
         r"[0-9](?:[ .()\-]{0,3}[0-9]){7}",
+        # A latitude/longitude pair (see redact.COORDINATES_RE).
+        r"[0-9]\.[0-9]{3,} ?, ?-?[0-9]{1,3}\.[0-9]{3}",
         # A URL changes only through its query, fragment, percent-escapes, user info ("@",
         # above) or PII in its host and path, which the other parts find in the whole text.
         # (RE2's \s is ASCII only, so this URL class reaches at least as far as URL_RE's.)

@@ -90,7 +90,13 @@ def redact_text(text: str, roster: Roster | None) -> str:
     return "".join(out) + _redact_plain(text[pos:], roster)
 
 
+# A latitude/longitude pair (shared locations, map links): where someone lives or is.
+COORDINATES_RE = re.compile(r"-?\b\d{1,3}\.\d{3,}\s?,\s?-?\d{1,3}\.\d{3,}")
+
+
 def _redact_plain(text: str, roster: Roster | None, in_url: bool = False) -> str:
+    if "." in text and "," in text:
+        text = COORDINATES_RE.sub("[location]", text)
     # E-mails first, so their "@" is no mention; numbers before names, so a name stuck to a
     # number ("Maria98765-4321") is found once the number is gone.
     if "@" in text:
@@ -328,7 +334,8 @@ def people_matcher(roster: Roster, min_first: int, mentions: bool = True) -> Peo
 # --- the audit -----------------------------------------------------------------------------
 
 _GENERIC = [("[phone]", "a phone number"), ("[email]", "an e-mail address"),
-            ("[cpf]", "an identity number"), ("[ssn]", "an identity number"), ("[card]", "a card number")]
+            ("[cpf]", "an identity number"), ("[ssn]", "an identity number"), ("[card]", "a card number"),
+            ("[location]", "a map location")]
 
 
 def find_pii(fields: Iterable[tuple[str, str, str]], roster: Roster) -> list[str]:
