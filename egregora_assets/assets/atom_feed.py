@@ -11,6 +11,7 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from ..core.atom import build_feed, feed_texts
+from ..core.ingest import staged_exports
 from ..core.privacy import find_pii
 from ..core.roster import group_roster
 from ..core.store import (
@@ -24,8 +25,14 @@ from .posts import posts
 CODE_VERSION = "feed-1"
 
 
-def group_title(settings, group: str) -> str:
-    return settings.group(group).title or group.replace("-", " ").title()
+def group_title(settings, home, group: str) -> str:
+    """The configured title, else the chat's own name (unless it names someone), else the slug."""
+    if settings.group(group).title:
+        return settings.group(group).title
+    names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
+    if names and not group.startswith("group-"):  # an opaque slug means the name names someone
+        return names[-1]
+    return group.replace("-", " ").capitalize()
 
 
 @asset(
@@ -39,11 +46,11 @@ def atom_feed(context: AssetExecutionContext, home: HomeResource, warehouse: Duc
 
     def signature(group: str, _) -> str:
         return fingerprint(CODE_VERSION, group_hashes(conn, "posts", group), settings.site_url,
-                           group_title(settings, group))
+                           group_title(settings, home.home, group))
 
     def compute(group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
-        xml = build_feed(group=group, title=group_title(settings, group),
+        xml = build_feed(group=group, title=group_title(settings, home.home, group),
                          feed_id=f"tag:egregora.local,2026:{group}/feed", site_url=settings.site_url, docs=docs)
         path = home.home.feed(group)
         if not path.exists() or path.read_bytes() != xml:

@@ -41,7 +41,7 @@ def mkdocs_site(
                  if (media_dir(home.home, group) / n).exists()}
         changed = write_site_project(
             template_dir=site_template.path, project_dir=home.home.site_project(group), group=group,
-            title=group_title(settings, group), docs=docs, feed_xml=home.home.feed(group).read_bytes(),
+            title=group_title(settings, home.home, group), docs=docs, feed_xml=home.home.feed(group).read_bytes(),
             media=media, site_url=settings.site_url)
         index = build_site(home.home.site_project(group), home.home.site_html(group))
         return fingerprint([d.id for d in docs], len(changed)), {"pages": len(docs), "files_changed": len(changed),

@@ -54,8 +54,11 @@ def post_markdown(doc: Document) -> str:
     # Posts link media as "media/<name>" (site root); the file sits two folders down.
     body = re.sub(r"(\]\(|src=\")media/", r"\1../../media/", body)
     title = doc.title.replace("\n", " ")
+    summary = doc.summary.strip()
+    if body.startswith(summary):  # a writer that opens with its summary: say it once
+        body = body[len(summary):].lstrip()
     return (
-        f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{doc.summary.strip()}\n\n"
+        f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n"
         f"<!-- more -->\n\n{body}\n\n---\n\n*{writer_note(doc.writer)}*\n"
     )
 
