@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import feedparser
 import pytest
+from PIL import Image
 
 from egregora_assets.cli import main
 from egregora_assets.demo import DEMO_REAL_NAMES
@@ -48,6 +49,9 @@ def test_first_run_writes_posts_feed_and_site(demo):
     for entry in feed.entries:
         pages = [p for p in site.rglob("index.html") if entry.title in p.read_text(encoding="utf-8")]
         assert pages, f"no page for {entry.title!r}"
+    photos = list(site.rglob("media-*.jpg"))  # the demo's photos, renamed, on the post pages
+    assert photos and all(not Image.open(p).getexif() for p in photos)
+    assert any(photos[0].name in p.read_text(encoding="utf-8") for p in site.rglob("index.html"))
 
 
 def test_second_run_recomputes_nothing(demo):

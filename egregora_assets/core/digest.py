@@ -369,6 +369,12 @@ def _links(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> li
     return list(links.values())
 
 
+def _images(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> list[Enrichment]:
+    """The images shared in these messages that the export carried (so the site can show them)."""
+    ids = {m.id for m in messages}
+    return [e for e in enrichments if e.kind == "media" and e.width and e.message_id in ids]
+
+
 def _link_line(link: Enrichment) -> str:
     """A Markdown list item for a link: its title when known, else the bare URL."""
     if not link.title:
@@ -398,6 +404,7 @@ def _post(
     stats: _Stats,
     links: list[Enrichment],
     lang: str,
+    images: Sequence[Enrichment] = (),
 ) -> PostDraft:
     """One digest post for one conversation."""
     labels = _LABELS[lang]
@@ -407,6 +414,8 @@ def _post(
     summary = _summary(len(people), len(everyone), len(links), labels)
     quotes = _central_messages(messages, stats)
     sections = [summary, f"## {labels.quotes}", "\n\n".join(_quote(m) for m in quotes)]
+    if images:  # published names only: the site copies these files, metadata stripped
+        sections.append("\n".join(f"![{e.ref}](media/{e.ref})" for e in images))
     if links:
         sections += [f"## {labels.links}", "\n".join(_link_line(link) for link in links)]
     sections += [f"## {labels.people}", ", ".join(f"{name} ({n})" for name, n in people)]
@@ -445,7 +454,7 @@ def write_digest(
             and (nxt is None or m.timestamp < nxt)
         ]
         stats = _stats(segment, idf, names)
-        post = _post(segment, everyone, stats, _links(everyone, enrichments), lang)
+        post = _post(segment, everyone, stats, _links(everyone, enrichments), lang, _images(everyone, enrichments))
         if any(p.slug == post.slug for p in posts):  # two conversations, same three words
             post = post.model_copy(update={"slug": f"{post.slug}-{len(posts) + 1}"})
         posts.append(post)
