@@ -70,7 +70,8 @@ def _status(console: Console | None, text: str):
 def _summary(settings: Settings, group_list: list[str], results, days: int) -> dict:
     home = Home(settings.home)
     computed: set[str] = set()
-    llm_requests = 0
+    llm = {"llm_requests": 0, "llm_cache_hits": 0, "llm_input_tokens": 0, "llm_output_tokens": 0}
+    cost = None
     for result in results:
         counted: set = set()
         for event in result.get_asset_materialization_events():
@@ -79,7 +80,10 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
             computed.update(metadata["computed"].value if "computed" in metadata else [])
             if key not in counted and "llm_requests" in metadata:
                 counted.add(key)
-                llm_requests += int(metadata["llm_requests"].value)
+                for name in llm:
+                    llm[name] += int(metadata[name].value) if name in metadata else 0
+                if "llm_cost_estimate" in metadata:
+                    cost = (cost or 0.0) + float(metadata["llm_cost_estimate"].value)
     total = days * len(group_list) + len(group_list)
     with duckdb.connect(str(home.warehouse), read_only=True) as conn:
         marks = ", ".join("?" for _ in group_list)
@@ -94,5 +98,6 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
         "posts": posts,
         "feeds": [str(home.feed(g)) for g in group_list],
         "sites": [str(home.site_html(g) / "index.html") for g in group_list],
-        "llm_requests": llm_requests,
+        **llm,
+        **({"llm_cost_estimate": round(cost, 6)} if cost is not None else {}),
     }

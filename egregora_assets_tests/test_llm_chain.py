@@ -33,6 +33,7 @@ def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, mo
     first = write(home)
     assert first["llm_requests"] > 0 and first["llm_requests"] == len(fake_llm.requests)
     assert first["posts"] > 0
+    assert first["llm_input_tokens"] > 0 and first["llm_output_tokens"] > 0  # usage totals, from metadata
     with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
         writers = {w for (w,) in conn.execute("SELECT DISTINCT writer FROM documents").fetchall()}
     assert writers == {"llm:golden-model"}
