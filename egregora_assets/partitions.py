@@ -9,8 +9,10 @@ from dagster import (
     MultiToSingleDimensionPartitionMapping,
 )
 
+from .core.ingest import EARLIEST_DAY
+
 # WhatsApp launched in 2009; end_offset=1 so an export made today has today's partition.
-START_DATE = "2009-01-01"
+START_DATE = EARLIEST_DAY.isoformat()
 
 groups = DynamicPartitionsDefinition(name="groups")
 days = DailyPartitionsDefinition(start_date=START_DATE, end_offset=1)

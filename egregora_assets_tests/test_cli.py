@@ -30,11 +30,13 @@ def bad_inputs(tmp: Path) -> dict[str, Path]:
         archive.writestr("_chat.txt", "[01/02/2024, 10:00:00] A: hi\n")
     empty = tmp / "empty.txt"
     empty.write_text("nothing that looks like a chat\n")
-    return {"corrupt": corrupt, "not_zip": not_zip, "unknown": unknown, "no_chat": no_chat, "slip": slip,
+    future = tmp / "future.txt"
+    future.write_text("01/01/2099 10:00 - Ana: oi\n02/01/2099 10:00 - Bia: oi\n")
+    return {"future": future, "corrupt": corrupt, "not_zip": not_zip, "unknown": unknown, "no_chat": no_chat, "slip": slip,
             "empty": empty, "missing": tmp / "nope.zip"}
 
 
-@pytest.mark.parametrize("kind", ["corrupt", "not_zip", "unknown", "no_chat", "slip", "empty", "missing"])
+@pytest.mark.parametrize("kind", ["corrupt", "not_zip", "unknown", "no_chat", "slip", "empty", "missing", "future"])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, kind):
     path = bad_inputs(tmp_path)[kind]
     home = tmp_path / "home"

@@ -7,7 +7,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from .export import ParsedExport, read_export, slugify
 from .home import Home
-from .models import PARSED_SCHEMA
+from .models import PARSED_SCHEMA, BadExport
 from .store import fingerprint
 
 
@@ -114,9 +114,10 @@ def stage_export(
     exports while a run holds the warehouse."""
     parsed = read_export(path, day_first=day_first)
     slug = group_slug(parsed, path, group)
+    days = split_by_day(parsed.chat.messages)
+    _check_dates(path, min(days), max(days))
     folder = home.exports / slug
     folder.mkdir(parents=True, exist_ok=True)
-    days = split_by_day(parsed.chat.messages)
     meta = ExportRecord(
         sha256=parsed.sha256, group=slug, filename=parsed.filename, size=parsed.size,
         staged=f"{parsed.sha256}{path.suffix.lower()}", first_day=min(days), last_day=max(days),
@@ -130,6 +131,16 @@ def stage_export(
         group=slug, sha256=parsed.sha256, first_day=meta.first_day, last_day=meta.last_day,
         messages=meta.messages, day_hashes=meta.day_hashes, parsed=parsed,
     )
+
+
+EARLIEST_DAY = date(2009, 1, 1)  # WhatsApp's launch: the first daily partition
+
+
+def _check_dates(path: Path, first: date, last: date) -> None:
+    # Partitions exist from EARLIEST_DAY to tomorrow; other dates mean a wrong clock or order.
+    if first < EARLIEST_DAY or last > date.today() + timedelta(days=1):
+        raise BadExport(f"{path.name}: messages dated {first} to {last} fall outside {EARLIEST_DAY} to tomorrow; "
+                        "check the phone's clock or the day/month order (`egregora parse --summary`)")
 
 
 def group_slug(parsed: ParsedExport, path: Path, override: str | None) -> str:
