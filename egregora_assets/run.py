@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
-from dagster import DagsterInstance, materialize
+from dagster import DagsterEventType, DagsterInstance, materialize
 from rich.console import Console
 
 from .core.home import Home
@@ -28,7 +31,7 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
         instance.add_dynamic_partitions(groups.name, [group])
     resources = build_resources(settings)
     days = (last - first).days + 1
-    with _status(console, f"Writing {days} days of {group} (single run)…"):
+    with _status(console, f"Writing {days} days of {group} (single run)…", instance):
         daily = materialize(
             [*DAILY, CHECKS[0]], instance=instance, resources=resources, run_config=QUIET, raise_on_error=False,
             tags={"dagster/asset_partition_range_start": key_of(str(first), group),
@@ -36,7 +39,7 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
                   "egregora/command": "write"},
         )
     _require_success(daily)
-    with _status(console, f"Publishing the feed and site of {group}…"):
+    with _status(console, f"Publishing the feed and site of {group}…", instance):
         publish = materialize(
             [*PER_GROUP, CHECKS[1]], instance=instance, resources=resources, partition_key=group,
             run_config=QUIET, tags={"egregora/command": "write"}, raise_on_error=False,
@@ -61,10 +64,39 @@ def _require_success(result) -> None:
     raise RuntimeError(f"run {result.run_id} failed")
 
 
-def _status(console: Console | None, text: str):
-    from contextlib import nullcontext
+@contextmanager
+def _status(console: Console | None, text: str, instance: DagsterInstance | None = None):
+    """A spinner that follows the run in Dagster's event log: the step and its last progress line."""
+    if console is None:
+        yield
+        return
+    done = threading.Event()
+    with console.status(text) as status:
+        def follow() -> None:
+            started = time.time()
+            while not done.wait(0.5) and instance is not None:
+                runs = [r for r in instance.get_run_records(limit=1) if r.create_timestamp.timestamp() >= started - 1]
+                if runs:
+                    status.update(f"{text} {_latest(instance, runs[0].dagster_run.run_id)}")
 
-    return console.status(text) if console else nullcontext()
+        watcher = threading.Thread(target=follow, daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            done.set()
+            watcher.join()
+
+
+def _latest(instance: DagsterInstance, run_id: str) -> str:
+    step, note = "", ""
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is not None and event.event_type == DagsterEventType.STEP_START:
+            step, note = record.step_key or "", ""
+        elif event is None and record.step_key == step and record.user_message:
+            note = record.user_message
+    return f"[dim]{step}{' · ' + note if note else ''}[/]"
 
 
 def _summary(settings: Settings, group_list: list[str], results, days: int) -> dict:

@@ -24,11 +24,11 @@ def group_keys(context: AssetExecutionContext) -> list[tuple[str, None]]:
 
 def progress(context: AssetExecutionContext, total: int):
     """A logger of finished partitions, so long backfills show how far they are."""
-    done = [0]
+    done, every = [0], max(1, total // 50)
 
     def log(label: str) -> None:
         done[0] += 1
-        if done[0] == total or done[0] % 25 == 0:
+        if done[0] == total or done[0] % every == 0:
             context.log.info(f"{done[0]}/{total} partitions computed (last: {label})")
 
     return log
