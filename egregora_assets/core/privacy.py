@@ -33,8 +33,6 @@ __all__ = ["Roster", "anonymize", "build_roster", "find_pii", "load_aliases", "l
            "load_owner_map", "message_id", "opt_outs", "publish_media_name", "save_owner_map",
            "strip_image_metadata"]
 
-
-
 # The chat command syntax: "/egregora opt-out" or "/egregora opt-in", alone in a message.
 COMMAND = r"(?i)^\s*/egregora\s+opt[- ]?(out|in)\s*$"
 _COMMAND = re.compile(COMMAND)
