@@ -115,7 +115,7 @@ def test_no_pii_reaches_the_llm_or_any_output(tmp_path, fake_llm, pages, monkeyp
         enrichments = {r[0]: r[1:] for r in conn.execute(
             "SELECT ref, title, status, description FROM enrichments WHERE kind = 'url'").fetchall()}
         stored = [json.dumps(conn.execute(f"SELECT * FROM {t}").fetchall(), default=str, ensure_ascii=False)
-                  for t in ("messages", "windows", "enrichments", "documents", "journal", "groups")]
+                  for t in ("messages", "windows", "enrichments", "documents", "journal")]
     guide = next(v for k, v in enrichments.items() if "/guia" in k)
     assert guide[0] == "Guia da Serra" and guide[1] == "ok" and guide[2]
     promo = next(v for k, v in enrichments.items() if "/promo" in k)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .models import PARSED_SCHEMA, BadExport
+from .parse_kinds import ATTACHED_ANDROID, ATTACHED_IOS, CONTACT, DELETED, EDITED, LOCATION, MEDIA_OMITTED, POLL, SPECIAL, SYSTEM, SYSTEM_PY
 
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines
@@ -45,87 +46,6 @@ _EPOCH = date(1970, 1, 1).toordinal()
 _LRM = "\u200e".encode()  # iOS marks system lines with it: classify handles those
 _ISOLATES = re.compile(rb"\xe2\x81[\xa8\xa9]")
 _MONTH_FIRST_LOCALES = {"en", "en_us", "us", "en_ph", "fil", "fil_ph"}
-
-# --- message kinds (RE2 syntax, applied to whole columns) ---------------------------------
-_ATTACHED_ANDROID = (
-    r"^(?P<name>.+?) \((?:file attached|arquivo anexado|archivo adjunto|Datei angehängt"
-    r"|fichier joint|file allegato)\)(?:\n|$)"
-)
-_ATTACHED_IOS = (
-    r"^<(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato) ?: (?P<name>[^>\n]+)>"
-)
-_MEDIA_OMITTED = (
-    r"(?i)^(?:<(?:media omitted|mídia oculta|arquivo de mídia oculto|multimedia omitido"
-    r"|medien ausgeschlossen|médias omis|media omessi)>"
-    r"|(?:image|video|audio|sticker|gif|document|photo) omitted"
-    r"|(?:imagem|vídeo|áudio|figurinha|documento) (?:ocultad[oa]|omitid[oa])"
-    r"|(?:imagen|video|audio|sticker|documento) omitid[oa]"
-    r"|(?:bild|video|audio|sticker|dokument) weggelassen"
-    r"|(?:image|vidéo|audio|autocollant|document) (?:absente?|omise?)"
-    r"|(?:immagine|video|audio|sticker|documento) omess[oa])$"
-)
-_DELETED = (
-    r"(?i)^(?:this message was deleted|you deleted this message|esta mensagem foi apagada"
-    r"|você apagou esta mensagem|mensagem apagada|se eliminó este mensaje|eliminaste este mensaje"
-    r"|este mensaje fue eliminado|diese nachricht wurde gelöscht|du hast diese nachricht gelöscht"
-    r"|ce message a été supprimé|vous avez supprimé ce message"
-    r"|questo messaggio è stato eliminato|hai eliminato questo messaggio)\.?$"
-)
-_EDITED = (
-    r"(?s)^(?P<text>.*?)[ \n]?<(?:This message was edited|Mensagem editada"
-    r"|Esta mensagem foi editada|Se editó este mensaje\.?|Mensaje editado"
-    r"|Diese Nachricht wurde bearbeitet"
-    r"|Ce message a été modifié|Message modifié|Questo messaggio è stato modificato"
-    r"|Messaggio modificato)>$"
-)
-_POLL = r"^(?:POLL|ENQUETE|ENCUESTA|UMFRAGE|SONDAGE|SONDAGGIO) ?:\n"
-_LOCATION = (
-    r"(?i)^(?:(?:location|localização|ubicación|standort|position|posizione) ?: https?://"
-    r"|live location shared|localização em tempo real compartilhada"
-    r"|ubicación en tiempo real compartida|live-standort wird geteilt)"
-)
-_CONTACT = (
-    r"(?i)^(?:contact card omitted|cartão de contato omitido|tarjeta de contacto omitida"
-    r"|kontaktkarte ausgelassen|fiche contact omise|scheda contatto omessa)$"
-)
-# System lines, by their text: group created, members added/removed/left/joined, subject or
-# icon changed, the encryption notice, disappearing messages, security codes.
-_SYSTEM = (
-    r"(?i)(?:created (?:this )?group|\badded\b|\bremoved\b|\bleft$|joined using|"
-    r"changed (?:the subject|the group name|this group's icon|the group icon|the group description)"
-    r"|deleted this group's icon|messages and calls are end-to-end encrypted"
-    r"|disappearing messages|security code .*changed|changed their phone number"
-    r"|criou (?:o|este) grupo|\badicionou\b|\bremoveu\b|\bsaiu$|entrou usando o link"
-    r"|(?:mudou|alterou) (?:o assunto|o nome|a imagem|a descrição)|apagou a imagem"
-    r"|protegidas com a criptografia de ponta a ponta|mensagens temporárias|código de segurança"
-    r"|creó (?:el|este) grupo|\bañadió|\bagregó|\beliminó a\b|\bsalió|se unió usando"
-    r"|cambió (?:el asunto|el nombre|la imagen|el ícono|la descripción)"
-    r"|cifrados de extremo a extremo|mensajes temporales|código de seguridad"
-    r"|hat (?:die|diese) gruppe .*erstellt|hat .*hinzugefügt|hat .*entfernt"
-    r"|hat die gruppe verlassen"
-    r"|über den einladungslink|hat den betreff|hat das gruppenbild|ende-zu-ende-verschlüsselt"
-    r"|selbstlöschende nachrichten|sicherheitsnummer"
-    r"|a créé (?:le|ce) groupe|a ajouté|a retiré|est parti|a rejoint ce groupe"
-    r"|a (?:changé|modifié) (?:le sujet|l'icône|la photo|la description)"
-    r"|chiffrés de bout en bout|messages éphémères|code de sécurité"
-    r"|ha creato (?:il|questo) gruppo|ha aggiunto|ha rimosso|è uscit[oa]|si è unit[oa]"
-    r"|ha (?:cambiato|modificato) (?:l'oggetto|l'immagine|la descrizione)"
-    r"|crittografati end-to-end|messaggi effimeri|codice di sicurezza)"
-)
-
-
-def _any_of(*patterns: str) -> str:
-    """One RE2 pattern matching where any of `patterns` does (flags scoped, groups dropped)."""
-    scoped = (re.sub(r"^\(\?(\w)\)(.*)$", r"(?\1:\2)", p, flags=re.S) for p in patterns)
-    return "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p) + ")" for p in scoped)
-
-
-# Messages that are not plain text: found in one pass, so the patterns above run on few rows.
-_SPECIAL = _any_of(
-    _ATTACHED_ANDROID, _ATTACHED_IOS, _MEDIA_OMITTED, _DELETED, _EDITED, _POLL, _LOCATION, _CONTACT
-)
-_SYSTEM_PY = re.compile(_SYSTEM.replace("(?i)", ""), re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class ParsedChat:
@@ -414,7 +334,7 @@ def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[byt
     for i in rows:
         name, text = author[i].as_py(), body[i].as_py()
         line = (name + b": " + text.split(b"\n", 1)[0]).decode("utf-8", "replace")
-        if not text.startswith(_LRM) and _SYSTEM_PY.search(line):
+        if not text.startswith(_LRM) and SYSTEM_PY.search(line):
             found.append(i)
     return found
 
@@ -457,18 +377,18 @@ def _classify(
     raw = pc.utf8_rtrim(_utf8(body), characters="\n")
     text = pc.utf8_ltrim(raw, characters="\u200e\u200f")
     # One pass finds the few messages that are not plain text; the rest runs on those only.
-    special = pc.match_substring_regex(text, _SPECIAL)
+    special = pc.match_substring_regex(text, SPECIAL)
     few = text.filter(special)
     named = _attachment(few)
     kind = pc.if_else(special, _TEXT[None], _TEXT["text"])
     kind = pc.replace_with_mask(kind, special, _kind(few, named))
-    unmarked = _extract(few, _EDITED)
+    unmarked = _extract(few, EDITED)
     if unmarked.null_count < len(unmarked):  # rebuilding the text column costs; edits are rare
         text = pc.replace_with_mask(text, special, pc.coalesce(unmarked, few))
     system = pc.is_null(author)
     if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
         marked = pc.starts_with(raw, "\u200e")
-        quoted = _on(marked, text, lambda t: pc.match_substring_regex(t, _SYSTEM))
+        quoted = _on(marked, text, lambda t: pc.match_substring_regex(t, SYSTEM))
         system = pc.coalesce(pc.or_(system, quoted), system)
     kind = pc.if_else(system, _TEXT["system"], kind)
     author = pc.if_else(system, _TEXT[None], author)
@@ -482,13 +402,13 @@ def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
     is_contact = pc.and_kleene(pc.is_valid(named), pc.ends_with(pc.utf8_lower(named), ".vcf"))
     kind = _TEXT["text"]
     for name, mask in (  # later rows win
-        ("edited", pc.match_substring_regex(text, _EDITED)),
-        ("location", pc.match_substring_regex(text, _LOCATION)),
-        ("poll", pc.match_substring_regex(text, _POLL)),
-        ("contact", pc.match_substring_regex(text, _CONTACT)),
-        ("media", pc.or_(pc.match_substring_regex(text, _MEDIA_OMITTED), pc.is_valid(named))),
+        ("edited", pc.match_substring_regex(text, EDITED)),
+        ("location", pc.match_substring_regex(text, LOCATION)),
+        ("poll", pc.match_substring_regex(text, POLL)),
+        ("contact", pc.match_substring_regex(text, CONTACT)),
+        ("media", pc.or_(pc.match_substring_regex(text, MEDIA_OMITTED), pc.is_valid(named))),
         ("contact", is_contact),
-        ("deleted", pc.match_substring_regex(text, _DELETED)),
+        ("deleted", pc.match_substring_regex(text, DELETED)),
     ):
         kind = pc.if_else(mask, _TEXT[name], kind)
     return kind
@@ -496,7 +416,7 @@ def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
 
 def _attachment(text: pa.Array) -> pa.Array:
     """The file name an attachment line refers to, else null."""
-    return pc.coalesce(_extract(text, _ATTACHED_ANDROID), _extract(text, _ATTACHED_IOS))
+    return pc.coalesce(_extract(text, ATTACHED_ANDROID), _extract(text, ATTACHED_IOS))
 
 
 def _on(mask: pa.Array, column: pa.Array, compute) -> pa.Array:

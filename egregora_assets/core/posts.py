@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -75,7 +74,3 @@ def document_from_row(row: dict) -> Document:
 def post_text(doc: Document) -> str:
     """What gets embedded for a post."""
     return f"{doc.title}\n{doc.summary}\n{doc.content}"
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo("UTC"))

@@ -39,9 +39,6 @@ CREATE TABLE IF NOT EXISTS documents (
     authors VARCHAR[], summary VARCHAR, content VARCHAR, categories VARCHAR[],
     links JSON, message_ids VARCHAR[], writer VARCHAR
 );
-CREATE TABLE IF NOT EXISTS groups (
-    slug VARCHAR PRIMARY KEY, title VARCHAR, timezone VARCHAR
-);
 """
 
 # Both databases keep a journal: per asset and partition, the signature of the inputs
