@@ -96,7 +96,7 @@ def _peak_mb() -> float:
 def step_parse(export: Path, table_path: Path) -> dict:
     import pyarrow as pa
 
-    from egregora_assets.core.export import read_export
+    from egregora_assets.core.raw_exports.archive import read_export
 
     start, cpu = time.perf_counter(), time.process_time()
     parsed = read_export(export)
@@ -114,7 +114,7 @@ def step_store(table_path: Path, db_path: Path) -> dict:
     with pa.memory_map(str(table_path)) as source:
         messages = pa.ipc.open_file(source).read_all()
     try:
-        from egregora_assets.core import privacy
+        from egregora_assets.core.anonymized_messages import anonymize as privacy
     except ImportError:
         privacy = None
     try:  # DuckDB imports pandas (~0.35 s) on its first Arrow scan: an import, untimed like the above

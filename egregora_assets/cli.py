@@ -109,7 +109,7 @@ def _demo(args) -> int:
 
 def _write(args) -> int:
     from .core.home import Home
-    from .core.ingest import stage_export
+    from .core.raw_exports.staging import stage_export
     from .run import run_export
 
     if not args.path.exists():

@@ -9,7 +9,7 @@ from dagster import (
     MultiToSingleDimensionPartitionMapping,
 )
 
-from .core.ingest import EARLIEST_DAY
+from .core.raw_exports.staging import EARLIEST_DAY
 
 # WhatsApp launched in 2009; end_offset=1 so an export made today has today's partition.
 START_DATE = EARLIEST_DAY.isoformat()

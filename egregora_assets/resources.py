@@ -83,7 +83,7 @@ class VectorStore(ConfigurableResource):
 
     def index_text(self) -> None:
         """Rebuild the full-text index that hybrid search uses beside the vectors."""
-        from .core.retrieve import index_text
+        from .core.embeddings import index_text
 
         table = self.table()
         if table.count_rows():

@@ -12,7 +12,7 @@ from dagster import DagsterEventType, DagsterInstance, materialize
 from rich.console import Console
 
 from .core.home import Home
-from .core.ingest import StagedExport
+from .core.raw_exports.staging import StagedExport
 from .core.settings import Settings
 from .definitions import CHECKS, DAILY, PER_GROUP, build_resources
 from .partitions import groups, key_of

@@ -16,7 +16,7 @@ from .assets.mkdocs_site import mkdocs_site
 from .assets.posts import posts
 from .assets.raw_exports import raw_exports
 from .assets.windows import windows
-from .core.ingest import changed_days, stage_export
+from .core.raw_exports.staging import changed_days, stage_export
 from .core.models import BadExport
 from .partitions import groups, key_of
 from .resources import HomeResource

@@ -10,7 +10,7 @@ import pytest
 from dagster import DagsterInstance, materialize
 
 from egregora_assets.core.home import Home
-from egregora_assets.core.ingest import stage_export
+from egregora_assets.core.raw_exports.staging import stage_export
 from egregora_assets.core.settings import load_settings
 from egregora_assets.definitions import CHAIN, CHECKS, build_resources
 from egregora_assets.demo import DEMO_EXPORT

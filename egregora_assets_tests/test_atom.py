@@ -6,7 +6,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from egregora_assets.core.atom import ATOM_NS, build_feed, xml_text
+from egregora_assets.core.atom_feed import ATOM_NS, build_feed, xml_text
 from egregora_assets.core.models import Document, Link
 
 BRT = timezone(timedelta(hours=-3))

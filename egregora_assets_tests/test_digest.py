@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import pytest
 
-from egregora_assets.core.digest import DIGEST_WRITER, detect_language, slugify, write_digest
-from egregora_assets.core.enrich import offline_enrichments
+from egregora_assets.core.posts.digest import DIGEST_WRITER, detect_language, slugify, write_digest
+from egregora_assets.core.enrichments.enrich import offline_enrichments
 from egregora_assets.core.models import Message, Window
 
 PT_TRAIL = [

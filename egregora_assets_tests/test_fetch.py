@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from egregora_assets.core import fetch
-from egregora_assets.core.fetch import extract_page, fetch_page, refusal
+from egregora_assets.core.enrichments import fetch
+from egregora_assets.core.enrichments.fetch import extract_page, fetch_page, refusal
 
 ARTICLE_PAGE = b"""<!doctype html>
 <html><head>

@@ -13,7 +13,7 @@ import openai
 import pytest
 from PIL import Image
 
-from egregora_assets.core import writer
+from egregora_assets.core.posts import llm_writer as writer
 from egregora_assets.core.llm import LLM, PARSE_RETRIES, LLMStats
 from egregora_assets.core.models import Enrichment, Message, PostPlan, Window
 from egregora_assets.core.prompts import chat_messages

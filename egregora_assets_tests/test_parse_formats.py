@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from egregora_assets.core.models import PARSED_SCHEMA, BadExport
-from egregora_assets.core.parse import parse_chat, summary
+from egregora_assets.core.raw_exports.parse import parse_chat, summary
 
 NBSP, NNBSP, LRM, RLM = "\u00a0", "\u202f", "\u200e", "\u200f"
 

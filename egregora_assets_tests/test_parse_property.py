@@ -7,7 +7,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from egregora_assets.core.parse import parse_chat
+from egregora_assets.core.raw_exports.parse import parse_chat
 
 NNBSP = "\u202f"
 

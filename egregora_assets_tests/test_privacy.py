@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from egregora_assets.core import privacy
+from egregora_assets.core.anonymized_messages import anonymize as privacy
 from egregora_assets.core.models import PARSED_SCHEMA, BadExport
-from egregora_assets.core.privacy import (
+from egregora_assets.core.anonymized_messages.anonymize import (
     anonymize,
     build_roster,
     find_pii,
@@ -28,7 +28,7 @@ from egregora_assets.core.privacy import (
     save_owner_map,
     strip_image_metadata,
 )
-from egregora_assets.core.redact import redact_text, scrub_url
+from egregora_assets.core.anonymized_messages.redact import redact_text, scrub_url
 
 SECRET = bytes(range(32))
 OTHER_SECRET = bytes(range(1, 33))
@@ -429,7 +429,7 @@ def test_find_pii_accepts_pseudonyms_and_placeholders(roster):
     ],
 )
 def test_shared_locations_are_removed(text, expected):
-    from egregora_assets.core.redact import redact_text
+    from egregora_assets.core.anonymized_messages.redact import redact_text
 
     assert redact_text(text, None) == expected
     table = pa.table({"timestamp": pa.array([datetime(2026, 9, 1, 10, 0)], pa.timestamp("s")),

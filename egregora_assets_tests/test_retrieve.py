@@ -8,7 +8,7 @@ import lancedb
 import pyarrow as pa
 import pytest
 
-from egregora_assets.core.retrieve import hybrid_search, index_text, search_terms
+from egregora_assets.core.embeddings import hybrid_search, index_text, search_terms
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

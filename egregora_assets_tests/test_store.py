@@ -6,7 +6,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from egregora_assets.core.store import (
+from egregora_assets.core.journal import (
     WAREHOUSE_DDL, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
 )
 

@@ -15,10 +15,10 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from ..core.media import publish_day_media
-from ..core.privacy import anonymize, find_pii, opt_outs
-from ..core.roster import group_roster, without
-from ..core.store import (
+from ..core.anonymized_messages.media import publish_day_media
+from ..core.anonymized_messages.anonymize import anonymize, find_pii, opt_outs
+from ..core.anonymized_messages.pseudonyms import group_roster, without
+from ..core.journal import (
     WAREHOUSE_DDL,
     ensure_schema,
     fingerprint,

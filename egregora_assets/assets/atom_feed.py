@@ -10,11 +10,11 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from ..core.atom import build_feed, feed_texts
-from ..core.ingest import staged_exports
-from ..core.privacy import find_pii
-from ..core.roster import group_roster
-from ..core.store import (
+from ..core.atom_feed import build_feed, feed_texts
+from ..core.raw_exports.staging import staged_exports
+from ..core.anonymized_messages.anonymize import find_pii
+from ..core.anonymized_messages.pseudonyms import group_roster
+from ..core.journal import (
     WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, group_hashes, run_slices,
 )
 from ..partitions import after_new_posts, all_days_of_group, groups

@@ -6,7 +6,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, DataVersion, Failure, MaterializeResult, MetadataValue
 
-from ..core.store import Tally
+from ..core.journal import Tally
 
 
 def day_keys(context: AssetExecutionContext) -> list[tuple[str, date]]:

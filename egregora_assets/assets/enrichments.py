@@ -7,10 +7,10 @@ import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.describe import describe_enrichments, media_info_reader
-from ..core.enrich import offline_enrichments
+from ..core.enrichments.describe import describe_enrichments, media_info_reader
+from ..core.enrichments.enrich import offline_enrichments
 from ..core.models import Enrichment
-from ..core.store import (
+from ..core.journal import (
     WAREHOUSE_DDL, day_windows, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
 )
 from ..partitions import day_by_group, single_run

@@ -7,9 +7,9 @@ import re
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.media import media_dir
-from ..core.site import build_site, write_site_project
-from ..core.store import WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, run_slices, upstream_hash
+from ..core.anonymized_messages.media import media_dir
+from ..core.mkdocs_site import build_site, write_site_project
+from ..core.journal import WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, run_slices, upstream_hash
 from ..partitions import after_new_posts, groups
 from ..resources import HomeResource, SiteTemplateResource
 from .atom_feed import atom_feed, group_title

@@ -6,10 +6,10 @@ from datetime import date
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.digest import DIGEST_WRITER, write_digest
-from ..core.ingest import group_timezone
-from ..core.posts import documents_table, post_text, to_documents
-from ..core.store import (
+from ..core.posts.digest import DIGEST_WRITER, write_digest
+from ..core.raw_exports.staging import group_timezone
+from ..core.posts.documents import documents_table, post_text, to_documents
+from ..core.journal import (
     WAREHOUSE_DDL, day_enrichments, day_windows, ensure_schema, fingerprint, replace_slice,
     run_slices, upstream_hash,
 )
@@ -72,8 +72,8 @@ def posts(
 
 
 def _llm_drafts(client, prompts, vectors, embedder, window, enrichments):
-    from ..core.retrieve import hybrid_search, search_terms
-    from ..core.writer import write_posts_llm
+    from ..core.embeddings import hybrid_search, search_terms
+    from ..core.posts.llm_writer import write_posts_llm
 
     text = window_text(window)
     hits = hybrid_search(vectors.table(), embedder.embed([text])[0], search_terms(text[:2000]), group=window.group,
@@ -89,6 +89,6 @@ def _prompt_hash(prompts: PromptsResource) -> str:
 
 
 def _url(doc) -> str:
-    from ..core.site import post_path
+    from ..core.mkdocs_site import post_path
 
     return post_path(doc)

@@ -7,7 +7,7 @@ import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.store import (
+from ..core.journal import (
     WAREHOUSE_DDL, day_messages, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
 )
 from ..core.windows import message_bytes, pack_windows

@@ -21,8 +21,8 @@ from operator import add
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .models import PARSED_SCHEMA, BadExport
-from .parse_kinds import ATTACHED_ANDROID, ATTACHED_IOS, CONTACT, DELETED, EDITED, LOCATION, MEDIA_OMITTED, POLL, SPECIAL, SYSTEM, SYSTEM_PY
+from ..models import PARSED_SCHEMA, BadExport
+from .kinds import ATTACHED_ANDROID, ATTACHED_IOS, CONTACT, DELETED, EDITED, LOCATION, MEDIA_OMITTED, POLL, SPECIAL, SYSTEM, SYSTEM_PY
 
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines

@@ -13,9 +13,9 @@ from PIL import Image
 
 from .enrich import guess_media_type
 from .fetch import Page, fetch_page
-from .home import Home
-from .media import media_dir
-from .models import Enrichment
+from ..home import Home
+from ..anonymized_messages.media import media_dir
+from ..models import Enrichment
 
 
 def media_info_reader(home: Home, group: str):
@@ -50,7 +50,7 @@ def cached_page(home: Home, url: str, *, allow_loopback: bool) -> Page:
 
 def describe_enrichments(client, prompts_dir: Path, home: Home, found: Sequence[Enrichment], llm) -> list[Enrichment]:
     """The same records with titles and descriptions from the page and the LLM."""
-    from .writer import describe_image, describe_url
+    from ..posts.llm_writer import describe_image, describe_url
 
     described = []
     for item in found:

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from PIL import Image, ImageOps
 
-from .models import BadExport
+from ..models import BadExport
 from .pseudonym_words import ADJECTIVES, NOUNS
 from .redact import clean_name, find_pii, fold, name_key, people_matcher, phone_digits, redact_text
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from .home import Home
-from .privacy import Roster, build_roster, load_aliases, load_or_create_secret, load_owner_map, save_owner_map
+from ..home import Home
+from .anonymize import Roster, build_roster, load_aliases, load_or_create_secret, load_owner_map, save_owner_map
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def group_roster(raw: duckdb.DuckDBPyConnection, home: Home, group: str) -> Grou
 
 def private_title(home: Home, group: str) -> str | None:
     """The chat's own name when it names someone, so it is redacted and audited like a name."""
-    from .ingest import staged_exports
+    from ..raw_exports.staging import staged_exports
 
     if not group.startswith("group-"):  # an opaque slug means the name was too revealing
         return None

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from .models import Document, Link, PostDraft, Window
+from ..models import Document, Link, PostDraft, Window
 
 ENTRY_AUTHORITY = "egregora.local,2026"
 
@@ -50,7 +50,7 @@ def to_documents(
 
 
 def _links(body: str) -> list[Link]:
-    from .enrich import find_urls
+    from ..enrichments.enrich import find_urls
 
     return [Link(href=url) for url in find_urls(body)][:20]
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from .privacy import Roster
+    from .anonymize import Roster
 
 # Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import text
-from .models import BadExport
+from .. import text
+from ..models import BadExport
 from .parse import ParsedChat, parse_chat
 
 # Caps for untrusted zips. A chat of a million messages is about 100 MB; media can be big.

@@ -228,7 +228,7 @@ def day_enrichments(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> l
 
 def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list:
     """Every post of a group, newest first."""
-    from .posts import document_from_row
+    from .posts.documents import document_from_row
 
     cursor = conn.execute(
         'SELECT * FROM documents WHERE "group" = ? AND kind = \'post\' ORDER BY published DESC, id', [group])

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .export import read_member
-from .home import Home
-from .ingest import covering, staged_exports
-from .models import BadExport
-from .privacy import publish_media_name, strip_image_metadata
+from ..raw_exports.archive import read_member
+from ..home import Home
+from ..raw_exports.staging import covering, staged_exports
+from ..models import BadExport
+from .anonymize import publish_media_name, strip_image_metadata
 
 MAX_MEDIA_BYTES = 20_000_000
 MAX_SIDE = 1600
