@@ -7,9 +7,9 @@ import sys
 
 from rich.console import Console
 
+from .core.embeddings import hybrid_search, search_terms
 from .core.home import Home
 from .core.models import BadExport
-from .core.embeddings import hybrid_search, search_terms
 from .core.settings import Settings
 
 
@@ -38,7 +38,7 @@ def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_j
             for hit in hits:
                 print(f"\n## {hit['date']} · {hit['title']} ({hit['kind']})\n{hit['text'][:1200]}")
         return 0
-    from .core.posts.llm_writer import answer_stream
+    from .core.ask import answer_stream
 
     chunks = []
     for chunk in answer_stream(llm.client(), resources["prompts"].path, question, hits):

@@ -17,7 +17,12 @@ from .assets.raw_exports import raw_exports
 from .assets.windows import windows
 from .core.settings import Settings, load_settings
 from .resources import (
-    Embedder, HomeResource, LLMResource, PromptsResource, SiteTemplateResource, VectorStore,
+    Embedder,
+    HomeResource,
+    LLMResource,
+    PromptsResource,
+    SiteTemplateResource,
+    VectorStore,
 )
 from .sensors import inbox_sensor, publish_automation
 

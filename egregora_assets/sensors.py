@@ -4,8 +4,13 @@
 import json
 
 from dagster import (
-    AutomationConditionSensorDefinition, DefaultSensorStatus, RunRequest, SensorEvaluationContext,
-    SensorResult, SkipReason, sensor,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
 )
 
 from .assets.anonymized_messages import anonymized_messages
@@ -16,8 +21,8 @@ from .assets.mkdocs_site import mkdocs_site
 from .assets.posts import posts
 from .assets.raw_exports import raw_exports
 from .assets.windows import windows
-from .core.raw_exports.staging import changed_days, stage_export
 from .core.models import BadExport
+from .core.raw_exports.staging import changed_days, stage_export
 from .partitions import groups, key_of
 from .resources import HomeResource
 

@@ -11,9 +11,14 @@ from datetime import date, datetime
 
 import pytest
 
-from egregora_assets.core.posts.digest import DIGEST_WRITER, detect_language, slugify, write_digest
 from egregora_assets.core.enrichments.enrich import offline_enrichments
 from egregora_assets.core.models import Message, Window
+from egregora_assets.core.posts.digest import (
+    DIGEST_WRITER,
+    detect_language,
+    slugify,
+    write_digest,
+)
 
 PT_TRAIL = [
     ("08:02", "amber-falcon", "Bom dia pessoal!"),

@@ -6,7 +6,12 @@ from datetime import date, datetime
 
 import pytest
 
-from egregora_assets.core.enrichments.enrich import enrichment_id, find_urls, offline_enrichments, url_domain
+from egregora_assets.core.enrichments.enrich import (
+    enrichment_id,
+    find_urls,
+    offline_enrichments,
+    url_domain,
+)
 from egregora_assets.core.models import Message, Window
 
 

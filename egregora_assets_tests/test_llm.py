@@ -13,9 +13,11 @@ import openai
 import pytest
 from PIL import Image
 
-from egregora_assets.core.posts import llm_writer as writer
+from egregora_assets.core import ask
+from egregora_assets.core.enrichments import describe
 from egregora_assets.core.llm import LLM, PARSE_RETRIES, LLMStats
 from egregora_assets.core.models import Enrichment, Message, PostPlan, Window
+from egregora_assets.core.posts import llm_writer as writer
 from egregora_assets.core.prompts import chat_messages
 from egregora_assets_tests.fake_openai import FakeOpenAI
 
@@ -164,12 +166,12 @@ def test_answer_streams_in_several_chunks_and_replays_from_cache(make_llm, fake_
         {"id": "p1", "kind": "post", "date": "2025-01-06", "title": "The Saturday trail", "text": "...", "url": "/p/1"},
     ]
     llm = make_llm()
-    chunks = list(writer.answer_stream(llm, PROMPTS, "Where did they hike?", passages))
+    chunks = list(ask.answer_stream(llm, PROMPTS, "Where did they hike?", passages))
     golden = json.loads((GOLDEN / "answer.json").read_text())["choices"][0]["message"]["content"]
     assert len(chunks) > 3 and "".join(chunks) == golden
     assert json.loads(fake_llm.requests[0])["stream"] is True
     assert llm.stats.output_tokens == 96  # from the usage chunk
-    assert list(writer.answer_stream(llm, PROMPTS, "Where did they hike?", passages)) == [golden]
+    assert list(ask.answer_stream(llm, PROMPTS, "Where did they hike?", passages)) == [golden]
     assert llm.stats.requests == 1
     assert llm.text(chat_messages(PROMPTS, "answer", question="Where did they hike?", passages=passages)) == golden
 
@@ -179,16 +181,16 @@ def test_changed_template_or_model_sends_a_new_request(make_llm, fake_llm, tmp_p
     shutil.copytree(PROMPTS, prompts)
     llm = make_llm()
     page = dict(url="https://example.org/trails", title="Ridge Loop", description=None, text="An 11 km loop.")
-    writer.describe_url(llm, prompts, **page)
-    writer.describe_url(llm, prompts, **page)
+    describe.describe_url(llm, prompts, **page)
+    describe.describe_url(llm, prompts, **page)
     assert llm.stats.requests == 1
     template = prompts / "enrich_url.md.j2"
     template.write_text(template.read_text().replace("two or three", "one or two"))
-    writer.describe_url(llm, prompts, **page)
+    describe.describe_url(llm, prompts, **page)
     assert llm.stats.requests == 2
     other_model = make_llm(model="llama3.1:8b")
-    writer.describe_url(other_model, prompts, **page)
-    writer.describe_url(other_model, prompts, **page)
+    describe.describe_url(other_model, prompts, **page)
+    describe.describe_url(other_model, prompts, **page)
     assert other_model.stats.requests == 1 and json.loads(fake_llm.requests[-1])["model"] == "llama3.1:8b"
 
 
@@ -196,7 +198,7 @@ def test_api_key_never_in_files_bodies_or_repr(make_llm, fake_llm):
     llm = make_llm()
     llm.structured(writer_messages(), PostPlan)
     llm.text(chat_messages(PROMPTS, "describe_media", mime="image/jpeg"))
-    list(writer.answer_stream(llm, PROMPTS, "q?", []))
+    list(ask.answer_stream(llm, PROMPTS, "q?", []))
     stored = b"".join(path.read_bytes() for path in llm.cache_dir.rglob("*") if path.is_file())
     assert len(list(llm.cache_dir.rglob("*.json"))) == 3
     assert SECRET.encode() not in stored and SECRET.encode() not in b"".join(fake_llm.requests)
@@ -220,14 +222,14 @@ def test_describe_image_sends_a_small_copy_without_metadata(make_llm, fake_llm):
     photo = io.BytesIO()
     Image.new("RGB", (3000, 2000), "green").save(photo, format="JPEG", exif=exif)
     llm = make_llm(vision_model="gpt-4o")
-    description = writer.describe_image(llm, PROMPTS, photo.getvalue(), "image/jpeg")
+    description = describe.describe_image(llm, PROMPTS, photo.getvalue(), "image/jpeg")
     assert description.startswith("A photo of a misty mountain ridge")
     body = json.loads(fake_llm.requests[0])
     assert body["model"] == "gpt-4o"
     data_uri = body["messages"][1]["content"][1]["image_url"]["url"]
     sent = base64.b64decode(data_uri.split(",", 1)[1])
     with Image.open(io.BytesIO(sent)) as image:
-        assert max(image.size) == writer.MAX_IMAGE_SIDE and not image.getexif()
+        assert max(image.size) == describe.MAX_IMAGE_SIDE and not image.getexif()
     assert b"SecretCam" not in sent and b"SecretCam" in photo.getvalue()
 
 

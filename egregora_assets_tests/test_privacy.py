@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from egregora_assets.core.anonymized_messages import anonymize as privacy
-from egregora_assets.core.models import PARSED_SCHEMA, BadExport
 from egregora_assets.core.anonymized_messages.anonymize import (
     anonymize,
     build_roster,
@@ -29,6 +28,7 @@ from egregora_assets.core.anonymized_messages.anonymize import (
     strip_image_metadata,
 )
 from egregora_assets.core.anonymized_messages.redact import redact_text, scrub_url
+from egregora_assets.core.models import PARSED_SCHEMA, BadExport
 
 SECRET = bytes(range(32))
 OTHER_SECRET = bytes(range(1, 33))

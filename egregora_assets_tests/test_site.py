@@ -6,8 +6,13 @@ from pathlib import Path
 import pytest
 
 from egregora_assets.core.atom_feed import build_feed
+from egregora_assets.core.mkdocs_site import (
+    build_site,
+    post_path,
+    slugify,
+    write_site_project,
+)
 from egregora_assets.core.models import Document
-from egregora_assets.core.mkdocs_site import build_site, post_path, slugify, write_site_project
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "site"
 BRT = timezone(timedelta(hours=-3))

@@ -14,8 +14,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from egregora_assets.core.atom_feed import build_feed
-from egregora_assets.core.models import Document
 from egregora_assets.core.mkdocs_site import build_site, write_site_project
+from egregora_assets.core.models import Document
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "site"
 BRT = timezone(timedelta(hours=-3))

@@ -7,7 +7,12 @@ import pyarrow as pa
 import pytest
 
 from egregora_assets.core.journal import (
-    WAREHOUSE_DDL, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
+    WAREHOUSE_DDL,
+    ensure_schema,
+    fingerprint,
+    replace_slice,
+    run_slices,
+    upstream_hash,
 )
 
 D1, D2 = date(2026, 9, 1), date(2026, 9, 2)

@@ -6,7 +6,12 @@ import pytest
 
 from egregora_assets.core.models import Message
 from egregora_assets.core.windows import (
-    BYTES_PER_TOKEN, CONTEXT_MESSAGES, fit_window, message_bytes, pack_windows, split_window,
+    BYTES_PER_TOKEN,
+    CONTEXT_MESSAGES,
+    fit_window,
+    message_bytes,
+    pack_windows,
+    split_window,
 )
 
 DAY = date(2026, 9, 5)

@@ -15,8 +15,8 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from ..core.anonymized_messages.media import publish_day_media
 from ..core.anonymized_messages.anonymize import anonymize, find_pii, opt_outs
+from ..core.anonymized_messages.media import publish_day_media
 from ..core.anonymized_messages.pseudonyms import group_roster, without
 from ..core.journal import (
     WAREHOUSE_DDL,

@@ -5,18 +5,28 @@ import hashlib
 import os
 
 from dagster import (
-    AssetCheckExecutionContext, AssetCheckResult, AssetDep, AssetExecutionContext,
-    MaterializeResult, asset, asset_check,
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetDep,
+    AssetExecutionContext,
+    MaterializeResult,
+    asset,
+    asset_check,
 )
 from dagster_duckdb import DuckDBResource
 
-from ..core.atom_feed import build_feed, feed_texts
-from ..core.raw_exports.staging import staged_exports
 from ..core.anonymized_messages.anonymize import find_pii
 from ..core.anonymized_messages.pseudonyms import group_roster
+from ..core.atom_feed import build_feed, feed_texts
 from ..core.journal import (
-    WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, group_hashes, run_slices,
+    WAREHOUSE_DDL,
+    ensure_schema,
+    fingerprint,
+    group_documents,
+    group_hashes,
+    run_slices,
 )
+from ..core.raw_exports.staging import staged_exports
 from ..partitions import after_new_posts, all_days_of_group, groups
 from ..resources import HomeResource
 from .common import group_keys, result

@@ -4,7 +4,13 @@
 from datetime import date
 from typing import Any
 
-from dagster import AssetExecutionContext, DataVersion, Failure, MaterializeResult, MetadataValue
+from dagster import (
+    AssetExecutionContext,
+    DataVersion,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+)
 
 from ..core.journal import Tally
 

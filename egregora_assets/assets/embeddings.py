@@ -6,7 +6,14 @@ from datetime import date
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.journal import WAREHOUSE_DDL, day_windows, ensure_schema, fingerprint, run_slices, upstream_hash
+from ..core.journal import (
+    WAREHOUSE_DDL,
+    day_windows,
+    ensure_schema,
+    fingerprint,
+    run_slices,
+    upstream_hash,
+)
 from ..core.windows import window_text
 from ..partitions import day_by_group, single_run
 from ..resources import Embedder, HomeResource, VectorStore

@@ -9,12 +9,18 @@ from dagster_duckdb import DuckDBResource
 
 from ..core.enrichments.describe import describe_enrichments, media_info_reader
 from ..core.enrichments.enrich import offline_enrichments
-from ..core.models import Enrichment
 from ..core.journal import (
-    WAREHOUSE_DDL, day_windows, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
+    WAREHOUSE_DDL,
+    day_windows,
+    ensure_schema,
+    fingerprint,
+    replace_slice,
+    run_slices,
+    upstream_hash,
 )
-from ..partitions import day_by_group, single_run
+from ..core.models import Enrichment
 from ..core.prompts import prompt_hash
+from ..partitions import day_by_group, single_run
 from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource
 from .common import day_keys, llm_facts, progress, result
 from .windows import windows

@@ -8,8 +8,15 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from ..core.anonymized_messages.media import media_dir
+from ..core.journal import (
+    WAREHOUSE_DDL,
+    ensure_schema,
+    fingerprint,
+    group_documents,
+    run_slices,
+    upstream_hash,
+)
 from ..core.mkdocs_site import build_site, write_site_project
-from ..core.journal import WAREHOUSE_DDL, ensure_schema, fingerprint, group_documents, run_slices, upstream_hash
 from ..partitions import after_new_posts, groups
 from ..resources import HomeResource, SiteTemplateResource
 from .atom_feed import atom_feed, group_title

@@ -6,17 +6,30 @@ from datetime import date
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.posts.digest import DIGEST_WRITER, write_digest
-from ..core.raw_exports.staging import group_timezone
-from ..core.posts.documents import documents_table, post_text, to_documents
 from ..core.journal import (
-    WAREHOUSE_DDL, day_enrichments, day_windows, ensure_schema, fingerprint, replace_slice,
-    run_slices, upstream_hash,
+    WAREHOUSE_DDL,
+    day_enrichments,
+    day_windows,
+    ensure_schema,
+    fingerprint,
+    replace_slice,
+    run_slices,
+    upstream_hash,
 )
+from ..core.posts.digest import DIGEST_WRITER, write_digest
+from ..core.posts.documents import documents_table, post_text, to_documents
+from ..core.prompts import prompt_hash
+from ..core.raw_exports.staging import group_timezone
 from ..core.windows import window_text
 from ..partitions import day_by_group, single_run
-from ..core.prompts import prompt_hash
-from ..resources import PROMPTS, Embedder, HomeResource, LLMResource, PromptsResource, VectorStore
+from ..resources import (
+    PROMPTS,
+    Embedder,
+    HomeResource,
+    LLMResource,
+    PromptsResource,
+    VectorStore,
+)
 from .common import day_keys, llm_facts, progress, result
 from .embeddings import embeddings
 

@@ -7,9 +7,21 @@ import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.raw_exports.staging import covering, day_hash, load_staged, staged_exports, union_messages
+from ..core.journal import (
+    STAGING_DDL,
+    ensure_schema,
+    fingerprint,
+    replace_slice,
+    run_slices,
+)
 from ..core.models import PARSED_SCHEMA
-from ..core.journal import STAGING_DDL, ensure_schema, fingerprint, replace_slice, run_slices
+from ..core.raw_exports.staging import (
+    covering,
+    day_hash,
+    load_staged,
+    staged_exports,
+    union_messages,
+)
 from ..partitions import day_by_group, single_run
 from ..resources import HomeResource
 from .common import day_keys, progress, result

@@ -8,7 +8,13 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import (
-    WAREHOUSE_DDL, day_messages, ensure_schema, fingerprint, replace_slice, run_slices, upstream_hash,
+    WAREHOUSE_DDL,
+    day_messages,
+    ensure_schema,
+    fingerprint,
+    replace_slice,
+    run_slices,
+    upstream_hash,
 )
 from ..core.windows import message_bytes, pack_windows
 from ..partitions import day_by_group, single_run

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import markdown
 from lxml import etree
 
-from egregora_assets.core.models import Document
 from egregora_assets.core.mkdocs_site import post_path
+from egregora_assets.core.models import Document
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"

@@ -27,7 +27,15 @@ from PIL import Image, ImageOps
 
 from ..models import BadExport
 from .pseudonym_words import ADJECTIVES, NOUNS
-from .redact import clean_name, find_pii, fold, name_key, people_matcher, phone_digits, redact_text
+from .redact import (
+    clean_name,
+    find_pii,
+    fold,
+    name_key,
+    people_matcher,
+    phone_digits,
+    redact_text,
+)
 
 __all__ = ["Roster", "anonymize", "build_roster", "find_pii", "load_aliases", "load_or_create_secret",
            "load_owner_map", "message_id", "opt_outs", "publish_media_name", "save_owner_map",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..raw_exports.archive import read_member
 from ..home import Home
-from ..raw_exports.staging import covering, staged_exports
 from ..models import BadExport
+from ..raw_exports.archive import read_member
+from ..raw_exports.staging import covering, staged_exports
 from .anonymize import publish_media_name, strip_image_metadata
 
 MAX_MEDIA_BYTES = 20_000_000

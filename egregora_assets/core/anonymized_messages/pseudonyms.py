@@ -9,7 +9,14 @@ from pathlib import Path
 import duckdb
 
 from ..home import Home
-from .anonymize import Roster, build_roster, load_aliases, load_or_create_secret, load_owner_map, save_owner_map
+from .anonymize import (
+    Roster,
+    build_roster,
+    load_aliases,
+    load_or_create_secret,
+    load_owner_map,
+    save_owner_map,
+)
 
 
 @dataclass(frozen=True)

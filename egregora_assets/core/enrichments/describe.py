@@ -1,7 +1,8 @@
-"""Descriptions of links and media: pages fetched once per URL, then described by the LLM."""
+"""LLM descriptions of links and images: pages fetched once per URL, images sent without metadata."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -11,11 +12,17 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..anonymized_messages.anonymize import strip_image_metadata
+from ..anonymized_messages.media import media_dir
+from ..home import Home
+from ..llm import LLM
+from ..models import Enrichment
+from ..prompts import chat_messages
 from .enrich import guess_media_type
 from .fetch import Page, fetch_page
-from ..home import Home
-from ..anonymized_messages.media import media_dir
-from ..models import Enrichment
+
+MAX_PAGE_CHARS = 6000  # enough for a description; pages can be megabytes
+MAX_IMAGE_SIDE = 1024  # what vision models look at anyway; smaller costs fewer tokens
 
 
 def media_info_reader(home: Home, group: str):
@@ -50,8 +57,6 @@ def cached_page(home: Home, url: str, *, allow_loopback: bool) -> Page:
 
 def describe_enrichments(client, prompts_dir: Path, home: Home, found: Sequence[Enrichment], llm) -> list[Enrichment]:
     """The same records with titles and descriptions from the page and the LLM."""
-    from ..posts.llm_writer import describe_image, describe_url
-
     described = []
     for item in found:
         update: dict = {}
@@ -65,3 +70,23 @@ def describe_enrichments(client, prompts_dir: Path, home: Home, found: Sequence[
             update = {"description": describe_image(client, prompts_dir, data, item.media_type or "image/jpeg")}
         described.append(item.model_copy(update=update))
     return described
+
+
+def describe_url(llm: LLM, prompts_dir: Path, url: str, title: str | None, description: str | None, text: str) -> str:
+    """A short LLM description of a fetched web page."""
+    messages = chat_messages(
+        prompts_dir, "enrich_url", url=url, title=title, description=description, text=text[:MAX_PAGE_CHARS]
+    )
+    return llm.text(messages).strip()
+
+
+def describe_image(llm: LLM, prompts_dir: Path, image: bytes, mime: str) -> str:
+    """A short description of an image by the vision model, sent resized and without metadata."""
+    data, sent_mime, _, _ = strip_image_metadata(image, max_side=MAX_IMAGE_SIDE)
+    system, user = chat_messages(prompts_dir, "describe_media", mime=mime)
+    data_uri = f"data:{sent_mime};base64,{base64.b64encode(data).decode()}"
+    user["content"] = [
+        {"type": "text", "text": user["content"]},
+        {"type": "image_url", "image_url": {"url": data_uri}},
+    ]
+    return llm.text([system, user], model=llm.vision_model).strip()

@@ -10,9 +10,14 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from egregora_assets.core.enrichments.enrich import URL_PATTERN, trim_url, url_domain
-from egregora_assets.core.posts.digest_words import LABELS, LANG_MARKERS, STOPWORDS, Labels
-from egregora_assets.core.text import slugify
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
+from egregora_assets.core.posts.digest_words import (
+    LABELS,
+    LANG_MARKERS,
+    STOPWORDS,
+    Labels,
+)
+from egregora_assets.core.text import slugify
 
 DIGEST_WRITER = "offline-digest"
 

@@ -1,20 +1,14 @@
-"""The LLM's work: writing posts for a window, describing links and images, answering questions."""
+"""The LLM writer: the posts of one window, split in halves when the window is too long."""
 
 from __future__ import annotations
 
-import base64
-import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from PIL import Image
+from ..llm import LLM
+from ..models import Enrichment, PostDraft, PostPlan, Window
+from ..prompts import chat_messages
 
-from egregora_assets.core.llm import LLM
-from egregora_assets.core.models import Enrichment, PostDraft, PostPlan, Window
-from egregora_assets.core.prompts import chat_messages
-
-MAX_PAGE_CHARS = 6000  # enough for a description; pages can be megabytes
-MAX_IMAGE_SIDE = 1024  # what vision models look at anyway; smaller costs fewer tokens
 MIN_TRUNCATED_CHARS = 400  # below this, a lone message is not shortened further
 TRUNCATION_NOTE = " [...truncated: too long for the model's context]"
 
@@ -77,43 +71,3 @@ def _unique_slugs(posts: list[PostDraft]) -> list[PostDraft]:
         count = seen[post.slug] = seen.get(post.slug, 0) + 1
         unique.append(post if count == 1 else post.model_copy(update={"slug": f"{post.slug}-{count}"}))
     return unique
-
-
-def describe_url(llm: LLM, prompts_dir: Path, url: str, title: str | None, description: str | None, text: str) -> str:
-    """A short LLM description of a fetched web page."""
-    messages = chat_messages(
-        prompts_dir, "enrich_url", url=url, title=title, description=description, text=text[:MAX_PAGE_CHARS]
-    )
-    return llm.text(messages).strip()
-
-
-def describe_image(llm: LLM, prompts_dir: Path, image: bytes, mime: str) -> str:
-    """A short description of an image by the vision model, sent resized and without metadata."""
-    data, sent_mime = _prepare_image(image)
-    system, user = chat_messages(prompts_dir, "describe_media", mime=mime)
-    data_uri = f"data:{sent_mime};base64,{base64.b64encode(data).decode()}"
-    user["content"] = [
-        {"type": "text", "text": user["content"]},
-        {"type": "image_url", "image_url": {"url": data_uri}},
-    ]
-    return llm.text([system, user], model=llm.vision_model).strip()
-
-
-def _prepare_image(image: bytes) -> tuple[bytes, str]:
-    """The image re-encoded at most MAX_IMAGE_SIDE wide and high; re-encoding drops EXIF (GPS, camera)."""
-    with Image.open(io.BytesIO(image)) as picture:
-        picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-        keeps_alpha = picture.mode in ("RGBA", "LA", "P")
-        picture = picture.convert("RGBA" if keeps_alpha else "RGB")
-        out = io.BytesIO()
-        if keeps_alpha:
-            picture.save(out, format="PNG", optimize=True)
-        else:
-            picture.save(out, format="JPEG", quality=85)
-    return out.getvalue(), "image/png" if keeps_alpha else "image/jpeg"
-
-
-def answer_stream(llm: LLM, prompts_dir: Path, question: str, passages: Sequence[dict]) -> Iterator[str]:
-    """The answer to a question about the archive, streamed; it cites passages as [1], [2]..."""
-    messages = chat_messages(prompts_dir, "answer", question=question, passages=list(passages))
-    return llm.stream(messages)

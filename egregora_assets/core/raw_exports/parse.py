@@ -22,7 +22,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..models import PARSED_SCHEMA, BadExport
-from .kinds import ATTACHED_ANDROID, ATTACHED_IOS, CONTACT, DELETED, EDITED, LOCATION, MEDIA_OMITTED, POLL, SPECIAL, SYSTEM, SYSTEM_PY
+from .kinds import (
+    ATTACHED_ANDROID,
+    ATTACHED_IOS,
+    CONTACT,
+    DELETED,
+    EDITED,
+    LOCATION,
+    MEDIA_OMITTED,
+    POLL,
+    SPECIAL,
+    SYSTEM,
+    SYSTEM_PY,
+)
 
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines

@@ -15,10 +15,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
-from .archive import ParsedExport, read_export, slugify
 from ..home import Home
-from ..models import PARSED_SCHEMA, BadExport
 from ..journal import fingerprint
+from ..models import PARSED_SCHEMA, BadExport
+from .archive import ParsedExport, read_export, slugify
 
 
 class ExportRecord(BaseModel):
