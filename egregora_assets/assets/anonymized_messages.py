@@ -1,10 +1,7 @@
 """anonymized_messages: one row per message, pseudonymous, with PII replaced; the privacy audit."""
 
-
 from datetime import date
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -15,21 +12,22 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from ..core.anonymized_messages.anonymize import anonymize, find_pii, opt_outs
+from ..core.anonymized_messages.anonymize import anonymize, opt_outs, without_authors
 from ..core.anonymized_messages.media import publish_day_media
-from ..core.anonymized_messages.pseudonyms import group_roster, without
-from ..core.journal import (
+from ..core.anonymized_messages.pseudonyms import GroupPrivacy, group_privacy, without
+from ..core.anonymized_messages.redact import find_pii
+from ..core.journal import fingerprint, table_hash, upstream_hash
+from ..core.tables import (
     WAREHOUSE_DDL,
-    ensure_schema,
-    fingerprint,
+    command_lines,
+    day_raw_messages,
+    group_messages,
+    groups_in,
     replace_slice,
-    run_slices,
-    table_hash,
-    upstream_hash,
 )
 from ..partitions import day_by_group, single_run
-from ..resources import HomeResource
-from .common import day_keys, progress, result
+from ..resources import ChainSettings, HomeResource
+from .common import each_partition
 from .raw_exports import raw_exports
 
 CODE_VERSION = "anon-1"
@@ -40,68 +38,50 @@ CODE_VERSION = "anon-1"
     deps=[raw_exports], group_name="ingest", kinds={"duckdb"},
 )
 def anonymized_messages(
-    context: AssetExecutionContext, home: HomeResource, staging: DuckDBResource,
+    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, staging: DuckDBResource,
     warehouse: DuckDBResource,
 ) -> MaterializeResult:
     """Messages with pseudonymous authors and PII replaced; opted-out authors' messages removed."""
-    settings, keys = home.settings(), day_keys(context)
-    with staging.get_connection() as raw, warehouse.get_connection() as conn:
-        ensure_schema(conn, WAREHOUSE_DDL)
-        rosters = {g: group_roster(raw, home.home, g) for g, _ in keys}
-        removed = {g: opt_outs(_commands(raw, g), settings.privacy.opt_out, roster=r.roster) for g, r in rosters.items()}
+    privacy: dict[str, tuple[GroupPrivacy, set[str]]] = {}
 
-        def signature(group: str, day: date) -> str:
-            people = sorted(rosters[group].pseudonyms.values())
-            gone = sorted(rosters[group].pseudonyms.get(n, n) for n in removed[group])
-            return fingerprint(CODE_VERSION, upstream_hash(raw, "raw_exports", group, day), people, gone)
+    with staging.get_connection() as raw:
+        def of(group: str) -> tuple[GroupPrivacy, set[str]]:
+            if group not in privacy:  # the whole history decides who opted out (last command wins)
+                state = group_privacy(raw, home.paths, group)
+                privacy[group] = state, opt_outs(command_lines(raw, group), settings.opt_out, roster=state.roster)
+            return privacy[group]
 
-        def compute(group: str, day: date) -> tuple[str, dict]:
-            messages = raw.execute(
-                'SELECT timestamp, author, message, kind, attachment FROM raw_messages '
-                'WHERE "group" = ? AND date = ? ORDER BY pos', [group, day]).arrow().read_all()
-            kept = _without(messages, removed[group])
-            roster = without(rosters[group].roster, removed[group])
-            rows = anonymize(kept, group=group, roster=roster, secret=rosters[group].secret)
-            media = publish_day_media(home.home, group, day, messages, rosters[group].secret)
+        def signature(conn, group: str, day: date) -> str:
+            state, gone = of(group)
+            people = state.roster.pseudonyms
+            return fingerprint(CODE_VERSION, upstream_hash(raw, "raw_exports", group, day), sorted(people.values()),
+                               sorted(people.get(n, n) for n in gone))
+
+        def compute(conn, group: str, day: date) -> tuple[str, dict]:
+            state, gone = of(group)
+            messages = day_raw_messages(raw, group, day)
+            kept = without_authors(messages, gone)
+            rows = anonymize(kept, group=group, roster=without(state.roster, gone), secret=state.secret)
+            media = publish_day_media(home.paths, group, day, messages, state.secret)
             replace_slice(conn, "messages", group, day, rows)
-            return table_hash(rows), {"messages": rows.num_rows, "opted_out_removed":
-                                      messages.num_rows - kept.num_rows, "media_published": media}
+            return table_hash(rows), {"messages": rows.num_rows, "media_published": media,
+                                      "opted_out_removed": messages.num_rows - kept.num_rows}
 
-        tally = run_slices(conn, "anonymized_messages", keys, signature, compute, progress(context, len(keys)))
-    return result(tally, participants=sum(len(r.pseudonyms) for r in rosters.values()))
-
-
-def _commands(raw, group: str) -> pa.Table:
-    # Only command-looking lines matter for opt-outs; the whole history decides (last wins).
-    return raw.execute(
-        'SELECT timestamp, author, message, kind, attachment FROM raw_messages '
-        "WHERE \"group\" = ? AND lower(message) LIKE '%/egregora%' ORDER BY date, pos", [group]).arrow().read_all()
-
-
-def _without(messages: pa.Table, authors: set[str]) -> pa.Table:
-    if not authors:
-        return messages
-    keep = pc.invert(pc.fill_null(pc.is_in(messages["author"], pa.array(sorted(authors))), False))
-    return messages.filter(keep)
+        return each_partition(context, warehouse, signature, compute, after=lambda _: {
+            "participants": sum(len(s.roster.pseudonyms) for s, _ in privacy.values())})
 
 
 @asset_check(asset=anonymized_messages, blocking=True)
 def no_real_identities(
-    context: AssetCheckExecutionContext, home: HomeResource, staging: DuckDBResource,
-    warehouse: DuckDBResource,
+    context: AssetCheckExecutionContext, home: HomeResource, staging: DuckDBResource, warehouse: DuckDBResource,
 ) -> AssetCheckResult:
     """No participant's real name, phone number or e-mail is left in any stored message."""
     findings: list[str] = []
     with staging.get_connection() as raw, warehouse.get_connection() as conn:
-        ensure_schema(conn, WAREHOUSE_DDL)
-        for (group,) in conn.execute('SELECT DISTINCT "group" FROM messages').fetchall():
-            roster = group_roster(raw, home.home, group).roster
-            rows = conn.execute(
-                'SELECT id, author, text, attachment FROM messages WHERE "group" = ?', [group]).fetchall()
-            fields = [(f"message:{r[0]}", name, value or "") for r in rows
-                      for name, value in zip(("author", "text", "attachment"), r[1:])]
-            findings += find_pii(fields, roster)
+        conn.execute(WAREHOUSE_DDL)
+        for group in groups_in(conn, "messages"):
+            fields = [(f"message:{row[0]}", name, value or "") for row in group_messages(conn, group)
+                      for name, value in zip(("author", "text", "attachment"), row[1:])]
+            findings += find_pii(fields, group_privacy(raw, home.paths, group).roster)
     return AssetCheckResult(
-        passed=not findings,
-        metadata={"findings": len(findings), "first_findings": "\n".join(findings[:20])},
-    )
+        passed=not findings, metadata={"findings": len(findings), "first_findings": "\n".join(findings[:20])})

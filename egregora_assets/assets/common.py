@@ -1,9 +1,10 @@
-"""What every asset of the chain does the same way: read its partition keys, report its tally."""
+"""The one partition loop every asset of the chain runs, and the metadata it reports."""
 
-
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import duckdb
 from dagster import (
     AssetExecutionContext,
     DataVersion,
@@ -11,24 +12,46 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
 )
+from dagster_duckdb import DuckDBResource
 
-from ..core.journal import Tally
+from ..core.journal import Tally, run_slices
+from ..core.tables import WAREHOUSE_DDL
+
+Key = tuple[str, date | None]  # (group, day); day is None for the per-group assets
+Step = Callable[[duckdb.DuckDBPyConnection, str, Any], Any]
 
 
-def day_keys(context: AssetExecutionContext) -> list[tuple[str, date]]:
-    """(group, day) of every partition in this run, in date order."""
-    keys = []
+def partition_keys(context: AssetExecutionContext) -> list[Key]:
+    """(group, day) of every partition in this run, by group then date; (group, None) per group."""
+    keys: list[Key] = []
     for key in context.partition_keys:  # a single-run backfill brings many
-        day, group = key.split("|")
-        keys.append((group, date.fromisoformat(day)))
-    return sorted(keys, key=lambda k: (k[0], k[1]))
+        day, sep, group = key.partition("|")
+        keys.append((group, date.fromisoformat(day)) if sep else (key, None))
+    return sorted(keys, key=lambda k: (k[0], k[1] or date.min))
 
 
-def group_keys(context: AssetExecutionContext) -> list[tuple[str, None]]:
-    return [(group, None) for group in context.partition_keys]
+def each_partition(
+    context: AssetExecutionContext, db: DuckDBResource, signature: Step, compute: Step, *,
+    ddl: str = WAREHOUSE_DDL, missing: Callable[[str, Any], bool] | None = None,
+    after: Callable[[Tally], dict[str, Any] | None] | None = None, **facts: Any,
+) -> MaterializeResult:
+    """Compute every partition of the run whose inputs changed, journaled in `db`; report it.
+
+    `signature(conn, group, day)` names the inputs; `compute(conn, group, day)` writes the
+    slice and returns (output hash, counts). `missing` says when an output outside the
+    database was deleted, so it is rebuilt anyway; `after(tally)` runs once the loop is done
+    and returns more metadata."""
+    keys = partition_keys(context)
+    name = context.assets_def.key.to_user_string()
+    with db.get_connection() as conn:
+        conn.execute(ddl)
+        tally = run_slices(
+            conn, name, keys, lambda g, d: signature(conn, g, d), lambda g, d: compute(conn, g, d),
+            _progress(context, len(keys)), missing)
+    return result(tally, **facts, **((after(tally) if after else None) or {}))
 
 
-def progress(context: AssetExecutionContext, total: int):
+def _progress(context: AssetExecutionContext, total: int) -> Callable[[str], None]:
     """A logger of finished partitions, so long backfills show how far they are."""
     done, every = [0], max(1, total // 50)
 

@@ -1,26 +1,18 @@
 """mkdocs_site: each group's posts as a built MkDocs Material blog."""
 
-
 import hashlib
-import re
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.anonymized_messages.media import media_dir
-from ..core.journal import (
-    WAREHOUSE_DDL,
-    ensure_schema,
-    fingerprint,
-    group_documents,
-    run_slices,
-    upstream_hash,
-)
-from ..core.mkdocs_site import build_site, write_site_project
+from ..core.journal import fingerprint, upstream_hash
+from ..core.mkdocs_site import build_site, used_media, write_site_project
+from ..core.raw_exports.staging import group_title
+from ..core.tables import group_documents
 from ..partitions import after_new_posts, groups
-from ..resources import HomeResource, SiteTemplateResource
-from .atom_feed import atom_feed, group_title
-from .common import group_keys, result
+from ..resources import ChainSettings, HomeResource, SiteTemplateResource
+from .atom_feed import atom_feed
+from .common import each_partition
 
 CODE_VERSION = "site-1"
 
@@ -30,32 +22,27 @@ CODE_VERSION = "site-1"
     automation_condition=after_new_posts, kinds={"mkdocs"},
 )
 def mkdocs_site(
-    context: AssetExecutionContext, home: HomeResource, warehouse: DuckDBResource,
+    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, warehouse: DuckDBResource,
     site_template: SiteTemplateResource,
 ) -> MaterializeResult:
     """The group's blog: posts as Markdown with front matter, built by a real `mkdocs build`."""
-    settings = home.settings()
+    paths = home.paths
+    template = sorted((str(p.relative_to(site_template.path)), hashlib.sha256(p.read_bytes()).hexdigest())
+                      for p in site_template.path.rglob("*") if p.is_file())
 
-    def signature(group: str, _) -> str:
-        template = sorted((str(p.relative_to(site_template.path)), hashlib.sha256(p.read_bytes()).hexdigest())
-                          for p in site_template.path.rglob("*") if p.is_file())
+    def signature(conn, group: str, _) -> str:
         return fingerprint(CODE_VERSION, upstream_hash(conn, "atom_feed", group, None), template)
 
-    def compute(group: str, _) -> tuple[str, dict]:
+    def compute(conn, group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
-        names = {n for d in docs for n in re.findall(r"media/([\w.-]+)", d.content)}
-        media = {n: (media_dir(home.home, group) / n).read_bytes() for n in sorted(names)
-                 if (media_dir(home.home, group) / n).exists()}
         changed = write_site_project(
-            template_dir=site_template.path, project_dir=home.home.site_project(group), group=group,
-            title=group_title(settings, home.home, group), docs=docs, feed_xml=home.home.feed(group).read_bytes(),
-            media=media, site_url=settings.site_url)
-        index = build_site(home.home.site_project(group), home.home.site_html(group))
-        return fingerprint([d.id for d in docs], len(changed)), {"pages": len(docs), "files_changed": len(changed),
-                                                                "index": str(index)}
+            template_dir=site_template.path, project_dir=paths.site_project(group), group=group,
+            title=group_title(paths, group, settings.group(group).title), docs=docs,
+            feed_xml=paths.feed(group).read_bytes(), media=used_media(paths, group, docs), site_url=settings.site_url)
+        index = build_site(paths.site_project(group), paths.site_html(group))
+        return fingerprint([d.id for d in docs], len(changed)), {
+            "pages": len(docs), "files_changed": len(changed), "index": str(index)}
 
-    with warehouse.get_connection() as conn:
-        ensure_schema(conn, WAREHOUSE_DDL)
-        tally = run_slices(conn, "mkdocs_site", group_keys(context), signature, compute,
-                           missing=lambda group, _: not (home.home.site_html(group) / "index.html").exists())
-    return result(tally, sites=[str(home.home.site_html(g) / "index.html") for g, _ in group_keys(context)])
+    return each_partition(
+        context, warehouse, signature, compute, missing=lambda g, _: not (paths.site_html(g) / "index.html").exists(),
+        sites=[str(paths.site_html(g) / "index.html") for g in context.partition_keys])

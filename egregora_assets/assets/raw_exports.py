@@ -1,32 +1,23 @@
 """raw_exports: each day's chat lines of a group, merged from every staged export covering it."""
 
-
 from datetime import date
 
-import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
-from ..core.journal import (
-    STAGING_DDL,
-    ensure_schema,
-    fingerprint,
-    replace_slice,
-    run_slices,
-)
-from ..core.models import PARSED_SCHEMA
+from ..core.journal import fingerprint
 from ..core.raw_exports.staging import (
     covering,
-    day_hash,
-    load_staged,
+    day_lines,
+    day_signature,
     staged_exports,
-    union_messages,
 )
+from ..core.tables import STAGING_DDL, replace_slice
 from ..partitions import day_by_group, single_run
-from ..resources import HomeResource
-from .common import day_keys, progress, result
+from ..resources import ChainSettings, HomeResource
+from .common import each_partition
 
-CODE_VERSION = "raw-1"
+CODE_VERSION = "raw-2"
 
 
 @asset(
@@ -34,40 +25,28 @@ CODE_VERSION = "raw-1"
     group_name="ingest", kinds={"duckdb"},
 )
 def raw_exports(
-    context: AssetExecutionContext, home: HomeResource, staging: DuckDBResource
+    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, staging: DuckDBResource,
 ) -> MaterializeResult:
     """The chat lines of one day of one group (real names: kept in the private staging database)."""
-    settings, keys = home.settings(), day_keys(context)
-    exports = {group: staged_exports(home.home, group) for group, _ in keys}
+    exports: dict[str, list] = {}
     decisions: dict[str, str] = {}
 
-    def signature(group: str, day: date) -> str:
-        shas = [record.sha256 for _, record in covering(exports[group], day)]
-        return fingerprint(CODE_VERSION, shas, settings.group(group).day_first)
+    def exports_on(group: str, day: date) -> list:
+        if group not in exports:
+            exports[group] = staged_exports(home.paths, group)
+        return covering(exports[group], day)
 
-    def compute(group: str, day: date) -> tuple[str, dict]:
-        tables = []
-        for path, record in covering(exports[group], day):
-            parsed, by_day = load_staged(str(path), settings.group(group).day_first)
-            decisions[record.sha256[:12]] = f"{'day' if parsed.chat.day_first else 'month'} first: {parsed.chat.day_first_evidence}"
-            if day in by_day:
-                tables.append(by_day[day])
-        merged = union_messages(tables) if tables else PARSED_SCHEMA.empty_table()
-        replace_slice(conn, "raw_messages", group, day, _rows(group, day, merged))
-        return day_hash(merged), {"messages": merged.num_rows}
+    def signature(conn, group: str, day: date) -> str:
+        day_first = settings.group(group).day_first
+        return fingerprint(CODE_VERSION, day_signature(exports_on(group, day), day, day_first), day_first)
 
-    with staging.get_connection() as conn:
-        ensure_schema(conn, STAGING_DDL)
-        tally = run_slices(conn, "raw_exports", keys, signature, compute, progress(context, len(keys)))
-    return result(
-        tally,
-        exports=sum(len(v) for v in exports.values()),
-        day_month_order=MetadataValue.json(decisions),
-    )
+    def compute(conn, group: str, day: date) -> tuple[str, dict]:
+        rows, digest, read = day_lines(exports_on(group, day), group, day, settings.group(group).day_first)
+        decisions.update(read)
+        replace_slice(conn, "raw_messages", group, day, rows)
+        return digest, {"messages": rows.num_rows}
 
-
-def _rows(group: str, day: date, messages: pa.Table) -> pa.Table:
-    n = messages.num_rows
-    return messages.append_column("group", pa.array([group] * n, pa.string())).append_column(
-        "date", pa.array([day] * n, pa.date32())
-    ).append_column("pos", pa.array(range(n), pa.int64()))
+    return each_partition(
+        context, staging, signature, compute, ddl=STAGING_DDL,
+        after=lambda _: {"exports": sum(len(v) for v in exports.values()),
+                         "day_month_order": MetadataValue.json(decisions)})

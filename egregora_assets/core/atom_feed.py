@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 import markdown
 from lxml import etree
 
-from egregora_assets.core.mkdocs_site import post_path
-from egregora_assets.core.models import Document
+from .mkdocs_site import post_path
+from .models import Document
+from .posts.documents import ENTRY_AUTHORITY
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -21,6 +22,11 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 # An empty feed still needs an <updated>; a fixed one keeps its bytes stable.
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def feed_id(group: str) -> str:
+    """The group feed's stable Atom id (a tag URI, like its entries')."""
+    return f"tag:{ENTRY_AUTHORITY}:{group}/feed"
 
 
 def xml_text(text: str) -> str:

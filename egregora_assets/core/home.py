@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +30,6 @@ class Home:
     @property
     def secret(self) -> Path:
         return self.private / "secret.key"
-
-    @property
-    def owner_map(self) -> Path:
-        return self.private / "pseudonyms.json"
 
     @property
     def aliases(self) -> Path:
@@ -61,10 +59,6 @@ class Home:
     def inbox(self) -> Path:
         return self.root / "inbox"
 
-    @property
-    def dagster(self) -> Path:
-        return self.root / "dagster"
-
     def feed(self, group: str) -> Path:
         return self.feeds / f"{group}.atom.xml"
 
@@ -73,3 +67,23 @@ class Home:
 
     def site_html(self, group: str) -> Path:
         return self.sites / group / "public"
+
+
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> bool:
+    """Write `data` through a temporary file and a rename, so no reader ever sees half a file.
+
+    Identical content is not rewritten (False is returned). `private` files are mode 0600."""
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True, **({"mode": 0o700} if private else {}))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        if not private:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True

@@ -1,10 +1,10 @@
-"""DuckDB tables, and the partition-slice writes every asset makes (delete + insert, one transaction)."""
+"""The journal: per asset and partition, what its inputs were and what it wrote, so unchanged work is skipped."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,53 +12,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-STAGING_DDL = """
-CREATE TABLE IF NOT EXISTS raw_messages (
-    "group" VARCHAR, date DATE, pos BIGINT, timestamp TIMESTAMP, author VARCHAR,
-    message VARCHAR, kind VARCHAR, attachment VARCHAR
-);
-"""
-
-WAREHOUSE_DDL = """
-CREATE TABLE IF NOT EXISTS messages (
-    id VARCHAR, "group" VARCHAR, date DATE, timestamp TIMESTAMP, author VARCHAR,
-    text VARCHAR, kind VARCHAR, attachment VARCHAR
-);
-CREATE TABLE IF NOT EXISTS windows (
-    id VARCHAR, "group" VARCHAR, date DATE, idx INTEGER, n_messages INTEGER,
-    bytes INTEGER, payload JSON
-);
-CREATE TABLE IF NOT EXISTS enrichments (
-    id VARCHAR, "group" VARCHAR, date DATE, window_id VARCHAR, message_id VARCHAR,
-    kind VARCHAR, ref VARCHAR, domain VARCHAR, media_type VARCHAR, width INTEGER,
-    height INTEGER, title VARCHAR, description VARCHAR, status VARCHAR
-);
-CREATE TABLE IF NOT EXISTS documents (
-    id VARCHAR, "group" VARCHAR, kind VARCHAR, date DATE, window_id VARCHAR,
-    title VARCHAR, slug VARCHAR, published TIMESTAMPTZ, updated TIMESTAMPTZ,
-    authors VARCHAR[], summary VARCHAR, content VARCHAR, categories VARCHAR[],
-    links JSON, message_ids VARCHAR[], writer VARCHAR
-);
-"""
-
-# Both databases keep a journal: per asset and partition, the signature of the inputs
-# it was computed from and a hash of what it wrote. Unchanged inputs mean no work.
-JOURNAL_DDL = """
-CREATE TABLE IF NOT EXISTS journal (
-    asset VARCHAR, "group" VARCHAR, date DATE, input_sig VARCHAR, output_hash VARCHAR,
-    facts JSON, updated_at TIMESTAMP DEFAULT current_timestamp
-);
-"""
-
 
 def fingerprint(*parts: Any) -> str:
     """A short stable hash of JSON-able parts."""
     blob = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
-
-
-def ensure_schema(conn: duckdb.DuckDBPyConnection, ddl: str) -> None:
-    conn.execute(ddl + JOURNAL_DDL)
 
 
 def _day_clause(day: date | None) -> tuple[str, list[Any]]:
@@ -79,28 +37,14 @@ def journal_entry(
 
 def record_journal(
     conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None,
-    input_sig: str, output_hash: str, facts: dict[str, Any],
+    input_sig: str, output_hash: str,
 ) -> None:
     clause, args = _day_clause(day)
     conn.execute(f'DELETE FROM journal WHERE asset = ? AND "group" = ? AND {clause}', [asset, group, *args])
     conn.execute(
-        'INSERT INTO journal (asset, "group", date, input_sig, output_hash, facts) VALUES (?, ?, ?, ?, ?, ?)',
-        [asset, group, day, input_sig, output_hash, json.dumps(facts, default=str)],
+        'INSERT INTO journal (asset, "group", date, input_sig, output_hash) VALUES (?, ?, ?, ?, ?)',
+        [asset, group, day, input_sig, output_hash],
     )
-
-
-def replace_slice(
-    conn: duckdb.DuckDBPyConnection, table: str, group: str, day: date | None, rows: pa.Table
-) -> None:
-    """Replace one partition's rows of `table` (call inside a transaction)."""
-    clause, args = _day_clause(day)
-    where = '"group" = ?' if day is None else f'"group" = ? AND {clause}'
-    conn.execute(f"DELETE FROM {table} WHERE {where}", [group, *args])
-    if rows.num_rows:
-        conn.register("_slice", rows)
-        cols = ", ".join(f'"{c}"' for c in rows.column_names)
-        conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _slice")
-        conn.unregister("_slice")
 
 
 def table_hash(rows: pa.Table) -> str:
@@ -155,7 +99,7 @@ def run_slices(
         conn.begin()
         try:
             output_hash, facts = compute(group, day)
-            record_journal(conn, asset, group, day, sig, output_hash, facts)
+            record_journal(conn, asset, group, day, sig, output_hash)
             conn.commit()
         except Exception as error:  # one bad partition must not cost the others their work
             conn.rollback()
@@ -186,51 +130,3 @@ def group_hashes(conn: duckdb.DuckDBPyConnection, asset: str, group: str) -> lis
         [asset, group],
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
-
-
-def fetch_models(conn: duckdb.DuckDBPyConnection, sql: str, args: Sequence[Any], model: Any) -> list[Any]:
-    """Rows of a query as typed records."""
-    cursor = conn.execute(sql, list(args))
-    names = [d[0] for d in cursor.description]
-    return [model(**dict(zip(names, row))) for row in cursor.fetchall()]
-
-
-def day_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list:
-    from .models import Message
-
-    return fetch_models(
-        conn,
-        'SELECT id, "group", timestamp, author, text, kind, attachment FROM messages '
-        'WHERE "group" = ? AND date = ? ORDER BY timestamp, id',
-        [group, day], Message,
-    )
-
-
-def day_windows(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list:
-    from .models import Window
-
-    rows = conn.execute(
-        'SELECT payload FROM windows WHERE "group" = ? AND date = ? ORDER BY idx', [group, day]
-    ).fetchall()
-    return [Window.model_validate_json(r[0]) for r in rows]
-
-
-def day_enrichments(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list:
-    from .models import Enrichment
-
-    return fetch_models(
-        conn,
-        'SELECT id, "group", date, window_id, message_id, kind, ref, domain, media_type, width, '
-        'height, title, description, status FROM enrichments WHERE "group" = ? AND date = ? ORDER BY id',
-        [group, day], Enrichment,
-    )
-
-
-def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list:
-    """Every post of a group, newest first."""
-    from .posts.documents import document_from_row
-
-    cursor = conn.execute(
-        'SELECT * FROM documents WHERE "group" = ? AND kind = \'post\' ORDER BY published DESC, id', [group])
-    names = [d[0] for d in cursor.description]
-    return [document_from_row(dict(zip(names, row))) for row in cursor.fetchall()]

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -39,6 +37,8 @@ import instructor
 import openai
 from instructor.core.exceptions import InstructorError
 from pydantic import BaseModel
+
+from .home import write_atomic
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -216,13 +216,8 @@ class LLM:
         return value
 
     def _store(self, key: str, model: str, value: Any) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so concurrent runs never read half a file.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"model": model, "value": value}, handle, ensure_ascii=False)
-        os.replace(tmp, path)
+        # Concurrent runs never read half a file.
+        write_atomic(self._path(key), json.dumps({"model": model, "value": value}, ensure_ascii=False).encode())
 
 
 def _failure(exc: Exception, model: str) -> Exception:

@@ -14,8 +14,10 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from egregora_assets.core.models import Document
-from egregora_assets.core.text import slugify
+from .anonymized_messages.media import media_dir
+from .home import Home
+from .models import Document
+from .text import slugify
 
 POSTS_DIR = Path("docs/blog/posts")
 MEDIA_DIR = Path("docs/media")
@@ -182,3 +184,10 @@ def build_site(project_dir: Path, out_dir: Path) -> Path:
     if not index.is_file():
         raise RuntimeError(f"mkdocs build wrote no {index}")
     return index
+
+
+def used_media(home: Home, group: str, docs: Sequence[Document]) -> dict[str, bytes]:
+    """The published media files the posts show, by name."""
+    names = {n for d in docs for n in re.findall(r"media/([\w.-]+)", d.content)}
+    folder = media_dir(home, group)
+    return {n: (folder / n).read_bytes() for n in sorted(names) if (folder / n).exists()}

@@ -3,32 +3,57 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, SecretStr
+from pydantic import AfterValidator, BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 DEFAULT_HOME = Path("~/.egregora")
 
 
+def _timezone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r} (use an IANA name such as America/Sao_Paulo)") from None
+    return value
+
+
+def _http_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+Timezone = Annotated[str, AfterValidator(_timezone)]
+HttpURL = Annotated[str | None, AfterValidator(_http_url)]
+
+
 class LLMSettings(BaseModel):
     """An OpenAI-compatible chat API; without `base_url` the offline writer is used."""
 
-    base_url: str | None = None
+    base_url: HttpURL = None
     api_key: SecretStr = SecretStr("")
     model: str = "gpt-4o-mini"
     vision_model: str | None = None
     mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
-    timeout: float = 60.0
-    max_retries: int = 4
-    price_in: float | None = None  # per million input tokens
-    price_out: float | None = None
+    timeout: float = Field(60.0, gt=0)
+    max_retries: int = Field(4, ge=0)
+    price_in: float | None = Field(None, ge=0)  # per million input tokens
+    price_out: float | None = Field(None, ge=0)
     allow_loopback_fetch: bool = False  # tests fetch pages from 127.0.0.1
     fetch_urls: bool = True
 
@@ -38,9 +63,9 @@ class EmbeddingSettings(BaseModel):
 
     provider: Literal["local", "openai"] = "local"
     model: str = "all-MiniLM-L6-v2"
-    base_url: str | None = None
+    base_url: HttpURL = None
     api_key: SecretStr = SecretStr("")
-    dimensions: int = 384
+    dimensions: int = Field(384, gt=0)
 
 
 class PrivacySettings(BaseModel):
@@ -52,7 +77,7 @@ class PrivacySettings(BaseModel):
 class GroupSettings(BaseModel):
     """Per-group overrides, keyed by group slug in `[groups.<slug>]`."""
 
-    timezone: str | None = None
+    timezone: Timezone | None = None
     day_first: bool | None = None
     title: str | None = None
 
@@ -60,14 +85,13 @@ class GroupSettings(BaseModel):
 class Settings(BaseSettings):
     """Everything a user can configure."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="EGREGORA_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="EGREGORA_", env_nested_delimiter="__", extra="ignore")
 
     home: Path = DEFAULT_HOME
-    timezone: str = "UTC"
-    window_tokens: int = 3000
-    site_url: str | None = None
+    timezone: Timezone = "UTC"
+    # What one window may hold, in the writer's tokens; smaller windows give more, shorter posts.
+    window_tokens: int = Field(3000, ge=200, le=1_000_000)
+    site_url: HttpURL = None
     llm: LLMSettings = LLMSettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
     privacy: PrivacySettings = PrivacySettings()
@@ -82,20 +106,44 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml = TomlConfigSettingsSource(settings_cls, toml_file=_home_from_env() / "egregora.toml")
-        return (init_settings, env_settings, toml)
+        # The environment wins over the file, which `load_settings` passes in as init values.
+        return (env_settings, init_settings)
 
     def group(self, slug: str) -> GroupSettings:
         return self.groups.get(slug, GroupSettings())
 
 
-def _home_from_env() -> Path:
-    return Path(os.environ.get("EGREGORA_HOME") or DEFAULT_HOME).expanduser()
+class BadSettings(ValueError):
+    """A setting cannot be used; the message is one line naming the setting and the problem."""
+
+
+def home_of(home: Path | None = None) -> Path:
+    """The home: `home`, else `$EGREGORA_HOME`, else ~/.egregora; absolute."""
+    return Path(home or os.environ.get("EGREGORA_HOME") or DEFAULT_HOME).expanduser().resolve()
 
 
 def load_settings(home: Path | None = None) -> Settings:
-    """Settings for `home` (or `$EGREGORA_HOME`, or ~/.egregora), with the home made absolute."""
-    if home is not None:
-        os.environ["EGREGORA_HOME"] = str(Path(home).expanduser().resolve())
-    settings = Settings()
-    return settings.model_copy(update={"home": _home_from_env().resolve()})
+    """The settings of one home (its own `egregora.toml` under the environment), validated."""
+    root = home_of(home)
+    if root.exists() and not root.is_dir():
+        raise BadSettings(f"home {root} is a file, not a folder")
+    toml = root / "egregora.toml"
+    try:
+        data = tomllib.loads(toml.read_text(encoding="utf-8")) if toml.is_file() else {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise BadSettings(f"{toml}: not valid TOML: {error}") from None
+    data.pop("home", None)
+    try:
+        settings = Settings(**data)
+    except ValidationError as error:
+        raise BadSettings(_first_error(error, toml)) from None
+    return settings.model_copy(update={"home": root})
+
+
+def _first_error(error: ValidationError, toml: Path) -> str:
+    """`setting window_tokens (EGREGORA_WINDOW_TOKENS or egregora.toml): ...` for the first error."""
+    first = error.errors()[0]
+    name = ".".join(str(p) for p in first["loc"])
+    env = "EGREGORA_" + "__".join(str(p) for p in first["loc"]).upper()
+    message = first["msg"].removeprefix("Value error, ")
+    return f"setting {name} ({env} or {toml.name}): {message}"

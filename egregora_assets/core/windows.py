@@ -59,7 +59,7 @@ def pack_windows(
 
 
 def split_window(window: Window) -> list[Window]:
-    """Halve a window (for a model whose context is smaller than the budget)."""
+    """The window in two halves, ids suffixed `.1` and `.2` (for a model whose context is smaller)."""
     if len(window.messages) < 2:
         return [window]
     middle = len(window.messages) // 2
@@ -67,12 +67,5 @@ def split_window(window: Window) -> list[Window]:
     contexts = (window.context, (window.context + halves[0])[-CONTEXT_MESSAGES:])
     return [
         window.model_copy(update={"id": f"{window.id}.{i}", "messages": half, "context": ctx})
-        for i, (half, ctx) in enumerate(zip(halves, contexts))
+        for i, (half, ctx) in enumerate(zip(halves, contexts), start=1)
     ]
-
-
-def fit_window(window: Window, max_bytes: int) -> list[Window]:
-    """Split recursively until every piece fits `max_bytes` (or is a single message)."""
-    if sum(message_bytes(m) for m in window.messages) <= max_bytes or len(window.messages) < 2:
-        return [window]
-    return [piece for half in split_window(window) for piece in fit_window(half, max_bytes)]

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from PIL import Image, ImageOps
 
+from ..home import write_atomic
 from ..models import BadExport
 from .pseudonym_words import ADJECTIVES, NOUNS
 from .redact import (
@@ -221,10 +222,7 @@ def _resolve_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
 def save_owner_map(path: Path, roster: Roster) -> None:
     """Write the real-name -> pseudonym map for the owner only (JSON, mode 0600)."""
     data = {"group": roster.group, "pseudonyms": roster.pseudonyms, "aliases": roster.aliases}
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.tmp")
-    _write_private(tmp, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode())
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode(), private=True)
 
 
 def load_owner_map(path: Path) -> dict[str, str]:
@@ -285,6 +283,14 @@ def strip_image_metadata(data: bytes, max_side: int | None = None) -> tuple[byte
 
 
 # --- opting out ----------------------------------------------------------------------------
+
+
+def without_authors(messages: pa.Table, authors: set[str]) -> pa.Table:
+    """The messages minus those written by `authors` (real names)."""
+    if not authors:
+        return messages
+    keep = pc.invert(pc.fill_null(pc.is_in(messages["author"], pa.array(sorted(authors))), False))
+    return messages.filter(keep)
 
 
 def opt_outs(messages: pa.Table, configured: Iterable[str], *,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 
-from ..home import Home
+from ..home import Home, write_atomic
 from ..models import BadExport
 from ..raw_exports.archive import read_member
 from ..raw_exports.staging import covering, staged_exports
@@ -40,10 +39,7 @@ def publish_day_media(home: Home, group: str, day: date, messages: pa.Table, sec
             clean, _, _, _ = strip_image_metadata(data, MAX_SIDE)
         except BadExport:
             continue  # not an image after all: never published
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(clean)
-        os.replace(tmp, target)
+        write_atomic(target, clean)
         published += 1
     return published
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from ..home import Home
+from ..tables import authors
 from .anonymize import (
     Roster,
     build_roster,
@@ -20,15 +21,14 @@ from .anonymize import (
 
 
 @dataclass(frozen=True)
-class GroupRoster:
+class GroupPrivacy:
     """The privacy state of one group: its roster (real -> pseudonym) and the home's secret."""
 
     roster: Roster
-    pseudonyms: dict[str, str]
     secret: bytes
 
 
-def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> GroupRoster:
+def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> GroupPrivacy:
     """Pseudonyms for `names`, reusing the owner's map so a pseudonym never changes."""
     secret = load_or_create_secret(home.secret)
     path = owner_map_path(home, group)
@@ -38,14 +38,12 @@ def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> G
                           title=private_title(home, group))
     if save:
         save_owner_map(path, roster)
-    return GroupRoster(roster=roster, pseudonyms=dict(roster.pseudonyms), secret=secret)
+    return GroupPrivacy(roster=roster, secret=secret)
 
 
-def group_roster(raw: duckdb.DuckDBPyConnection, home: Home, group: str) -> GroupRoster:
+def group_privacy(raw: duckdb.DuckDBPyConnection, home: Home, group: str) -> GroupPrivacy:
     """Everyone who ever wrote in the group, from the staged messages."""
-    names = [r[0] for r in raw.execute(
-        'SELECT DISTINCT author FROM raw_messages WHERE "group" = ? AND author IS NOT NULL', [group]).fetchall()]
-    return roster_for(home, group, names, save=True)
+    return roster_for(home, group, authors(raw, group), save=True)
 
 
 def private_title(home: Home, group: str) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -14,7 +13,7 @@ from PIL import Image
 
 from ..anonymized_messages.anonymize import strip_image_metadata
 from ..anonymized_messages.media import media_dir
-from ..home import Home
+from ..home import Home, write_atomic
 from ..llm import LLM
 from ..models import Enrichment
 from ..prompts import chat_messages
@@ -48,10 +47,7 @@ def cached_page(home: Home, url: str, *, allow_loopback: bool) -> Page:
     if path.exists():
         return Page(**json.loads(path.read_text()))
     page = fetch_page(url, allow_loopback=allow_loopback)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(asdict(page)))
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(asdict(page)).encode())
     return page
 
 

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
-
-import pyarrow as pa
 
 from ..models import Document, Link, PostDraft, Window
 
 ENTRY_AUTHORITY = "egregora.local,2026"
-
-DOCUMENT_SCHEMA = pa.schema([
-    ("id", pa.string()), ("group", pa.string()), ("kind", pa.string()), ("date", pa.date32()),
-    ("window_id", pa.string()), ("title", pa.string()), ("slug", pa.string()),
-    ("published", pa.timestamp("us", tz="UTC")), ("updated", pa.timestamp("us", tz="UTC")),
-    ("authors", pa.list_(pa.string())), ("summary", pa.string()), ("content", pa.string()),
-    ("categories", pa.list_(pa.string())), ("links", pa.string()),
-    ("message_ids", pa.list_(pa.string())), ("writer", pa.string()),
-])
-
 
 def entry_id(group: str, window: Window, n: int) -> str:
     """A stable Atom id (RFC 4151 tag URI): the same window gives the same entry."""
@@ -53,22 +40,6 @@ def _links(body: str) -> list[Link]:
     from ..enrichments.enrich import find_urls
 
     return [Link(href=url) for url in find_urls(body)][:20]
-
-
-def documents_table(docs: Sequence[Document]) -> pa.Table:
-    """Documents as rows of the `documents` table (links as JSON)."""
-    rows = []
-    for doc in docs:
-        row = doc.model_dump(mode="python")
-        row["links"] = json.dumps([link.model_dump() for link in doc.links])
-        rows.append(row)
-    return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
-
-
-def document_from_row(row: dict) -> Document:
-    row = dict(row)
-    row["links"] = json.loads(row["links"] or "[]")
-    return Document(**row)
 
 
 def post_text(doc: Document) -> str:

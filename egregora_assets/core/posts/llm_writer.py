@@ -8,6 +8,7 @@ from pathlib import Path
 from ..llm import LLM
 from ..models import Enrichment, PostDraft, PostPlan, Window
 from ..prompts import chat_messages
+from ..windows import split_window
 
 MIN_TRUNCATED_CHARS = 400  # below this, a lone message is not shortened further
 TRUNCATION_NOTE = " [...truncated: too long for the model's context]"
@@ -32,7 +33,7 @@ def _write(
         # Too long for the model: write each half on its own, down to one message; then drop
         # the surrounding context, then cut the lone message's text.
         if len(window.messages) > 1:
-            return [post for half in _halves(window) for post in _write(llm, prompts_dir, half, mine, related)]
+            return [post for half in split_window(window) for post in _write(llm, prompts_dir, half, mine, related)]
         if related or window.context:
             return _write(llm, prompts_dir, window.model_copy(update={"context": []}), mine, [])
         shorter = _shrink(window)
@@ -41,16 +42,6 @@ def _write(
         return _write(llm, prompts_dir, shorter, mine, [])
     # Keep only ids that exist here: a model may cite ids it made up.
     return [p.model_copy(update={"message_ids": [i for i in p.message_ids if i in ids]}) for p in plan.posts]
-
-
-def _halves(window: Window) -> tuple[Window, Window]:
-    """The window's messages split in two windows, ids suffixed `.1` and `.2`."""
-    middle = len(window.messages) // 2
-    first = window.model_copy(update={"id": f"{window.id}.1", "messages": window.messages[:middle]})
-    second = window.model_copy(
-        update={"id": f"{window.id}.2", "messages": window.messages[middle:], "context": []}
-    )
-    return first, second
 
 
 def _shrink(window: Window) -> Window | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
-from ..home import Home
+from ..home import Home, write_atomic
 from ..journal import fingerprint
 from ..models import PARSED_SCHEMA, BadExport
 from .archive import ParsedExport, read_export, slugify
@@ -97,6 +96,34 @@ def union_messages(tables: list[pa.Table]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=PARSED_SCHEMA)
 
 
+def day_lines(
+    exports: list[tuple[Path, ExportRecord]], group: str, day: date, day_first: bool | None,
+) -> tuple[pa.Table, str, dict[str, str]]:
+    """One day's lines merged from the exports covering it, as `raw_messages` rows.
+
+    Returns the rows, a hash of their content, and how each export's day/month order was read."""
+    tables, decisions = [], {}
+    for path, record in exports:
+        parsed, by_day = load_staged(str(path), day_first)
+        chat = parsed.chat
+        decisions[record.sha256[:12]] = f"{'day' if chat.day_first else 'month'} first: {chat.day_first_evidence}"
+        if day in by_day:
+            tables.append(by_day[day])
+    merged = union_messages(tables) if tables else PARSED_SCHEMA.empty_table()
+    n = merged.num_rows
+    rows = merged.append_column("group", pa.array([group] * n, pa.string())).append_column(
+        "date", pa.array([day] * n, pa.date32())).append_column("pos", pa.array(range(n), pa.int64()))
+    return rows, day_hash(merged), decisions
+
+
+def day_signature(exports: list[tuple[Path, ExportRecord]], day: date, day_first: bool | None) -> list[str | None]:
+    """What one day's lines depend on: that day's hash in each export covering it.
+
+    A re-export that adds a day leaves the other days alone. Under an override of the
+    day/month order the staged hashes (keyed by the detected order) do not apply."""
+    return [r.day_hashes.get(day) if day_first in (None, r.day_first) else r.sha256 for _, r in exports]
+
+
 @lru_cache(maxsize=4)
 def load_staged(path: str, day_first: bool | None) -> tuple[ParsedExport, dict[date, pa.Table]]:
     """A staged export, parsed once per process and split by day."""
@@ -125,8 +152,8 @@ def stage_export(
         day_first=parsed.chat.day_first, evidence=parsed.chat.day_first_evidence,
         timezone=timezone, group_name=parsed.group_name, day_hashes={d: day_hash(t) for d, t in days.items()},
     )
-    _write_atomic(folder / meta.staged, path.read_bytes())
-    _write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode())
+    write_atomic(folder / meta.staged, path.read_bytes(), private=True)
+    write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode(), private=True)
     return StagedExport(
         group=slug, sha256=parsed.sha256, first_day=meta.first_day, last_day=meta.last_day,
         messages=meta.messages, day_hashes=meta.day_hashes, parsed=parsed,
@@ -165,11 +192,6 @@ def names_someone(name: str, authors: list[str | None]) -> bool:
     return any(w in words for a in authors if a for w in re.findall(r"\w+", a.casefold()) if len(w) >= 3)
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-
 
 def staged_exports(home: Home, group: str) -> list[tuple[Path, ExportRecord]]:
     """The exports registered for a group, oldest first."""
@@ -189,6 +211,16 @@ def group_timezone(home: Home, group: str, configured: str | None, default: str)
         return configured
     given = [r.timezone for _, r in staged_exports(home, group) if r.timezone]
     return given[-1] if given else default
+
+
+def group_title(home: Home, group: str, configured: str | None) -> str:
+    """The configured title, else the chat's own name (unless it names someone), else the slug."""
+    if configured:
+        return configured
+    names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
+    if names and not group.startswith("group-"):  # an opaque slug means the name names someone
+        return names[-1]
+    return group.replace("-", " ").capitalize()
 
 
 def changed_days(home: Home, staged: StagedExport) -> list[date]:

@@ -1,19 +1,21 @@
-"""The `egregora` command: a thin layer over the same assets the Dagster UI runs."""
+"""The `egregora` command: a thin layer over the same assets the Dagster UI runs.
+
+Input and settings are checked before Dagster is imported, so bad input answers at once."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
 from rich.console import Console
 
-from .core.models import BadExport
+from ..core.models import BadExport
+from ..core.settings import BadSettings, Settings, load_settings
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 err = Console(stderr=True)
 
 
@@ -21,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except BadExport as error:
+    except (BadExport, BadSettings) as error:
         print(f"egregora: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -30,12 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # one line for the user; details with EGREGORA_DEBUG=1
         if os.environ.get("EGREGORA_DEBUG"):
             raise
-        print(f"egregora: failed: {type(error).__name__}: {_first_line(error)}", file=sys.stderr)
+        print(f"egregora: failed: {_first_line(error)}", file=sys.stderr)
         return 1
 
 
 def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [""])[0][:500]
+    text = (str(error).strip().splitlines() or [""])[0][:500]
+    return text if isinstance(error, RuntimeError) and text else f"{type(error).__name__}: {text}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,45 +85,54 @@ def _home_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", type=Path, help="where everything is written (default: $EGREGORA_HOME or ~/.egregora)")
 
 
-def prepare(home: Path | None, *, instance: bool = True):
-    """Settings for the home, with Dagster's instance pointed inside it."""
-    from .core.settings import load_settings
+def _export_path(path: Path) -> Path:
+    """The export the user named, or BadExport saying why it cannot be one."""
+    if not path.exists():
+        raise BadExport(f"{path}: no such file")
+    if path.is_dir():
+        raise BadExport(f"{path}: is a directory; give the exported .zip or .txt file")
+    if path.suffix.lower() not in (".zip", ".txt"):
+        raise BadExport(f"{path.name}: not a WhatsApp export (expected a .zip or .txt file)")
+    return path
 
-    settings = load_settings(home)
-    if instance:
-        point_dagster_home(settings)
+
+def _writable(settings: Settings) -> Settings:
+    """The settings, once their home (or the folder it will be made in) is known to be writable."""
+    folder = settings.home
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise BadSettings(f"home {settings.home}: {folder} is not a writable folder")
     return settings
 
 
-def point_dagster_home(settings) -> None:
-    dagster_home = settings.home / "dagster"
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(dagster_home)
-    if not (dagster_home / "dagster.yaml").exists():
-        shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
-
-
 def _demo(args) -> int:
-    from .demo import DEMO_EXPORT
+    from ..demo import DEMO_EXPORT
 
     args.path, args.group, args.timezone = DEMO_EXPORT, None, "America/Sao_Paulo"
     return _write(args)
 
 
 def _write(args) -> int:
-    from .core.home import Home
-    from .core.raw_exports.staging import stage_export
-    from .run import run_export
+    from ..core.home import Home
+    from ..core.raw_exports.staging import stage_export
+    from ..core.settings import _timezone
 
-    if not args.path.exists():
-        raise BadExport(f"{args.path}: no such file")
-    settings = prepare(args.home, instance=False)  # bad input must leave the home untouched
-    with err.status(f"Reading {args.path.name}…"):
-        staged = stage_export(args.path, Home(settings.home), group=args.group, timezone=args.timezone)
-    point_dagster_home(settings)
+    path = _export_path(args.path)
+    try:
+        _timezone(args.timezone)
+    except ValueError as error:
+        raise BadSettings(f"--timezone: {error}") from None
+    settings = _writable(load_settings(args.home))  # bad settings or input leave the home untouched
+    with err.status(f"Reading {path.name}…"):
+        staged = stage_export(path, Home(settings.home), group=args.group, timezone=args.timezone)
     if not args.json:
         err.print(f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]")
-    summary = run_export(settings, staged, console=err)
+    from .write import home_lock, point_dagster_home, run_group
+
+    with home_lock(Home(settings.home), err):
+        point_dagster_home(settings)
+        summary = run_group(settings, staged.group, staged.first_day, staged.last_day, console=err)
     if args.json:
         print(json.dumps(summary))
     else:
@@ -138,31 +150,30 @@ def _print_summary(summary: dict) -> None:
 
 
 def _parse(args) -> int:
-    from .parse_command import print_messages, print_summary
+    from .parse import print_messages, print_summary
 
-    if not args.path.exists():
-        raise BadExport(f"{args.path}: no such file")
+    path = _export_path(args.path)
     day_first = None if args.day_first is None else args.day_first == "yes"
     if args.summary:
-        return print_summary(args.path, day_first)
-    return print_messages(args.path, day_first, raw=args.raw, settings=None if args.raw else prepare(args.home, instance=False))
+        return print_summary(path, day_first)
+    return print_messages(path, day_first, raw=args.raw, settings=None if args.raw else load_settings(args.home))
 
 
 def _ask(args) -> int:
-    from .ask_command import ask
+    from .ask import ask
 
-    return ask(prepare(args.home), args.question, group=args.group, raw=args.raw, as_json=args.json)
+    return ask(load_settings(args.home), args.question, group=args.group, raw=args.raw, as_json=args.json)
 
 
 def _ui(args) -> int:
-    settings = prepare(args.home)
+    from .write import point_dagster_home
+
+    settings = _writable(load_settings(args.home))
+    point_dagster_home(settings)
     (settings.home / "inbox").mkdir(parents=True, exist_ok=True)
     err.print(f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {settings.home / 'inbox'}")
     os.chdir(REPO)  # workspace.yaml names the code location relative to the checkout
     command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)]
-    os.execv(sys.executable, command)
+    # The code location reads the same home.
+    os.execve(sys.executable, command, {**os.environ, "EGREGORA_HOME": str(settings.home)})
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,14 +6,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from egregora_assets.core.journal import (
-    WAREHOUSE_DDL,
-    ensure_schema,
-    fingerprint,
-    replace_slice,
-    run_slices,
-    upstream_hash,
-)
+from egregora_assets.core.journal import fingerprint, run_slices, upstream_hash
+from egregora_assets.core.tables import WAREHOUSE_DDL, replace_slice
 
 D1, D2 = date(2026, 9, 1), date(2026, 9, 2)
 
@@ -21,7 +15,7 @@ D1, D2 = date(2026, 9, 1), date(2026, 9, 2)
 @pytest.fixture
 def conn(tmp_path):
     with duckdb.connect(str(tmp_path / "w.duckdb")) as c:
-        ensure_schema(c, WAREHOUSE_DDL)
+        c.execute(WAREHOUSE_DDL)
         yield c
 
 

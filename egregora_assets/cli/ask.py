@@ -7,14 +7,14 @@ import sys
 
 from rich.console import Console
 
-from .core.embeddings import hybrid_search, search_terms
-from .core.home import Home
-from .core.models import BadExport
-from .core.settings import Settings
+from ..core.embeddings import hybrid_search, search_terms
+from ..core.home import Home
+from ..core.models import BadExport
+from ..core.settings import Settings
 
 
 def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_json: bool) -> int:
-    from .definitions import build_resources
+    from ..resources import build_resources
 
     home = Home(settings.home)
     if not question.strip():
@@ -38,7 +38,7 @@ def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_j
             for hit in hits:
                 print(f"\n## {hit['date']} · {hit['title']} ({hit['kind']})\n{hit['text'][:1200]}")
         return 0
-    from .core.ask import answer_stream
+    from ..core.ask import answer_stream
 
     chunks = []
     for chunk in answer_stream(llm.client(), resources["prompts"].path, question, hits):

@@ -21,8 +21,8 @@ from egregora_assets.core.posts import llm_writer as writer
 from egregora_assets.core.prompts import chat_messages
 from egregora_assets_tests.fake_openai import FakeOpenAI
 
-PROMPTS = Path(__file__).parents[1] / "prompts"
-GOLDEN = Path(__file__).parent / "golden"
+PROMPTS = Path(__file__).parents[2] / "prompts"
+GOLDEN = Path(__file__).parents[1] / "golden"
 SECRET = "sk-test-DO-NOT-LEAK-4f9a2c"
 
 

@@ -20,7 +20,7 @@ from egregora_assets.core.prompts import (
     template_names,
 )
 
-PROMPTS = Path(__file__).parents[1] / "prompts"
+PROMPTS = Path(__file__).parents[2] / "prompts"
 
 
 def _window() -> Window:

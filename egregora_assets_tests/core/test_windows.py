@@ -8,7 +8,6 @@ from egregora_assets.core.models import Message
 from egregora_assets.core.windows import (
     BYTES_PER_TOKEN,
     CONTEXT_MESSAGES,
-    fit_window,
     message_bytes,
     pack_windows,
     split_window,
@@ -61,12 +60,10 @@ def test_window_ids_are_stable_and_content_addressed():
     assert a[0].id == b[0].id != c[0].id
 
 
-def test_split_and_fit_recursively():
+def test_split_halves_carry_context_and_suffixed_ids():
     window = pack_windows(messages([100] * 9), group="g", day=DAY, max_tokens=10_000)[0]
     halves = split_window(window)
     assert [len(h.messages) for h in halves] == [4, 5]
+    assert [h.id for h in halves] == [f"{window.id}.1", f"{window.id}.2"]
     assert halves[1].context[-1] == halves[0].messages[-1]
-    pieces = fit_window(window, max_bytes=250)
-    assert all(sum(message_bytes(m) for m in p.messages) <= 250 or len(p.messages) == 1 for p in pieces)
-    assert [m.id for p in pieces for m in p.messages] == [m.id for m in window.messages]
-    assert len({p.id for p in pieces}) == len(pieces)
+    assert split_window(halves[0].model_copy(update={"messages": halves[0].messages[:1]}))[0].messages == halves[0].messages[:1]

@@ -14,7 +14,7 @@ from egregora_assets.core.mkdocs_site import (
 )
 from egregora_assets.core.models import Document
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "site"
+TEMPLATE = Path(__file__).resolve().parents[2] / "site"
 BRT = timezone(timedelta(hours=-3))
 
 POSTS = [

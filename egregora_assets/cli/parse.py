@@ -6,10 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from .core.home import Home
-from .core.raw_exports.archive import read_export, slugify
-from .core.raw_exports.parse import summary
-from .core.settings import Settings
+from ..core.home import Home
+from ..core.raw_exports.archive import read_export, slugify
+from ..core.raw_exports.parse import summary
+from ..core.settings import Settings
 
 
 def print_summary(path: Path, day_first: bool | None) -> int:
@@ -35,8 +35,8 @@ def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: S
 
 def _pseudonymized(table, group: str, home: Home):
     """The rows as they will be stored: pseudonymous authors, PII replaced in the text."""
-    from .core.anonymized_messages.anonymize import anonymize
-    from .core.anonymized_messages.pseudonyms import roster_for
+    from ..core.anonymized_messages.anonymize import anonymize
+    from ..core.anonymized_messages.pseudonyms import roster_for
 
     state = roster_for(home, group, (a for a in table["author"].to_pylist() if a), save=False)
     anonymized = anonymize(table, group=group, roster=state.roster, secret=state.secret)

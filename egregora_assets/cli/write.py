@@ -1,0 +1,184 @@
+"""`egregora write`: the chain for one group, in-process, as single-run backfills the Dagster UI shows."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+
+from ..core.home import Home
+from ..core.settings import Settings
+from ..core.tables import count_rows
+
+REPO = Path(__file__).resolve().parents[2]
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@contextmanager
+def home_lock(home: Home, console: Console | None) -> Iterator[None]:
+    """One writer per home at a time: a second one waits, saying for whom, so no group is half-published."""
+    home.root.mkdir(parents=True, exist_ok=True)
+    with open(home.root / ".write.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            if console is not None:
+                console.print(f"[yellow]Waiting for {holder}, which is writing into {home.root}…[/]")
+            fcntl.flock(handle, fcntl.LOCK_EX)  # the lock dies with its holder, even on kill -9
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"egregora write (pid {os.getpid()})")
+        handle.flush()
+        yield
+
+
+def point_dagster_home(settings: Settings) -> None:
+    """Dagster's instance lives inside the home, so the UI shows the same runs."""
+    dagster_home = settings.home / "dagster"
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    if not (dagster_home / "dagster.yaml").exists():
+        shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+
+
+def end_stale_runs(instance) -> list[str]:
+    """Mark failed the earlier `egregora write` runs still shown as running, and free their pool slots.
+
+    Call while holding the home lock: then no other writer is alive, so such runs were killed."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    stale = instance.get_runs(RunsFilter(
+        statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.NOT_STARTED],
+        tags={"egregora/command": "write"}))
+    for run in stale:
+        instance.report_run_failed(run, "the process running it is gone (killed?); a later write ended it")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return [run.run_id for run in stale]
+
+
+def run_group(settings: Settings, group: str, first: date, last: date, console: Console | None = None) -> dict:
+    """Materialize the group's days, then its feed and site; return the summary."""
+    from dagster import AssetSelection, DagsterInstance, materialize
+
+    from ..definitions import CHAIN, CHECKS
+    from ..partitions import groups, key_of
+    from ..resources import build_resources
+
+    instance = DagsterInstance.get()  # $DAGSTER_HOME inside the home: the UI sees these runs
+    ended = end_stale_runs(instance)
+    if ended and console is not None:
+        console.print(f"[yellow]Marked {len(ended)} interrupted earlier run(s) as failed and freed their LLM slots.[/]")
+    if not instance.has_dynamic_partition(groups.name, group):
+        instance.add_dynamic_partitions(groups.name, [group])
+    resources, tags = build_resources(settings), {"egregora/command": "write"}
+    days = (last - first).days + 1
+    results = []
+    for selection, label, partition in [
+        (AssetSelection.groups("ingest", "write"), f"Writing {days} days of {group} (single run)…", None),
+        (AssetSelection.groups("publish"), f"Publishing the feed and site of {group}…", group),
+    ]:
+        range_tags = {} if partition else {"dagster/asset_partition_range_start": key_of(str(first), group),
+                                           "dagster/asset_partition_range_end": key_of(str(last), group)}
+        with _status(console, label, instance):
+            result = materialize([*CHAIN, *CHECKS], selection=selection, instance=instance, resources=resources,
+                                 partition_key=partition, run_config=QUIET, raise_on_error=False,
+                                 tags={**tags, **range_tags})
+        _require_success(result)
+        results.append(result)
+    return _summary(settings, [group], results, days)
+
+
+def _require_success(result) -> None:
+    """A failed run becomes one line naming the failed check or step (details are in the UI)."""
+    if result.success:
+        return
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            findings = evaluation.metadata.get("first_findings")
+            first = (findings.value.splitlines() or [""])[0] if findings else ""
+            raise RuntimeError(f"privacy check {evaluation.check_name} failed ({first}); run {result.run_id} has the rest")
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        message = (error.message or "").strip().splitlines()[0] if error else "unknown error"
+        raise RuntimeError(f"step {event.step_key} failed: {message} (run {result.run_id})")
+    raise RuntimeError(f"run {result.run_id} failed")
+
+
+@contextmanager
+def _status(console: Console | None, text: str, instance) -> Iterator[None]:
+    """A spinner that follows the run's new log records: the running step and its last progress line."""
+    if console is None:
+        yield
+        return
+    done = threading.Event()
+    with console.status(text) as status:
+        def follow() -> None:
+            run_id, cursor, step, note, started = None, None, "", "", time.time() - 1
+            while not done.wait(0.5):
+                if run_id is None:
+                    runs = [r for r in instance.get_run_records(limit=1) if r.create_timestamp.timestamp() >= started]
+                    run_id = runs[0].dagster_run.run_id if runs else None
+                    continue
+                page = instance.get_records_for_run(run_id, cursor=cursor, limit=500)
+                cursor = page.cursor
+                for record in page.records:
+                    entry = record.event_log_entry
+                    event = entry.dagster_event
+                    if event is not None and event.event_type_value == "STEP_START":
+                        step, note = entry.step_key or "", ""
+                    elif event is None and entry.step_key == step and entry.user_message:
+                        note = entry.user_message
+                status.update(f"{text} [dim]{step}{' · ' + note if note else ''}[/]")
+
+        watcher = threading.Thread(target=follow, daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            done.set()
+            watcher.join()
+
+
+def _summary(settings: Settings, group_list: list[str], results, days: int) -> dict:
+    import duckdb
+
+    home = Home(settings.home)
+    computed: set[str] = set()
+    llm = {"llm_requests": 0, "llm_cache_hits": 0, "llm_input_tokens": 0, "llm_output_tokens": 0}
+    cost = None
+    for result in results:
+        counted: set = set()
+        for event in result.get_asset_materialization_events():
+            # A single run over many partitions repeats the step's metadata on each of them.
+            metadata, key = event.materialization.metadata, event.asset_key
+            computed.update(metadata["computed"].value if "computed" in metadata else [])
+            if key not in counted and "llm_requests" in metadata:
+                counted.add(key)
+                for name in llm:
+                    llm[name] += int(metadata[name].value) if name in metadata else 0
+                if "llm_cost_estimate" in metadata:
+                    cost = (cost or 0.0) + float(metadata["llm_cost_estimate"].value)
+    with duckdb.connect(str(home.warehouse), read_only=True) as conn:
+        messages = count_rows(conn, "messages", group_list)
+        posts = count_rows(conn, "documents", group_list, "kind = 'post'")
+    return {
+        "groups": group_list,
+        "partitions": len(computed),
+        "skipped": days * len(group_list) + len(group_list) - len(computed),
+        "messages": messages,
+        "posts": posts,
+        "feeds": [str(home.feed(g)) for g in group_list],
+        "sites": [str(home.site_html(g) / "index.html") for g in group_list],
+        **llm,
+        **({"llm_cost_estimate": round(cost, 6)} if cost is not None else {}),
+    }
