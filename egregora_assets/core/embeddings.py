@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from lancedb.index import FTS
+
+from .text import fold
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of the very top ranks
 OVERLAP_WEIGHT = 0.5 / RRF_K  # a passage holding every search term gains half a first place
@@ -32,14 +33,8 @@ STOPWORDS = frozenset(
 )
 
 
-def _fold(text: str) -> str:
-    """Lower-case `text` without accents, so "Ação" and "acao" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 # Chat text often drops accents ("nao", "voce"), so the folded forms are stopwords too.
-STOPWORDS = STOPWORDS | {_fold(word) for word in STOPWORDS}
+STOPWORDS = STOPWORDS | {fold(word) for word in STOPWORDS}
 
 
 def search_terms(question: str) -> str:
@@ -95,7 +90,7 @@ def _overlap(terms: list[str], row: dict) -> float:
     """The share of search terms (by crude stem) found in a row's title or text."""
     if not terms:
         return 0.0
-    words = {_stem(w) for w in re.findall(r"\w+", _fold(f"{row['title']} {row['text']}"))}
+    words = {_stem(w) for w in re.findall(r"\w+", fold(f"{row['title']} {row['text']}"))}
     return sum(_stem(t) in words for t in terms) / len(terms)
 
 
@@ -119,7 +114,7 @@ def hybrid_search(
             rows.setdefault(row["id"], row)
             scores[row["id"]] = scores.get(row["id"], 0.0) + 1 / (RRF_K + rank)
     # Without a cross-encoder offline, literal term overlap is the rerank signal.
-    folded = [_fold(t) for t in terms.split()]
+    folded = [fold(t) for t in terms.split()]
     for id_, row in rows.items():
         scores[id_] += OVERLAP_WEIGHT * _overlap(folded, row)
     best = sorted(rows, key=lambda id_: (-scores[id_], id_))[:k]

@@ -70,17 +70,8 @@ class LLMStats:
     output_tokens: int = 0
     cost: float | None = None
 
-    def __sub__(self, other: LLMStats) -> LLMStats:
-        """The spending between two snapshots, e.g. for one partition of a single-run backfill."""
-        values = {f.name: _minus(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)}
-        return LLMStats(**values)
-
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def _minus(a: float | None, b: float | None) -> float | None:
-    return None if a is None else a - (b or 0)
 
 
 class LLM:

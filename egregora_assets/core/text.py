@@ -6,6 +6,12 @@ import re
 import unicodedata
 
 
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of `text` ("Ação" -> "acao"), for comparing words and names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def slugify(text: str, *, limit: int = 80, fallback: str = "") -> str:
     """Lowercase ASCII words joined by hyphens (accents dropped), cut at a word within `limit`."""
     # Drop accents (é -> e) and letters with no ASCII form (ß); other symbols, like

@@ -13,8 +13,8 @@ from egregora_assets.core.home import Home
 from egregora_assets.core.raw_exports.staging import stage_export
 from egregora_assets.core.settings import load_settings
 from egregora_assets.definitions import CHAIN, CHECKS
-from egregora_assets.resources import build_resources
 from egregora_assets.demo import DEMO_EXPORT
+from egregora_assets.resources import build_resources
 
 DAY = "2026-09-06"  # a busy day of the demo, with photos
 

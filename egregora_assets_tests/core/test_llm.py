@@ -15,7 +15,7 @@ from PIL import Image
 
 from egregora_assets.core import ask
 from egregora_assets.core.enrichments import describe
-from egregora_assets.core.llm import LLM, PARSE_RETRIES, LLMStats
+from egregora_assets.core.llm import LLM, PARSE_RETRIES
 from egregora_assets.core.models import Enrichment, Message, PostPlan, Window
 from egregora_assets.core.posts import llm_writer as writer
 from egregora_assets.core.prompts import chat_messages
@@ -208,9 +208,9 @@ def test_api_key_never_in_files_bodies_or_repr(make_llm, fake_llm):
 
 def test_usage_and_cost_are_counted(make_llm):
     llm = make_llm(price_in=0.15, price_out=0.60)
-    before = LLMStats(**llm.stats.as_dict())
+    assert (llm.stats.requests, llm.stats.output_tokens) == (0, 0)
     llm.structured(writer_messages(), PostPlan)
-    spent = llm.stats - before
+    spent = llm.stats
     assert spent.output_tokens == 268 and spent.input_tokens > 0
     assert spent.cost == pytest.approx((spent.input_tokens * 0.15 + 268 * 0.60) / 1e6)
     assert make_llm().stats.cost is None  # no prices, no estimate

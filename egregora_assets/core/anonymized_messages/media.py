@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+from PIL import Image, ImageOps
 
 from ..home import Home, write_atomic
 from ..models import BadExport
 from ..raw_exports.archive import read_member
 from ..raw_exports.staging import covering, staged_exports
-from .anonymize import publish_media_name, strip_image_metadata
+from .pseudonyms import publish_media_name
 
+_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_MEDIA_BYTES = 20_000_000
 MAX_SIDE = 1600
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -51,3 +54,23 @@ def _first_member(exports: list[Path], member: str) -> bytes | None:
         except (BadExport, KeyError):
             continue
     return None
+
+
+def strip_image_metadata(data: bytes, max_side: int | None = None) -> tuple[bytes, str, int, int]:
+    """The image re-encoded from its pixels alone (no EXIF, GPS, XMP, ICC, text), maybe shrunk."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt = "JPEG" if img.format == "MPO" else img.format
+            upright = ImageOps.exif_transpose(img)  # apply the rotation before EXIF goes
+            alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+            pixels = upright.convert("RGBA" if alpha and fmt != "JPEG" else "RGB")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # incl. Unidentified
+        raise BadExport("not a readable image") from exc
+    if max_side:
+        pixels.thumbnail((max_side, max_side))
+    # A fresh image from raw pixels has no info dict, so no metadata can ride along.
+    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    fmt = fmt if fmt in _MIME else "PNG"
+    out = io.BytesIO()
+    clean.save(out, fmt, **({"quality": 85} if fmt in ("JPEG", "WEBP") else {}))
+    return out.getvalue(), _MIME[fmt], clean.width, clean.height

@@ -5,15 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
-if TYPE_CHECKING:
-    from .anonymize import Roster
+from ..text import fold
+from .pseudonyms import Roster, clean_name, phone_digits
 
-# Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
-_PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0]+")
 _WORD_WITH_MARKS = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 URL_RE = re.compile(
@@ -52,31 +48,6 @@ gclid gbraid wbraid dclid msclkid yclid twclid ttclid igshid igsh mc_eid mkt_tok
 code cpf ssn address
 """.split())
 IDENTITY_PREFIXES = ("utm_", "mc_", "hsa_", "pk_", "_hs")
-
-
-def clean_name(name: str) -> str:
-    """A display name without invisible marks, NFKC-normalized, with single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", name).translate(_INVISIBLE).split())
-
-
-def phone_digits(name: str) -> str | None:
-    """The digits of a name that is a phone number ("+55 11 98765-4321" -> "5511987654321")."""
-    if not _PHONE_LIKE.fullmatch(name):
-        return None
-    digits = re.sub(r"[^0-9]", "", name)
-    return digits if len(digits) >= 7 else None
-
-
-def name_key(name: str) -> str:
-    """The form under which a display name or a phone number identifies a person."""
-    clean = clean_name(name)
-    return phone_digits(clean) or clean.casefold()
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of `text`, for comparing names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def redact_text(text: str, roster: Roster | None) -> str:

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..anonymized_messages.anonymize import strip_image_metadata
-from ..anonymized_messages.media import media_dir
+from ..anonymized_messages.media import media_dir, strip_image_metadata
 from ..home import Home, write_atomic
 from ..llm import LLM
 from ..models import Enrichment

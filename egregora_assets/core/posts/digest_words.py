@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import NamedTuple
+
+from ..text import fold
 
 _STOPWORDS_TEXT = {
     # Units of time and measure read as words once their numbers are dropped ("10 min").
@@ -68,11 +69,6 @@ _STOPWORDS_TEXT = {
     ieri bene allora perché poi già ancora
     """,
 }
-
-
-def fold(text: str) -> str:
-    """The text without accents ("ação" -> "acao"), for slugs and accentless typing."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 _LISTED = [w for text in _STOPWORDS_TEXT.values() for w in text.split()]

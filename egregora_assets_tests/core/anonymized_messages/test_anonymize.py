@@ -13,21 +13,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from egregora_assets.core.anonymized_messages import anonymize as privacy
-from egregora_assets.core.anonymized_messages.anonymize import (
-    anonymize,
+from egregora_assets.core.anonymized_messages import pseudonyms as pseudonym_module
+from egregora_assets.core.anonymized_messages.anonymize import anonymize, opt_outs
+from egregora_assets.core.anonymized_messages.media import strip_image_metadata
+from egregora_assets.core.anonymized_messages.pseudonyms import (
     build_roster,
-    find_pii,
     load_aliases,
     load_or_create_secret,
     load_owner_map,
     message_id,
-    opt_outs,
     publish_media_name,
     save_owner_map,
-    strip_image_metadata,
 )
-from egregora_assets.core.anonymized_messages.redact import redact_text, scrub_url
+from egregora_assets.core.anonymized_messages.redact import (
+    find_pii,
+    redact_text,
+    scrub_url,
+)
 from egregora_assets.core.models import PARSED_SCHEMA, BadExport
 
 SECRET = bytes(range(32))
@@ -133,8 +135,8 @@ def test_phone_formats_are_one_person(roster, spelling):
 
 
 def test_pseudonyms_unique_under_forced_collisions(monkeypatch):
-    monkeypatch.setattr(privacy, "ADJECTIVES", ["plain"])
-    monkeypatch.setattr(privacy, "NOUNS", ["owl", "fox"])
+    monkeypatch.setattr(pseudonym_module, "ADJECTIVES", ["plain"])
+    monkeypatch.setattr(pseudonym_module, "NOUNS", ["owl", "fox"])
     names = [f"Person {i}" for i in range(6)]
     roster = build_roster(SECRET, GROUP, names)
     pseudonyms = [roster.pseudonym(n) for n in names]
