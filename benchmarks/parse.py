@@ -33,13 +33,7 @@ DATA = HERE / "_data"
 RESULTS = HERE / "RESULTS.md"
 HFORMAT = "%d/%m/%Y, %H:%M - %name:"
 
-_WORDS = (
-    "the a we you it is to of and in that for on with this was are at be have not but what "
-    "all so can one there my just like up out about get if will some time know good now see "
-    "que não de um para com uma os no se na por mais as dos como mas foi ao ele das tem à seu "
-    "sua ou ser quando muito há nos já está eu também só pelo pela até isso ela entre era depois "
-    "amanhã reunião café ótimo obrigado açaí 😂 👍 ❤️ 🎉 ok kkk haha"
-).split()
+_WORDS = ["the", "a", "we", "you", "it", "is", "to", "of", "and", "in", "that", "for", "on", "with", "this", "was", "are", "at", "be", "have", "not", "but", "what", "all", "so", "can", "one", "there", "my", "just", "like", "up", "out", "about", "get", "if", "will", "some", "time", "know", "good", "now", "see", "que", "não", "de", "um", "para", "com", "uma", "os", "no", "se", "na", "por", "mais", "as", "dos", "como", "mas", "foi", "ao", "ele", "das", "tem", "à", "seu", "sua", "ou", "ser", "quando", "muito", "há", "nos", "já", "está", "eu", "também", "só", "pelo", "pela", "até", "isso", "ela", "entre", "era", "depois", "amanhã", "reunião", "café", "ótimo", "obrigado", "açaí", "😂", "👍", "❤️", "🎉", "ok", "kkk", "haha"]
 _NAMES = [
     "Ana Souza", "Bruno", "Carla Mendes", "Daniel", "Érica Lima", "Fábio", "Gabi 🌸", "Heitor",
     "Iara", "João Pedro", "Karen", "Luís", "Mariana", "Nando", "Otávio", "Paula Ribeiro",

@@ -7,6 +7,7 @@ from dagster import (
     DynamicPartitionsDefinition,
     MultiPartitionsDefinition,
     MultiToSingleDimensionPartitionMapping,
+    asset,
 )
 
 from .core.raw_exports.staging import EARLIEST_DAY
@@ -20,6 +21,13 @@ day_by_group = MultiPartitionsDefinition({"date": days, "group": groups})
 
 # A backfill over many days runs as one run: per-partition runs cost seconds each.
 single_run = BackfillPolicy.single_run()
+
+
+
+def daily_asset(**kwargs):
+    """`@asset` for a day x group link of the chain, backfilled in single runs."""
+    return asset(partitions_def=day_by_group, backfill_policy=single_run, **kwargs)
+
 
 # The feed and the site of a group read every day of that group.
 all_days_of_group = MultiToSingleDimensionPartitionMapping(partition_dimension_name="group")

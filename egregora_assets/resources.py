@@ -102,7 +102,7 @@ class VectorStore(ConfigurableResource):
         if rows:
             table.add(pa.Table.from_pylist(rows, schema=vector_schema(self.dimensions)))
 
-    def replace_posts(self, group: str, day: str, docs: list, texts: list[str], embedder: "Embedder") -> None:
+    def replace_posts(self, group: str, day: str, docs: list, texts: list[str], embedder: Embedder) -> None:
         """Replace one day's post vectors (for retrieval of earlier posts)."""
         from .core.mkdocs_site import post_path
 

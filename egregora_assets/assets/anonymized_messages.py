@@ -7,7 +7,6 @@ from dagster import (
     AssetCheckResult,
     AssetExecutionContext,
     MaterializeResult,
-    asset,
     asset_check,
 )
 from dagster_duckdb import DuckDBResource
@@ -25,7 +24,7 @@ from ..core.tables import (
     groups_in,
     replace_slice,
 )
-from ..partitions import day_by_group, single_run
+from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource
 from .common import each_partition
 from .raw_exports import raw_exports
@@ -33,8 +32,8 @@ from .raw_exports import raw_exports
 CODE_VERSION = "anon-1"
 
 
-@asset(
-    partitions_def=day_by_group, backfill_policy=single_run, code_version=CODE_VERSION,
+@daily_asset(
+    code_version=CODE_VERSION,
     deps=[raw_exports], group_name="ingest", kinds={"duckdb"},
 )
 def anonymized_messages(

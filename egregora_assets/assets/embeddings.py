@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.tables import day_windows
 from ..core.windows import window_text
-from ..partitions import day_by_group, single_run
+from ..partitions import daily_asset
 from ..resources import Embedder, VectorStore
 from .common import each_partition
 from .windows import windows
@@ -16,8 +16,8 @@ from .windows import windows
 CODE_VERSION = "embed-1"
 
 
-@asset(
-    partitions_def=day_by_group, backfill_policy=single_run, code_version=CODE_VERSION,
+@daily_asset(
+    code_version=CODE_VERSION,
     deps=[windows], group_name="write", kinds={"lancedb"},
 )
 def embeddings(

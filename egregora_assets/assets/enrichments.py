@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult
 from dagster_duckdb import DuckDBResource
 
 from ..core.enrichments.describe import describe_enrichments, media_info_reader
@@ -10,7 +10,7 @@ from ..core.enrichments.enrich import offline_enrichments
 from ..core.journal import fingerprint, upstream_hash
 from ..core.prompts import prompt_hash
 from ..core.tables import day_windows, enrichments_table, replace_slice
-from ..partitions import day_by_group, single_run
+from ..partitions import daily_asset
 from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource
 from .common import each_partition, llm_facts
 from .windows import windows
@@ -20,8 +20,8 @@ PROMPT_NAMES = ("enrich_url", "describe_media")
 CODE_VERSION = "enrich-1+" + fingerprint(*(prompt_hash(PROMPTS, n) for n in PROMPT_NAMES))[:8]
 
 
-@asset(
-    partitions_def=day_by_group, backfill_policy=single_run, code_version=CODE_VERSION,
+@daily_asset(
+    code_version=CODE_VERSION,
     deps=[windows], group_name="write", kinds={"duckdb"}, pool="llm",
 )
 def enrichments(

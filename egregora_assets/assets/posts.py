@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
@@ -12,7 +12,7 @@ from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
 from ..core.tables import day_enrichments, day_windows, documents_table, replace_slice
 from ..core.windows import window_text
-from ..partitions import day_by_group, single_run
+from ..partitions import daily_asset
 from ..resources import (
     PROMPTS,
     ChainSettings,
@@ -31,8 +31,8 @@ from .windows import windows
 CODE_VERSION = "posts-1+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
 
 
-@asset(
-    partitions_def=day_by_group, backfill_policy=single_run, code_version=CODE_VERSION,
+@daily_asset(
+    code_version=CODE_VERSION,
     deps=[windows, enrichments, embeddings], group_name="write", kinds={"duckdb"}, pool="llm",
 )
 def posts(

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint
@@ -13,15 +13,15 @@ from ..core.raw_exports.staging import (
     staged_exports,
 )
 from ..core.tables import STAGING_DDL, replace_slice
-from ..partitions import day_by_group, single_run
+from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource
 from .common import each_partition
 
 CODE_VERSION = "raw-2"
 
 
-@asset(
-    partitions_def=day_by_group, backfill_policy=single_run, code_version=CODE_VERSION,
+@daily_asset(
+    code_version=CODE_VERSION,
     group_name="ingest", kinds={"duckdb"},
 )
 def raw_exports(

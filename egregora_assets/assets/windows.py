@@ -2,13 +2,13 @@
 
 from datetime import date
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.tables import day_messages, replace_slice, windows_table
 from ..core.windows import message_bytes, pack_windows
-from ..partitions import day_by_group, single_run
+from ..partitions import daily_asset
 from ..resources import ChainSettings
 from .anonymized_messages import anonymized_messages
 from .common import each_partition
@@ -16,8 +16,8 @@ from .common import each_partition
 CODE_VERSION = "windows-2"
 
 
-@asset(
-    partitions_def=day_by_group, backfill_policy=single_run, code_version=CODE_VERSION,
+@daily_asset(
+    code_version=CODE_VERSION,
     deps=[anonymized_messages], group_name="write", kinds={"duckdb"},
 )
 def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: DuckDBResource) -> MaterializeResult:

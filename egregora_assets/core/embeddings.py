@@ -15,21 +15,7 @@ FIELDS = ("id", "group", "date", "kind", "title", "text", "url")
 
 # Function words and question words of Portuguese, English and Spanish: they carry no topic.
 STOPWORDS = frozenset(
-    """
-    a à ao aos as às até com como da das de dela dele deles do dos e é ela elas ele eles em
-    entre era essa esse esta está estão este eu foi for foram há isso isto já lhe mais mas me
-    mesmo meu minha muito na nas nem no nos nós não o os ou para pela pelo por porque quais
-    qual quando que quem se sem ser seu sua são também te tem têm tu um uma umas uns você
-    vocês vai onde sobre falou falaram disse disseram grupo gente aqui ali lá então foi
-    the a an and are as at be been but by can could did do does for from had has have he her
-    his how i if in into is it its me my no not of on or our she so than that the their them
-    there they this to was we were what when where which who whom why will with would you
-    your about tell said say says talk talked group anyone someone please
-    al algo como con cual cuál cuando cuándo de del donde dónde el él ella ellos en era es
-    esa ese esta está este estos fue ha han hay la las le les lo los más me mi muy nada ni
-    no nos o para pero por porque qué que quien quién se sin sobre su sus también te tiene
-    todo tu un una uno unos y ya yo dijo dijeron habló hablaron
-    """.split()
+    ["a", "à", "ao", "aos", "as", "às", "até", "com", "como", "da", "das", "de", "dela", "dele", "deles", "do", "dos", "e", "é", "ela", "elas", "ele", "eles", "em", "entre", "era", "essa", "esse", "esta", "está", "estão", "este", "eu", "foi", "for", "foram", "há", "isso", "isto", "já", "lhe", "mais", "mas", "me", "mesmo", "meu", "minha", "muito", "na", "nas", "nem", "no", "nos", "nós", "não", "o", "os", "ou", "para", "pela", "pelo", "por", "porque", "quais", "qual", "quando", "que", "quem", "se", "sem", "ser", "seu", "sua", "são", "também", "te", "tem", "têm", "tu", "um", "uma", "umas", "uns", "você", "vocês", "vai", "onde", "sobre", "falou", "falaram", "disse", "disseram", "grupo", "gente", "aqui", "ali", "lá", "então", "foi", "the", "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "she", "so", "than", "that", "the", "their", "them", "there", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your", "about", "tell", "said", "say", "says", "talk", "talked", "group", "anyone", "someone", "please", "al", "algo", "como", "con", "cual", "cuál", "cuando", "cuándo", "de", "del", "donde", "dónde", "el", "él", "ella", "ellos", "en", "era", "es", "esa", "ese", "esta", "está", "este", "estos", "fue", "ha", "han", "hay", "la", "las", "le", "les", "lo", "los", "más", "me", "mi", "muy", "nada", "ni", "no", "nos", "o", "para", "pero", "por", "porque", "qué", "que", "quien", "quién", "se", "sin", "sobre", "su", "sus", "también", "te", "tiene", "todo", "tu", "un", "una", "uno", "unos", "y", "ya", "yo", "dijo", "dijeron", "habló", "hablaron"]
 )
 
 

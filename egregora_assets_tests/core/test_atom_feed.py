@@ -1,6 +1,6 @@
 """The Atom projection: valid RFC 4287, stable, newest first, safe with hostile text."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import feedparser
 import pytest
@@ -54,7 +54,7 @@ def test_feed_parses_without_errors_and_carries_every_field():
     assert parsed.version == "atom10"
     assert parsed.feed.id == "tag:egregora.local,2026:trilhas"
     assert parsed.feed.title == "Trilhas da Serra"
-    assert any(l.rel == "self" and l.href == SITE + "feed.xml" for l in parsed.feed.links)
+    assert any(link.rel == "self" and link.href == SITE + "feed.xml" for link in parsed.feed.links)
     entry = parsed.entries[1]
     assert entry.id == docs[0].id
     assert entry.title == "Subida da Pedra Grande"
@@ -62,7 +62,7 @@ def test_feed_parses_without_errors_and_carries_every_field():
     assert [t.term for t in entry.tags] == ["trilha", "atibaia"]
     assert entry.summary == "O grupo combinou a trilha."
     assert "<strong>combinou</strong>" in entry.content[0].value
-    hrefs = {(l.rel, l.href) for l in entry.links}
+    hrefs = {(link.rel, link.href) for link in entry.links}
     assert ("alternate", SITE + "blog/2026/09/06/post-6/") in hrefs
     assert ("related", "https://example.org/trilha") in hrefs
     assert entry.published_parsed[:5] == (2026, 9, 7, 0, 0)  # 21:00 at -03:00, in UTC
@@ -84,7 +84,7 @@ def test_entries_are_newest_first_and_feed_updated_is_the_newest():
 
 
 def test_explicit_updated_wins():
-    moment = datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
     root = etree.fromstring(feed_of([make_doc(6)], updated=moment))
     assert root.findtext("a:updated", namespaces=NS) == "2026-10-01T12:00:00Z"
 
@@ -112,7 +112,7 @@ def test_without_site_url_there_are_no_site_links_and_no_base():
     raw = feed_of([make_doc(6)], site_url=None)
     parsed = feedparser.parse(raw)
     assert not parsed.bozo
-    assert {l.rel for l in parsed.entries[0].links} == {"related"}
+    assert {link.rel for link in parsed.entries[0].links} == {"related"}
     assert b"xml:base" not in raw and b'rel="self"' not in raw
 
 

@@ -39,14 +39,7 @@ _ES = re.compile(r"[6-9][0-9]{2}(?: [0-9]{2}){3}")
 _TRUNK_DIGITS = re.compile(r"0[1-9][0-9]{7,10}")  # European national numbers: 0 + 8..11 digits
 _EXIT_DIGITS = re.compile(r"00[1-9][0-9]{7,13}")  # "00" international prefix
 
-IDENTITY_PARAMS = frozenset("""
-email e-mail e_mail mail emailaddress email_address phone phone_number phonenumber tel telephone
-mobile cell whatsapp token access_token id_token refresh_token auth auth_token authorization key
-api_key apikey secret password passwd pwd session sessionid session_id sid ssid uid user userid
-user_id username login name fullname full_name first_name firstname last_name lastname fbclid
-gclid gbraid wbraid dclid msclkid yclid twclid ttclid igshid igsh mc_eid mkt_tok si sig signature
-code cpf ssn address
-""".split())
+IDENTITY_PARAMS = frozenset(["email", "e-mail", "e_mail", "mail", "emailaddress", "email_address", "phone", "phone_number", "phonenumber", "tel", "telephone", "mobile", "cell", "whatsapp", "token", "access_token", "id_token", "refresh_token", "auth", "auth_token", "authorization", "key", "api_key", "apikey", "secret", "password", "passwd", "pwd", "session", "sessionid", "session_id", "sid", "ssid", "uid", "user", "userid", "user_id", "username", "login", "name", "fullname", "full_name", "first_name", "firstname", "last_name", "lastname", "fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "yclid", "twclid", "ttclid", "igshid", "igsh", "mc_eid", "mkt_tok", "si", "sig", "signature", "code", "cpf", "ssn", "address"])
 IDENTITY_PREFIXES = ("utm_", "mc_", "hsa_", "pk_", "_hs")
 
 
