@@ -19,7 +19,8 @@ from ..core.settings import Settings
 from ..core.tables import count_rows
 
 REPO = Path(__file__).resolve().parents[2]
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Failures become one line (see _require_success); EGREGORA_DEBUG=1 shows Dagster's own log.
+QUIET = {"loggers": {"console": {"config": {"log_level": "DEBUG" if os.environ.get("EGREGORA_DEBUG") else "CRITICAL"}}}}
 
 
 @contextmanager

@@ -129,6 +129,8 @@ def _pinned_request(
     virtual hosting and HTTPS work as if the name had been used.
     """
     host = url.raw_host.decode("ascii")
+    if ":" in host:  # an IPv6 literal keeps its brackets in the Host header (RFC 7230)
+        host = f"[{host}]"
     netloc = host if url.port is None else f"{host}:{url.port}"
     return client.build_request(
         "GET",

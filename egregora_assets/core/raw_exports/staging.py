@@ -140,6 +140,9 @@ def stage_export(
     The registry is a file per export (no database), so the inbox sensor can stage
     exports while a run holds the warehouse."""
     parsed = read_export(path, day_first=day_first)
+    kinds = parsed.chat.messages["kind"]
+    if kinds.null_count == len(kinds) or set(kinds.unique().to_pylist()) <= {"system"}:
+        raise BadExport(f"{path.name}: only system lines (joins, changes, encryption notices); no member wrote a message")
     slug = group_slug(parsed, path, group)
     days = split_by_day(parsed.chat.messages)
     _check_dates(path, min(days), max(days))

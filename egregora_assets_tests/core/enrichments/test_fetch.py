@@ -391,3 +391,22 @@ def test_extract_decodes_bytes():
 @pytest.mark.parametrize("html", ["", "   ", b""])
 def test_extract_empty(html):
     assert extract_page(html, "https://x.example/") == (None, None, "")
+
+
+class QuietServer6(QuietServer):
+    address_family = socket.AF_INET6
+
+
+def test_ipv6_literal_keeps_its_brackets_in_the_host_header():
+    httpd = QuietServer6(("::1", 0), Handler)
+    httpd.requests = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = httpd.server_address[1]
+        page = fetch_page(f"http://[::1]:{port}/host", allow_loopback=True)
+        assert page.ok, page.status
+        assert page.title == f"[::1]:{port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
