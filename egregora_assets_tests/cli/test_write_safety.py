@@ -136,7 +136,7 @@ def test_two_writers_into_one_home_both_complete(tmp_path):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for path in (DEMO_EXPORT, other)]
     outputs = [w.communicate(timeout=900) for w in writers]
-    for writer, (out, err) in zip(writers, outputs):
+    for writer, (_out, err) in zip(writers, outputs):
         assert writer.returncode == 0, err[-2000:]
         assert "Traceback" not in err and "Could not set lock" not in err
     assert any("Waiting for egregora write (pid" in err for _, err in outputs)
