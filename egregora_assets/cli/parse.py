@@ -20,7 +20,7 @@ def print_summary(path: Path, day_first: bool | None) -> int:
 def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: Settings | None) -> int:
     parsed = read_export(path, day_first=day_first)
     table = parsed.chat.messages
-    if not raw:
+    if settings is not None:  # None means --raw: real names, for the owner's debugging
         table = _pseudonymized(table, slugify(parsed.group_name or path.stem), Home(settings.home))
     out = sys.stdout
     for batch in table.to_batches(max_chunksize=50_000):

@@ -72,15 +72,15 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     from dagster import AssetSelection, DagsterInstance, materialize
 
     from ..definitions import CHAIN, CHECKS
-    from ..partitions import groups, key_of
+    from ..partitions import GROUPS, key_of
     from ..resources import build_resources
 
     instance = DagsterInstance.get()  # $DAGSTER_HOME inside the home: the UI sees these runs
     ended = end_stale_runs(instance)
     if ended and console is not None:
         console.print(f"[yellow]Marked {len(ended)} interrupted earlier run(s) as failed and freed their LLM slots.[/]")
-    if not instance.has_dynamic_partition(groups.name, group):
-        instance.add_dynamic_partitions(groups.name, [group])
+    if not instance.has_dynamic_partition(GROUPS, group):
+        instance.add_dynamic_partitions(GROUPS, [group])
     resources, tags = build_resources(settings), {"egregora/command": "write"}
     days = (last - first).days + 1
     results = []

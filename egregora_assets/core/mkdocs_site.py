@@ -161,10 +161,10 @@ def write_site_project(
         wanted[name] = post_markdown(doc).encode()
     wanted.update(_authors_files(docs))
     wanted[Path("docs/feed.xml")] = feed_xml
-    for name, data in media.items():
-        if not name or Path(name).name != name or name.startswith("."):
-            raise ValueError(f"media name must be a plain file name, got {name!r}")
-        wanted[MEDIA_DIR / name] = data
+    for media_name, data in media.items():
+        if not media_name or Path(media_name).name != media_name or media_name.startswith("."):
+            raise ValueError(f"media name must be a plain file name, got {media_name!r}")
+        wanted[MEDIA_DIR / media_name] = data
     return _sync(project_dir, wanted)
 
 

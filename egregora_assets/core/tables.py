@@ -171,5 +171,6 @@ def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list[Documen
 
 def count_rows(conn: duckdb.DuckDBPyConnection, table: str, groups: Sequence[str], where: str = "TRUE") -> int:
     marks = ", ".join("?" for _ in groups)
-    return conn.execute(f'SELECT count(*) FROM {table} WHERE "group" IN ({marks}) AND {where}',
-                        list(groups)).fetchone()[0]
+    (count,) = conn.execute(f'SELECT count(*) FROM {table} WHERE "group" IN ({marks}) AND {where}',
+                            list(groups)).fetchall()[0]
+    return count

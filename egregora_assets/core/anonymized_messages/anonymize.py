@@ -51,7 +51,8 @@ def opt_outs(messages: pa.Table, configured: Iterable[str], *,
     commands = messages.filter(pc.and_(found, pc.is_valid(messages["author"])))
     last: dict[str, str] = {}
     for author, text in zip(commands["author"].to_pylist(), commands["message"].to_pylist()):
-        last[person(author)] = _COMMAND.match(text).group(1).lower()
+        if command := _COMMAND.match(text):
+            last[person(author)] = command.group(1).lower()
     wanted |= {p for p, state in last.items() if state == "out"}
     authors = pc.unique(messages["author"].drop_null()).to_pylist()
     return {n for n in [*authors, *(roster.pseudonyms if roster else configured)] if person(n) in wanted}

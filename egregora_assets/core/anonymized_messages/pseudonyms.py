@@ -119,7 +119,7 @@ class Roster:
     def pseudonym(self, name: str) -> str | None:
         """The pseudonym of a name in any spelling (case, spacing, phone formatting)."""
         if "index" not in self.cache:
-            index = {name_key(n): p for n, p in self.pseudonyms.items()}
+            index: dict[str, str | None] = {name_key(n): p for n, p in self.pseudonyms.items()}
             for alias, canonical in self.aliases.items():
                 index.setdefault(name_key(alias), index.get(name_key(canonical)))
             self.cache["index"] = index
@@ -161,7 +161,10 @@ def build_roster(secret: bytes, group: str, names: Iterable[str], *,
                  title: str | None = None) -> Roster:
     """Pseudonyms for everyone: kept from `known` (the owner's map), else keyed and fresh."""
     links = _resolve_aliases(aliases)
-    identity = lambda n: name_key(links.get(name_key(n), n))  # noqa: E731
+
+    def identity(name: str) -> str:
+        return name_key(links.get(name_key(name)) or name)
+
     people: dict[str, list[str]] = {}
     for name in [*names, *known, *aliases, *aliases.values()]:
         if clean_name(name) and name not in people.get(identity(name), []):

@@ -6,6 +6,7 @@ import hashlib
 import mimetypes
 import re
 from collections.abc import Callable
+from typing import Literal
 from urllib.parse import urlsplit
 
 from egregora_assets.core.models import Enrichment, Message, Window
@@ -70,7 +71,7 @@ def enrichment_id(group: str, kind: str, ref: str, message_id: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _record(window: Window, message: Message, kind: str, ref: str, **facts) -> Enrichment:
+def _record(window: Window, message: Message, kind: Literal["url", "media"], ref: str, **facts) -> Enrichment:
     return Enrichment(id=enrichment_id(window.group, kind, ref, message.id), group=window.group, date=window.date,
                       window_id=window.id, message_id=message.id, kind=kind, ref=ref, **facts)
 

@@ -88,7 +88,7 @@ def refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: b
 def _resolve(host: str, port: int) -> list[str]:
     """The addresses `host` resolves to, IPv4 first (IPv6 routes are often missing)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     return sorted(addresses, key=lambda a: ":" in a)
 
 
@@ -203,12 +203,10 @@ def fetch_page(url: str, *, allow_loopback: bool = False, timeout: float = 10.0,
                max_bytes: int = 2_000_000, max_redirects: int = 5,
                client: httpx.Client | None = None) -> Page:  # fmt: skip
     """Fetch an http(s) page and extract it; failures come back as a Page status, never raised."""
-    own = client is None
-    if own:
-        # trust_env=False: an environment proxy would resolve names itself and undo the pinning.
-        client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+    # trust_env=False: an environment proxy would resolve names itself and undo the pinning.
+    http = client or httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
     try:
-        return _fetch(client, httpx.URL(url), allow_loopback, max_bytes, max_redirects,
+        return _fetch(http, httpx.URL(url), allow_loopback, max_bytes, max_redirects,
                       time.monotonic() + timeout)  # fmt: skip
     except httpx.TimeoutException:
         return Page(url, "timeout")
@@ -217,8 +215,8 @@ def fetch_page(url: str, *, allow_loopback: bool = False, timeout: float = 10.0,
     except httpx.HTTPError as error:
         return Page(url, f"network error: {type(error).__name__}")
     finally:
-        if own:
-            client.close()
+        if client is None:
+            http.close()
 
 
 def _clean(text: str | None) -> str | None:
