@@ -19,11 +19,11 @@ import yake
 from egregora_assets.core.enrichments.enrich import URL_PATTERN, trim_url, url_domain
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
 from egregora_assets.core.posts.digest_words import (
+    INFINITIVE,
     LABELS,
     LANGUAGES,
     Labels,
     is_stopword,
-    INFINITIVE,
     is_verb,
     lemma,
     stopwords,

@@ -6,7 +6,7 @@ simplemma; only chat slang and the digest's own labels are written here.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -29,7 +29,7 @@ INFINITIVE = {"pt": ("ar", "er", "ir"), "es": ("ar", "er", "ir"), "fr": ("er", "
                "it": ("are", "ere", "ire"), "de": ("en", "ern", "eln"), "en": ()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def stopwords(lang: str) -> frozenset[str]:
     """YAKE's stopword list for a language, with the chat words above."""
     listed = resources.files("yake.core") / "StopwordsList" / f"stopwords_{lang}.txt"
