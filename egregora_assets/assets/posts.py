@@ -10,7 +10,7 @@ from ..core.posts.digest import DIGEST_WRITER, write_digest
 from ..core.posts.documents import post_text, to_documents
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
-from ..core.tables import day_enrichments, day_windows, documents_table, replace_slice
+from ..core.tables import day_enrichments, day_windows, documents_table, group_day_texts, replace_slice
 from ..core.windows import window_text
 from ..partitions import daily_asset
 from ..resources import (
@@ -42,7 +42,7 @@ def posts(
     """Blog posts written from each window: 0..N per window, quiet days give none."""
     client = llm.client() if llm.enabled else None
     writer = f"llm:{llm.model}" if client else DIGEST_WRITER
-    identity = fingerprint(writer, prompt_hash(prompts.path, "writer") if client else None)
+    identity = fingerprint(writer, prompt_hash(prompts.path, "writer") if client else embedder.model)
     previews: list[str] = []
 
     def signature(conn, group: str, day: date) -> str:
@@ -52,11 +52,11 @@ def posts(
     def compute(conn, group: str, day: date) -> tuple[str, dict]:
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
         found, extras = day_windows(conn, group, day), day_enrichments(conn, group, day)
-        docs = []
+        docs, others = [], None if client else group_day_texts(conn, group, day)
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
             drafts = (_llm_drafts(client, prompts, vectors, embedder, window, mine) if client else
-                      write_digest(window, mine, background=[window_text(w) for w in found if w is not window]))
+                      write_digest(window, mine, background=others, embed=embedder.embed))
             docs += to_documents(drafts, window, timezone=zone, writer=writer)
         replace_slice(conn, "documents", group, day, documents_table(docs))
         vectors.replace_posts(group, day.isoformat(), docs, [post_text(d) for d in docs], embedder)

@@ -59,17 +59,18 @@ def post_markdown(doc: Document) -> str:
     summary = doc.summary.strip()
     if body.startswith(summary):  # a writer that opens with its summary: say it once
         body = body[len(summary):].lstrip()
+    note = writer_note(doc.writer)
     return (
         f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n"
-        f"<!-- more -->\n\n{body}\n\n---\n\n*{writer_note(doc.writer)}*\n"
+        f"<!-- more -->\n\n{body}\n" + (f"\n---\n\n*{note}*\n" if note else "")
     )
 
 
-def writer_note(writer: str) -> str:
-    """The line under a post telling readers how it was written."""
+def writer_note(writer: str) -> str | None:
+    """The line under a post telling readers how it was written; the offline digest says it itself."""
     if writer.startswith("llm:"):
         return f"Drafted by a language model ({writer[4:]}) from the group's messages."
-    return "An automatic digest of the group's messages, written without a language model."
+    return None  # its own closing line, in the chat's language
 
 
 def _avatar_svg(name: str) -> bytes:

@@ -119,6 +119,14 @@ def group_messages(conn: duckdb.DuckDBPyConnection, group: str) -> list[tuple[st
     return conn.execute('SELECT id, author, text, attachment FROM messages WHERE "group" = ?', [group]).fetchall()
 
 
+def group_day_texts(conn: duckdb.DuckDBPyConnection, group: str, skip: date) -> list[str]:
+    """The text said on each other day of a group (pseudonymized), one string per day."""
+    rows = conn.execute("SELECT string_agg(text, chr(10) ORDER BY timestamp, id) FROM messages "
+                        "WHERE \"group\" = ? AND date <> ? AND kind IN ('text', 'edited') GROUP BY date ORDER BY date",
+                        [group, skip]).fetchall()
+    return [text for (text,) in rows if text]
+
+
 def day_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Message]:
     return _records(conn, 'SELECT id, "group", timestamp, author, text, kind, attachment FROM messages '
                           'WHERE "group" = ? AND date = ? ORDER BY timestamp, id', [group, day], Message)

@@ -1,33 +1,47 @@
-"""The offline writer: an honest, deterministic digest of a window built from keyword statistics."""
+"""The offline writer: an honest, deterministic digest of a window, from keyphrases and embeddings.
+
+YAKE finds the keyphrases, simplemma lemmatizes tags and tells verbs apart, and the messages
+closest to the conversation's centroid (MiniLM vectors when given) are the ones quoted.
+"""
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import NamedTuple
+
+import numpy as np
+import simplemma
+import yake
 
 from egregora_assets.core.enrichments.enrich import URL_PATTERN, trim_url, url_domain
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
 from egregora_assets.core.posts.digest_words import (
+    INFINITIVE,
     LABELS,
-    LANG_MARKERS,
-    STOPWORDS,
+    LANGUAGES,
     Labels,
+    is_stopword,
+    is_verb,
+    lemma,
+    stopwords,
+    tag_form,
 )
 from egregora_assets.core.text import slugify
 
 DIGEST_WRITER = "offline-digest"
+Embed = Callable[[list[str]], Sequence[Sequence[float]]]
 
 # A quiet day gives no post: below any of these there is nothing worth a digest.
 MIN_MESSAGES = 12
 MIN_AUTHORS = 3
-MIN_CONTENT_WORDS = 40
+MIN_CONTENT_WORDS = 30  # words outside YAKE's stopword lists
 # Two posts only when the day holds two conversations far apart in time and in vocabulary.
 SPLIT_GAP = timedelta(hours=3)
 MAX_SHARED_TOPICS = 1
+MAX_TAGS = 3
 
 TEXT_KINDS = ("text", "edited")
 QUOTE_CHARS = 280
@@ -36,81 +50,31 @@ _WEB_URL = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)  # safe inside a Mark
 _WORD = re.compile(r"[^\W\d_]+")
 # Mentions (@amber-falcon), placeholders ([phone]) and export notes (<Media omitted>).
 _NOISE = re.compile(r"@[\w.-]+|\[[^\]\s]{1,40}\]|<[^<>\n]{1,40}>")
-_LAUGH = re.compile(r"^(?:k{2,}|(?:[hj][aeiou]){2,}h?|(?:rs)+|hu(?:e)+(?:hue)*|lo+l|lmao|rofl)$")
+_LAUGH = re.compile(r"^(?:k{2,}|(?:[hj][aeiou]){2,}h?|(?:rs)+|hu(?:e)+(?:hue)*|lo+l|lmao|rofl)$", re.IGNORECASE)
+_MEASURE = re.compile(r"\b\d+(?:[.,:]\d+)?\s*[^\W\d_]{0,3}\b")  # "10 min", "2km", "6h": numbers say no topic
+_SHOUT = re.compile(r"^[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*$", re.IGNORECASE)  # "aeeee", "boraaa"
 
 
-def _words(text: str) -> list[str]:
-    """The lowercased words of a text, accents kept; URLs, mentions and placeholders dropped."""
-    return _WORD.findall(_NOISE.sub(" ", URL_PATTERN.sub(" ", text)).lower())
+def _clean(text: str) -> str:
+    """A message without URLs, mentions, placeholders or laughter, ended as a sentence."""
+    text = _MEASURE.sub(" ", _NOISE.sub(" ", URL_PATTERN.sub(" ", text)))
+    text = " ".join(w for w in text.split() if not _LAUGH.match(w.strip(".,!?;:")))
+    return text if not text or text[-1] in ".!?…" else text + "."
 
 
-def _terms(text: str, names: frozenset[str]) -> list[str]:
-    """The words of a text that can carry a topic: no stopwords, pseudonyms or laughter."""
+def _content_words(text: str, lang: str, names: frozenset[str]) -> list[str]:
+    """The words of a text that can carry a topic: no stopwords, pseudonyms, laughter or shouting."""
     return [
-        w for w in _words(text)
-        if len(w) >= 3 and w not in STOPWORDS and w not in names and not _LAUGH.match(w)
+        w for w in _WORD.findall(_clean(text))
+        if len(w) >= 3 and not is_stopword(w, lang) and w.lower() not in names and not _SHOUT.match(w)
     ]
 
 
 def detect_language(texts: Sequence[str]) -> str:
-    """The language (pt, en, es, de, fr or it) whose marker words occur most; en on a tie."""
-    counts = Counter(w for text in texts for w in _words(text))
-    score = {lang: sum(counts[w] for w in markers) for lang, markers in LANG_MARKERS.items()}
-    best = max(score.values())
-    return next(lang for lang in ["en", *sorted(score)] if score[lang] == best)
-
-
-def _stem(word: str) -> str:
-    # Folds simple plurals together ("trilha"/"trilhas", "tent"/"tents").
-    return word[:-1] if len(word) > 4 and word.endswith("s") else word
-
-
-def _idf(window_text: str, background: Sequence[str], names: frozenset[str]) -> dict[str, float]:
-    """Smoothed inverse document frequency of stems over the background plus this window."""
-    docs = [window_text, *background]
-    df: Counter[str] = Counter()
-    for doc in docs:
-        df.update({_stem(w) for w in _terms(doc, names)})
-    return {stem: math.log((1 + len(docs)) / (1 + n)) + 1 for stem, n in df.items()}
-
-
-class _Stats(NamedTuple):
-    """Keyword statistics of a run of messages."""
-
-    scores: dict[str, float]  # topic stems (said in 2+ messages) -> distinctiveness
-    surface: dict[str, str]  # stem -> the spelling used most
-    terms: dict[str, frozenset[str]]  # message id -> its stems
-    spread: Counter[str]  # stem -> number of messages saying it
-    words: int  # topic-capable words in all
-
-    def ranked(self) -> list[str]:
-        return sorted(self.scores, key=lambda stem: (-self.scores[stem], stem))
-
-
-def _stats(messages: Sequence[Message], idf: dict[str, float], names: frozenset[str]) -> _Stats:
-    """Stems scored by how many messages and people use them, and how rare they are elsewhere."""
-    spellings: Counter[tuple[str, str]] = Counter()
-    terms: dict[str, frozenset[str]] = {}
-    authors: dict[str, set[str]] = {}
-    words = 0
-    for m in messages:
-        found = _terms(m.text, names)
-        words += len(found)
-        spellings.update((_stem(w), w) for w in found)
-        terms[m.id] = frozenset(_stem(w) for w in found)
-        for stem in terms[m.id]:
-            authors.setdefault(stem, set()).add(m.author or "")
-    spread = Counter(stem for stems in terms.values() for stem in stems)
-    scores = {
-        stem: idf.get(stem, 1.0) * (n + len(authors[stem]))
-        for stem, n in spread.items()
-        if n >= 2
-    }
-    names_of_things = _capitalized(messages)
-    surface: dict[str, str] = {}
-    for (stem, word), _ in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0])):
-        surface.setdefault(stem, word.capitalize() if word in names_of_things else word)
-    return _Stats(scores, surface, terms, spread, words)
+    """The chat's language among pt, en, es, de, fr and it (simplemma's guess); en when unsure."""
+    found = simplemma.langdetect(" ".join(texts), lang=LANGUAGES)
+    best, score = found[0]
+    return best if best in LANGUAGES and score > 0 else "en"
 
 
 def _capitalized(messages: Sequence[Message]) -> set[str]:
@@ -118,57 +82,124 @@ def _capitalized(messages: Sequence[Message]) -> set[str]:
     upper: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for m in messages:
-        text = _NOISE.sub(" ", URL_PATTERN.sub(" ", m.text))
-        for sentence in re.split(r"[.!?:;]+\s|\n", text):
+        for sentence in re.split(r"[.!?:;]+\s|\n", _clean(m.text)):
             for word in _WORD.findall(sentence)[1:]:  # a sentence's first word says nothing
                 (upper if word[0].isupper() else lower)[word.lower()] += 1
-    return {w for w in upper if not lower[w]}
+    return {w for w in upper if not lower[w] and not w.isupper()} | {w for w in upper if w.isupper() and len(w) <= 4}
 
 
-def _deserves_post(messages: Sequence[Message], stats: _Stats) -> bool:
+class _Topics(NamedTuple):
+    """What a run of messages is about."""
+
+    phrases: list[str]  # YAKE keyphrases without verbs, best first, names capitalized
+    tags: list[str]  # a name or noun of its own, then up to two the archive shares (lemmatized)
+    ranked: list[str]  # every candidate tag, most said first
+    words: int  # topic-capable words in all
+
+
+def _phrase_ok(phrase: str, lang: str, names: frozenset[str], proper: set[str]) -> bool:
+    """A keyphrase a person could title with: no verbs, pseudonyms, laughter or shouting at its ends."""
+    words = _WORD.findall(phrase)
+    return bool(words) and not any(
+        is_verb(w, lang) or w.lower() in names or _SHOUT.match(w) or _LAUGH.match(w) for w in words
+    ) and not any(is_stopword(w, lang) and w.lower() not in proper for w in (words[0], words[-1]))
+
+
+def _verb_tag(tag: str, lang: str) -> bool:
+    """An inflected verb, or an infinitive: never a topic ("mandei", "começar")."""
+    return is_verb(tag, lang) or (" " not in tag and lemma(tag, lang) == tag and tag.endswith(INFINITIVE[lang] or ("\0",)))
+
+
+def _topics(
+    messages: Sequence[Message], lang: str, names: frozenset[str], common: frozenset[str] = frozenset()
+) -> _Topics:
+    """Keyphrases (YAKE) and tags (their lemmatized nouns, said in 2+ messages) of a conversation."""
+    text = "\n".join(_clean(m.text) for m in messages)
+    proper = _capitalized(messages)
+    # A name keeps its every word: "Grande" in "Pedra Grande" is no stopword.
+    extractor = yake.KeywordExtractor(lan=lang, n=4, top=30, dedup_lim=0.8, stopwords=set(stopwords(lang)) - proper)
+
+    def written(phrase: str) -> str:  # a name keeps its capitals, other words are lowercased
+        return re.sub(r"[^\W\d_]+", lambda w: w[0] if w[0].lower() in proper else w[0].lower(), phrase)
+
+    found = [written(p).strip(" .,;:!?") for p, _ in extractor.extract_keywords(text)
+             if _phrase_ok(p, lang, names, proper)]
+    phrases = list(dict.fromkeys(found))
+    lowered = [f" {' '.join(_WORD.findall(_clean(m.text).lower()))} " for m in messages]
+    said = [{tag_form(w, lang) for w in _content_words(m.text, lang, names)} for m in messages]
+    candidates: list[str] = []
+    for p in phrases:  # a name of several words is one tag ("pedra grande"), a noun its lemma
+        words = _WORD.findall(p)
+        if len(words) > 1 and all(w.lower() in proper or is_stopword(w, lang) for w in words):
+            name = " ".join(words).lower()
+            candidates.append(name)
+            for forms, line in zip(said, lowered):
+                if f" {name} " in line:
+                    forms.add(name)
+        else:
+            candidates += [tag_form(w, lang) for w in words if not is_stopword(w, lang) and not is_verb(w, lang)]
+    spread = Counter(t for forms in said for t in forms)
+    named = {w for c in candidates if " " in c and spread[c] >= 2 for w in c.split()}
+    authors = {t: len({m.author for m, forms in zip(messages, said) if t in forms}) for t in spread}
+    rank = {t: i for i, t in reversed(list(enumerate(candidates)))}
+    ranked = sorted(
+        (t for t in rank if spread[t] >= 2 and len(t) >= 3 and t not in named and not _verb_tag(t, lang)),
+        key=lambda t: (-(spread[t] + authors[t]), rank[t], t),
+    )
+    # An index, not a word cloud: the post's own name or noun, then what the archive shares.
+    broad = [t for t in ranked if t in common]
+    own = [t for t in ranked if " " in t] + [t for t in ranked if t not in common]
+    tags = list(dict.fromkeys([*own[:1], *broad[:2]] if broad else ranked[:2]))
+    words = sum(len(_content_words(m.text, lang, names)) for m in messages)
+    return _Topics(phrases, tags, ranked, words)
+
+
+def _deserves_post(messages: Sequence[Message], topics: _Topics) -> bool:
     """Whether a run of text messages is a conversation rather than a quiet day."""
     return (
         len(messages) >= MIN_MESSAGES
         and len({m.author for m in messages}) >= MIN_AUTHORS
-        and stats.words >= MIN_CONTENT_WORDS
-        and bool(stats.scores)
+        and topics.words >= MIN_CONTENT_WORDS
+        and bool(topics.tags) and bool(topics.phrases)
     )
 
 
-def _segments(
-    texts: list[Message], idf: dict[str, float], names: frozenset[str]
-) -> list[list[Message]]:
+def _segments(texts: list[Message], topic: Callable[[Sequence[Message]], _Topics]) -> list[list[Message]]:
     """The window's conversations: two when a long pause separates two unrelated ones, else one."""
-    whole = _stats(texts, idf, names)
-    if not _deserves_post(texts, whole):
+    if not _deserves_post(texts, topic(texts)):
         return []
     gaps = [(texts[i].timestamp - texts[i - 1].timestamp, i) for i in range(1, len(texts))]
     gap, cut = max(gaps, default=(timedelta(0), 0))
     if gap >= SPLIT_GAP:
         halves = [texts[:cut], texts[cut:]]
-        stats = [_stats(half, idf, names) for half in halves]
-        if all(_deserves_post(h, s) for h, s in zip(halves, stats)):
-            shared = set(stats[0].ranked()[:5]) & set(stats[1].ranked()[:5])
+        found = [topic(half) for half in halves]
+        if all(_deserves_post(h, t) for h, t in zip(halves, found)):
+            shared = set(found[0].ranked[:8]) & set(found[1].ranked[:8])
             if len(shared) <= MAX_SHARED_TOPICS:
                 return halves
     return [texts]
 
 
-def _centrality(message: Message, stats: _Stats, top: set[str]) -> float:
-    """How much a message shares the conversation's top terms with the other messages."""
-    stems = stats.terms[message.id]
-    shared = sum(stats.scores[s] * (stats.spread[s] - 1) for s in stems & top)
-    return shared / math.sqrt(len(stems) or 1)
+def _central_messages(
+    messages: Sequence[Message], topics: _Topics, lang: str, names: frozenset[str], embed: Embed | None
+) -> list[Message]:
+    """The 3-5 messages closest to the conversation's centroid (at most two per person), in chat order.
 
-
-def _central_messages(messages: Sequence[Message], stats: _Stats) -> list[Message]:
-    """The 3-5 most central messages (at most two per person), in chat order."""
+    With `embed` (MiniLM), closeness is semantic; without, it is over the conversation's tags.
+    """
     want = 3 if len(messages) < 25 else 4 if len(messages) < 50 else 5
-    top = set(stats.ranked()[:20])
-    ranked = sorted(
-        ((_centrality(m, stats, top), m) for m in messages),
-        key=lambda pair: (-pair[0], pair[1].timestamp, pair[1].id),
-    )
+    # Only messages that say something can be quoted: a greeting is never the gist.
+    sayers = [m for m in messages if len(_content_words(m.text, lang, names)) >= 2]
+    if not sayers:
+        return []
+    if embed is not None:
+        vectors = np.asarray(embed([_clean(m.text) for m in sayers]), dtype=float)
+    else:
+        vectors = np.asarray([[float(tag in {tag_form(w, lang) for w in _content_words(m.text, lang, names)})
+                               for tag in topics.ranked] for m in sayers])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-9)
+    scores = vectors @ vectors.mean(axis=0)
+    ranked = sorted(zip(scores.round(6), sayers), key=lambda pair: (-pair[0], pair[1].timestamp, pair[1].id))
     picked: list[Message] = []
     per_author: Counter[str | None] = Counter()
     for score, m in ranked:
@@ -241,9 +272,15 @@ def _link_line(link: Enrichment) -> str:
     return line
 
 
-def _title(words: Sequence[str], labels: Labels) -> str:
-    listed = f"{', '.join(words[:-1])} {labels.and_} {words[-1]}" if len(words) > 1 else words[0]
-    return f"{labels.about} {listed}"
+def _title(topics: _Topics, lang: str, labels: Labels) -> str:
+    """A short noun phrase: the best keyphrase, joined by a second when it is a single word."""
+    first = topics.phrases[0]
+    if len(_WORD.findall(first)) == 1 and len(topics.phrases) > 1:
+        first_form = tag_form(first, lang)
+        second = next((p for p in topics.phrases[1:] if first_form not in {tag_form(w, lang) for w in _WORD.findall(p)}), None)
+        if second:
+            first = f"{first} {labels.and_} {second}"
+    return first[:1].upper() + first[1:]
 
 
 def _summary(people: int, messages: int, links: int, labels: Labels) -> str:
@@ -255,18 +292,17 @@ def _summary(people: int, messages: int, links: int, labels: Labels) -> str:
 def _post(
     messages: list[Message],
     everyone: Sequence[Message],
-    stats: _Stats,
+    topics: _Topics,
+    quotes: list[Message],
     links: list[Enrichment],
     lang: str,
     images: Sequence[Enrichment] = (),
 ) -> PostDraft:
     """One digest post for one conversation."""
     labels = LABELS[lang]
-    topics = [stats.surface[s] for s in stats.ranked()[:5]]
-    title = _title(topics[:3], labels)
+    title = _title(topics, lang, labels)
     people = sorted(Counter(m.author for m in everyone).items(), key=lambda kv: (-kv[1], kv[0]))
     summary = _summary(len(people), len(everyone), len(links), labels)
-    quotes = _central_messages(messages, stats)
     sections = [summary, f"## {labels.quotes}", "\n\n".join(_quote(m) for m in quotes)]
     if images:  # published names only: the site copies these files, metadata stripped
         sections.append("\n".join(f"![{e.ref}](media/{e.ref})" for e in images))
@@ -275,30 +311,41 @@ def _post(
     sections += [f"## {labels.people}", ", ".join(f"{name} ({n})" for name, n in people)]
     sections.append(f"*{labels.closing}*")
     return PostDraft(
-        title=title[:1].upper() + title[1:],
+        title=title,
         slug=slugify(title, limit=60) or "digest",
         summary=summary,
-        tags=list(dict.fromkeys(t for t in (slugify(w, limit=60) for w in topics) if t)),
+        tags=topics.tags[:MAX_TAGS],
         body="\n\n".join(sections) + "\n",
         message_ids=[m.id for m in quotes],
     )
 
 
 def write_digest(
-    window: Window, enrichments: Sequence[Enrichment], *, background: Sequence[str] = ()
+    window: Window,
+    enrichments: Sequence[Enrichment],
+    *,
+    background: Sequence[str] = (),
+    embed: Embed | None = None,
 ) -> list[PostDraft]:
     """The offline digest of a window: none on a quiet day, else one post per conversation.
 
-    `background` holds other texts of the group (other windows, say); words common
-    there count less, so the chosen topics are what sets this window apart.
+    `background` holds other texts of the group (other days, say); tags said in a fifth of them
+    are preferred, so the tag page indexes the archive. `embed` turns texts into vectors
+    (the packaged MiniLM) to pick the messages worth quoting.
     """
     authors = {m.author for m in [*window.context, *window.messages] if m.author}
     names = frozenset(part for author in authors for part in author.split("-"))
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
-    idf = _idf("\n".join(m.text for m in texts), background, names)
     lang = detect_language([m.text for m in texts])
+    seen = Counter(t for text in background for t in {tag_form(w, lang) for w in _content_words(text, lang, names)})
+    # The archive's shared vocabulary: what a fifth of the other days (two at least) speak of.
+    common = frozenset(t for t, n in seen.items() if n >= max(2, len(background) / 5))
+
+    def topic(messages: Sequence[Message]) -> _Topics:
+        return _topics(messages, lang, names, common)
+
     posts: list[PostDraft] = []
-    segments = _segments(texts, idf, names)
+    segments = _segments(texts, topic)
     for i, segment in enumerate(segments):
         # Each post covers everything said up to the next conversation, media included.
         nxt = segments[i + 1][0].timestamp if i + 1 < len(segments) else None
@@ -307,9 +354,11 @@ def write_digest(
             if m.author and (i == 0 or m.timestamp >= segment[0].timestamp)
             and (nxt is None or m.timestamp < nxt)
         ]
-        stats = _stats(segment, idf, names)
-        post = _post(segment, everyone, stats, _links(everyone, enrichments), lang, _images(everyone, enrichments))
-        if any(p.slug == post.slug for p in posts):  # two conversations, same three words
+        found = topic(segment)
+        quotes = _central_messages(segment, found, lang, names, embed)
+        post = _post(segment, everyone, found, quotes, _links(everyone, enrichments), lang,
+                     _images(everyone, enrichments))
+        if any(p.slug == post.slug for p in posts):  # two conversations, same title
             post = post.model_copy(update={"slug": f"{post.slug}-{len(posts) + 1}"})
         posts.append(post)
     return posts
