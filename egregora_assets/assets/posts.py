@@ -52,7 +52,8 @@ def posts(
     def compute(conn, group: str, day: date) -> tuple[str, dict]:
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
         found, extras = day_windows(conn, group, day), day_enrichments(conn, group, day)
-        docs, others = [], None if client else group_day_texts(conn, group, day)
+        # The offline writer's tags favour what the group's other days share.
+        docs, others = [], [] if client else group_day_texts(conn, group, day)
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
             drafts = (_llm_drafts(client, prompts, vectors, embedder, window, mine) if client else

@@ -150,8 +150,8 @@ def _topics(
     broad = [t for t in ranked if t in common]
     own = [t for t in ranked if " " in t] + [t for t in ranked if t not in common]
     tags = list(dict.fromkeys([*own[:1], *broad[:2]] if broad else ranked[:2]))
-    words = sum(len(_content_words(m.text, lang, names)) for m in messages)
-    return _Topics(phrases, tags, ranked, words)
+    counted = sum(len(_content_words(m.text, lang, names)) for m in messages)
+    return _Topics(phrases, tags, ranked, counted)
 
 
 def _deserves_post(messages: Sequence[Message], topics: _Topics) -> bool:
