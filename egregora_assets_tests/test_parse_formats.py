@@ -47,6 +47,31 @@ HEADERS = [
     (f"31/12/2020, 9:41{NBSP}p.{NBSP}m. - Ana: oi", T, "android"),
     (f"12/31/20, 9:41{NNBSP}PM - Ana: oi", T, "android"),
     ("31/12/2020, 21:41 \u2013 Ana: oi", T, "android"),
+    # no dash: day. month. year. then the time and the author (Serbian, Croatian)
+    ("31. 12. 2020. 21:41:05 Ana: oi", TS, "android"),
+    ("13. 6. 2018. 21:41:05 Ana: oi", datetime(2018, 6, 13, 21, 41, 5), "android"),
+    ("31. 12. 2020. 21:41 Ana: oi", T, "android"),
+    # Hungarian: year. month. day.
+    ("2020. 12. 31. 21:41 - Ana: oi", T, "android"),
+    ("2018. 6. 3. 21:41:05 Ana: oi", datetime(2018, 6, 3, 21, 41, 5), "android"),
+    # a time written with dots, then ": " instead of " - "
+    ("31.12.20 21.41.05: Ana: oi", TS, "android"),
+    ("31.12.2020 21.41: Ana: oi", T, "android"),
+    # old exports: "DATE TIME: NAME: TEXT"
+    ("31/12/2020 21:41:05: Ana: oi", TS, "android"),
+    ("12/31/20, 9:41:05 PM: Ana: oi", TS, "android"),
+    # a dot after the time (Japanese, Chinese Android phones write year/month/day)
+    ("2020/12/31, 21:41. - Ana: oi", T, "android"),
+    ("2020/12/31 21:41. - Ana: oi", T, "android"),
+    ("31/12/2020, 21:41. - Ana: oi", T, "android"),
+    # other orders and separators of the date parts
+    ("2020.12.31, 21:41 - Ana: oi", T, "android"),
+    ("2020-12-31 21:41:05 - Ana: oi", TS, "android"),
+    ("31-12-20 21:41 - Ana: oi", T, "android"),
+    ("12-31-2020 9:41 p.m. - Ana: oi", T, "android"),
+    ("9/24/2019 9:41 p. m. - Ana: oi", datetime(2019, 9, 24, 21, 41), "android"),
+    ("31/12/2020 à 21:41 - Ana: oi", T, "android"),
+    ("31.12.2020 kl. 21:41 - Ana: oi", T, "android"),
     ("[31/12/2020, 21:41:05] Ana: oi", TS, "ios"),
     ("[31/12/2020 21:41:05] Ana: oi", TS, "ios"),
     ("[12/31/20, 9:41:05 PM] Ana: oi", TS, "ios"),
@@ -54,6 +79,10 @@ HEADERS = [
     ("[31.12.20, 21:41:05] Ana: oi", TS, "ios"),
     ("[31.12.2020 klo 21.41.05] Ana: oi", TS, "ios"),
     ("[2020-12-31, 21:41:05] Ana: oi", TS, "ios"),
+    ("[2020/12/31 21:41:05] Ana: oi", TS, "ios"),
+    ("[31. 12. 2020. 21:41:05] Ana: oi", TS, "ios"),
+    ("[31/12/2020, 9:41:05 p. m.] Ana: oi", TS, "ios"),
+    ("[12/31/20 9:41:05 p.m.] Ana: oi", TS, "ios"),
     (f"{LRM}[31/12/2020, 21:41:05] Ana: oi", TS, "ios"),
     (f"{RLM}31/12/2020, 21:41 - Ana: oi", T, "android"),
 ]
@@ -80,7 +109,23 @@ def test_every_am_pm_spelling(clock, hm):
     assert (when.hour, when.minute) == hm
 
 
-@pytest.mark.parametrize("clock", ["13:05 PM", "0:05 AM", "24:00", "21:61"])
+# 12-hour clocks as phones really write them: 00 a.m. is midnight, 13-23 keep their value
+CLOCK_QUIRKS = [
+    ("00:05 a. m.", (0, 5, 0)), ("0:05 AM", (0, 5, 0)), ("00:30 a.m.", (0, 30, 0)),
+    ("00:00 a. m.", (0, 0, 0)), ("12:00 a. m.", (0, 0, 0)), ("12:00 p. m.", (12, 0, 0)),
+    ("13:05 PM", (13, 5, 0)), ("13:05:09 p.m.", (13, 5, 9)), ("23:59:59 p. m.", (23, 59, 59)),
+    ("18:30 a. m.", (18, 30, 0)), (f"21:41:05{NNBSP}PM", (21, 41, 5)), ("17:00 pm", (17, 0, 0)),
+]
+
+
+@pytest.mark.parametrize(("clock", "hms"), CLOCK_QUIRKS, ids=[c[0] for c in CLOCK_QUIRKS])
+def test_twelve_hour_clock_quirks(clock, hms):
+    for line in (f"31/12/2020, {clock} - Ana: oi", f"[31/12/2020, {clock}] Ana: oi"):
+        when = first(line)[0]
+        assert (when.hour, when.minute, when.second) == hms, line
+
+
+@pytest.mark.parametrize("clock", ["24:00", "21:61", "25:00 PM", "10:00:60"])
 def test_impossible_times_are_refused(clock):
     with pytest.raises(BadExport, match="cannot read time"):
         parse_chat(f"31/12/20, {clock} - Ana: oi")
@@ -133,9 +178,19 @@ def test_multi_line_messages_and_date_like_continuations():
     ]
 
 
-def test_empty_messages():
-    text = "31/12/2020, 21:41 - Ana: \n31/12/2020, 21:42 - Bia:\n31/12/2020, 21:43 - Ana: x"
-    assert [(r[1], r[2]) for r in rows(text)] == [("Ana", ""), ("Bia", ""), ("Ana", "x")]
+EMPTY = [  # the message right after the colon is empty or only punctuation
+    ("Bia:", ""), ("Bia: ", ""), ("Bia:.", "."), ("Bia: .", "."), ("Bia:...", "..."),
+    ("Bia:?!", "?!"), ("Bia: :)", ":)"), ("Bia::", ":"), ("Bia:-", "-"),
+    ("Bia:\nsecond line", "second line"), ("Bia:\n\nafter a blank", "\nafter a blank"),
+    ("Bia:no space", "no space"),  # Bia writes clear lines elsewhere
+]
+
+
+@pytest.mark.parametrize(("line", "message"), EMPTY, ids=[e[0] for e in EMPTY])
+def test_empty_or_punctuation_messages_keep_their_author(line, message):
+    for head, tail in (("31/12/2020, 21:41 - ", "31/12/2020, 21:43 - "), ("[31/12/2020, 21:41:00] ", "[31/12/2020, 21:43:00] ")):
+        text = f"{head}Ana: oi\n{head}{line}\n{tail}Bia: x\n"
+        assert [(r[1], r[2]) for r in rows(text)] == [("Ana", "oi"), ("Bia", message), ("Bia", "x")]
 
 
 AUTHORS = ["+55 11 91234-5678", "Ana 🌸", "Jean-Luc Picard", "Zoë ✨ (work)", "‪+1 555 0100‬"]
@@ -220,6 +275,64 @@ def test_ios_system_lines_filed_under_the_group_name(line):
     assert got[2][1:4] == ("Ana", line, "text")  # typed by a person: no mark, not a system line
 
 
+# iOS files the group's own notices under the group's name, often with no mark
+GROUP_LINES = [
+    "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+    "Ana created group “Viagem”",
+    "Ana added Bia",
+    "Bia left",
+    "Ana changed this group's icon",
+    "Ana changed the group description",
+    "Ana removed Bia",
+    "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta.",
+    "Ana adicionou Bia",
+    "Los mensajes y las llamadas están cifrados de extremo a extremo.",
+    "Ana hat Bia hinzugefügt",
+    "Ana a ajouté Bia",
+    "Ana ha aggiunto Bia",
+]
+
+
+@pytest.mark.parametrize("line", GROUP_LINES)
+@pytest.mark.parametrize("mark", ["", LRM])
+def test_group_name_in_the_author_position_is_a_system_line(line, mark):
+    text = (
+        f"[31/12/2020, 21:40:00] Ana: oi\n[31/12/2020, 21:41:00] Viagem: {mark}{line}\n"
+        f"[31/12/2020, 21:42:00] Ana: {line}\n[31/12/2020, 21:43:00] Viagem: {mark}Ana added Bia\n"
+    )
+    got = rows(text, group_name="Viagem")
+    assert got[1][1:4] == (None, line, "system")
+    assert got[2][1:4] == ("Ana", line, "text")  # typed by a member: text
+
+
+def test_group_names_come_from_the_first_notice_and_subject_changes():
+    text = (
+        "[31/12/2020, 21:40:00] Viagem: Messages and calls are end-to-end encrypted.\n"
+        "[31/12/2020, 21:40:01] Viagem: Ana created group “Viagem”\n"
+        "[31/12/2020, 21:40:02] Ana: oi\n"
+        "[31/12/2020, 21:40:03] Viagem: Ana changed the subject to “Praia 2021”\n"
+        "[31/12/2020, 21:40:04] Praia 2021: Ana added Bia\n"
+        "[31/12/2020, 21:40:05] Praia 2021: Bia left\n"
+        "[31/12/2020, 21:40:06] Bia: Praia 2021: Ana added Bia\n"
+    )
+    assert [r[1:4] for r in rows(text)] == [
+        (None, "Messages and calls are end-to-end encrypted.", "system"),
+        (None, "Ana created group “Viagem”", "system"),
+        ("Ana", "oi", "text"),
+        (None, "Ana changed the subject to “Praia 2021”", "system"),
+        (None, "Ana added Bia", "system"),
+        (None, "Bia left", "system"),
+        ("Bia", "Praia 2021: Ana added Bia", "text"),
+    ]
+
+
+def test_a_member_named_like_the_group_keeps_their_words():
+    text = "[31/12/2020, 21:40:00] Viagem: oi gente\n[31/12/2020, 21:41:00] Viagem: quem vem?\n"
+    assert [r[1:4] for r in rows(text, group_name="Viagem")] == [
+        ("Viagem", "oi gente", "text"), ("Viagem", "quem vem?", "text"),
+    ]
+
+
 # Media, deleted and other kinds
 MEMBERS = ["IMG-20201231-WA0001.jpg", "media/PTT-20201231-WA0002.opus", "00000012-PHOTO-2020-12-31-21-41-05.jpg", "Bia.vcf"]
 KINDS = [
@@ -231,6 +344,16 @@ KINDS = [
     ("IMG-20201231-WA0001.jpg (fichier joint)", "media", "IMG-20201231-WA0001.jpg"),
     ("IMG-20201231-WA0001.jpg (file allegato)", "media", "IMG-20201231-WA0001.jpg"),
     (f"{LRM}<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    (f"<{LRM}attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    (f"<attached: {LRM}00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    ("<attached:  00000012-PHOTO-2020-12-31-21-41-05.jpg >", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    ("< attached : 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    (f"<attached:{NBSP}00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    (f"{LRM} <attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000012-PHOTO-2020-12-31-21-41-05.jpg"),
+    ("<attached: 00000015-My Trip 2020.pdf>", "media", "00000015-My Trip 2020.pdf"),
+    (f"{LRM}<anexado: 00000013-AUDIO-2020-12-31-21-41-05.opus>", "media", "00000013-AUDIO-2020-12-31-21-41-05.opus"),
+    ("<adjunto: 00000016-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000016-PHOTO-2020-12-31-21-41-05.jpg"),
+    ("<Anhang: 00000017-VIDEO-2020-12-31-21-41-05.mp4>", "media", "00000017-VIDEO-2020-12-31-21-41-05.mp4"),
     ("<anexado: 00000013-AUDIO-2020-12-31-21-41-05.opus>", "media", "00000013-AUDIO-2020-12-31-21-41-05.opus"),
     ("<Media omitted>", "media", None),
     ("<Mídia oculta>", "media", None),
@@ -264,8 +387,9 @@ KINDS = [
 
 @pytest.mark.parametrize(("body", "kind", "attachment"), KINDS, ids=[k[0][:30] for k in KINDS])
 def test_kinds_and_attachments(body, kind, attachment):
-    got = first(f"31/12/2020, 21:41 - Ana: {body}", media_members=MEMBERS)
-    assert (got[1], got[3], got[4]) == ("Ana", kind, attachment)
+    for head in ("31/12/2020, 21:41 - ", "[31/12/2020, 21:41:05] "):
+        got = first(f"{head}Ana: {body}", media_members=MEMBERS)
+        assert (got[1], got[3], got[4]) == ("Ana", kind, attachment), head
 
 
 @pytest.mark.parametrize(

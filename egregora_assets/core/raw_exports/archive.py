@@ -100,13 +100,15 @@ def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], Pars
     if suffix == ".txt":
         if path.stat().st_size > MAX_CHAT_BYTES:
             raise BadExport(f"chat file larger than {MAX_CHAT_BYTES >> 20} MiB")
-        return path.name, {}, parse_chat(path.read_bytes(), day_first=day_first)
+        group = _group_name(path.name)
+        return path.name, {}, parse_chat(path.read_bytes(), day_first=day_first, group_name=group)
     with _open_zip(path) as zf:
         infos = _checked_members(zf)
         chat = _chat_info(infos)
         media = {i.filename: i.file_size for i in infos if i is not chat and not i.is_dir()}
+        group = _group_name(chat.filename) or _group_name(path.name)
         return chat.filename, media, parse_chat(
-            _read(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media
+            _read(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group
         )
 
 

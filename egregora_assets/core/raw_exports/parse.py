@@ -22,7 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..models import PARSED_SCHEMA, BadExport
-from .kinds import ATTACHED_ANDROID, ATTACHED_IOS, CONTACT, DELETED, EDITED, LOCATION, MEDIA_OMITTED, POLL, SPECIAL, SYSTEM, SYSTEM_PY
+from .kinds import (
+    ATTACHED_ANDROID, ATTACHED_IOS, CONTACT, DELETED, EDITED, GROUP_NAMED, LOCATION, MEDIA_OMITTED, POLL,
+    SPECIAL, SYSTEM, SYSTEM_PY,
+)
 
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines
@@ -30,16 +33,25 @@ _SP = rb"(?: |\xc2\xa0|\xe2\x80\xaf)"  # space, no-break space, narrow no-break 
 _AMPM = rb"(?:" + _SP + rb"?[AaPp]\.?" + _SP + rb"?[Mm]\.?)"
 _TIME = rb"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?" + _AMPM + rb"?"
 _DASH = rb" (?:-|\xe2\x80\x93) "  # Android's " - ", sometimes an en dash
-# Lazy: the author ends at the first ": " of the line; the rare other splits are revisited.
-_AUTHOR = rb"(?:([^\n]*?):(?: |(?=\n)|\Z))?"
-_WHEN = (
-    rb"(?P<date>\d{1,4}([./-]) ?\d{1,2}\2 ?\d{2,4}\.?)(?P<at>,?" + _SP + rb"(?:klo |kl\. )?)"
+# Lazy: the author ends at the first ": " of the line (or a ":" that ends it, or is followed
+# only by punctuation, as in "Ana:."); the rare other splits are revisited.
+_PUNCT_TO_EOL = rb"(?=[!-/:-@\[-`{-~]+(?:\n|\Z))"
+_AUTHOR = rb"(?:([^\n]*?):(?: |(?=\n)|\Z|" + _PUNCT_TO_EOL + rb"))?"
+_WHEN = (  # the date's three parts in any order, then an optional word ("klo", "kl.", "à")
+    rb"(?P<date>\d{1,4}([./-]) ?\d{1,2}\2 ?\d{1,4}\.?)"
+    rb"(?P<at>,?" + _SP + rb"(?:(?:[A-Za-z]{1,5}\.?|\xc3\xa0)" + _SP + rb")?)"
     rb"(?P<time>" + _TIME + rb")"
 )
-_DETECT = {  # "31.12.20, 21:41", "13. 6. 2018. 21:41", "31.12.2020 klo 21.41", "2020-12-31, ..."
-    "android": re.compile(rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>" + _DASH + rb")"),
+# What follows the time: Android's " - " (after an optional dot), an old ": ", or a bare
+# space (Serbian/Croatian/Hungarian phones); iOS's "] ". Tried in that order.
+_DETECT = {
+    "android": re.compile(
+        rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>\.?" + _DASH + rb"|: |" + _SP + rb")"
+    ),
     "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + _SP + rb")"),
 }
+_SAMPLE_HEADERS = 200
+_MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter  # the file's header shape is the most common among its first headers
 _DATE_FIELDS = re.compile(rb"(\d+)\D+(\d+)\D+(\d+)")
 _TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?)?")
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -64,6 +76,7 @@ def parse_chat(
     day_first: bool | None = None,
     locale_hint: str | None = None,
     media_members: Collection[str] = (),
+    group_name: str | None = None,
 ) -> ParsedChat:
     """Parse the text of a WhatsApp chat export; bad dates or times raise BadExport."""
     with _gc_paused():
@@ -84,7 +97,7 @@ def parse_chat(
         del dates, times
         author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
         del authors, bodies
-        messages = _classify(stamps, author, body, fmt, media_members)
+        messages = _classify(stamps, author, body, fmt, media_members, [group_name] if group_name else [])
         return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble))
 
 
@@ -153,13 +166,26 @@ def _utf16_codec(data: bytes) -> str:
 
 
 def _detect(data: bytes) -> tuple[str, re.Match[bytes]] | None:
-    """The header family and the first header line, looked for near the start first."""
+    """The header family and the first header of the file's most common header shape.
+
+    Looked for near the start first. Counting shapes, rather than taking the first line
+    that looks like a header, keeps a date-like first line from deciding the format."""
     for window in (data[: 1 << 20], data):
-        hits = [(m.start(), fmt, m) for fmt, rx in _DETECT.items() if (m := rx.search(window))]
+        hits = []
+        for fmt, rx in _DETECT.items():
+            for _, match in zip(range(_SAMPLE_HEADERS), rx.finditer(window)):
+                hits.append((match.start(), fmt, match))
         if hits:
-            _, fmt, match = min(hits, key=lambda hit: hit[0])
+            shapes = Counter(_shape(fmt, m) for _, fmt, m in hits)
+            best = max(shapes.values())
+            _, fmt, match = min(h for h in hits if shapes[_shape(h[1], h[2])] == best)
             return fmt, match
     return None
+
+
+def _shape(fmt: str, match: re.Match[bytes]) -> tuple:
+    clock = re.sub(rb"\d+", b"9", match["time"]).lower().replace(b"p", b"a")
+    return fmt, re.sub(rb"\d+", b"9", match["date"]), match["at"], clock, match["tail"]
 
 
 def _header(fmt: str, first: re.Match[bytes]) -> re.Pattern[bytes]:
@@ -279,9 +305,7 @@ def _seconds(raw: bytes) -> int:
     if not m:
         raise BadExport(f"cannot read time {text!r}")
     hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
-    if m[4]:
-        if not 1 <= hour <= 12:
-            raise BadExport(f"cannot read time {text!r}: hour out of range for a 12-hour clock")
+    if m[4] and hour <= 12:  # 13-23 keep their value whatever the marker; 00 a.m. is midnight
         hour = hour % 12 + (12 if m[4] in "Pp" else 0)
     if hour > 23 or minute > 59 or second > 59:
         raise BadExport(f"cannot read time {text!r}")
@@ -315,6 +339,7 @@ def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Arr
     for i in _system_lines_with_colon(author, body, singles):
         if i not in splits:
             fixes[i] = (None, author[i].as_py() + b": " + body[i].as_py())
+    fixes.update(_known_author_without_space(author, body, counts))
     if not fixes:
         return author, body
     mask = _mask([i in fixes for i in range(len(author))])
@@ -323,6 +348,16 @@ def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Arr
         pc.replace_with_mask(author, mask, _binary([fixes[i][0] for i in order])),
         pc.replace_with_mask(body, mask, _binary([fixes[i][1] for i in order])),
     )
+
+
+def _known_author_without_space(author: pa.Array, body: pa.Array, counts: Counter) -> dict:
+    """Authorless rows written "NAME:text" (no space) by a NAME seen in clear lines."""
+    fixes = {}
+    for i in pc.indices_nonzero(pc.is_null(author)).to_pylist():
+        name, colon, rest = body[i].as_py().partition(b":")
+        if colon and counts.get(name) and not rest.startswith(b" "):
+            fixes[i] = (name, rest)
+    return fixes
 
 
 def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[int]:
@@ -347,7 +382,7 @@ def _counts(author: pa.Array) -> Counter:
 
 def _candidates(author: bytes, body: bytes) -> list[bytes]:
     """Every author the line could have: its text up to each ': ' of its first line."""
-    first = body.split(b"\n", 1)[0]
+    first = body[:_MAX_AUTHOR].split(b"\n", 1)[0]  # bounded: a 50 MB line stays linear
     cands, start = [author], 0
     while (pos := first.find(b": ", start)) >= 0:
         cands.append(author + b": " + first[:pos])
@@ -370,11 +405,19 @@ def _choose(cands: list[bytes], known: set[bytes], support: Counter) -> bytes:
 
 
 def _classify(
-    stamps: pa.Array, author: pa.Array, body: pa.Array, fmt: str, media: Collection[str]
+    stamps: pa.Array,
+    author: pa.Array,
+    body: pa.Array,
+    fmt: str,
+    media: Collection[str],
+    group_names: Collection[str],
 ) -> pa.Table:
     """The message table: kinds and attachments read from each message's text."""
     author = _utf8(author)
     raw = pc.utf8_rtrim(_utf8(body), characters="\n")
+    wrapped = pc.starts_with(raw, "\n")  # "NAME:" ended its line: the text starts on the next
+    if pc.any(wrapped).as_py():
+        raw = pc.if_else(wrapped, pc.utf8_slice_codeunits(raw, 1), raw)
     text = pc.utf8_ltrim(raw, characters="\u200e\u200f")
     # One pass finds the few messages that are not plain text; the rest runs on those only.
     special = pc.match_substring_regex(text, SPECIAL)
@@ -390,11 +433,56 @@ def _classify(
         marked = pc.starts_with(raw, "\u200e")
         quoted = _on(marked, text, lambda t: pc.match_substring_regex(t, SYSTEM))
         system = pc.coalesce(pc.or_(system, quoted), system)
+    names = _group_names(group_names, author, text, fmt)
+    if (grouped := _filed_under_group(author, text, names)) is not None:
+        system = pc.or_(system, grouped)
+        text = _strip_group_prefix(text, pc.is_null(author), names)
     kind = pc.if_else(system, _TEXT["system"], kind)
     author = pc.if_else(system, _TEXT[None], author)
     named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
     attachment = _link(named, media)
     return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA)
+
+
+def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: str) -> set[str]:
+    """The names the group had: given (from the file name), an iOS chat's first notice, and
+    each subject change announced under a name already known."""
+    names = {n for n in given if n}
+    if fmt == "ios" and len(author) and author[0].is_valid:
+        if SYSTEM_PY.search(text[0].as_py()):
+            names.add(author[0].as_py())
+    seen: set[str] = set()
+    while names - seen:
+        seen |= names
+        rows = pc.is_in(author, value_set=_strings(sorted(seen)))
+        found = _extract(text.filter(rows), GROUP_NAMED).drop_null().to_pylist()
+        names |= {n.strip() for n in found}
+    return names
+
+
+def _filed_under_group(author: pa.Array, text: pa.Array, names: set[str]) -> pa.Array | None:
+    """Rows written under one of the group's names whose text is a known system line."""
+    if not names:
+        return None
+    rows = pc.fill_null(pc.is_in(author, value_set=_strings(sorted(names))), False)
+    if not pc.any(rows).as_py():
+        return None
+    return pc.fill_null(_on(rows, text, lambda t: pc.match_substring_regex(t, SYSTEM)), False)
+
+
+def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa.Array:
+    """System lines re-joined as "GROUP: Ana added Bia" (a name seen once) lose the prefix."""
+    rows = pc.indices_nonzero(system).to_pylist()
+    fixes = {}
+    for i in rows:
+        line = text[i].as_py()
+        for name in names:
+            if line.startswith(name + ": ") and SYSTEM_PY.search(line[len(name) + 2 :]):
+                fixes[i] = line[len(name) + 2 :]
+    if not fixes:
+        return text
+    mask = _mask([i in fixes for i in range(len(text))])
+    return pc.replace_with_mask(text, mask, _strings([fixes[i] for i in sorted(fixes)]))
 
 
 def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
@@ -466,6 +554,10 @@ def _few_distinct(values: list) -> pa.Array:
     indices = array("i", map(codes.__getitem__, values))
     positions = pa.Array.from_buffers(pa.int32(), len(indices), [None, pa.py_buffer(indices)])
     return _binary(list(codes)).take(positions)
+
+
+def _strings(values: list[str]) -> pa.Array:
+    return _binary([v.encode() for v in values]).cast(pa.string())
 
 
 def _mask(flags: list[bool]) -> pa.Array:
