@@ -181,7 +181,7 @@ def test_multi_line_messages_and_date_like_continuations():
 EMPTY = [  # the message right after the colon is empty or only punctuation
     ("Bia:", ""), ("Bia: ", ""), ("Bia:.", "."), ("Bia: .", "."), ("Bia:...", "..."),
     ("Bia:?!", "?!"), ("Bia: :)", ":)"), ("Bia::", ":"), ("Bia:-", "-"),
-    ("Bia:\nsecond line", "second line"), ("Bia:\n\nafter a blank", "\nafter a blank"),
+    ("Bia:\nsecond line", "\nsecond line"), ("Bia:\n\nafter a blank", "\n\nafter a blank"),
     ("Bia:no space", "no space"),  # Bia writes clear lines elsewhere
 ]
 

@@ -415,9 +415,6 @@ def _classify(
     """The message table: kinds and attachments read from each message's text."""
     author = _utf8(author)
     raw = pc.utf8_rtrim(_utf8(body), characters="\n")
-    wrapped = pc.starts_with(raw, "\n")  # "NAME:" ended its line: the text starts on the next
-    if pc.any(wrapped).as_py():
-        raw = pc.if_else(wrapped, pc.utf8_slice_codeunits(raw, 1), raw)
     text = pc.utf8_ltrim(raw, characters="\u200e\u200f")
     # One pass finds the few messages that are not plain text; the rest runs on those only.
     special = pc.match_substring_regex(text, SPECIAL)
