@@ -406,27 +406,51 @@ def test_edited_marker_is_a_kind_not_text(body, text):
     assert got[0][2:4] == ("plain", "text")
 
 
-# Day/month order: decided once per file from evidence
+# Day/month order: decided once per file from ranked evidence
 ORDER = [
-    ("13/01/2021, 10:00 - A: x\n01/02/2021, 10:00 - A: y", None, None, True, "field > 12 in first position"),
-    ("01/13/2021, 10:00 - A: x\n02/01/2021, 10:00 - A: y", None, None, False, "field > 12 in second position"),
-    # US 12-hour file: all fields <= 12, only chronology tells (Jan 2, Jan 3, Feb 1)
-    ("1/2/21, 9:00 AM - A: x\n1/3/21, 9:00 AM - A: y\n2/1/21, 9:00 AM - A: z", None, None, False, "chronological order"),
-    ("2/1/21, 09:00 - A: x\n3/1/21, 09:00 - A: y\n1/2/21, 09:00 - A: z", None, None, True, "chronological order"),
+    ("13/01/2021, 10:00 - A: x\n01/02/2021, 10:00 - A: y", None, None, True, "a part above 12 in first position"),
+    ("01/13/2021, 10:00 - A: x\n02/01/2021, 10:00 - A: y", None, None, False, "a part above 12 in second position"),
+    # 1. progression: dates go back under the wrong reading (Jan 2, Jan 3, Feb 1)
+    ("1/2/21, 9:00 AM - A: x\n1/3/21, 9:00 AM - A: y\n2/1/21, 9:00 AM - A: z", None, None, False, "date progression: dates go back"),
+    ("2/1/21, 09:00 - A: x\n3/1/21, 09:00 - A: y\n1/2/21, 09:00 - A: z", None, None, True, "date progression: dates go back"),
+    # ... or they never go back, but jump by months (Feb 1, 2, 3 read as Jan 2, Feb 2, Mar 2)
+    ("1/2/21, 09:00 - A: x\n2/2/21, 09:00 - A: y\n3/2/21, 09:00 - A: z", None, None, True, "date progression: consecutive dates move 2 days"),
+    ("2/1/21, 9:00 PM - A: x\n2/2/21, 9:00 PM - A: y\n2/3/21, 9:00 PM - A: z", None, None, False, "date progression: consecutive dates move 59 days"),
+    ("[2/1/21, 09:00:00] A: x\n[2/2/21, 09:00:00] A: y", None, None, False, "date progression"),
+    ("[5/3/21, 09:00:00] A: x\n[6/3/21, 09:00:00] A: y\n[8/3/21, 09:00:00] A: y", None, None, True, "date progression"),
+    # progression beats locale evidence: a US 12-hour phone in a Portuguese group
+    ("1/2/21, 9:00 AM - A: <Mídia oculta>\n2/2/21, 9:00 AM - A: y", None, None, True, "date progression"),
+    # 2. locale evidence (one date, or dates that move the same under both readings)
     ("05/05/2021, 10:00 - A: x", None, "pt_BR", True, "locale hint pt_BR"),
     ("03/04/2021, 10:00 - A: x", None, "en_US", False, "locale hint en_US"),
-    ("03/04/2021, 10:00 - A: x", None, None, True, "assumed day-first: no evidence"),
+    ("03/04/2021, 10:00 a. m. - A: x", None, None, True, "locale: 'a. m.'/'p. m.'"),
+    (f"03/04/2021, 10:00{NBSP}p.{NBSP}m. - A: x", None, None, True, "locale: 'a. m.'/'p. m.'"),
+    ("03.04.21, 10:00 - A: x", None, None, True, "locale: dotted dates"),
+    ("[03.04.21, 10:00:00] A: x", None, None, True, "locale: dotted dates"),
+    ("03.04.2021 klo 10.00 - A: x", None, None, True, "locale: 'klo'"),
+    ("03/04/2021, 10:00 - A: <Mídia oculta>", None, None, True, "locale: system lines in Portuguese"),
+    ("3/4/21, 10:00 AM - A: <Multimedia omitido>", None, None, True, "locale: system lines in Spanish"),
+    ("03/04/2021 10:00 - Ana hat Bia hinzugefügt", None, None, True, "locale: system lines in German"),
+    ("[03/04/2021 10:00:00] A: ‎<Médias omis>", None, None, True, "locale: system lines in French"),
+    ("03/04/2021, 10:00 - A: <Media omessi>", None, None, True, "locale: system lines in Italian"),
+    ("3/4/21, 10:00 PM - A: <Media omitted>", None, None, False, "locale: system lines in English with a 12-hour clock"),
+    # 3. the documented default
+    ("03/04/2021, 10:00 - A: <Media omitted>", None, None, True, "default: day-first"),
+    ("03/04/2021, 10:00 - A: x", None, None, True, "default: day-first"),
+    ("3/4/21, 10:00 AM - A: x", None, None, False, "default: month-first (12-hour clock"),
+    # given, or not needed
     ("03/04/2021, 10:00 - A: x", False, None, False, "given: month-first"),
-    ("3/4/21, 10:00 AM - A: x", None, None, False, "assumed month-first: 12-hour clock, no other evidence"),
     ("3/4/21, 10:00 AM - A: x", True, None, True, "given: day-first"),
     ("2021-04-03, 10:00 - A: x", None, None, False, "year-first dates"),
+    ("2021. 4. 3. 10:00 - A: x", None, None, False, "year-first dates"),
 ]
 
 
-@pytest.mark.parametrize(("text", "given", "hint", "day_first", "evidence"), ORDER)
+@pytest.mark.parametrize(("text", "given", "hint", "day_first", "evidence"), ORDER, ids=[o[4][:40] + "/" + o[0][:18] for o in ORDER])
 def test_day_month_decision(text, given, hint, day_first, evidence):
     chat = parse_chat(text, day_first=given, locale_hint=hint)
-    assert (chat.day_first, chat.day_first_evidence) == (day_first, evidence)
+    assert chat.day_first == day_first
+    assert chat.day_first_evidence.startswith(evidence), chat.day_first_evidence
 
 
 def test_us_twelve_hour_file_is_not_swapped():
@@ -461,5 +485,22 @@ def test_summary():
     )
     assert summary(chat) == {
         "messages": 3, "first": "2020-12-31T21:40:00", "last": "2021-01-01T00:01:00",
-        "authors": 2, "format": "android", "day_first": True, "evidence": "field > 12 in first position",
+        "authors": 2, "format": "android", "header": "DD/MM/YYYY, HH:MM - NAME: TEXT", "clock": "24-hour",
+        "day_first": True, "evidence": "a part above 12 in first position (31/12/2020)",
     }
+
+
+SHAPES = [
+    ("13. 6. 2018. 21:41:05 Ana: oi", "DD. MM. YYYY. HH:MM:SS NAME: TEXT", "24-hour"),
+    ("31.12.20 21.41.05: Ana: oi", "DD.MM.YY HH.MM.SS: NAME: TEXT", "24-hour"),
+    ("2020/12/31, 21:41. - Ana: oi", "YYYY/MM/DD, HH:MM. - NAME: TEXT", "24-hour"),
+    ("[12/31/20, 9:41:05 PM] Ana: oi", "[MM/DD/YY, HH:MM:SS AM/PM] NAME: TEXT", "12-hour (AM/PM)"),
+    ("31/12/2020, 9:41 p. m. - Ana: oi", "DD/MM/YYYY, HH:MM a. m./p. m. - NAME: TEXT", "12-hour (a. m./p. m.)"),
+    ("[31.12.2020 klo 21.41.05] Ana: oi", "[DD.MM.YYYY klo HH.MM.SS] NAME: TEXT", "24-hour"),
+]
+
+
+@pytest.mark.parametrize(("line", "shape", "clock"), SHAPES, ids=[s[1] for s in SHAPES])
+def test_summary_names_the_header_shape_and_clock(line, shape, clock):
+    got = summary(parse_chat(line))
+    assert (got["header"], got["clock"]) == (shape, clock)

@@ -68,6 +68,8 @@ class ParsedChat:
     day_first: bool
     day_first_evidence: str
     first_unparsed_line: str | None
+    header: str = ""  # the header's shape, e.g. "[DD/MM/YYYY, HH:MM:SS] NAME: TEXT"
+    clock: str = ""  # "24-hour" or "12-hour (AM/PM)"
 
 
 def parse_chat(
@@ -87,18 +89,20 @@ def parse_chat(
             empty = PARSED_SCHEMA.empty_table()
             return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
         fmt, first = found
+        head = data[: 1 << 20]
         parts = _split(data, _header(fmt, first))  # [before, date, time, author, body, date, ...]
         del data
         dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
         preamble = parts[0]
         del parts
-        twelve_hour = bool(re.search(rb"[AaPp]", first["time"]))
-        stamps, decided, evidence = _timestamps(dates, times, day_first, locale_hint, twelve_hour)
+        locale = _Locale(_marker(first["time"]), first["date"], first["at"], head, locale_hint)
+        stamps, decided, evidence = _timestamps(dates, times, day_first, locale)
         del dates, times
         author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
         del authors, bodies
         messages = _classify(stamps, author, body, fmt, media_members, [group_name] if group_name else [])
-        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble))
+        shape, clock = _describe(fmt, first, decided)
+        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock)
 
 
 @contextmanager
@@ -144,6 +148,8 @@ def summary(parsed) -> dict:
         "last": last.isoformat(timespec="seconds") if last else None,
         "authors": pc.count_distinct(chat.messages["author"]).as_py(),
         "format": chat.format,
+        "header": chat.header,
+        "clock": chat.clock,
         "day_first": chat.day_first,
         "evidence": chat.day_first_evidence,
     }
@@ -203,6 +209,31 @@ def _header(fmt: str, first: re.Match[bytes]) -> re.Pattern[bytes]:
     return re.compile(rb"\n" + _MARKS + head + re.escape(first["tail"]) + _AUTHOR)
 
 
+def _marker(time: bytes) -> bytes:
+    """The 12-hour marker of a header's time as written (" p. m."), or b""."""
+    return time[re.match(rb"\d+[:.]\d+(?:[:.]\d+)?", time).end() :]
+
+
+def _describe(fmt: str, first: re.Match[bytes], day_first: bool) -> tuple[str, str]:
+    """The header's shape and clock in words, for `parse --summary`."""
+    parts = re.findall(rb"\d+", first["date"])
+    if len(parts[0]) == 4:
+        names = ["YYYY", "MM", "DD"]
+    else:
+        year = "YYYY" if len(parts[2]) == 4 else "YY"
+        names = ["DD", "MM", year] if day_first else ["MM", "DD", year]
+    date = re.sub(rb"\d+", lambda _: names.pop(0).encode(), first["date"])
+    marker = _marker(first["time"])
+    clock = first["time"][: len(first["time"]) - len(marker)]
+    fields = ["HH", "MM", "SS"]
+    am = marker.replace(b"p", b"a").replace(b"P", b"A")
+    both = am + b"/" + am.replace(b"a", b"p").replace(b"A", b"P").lstrip() if marker else b""
+    time = re.sub(rb"\d+", lambda _: fields.pop(0).encode(), clock) + both
+    text = (b"[" if fmt == "ios" else b"") + date + first["at"] + time + first["tail"] + b"NAME: TEXT"
+    words = f"12-hour ({both.decode().strip()})" if marker else "24-hour"
+    return text.decode("utf-8", "replace"), words
+
+
 def _split(data: bytes, header: re.Pattern[bytes]) -> list[bytes]:
     """The text cut at each header, keeping the header's groups (re.split)."""
     parts = header.split(data)
@@ -224,11 +255,7 @@ def _first_line(data: bytes) -> str | None:
 
 
 def _timestamps(
-    dates: list[bytes],
-    times: list[bytes],
-    day_first: bool | None,
-    locale_hint: str | None,
-    twelve_hour: bool,
+    dates: list[bytes], times: list[bytes], day_first: bool | None, locale: _Locale
 ) -> tuple[pa.Array, bool, str]:
     """Each header's local time, with the day/month order chosen once for the whole file.
 
@@ -241,7 +268,7 @@ def _timestamps(
     elif day_first is not None:
         decided, evidence = day_first, f"given: {'day' if day_first else 'month'}-first"
     else:
-        decided, evidence = _day_first(uniques, fields, locale_hint, twelve_hour)
+        decided, evidence = _day_first(uniques, fields, locale)
     day = {raw: _ordinal(raw, f, decided) * 86400 for raw, f in zip(uniques, fields)}
     clock = {raw: _seconds(raw) for raw in set(times)}
     stamps = array("q", map(add, map(day.__getitem__, dates), map(clock.__getitem__, times)))
@@ -268,12 +295,9 @@ def _ordinal(raw: bytes, fields: tuple[int, int, int, bool], day_first: bool) ->
         raise BadExport(f"date {raw.decode()!r} is not a valid {order} date") from None
 
 
-def _day_first(
-    uniques: list[bytes], fields: list, locale_hint: str | None, twelve_hour: bool
-) -> tuple[bool, str]:
-    """Decide day/month order from evidence: a field > 12, then chronology, then the hint.
-
-    Without any, a 12-hour clock suggests a US phone (month-first); else day-first."""
+def _day_first(uniques: list[bytes], fields: list, locale: _Locale) -> tuple[bool, str]:
+    """Decide day/month order from ranked evidence: a part above 12, the progression of
+    the dates, the phone's locale, then the documented default."""
     firsts = [raw for raw, f in zip(uniques, fields) if f[0] > 12 and not f[3]]
     seconds = [raw for raw, f in zip(uniques, fields) if f[1] > 12 and not f[3]]
     if firsts and seconds:
@@ -281,17 +305,85 @@ def _day_first(
             f"dates disagree on day/month order: {firsts[0].decode()!r} and {seconds[0].decode()!r}"
         )
     if firsts or seconds:
-        return bool(firsts), f"field > 12 in {'first' if firsts else 'second'} position"
-    as_day = _reversals([_ordinal(r, f, True) for r, f in zip(uniques, fields)])
-    as_month = _reversals([_ordinal(r, f, False) for r, f in zip(uniques, fields)])
-    if as_day != as_month:
-        return as_day < as_month, "chronological order"
-    if locale_hint:
-        hint = locale_hint.strip().lower().replace("-", "_")
-        return hint not in _MONTH_FIRST_LOCALES, f"locale hint {locale_hint}"
-    if twelve_hour:
-        return False, "assumed month-first: 12-hour clock, no other evidence"
-    return True, "assumed day-first: no evidence"
+        return bool(firsts), f"a part above 12 in {'first' if firsts else 'second'} position ({(firsts or seconds)[0].decode()})"
+    if (progression := _progression(uniques, fields)) is not None:
+        return progression
+    if (hint := locale.day_first()) is not None:
+        return hint
+    if locale.twelve_hour:
+        return False, "default: month-first (12-hour clock, no other evidence)"
+    return True, "default: day-first (no evidence)"
+
+
+def _progression(uniques: list[bytes], fields: list) -> tuple[bool, str] | None:
+    """A chat is chronological: under the right reading its dates never go back and move
+    by small steps; under the wrong one they go back or jump by months."""
+    readings = {}
+    for first in (True, False):
+        days = [_ordinal(r, f, first) for r, f in zip(uniques, fields)]
+        steps = [b - a for a, b in zip(days, days[1:])]
+        readings[first] = (sum(1 for s in steps if s < 0), sum(map(abs, steps)))
+    (back_d, moved_d), (back_m, moved_m) = readings[True], readings[False]
+    if back_d != back_m:
+        return back_d < back_m, (
+            f"date progression: dates go back {back_d} times read day-first, {back_m} month-first"
+        )
+    if 2 * min(moved_d, moved_m) <= max(moved_d, moved_m) and moved_d != moved_m:
+        return moved_d < moved_m, (
+            f"date progression: consecutive dates move {moved_d} days in all read day-first, "
+            f"{moved_m} month-first"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class _Locale:
+    """What the header and the first lines say about the phone's locale."""
+
+    marker: bytes  # the 12-hour marker as written (b"" on a 24-hour clock)
+    date: bytes
+    at: bytes
+    head: bytes  # the first megabyte of the chat
+    hint: str | None = None
+
+    @property
+    def twelve_hour(self) -> bool:
+        return bool(self.marker)
+
+    def day_first(self) -> tuple[bool, str] | None:
+        if self.hint:
+            hint = self.hint.strip().lower().replace("-", "_")
+            return hint not in _MONTH_FIRST_LOCALES, f"locale hint {self.hint}"
+        if re.search(rb"[AaPp]\." + _SP + rb"[Mm]\.", self.marker):
+            return True, "locale: 'a. m.'/'p. m.' with dots and spaces (Spanish-speaking phones)"
+        if self.at.strip(b" ,").lower() in (b"klo", b"kl.", b"kl"):
+            return True, f"locale: '{self.at.strip(b' ,').decode()}' before the time (Nordic phones)"
+        if b"." in self.date:
+            return True, "locale: dotted dates (European phones)"
+        language = _language(self.head)
+        if language and language != "English":
+            return True, f"locale: system lines in {language} (day-first phones)"
+        if language == "English" and self.twelve_hour:
+            return False, "locale: system lines in English with a 12-hour clock (US phones)"
+        return None
+
+
+_LANGUAGE_WORDS = {  # system lines and media markers, by the phone's language
+    "English": "end-to-end encrypted|created group|<Media omitted>|file attached|This message was deleted|image omitted",
+    "Portuguese": "criptografia de ponta a ponta|criou o grupo|adicionou|<Mídia oculta>|arquivo anexado|mensagem foi apagada",
+    "Spanish": "cifrados de extremo a extremo|creó el grupo|añadió|<Multimedia omitido>|archivo adjunto|Se eliminó este mensaje",
+    "German": "Ende-zu-Ende-verschlüsselt|hat die Gruppe|hinzugefügt|<Medien ausgeschlossen>|Datei angehängt|Nachricht wurde gelöscht",
+    "French": "chiffrés de bout en bout|a créé le groupe|a ajouté|<Médias omis>|fichier joint|message a été supprimé",
+    "Italian": "crittografati end-to-end|ha creato il gruppo|ha aggiunto|<Media omessi>|file allegato|messaggio è stato eliminato",
+}
+_LANGUAGES = {name: re.compile(words.encode(), re.IGNORECASE) for name, words in _LANGUAGE_WORDS.items()}
+
+
+def _language(head: bytes) -> str | None:
+    """The language most of the first megabyte's system lines and media markers are in."""
+    counts = {name: len(rx.findall(head)) for name, rx in _LANGUAGES.items()}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else None
 
 
 def _reversals(days: list[int]) -> int:
@@ -385,6 +477,8 @@ def _candidates(author: bytes, body: bytes) -> list[bytes]:
     first = body[:_MAX_AUTHOR].split(b"\n", 1)[0]  # bounded: a 50 MB line stays linear
     cands, start = [author], 0
     while (pos := first.find(b": ", start)) >= 0:
+        if first.startswith(b"http", pos + 2) or b"<" in first[:pos]:
+            break  # "location: https://...", "<attached: ...>": the text, not a longer name
         cands.append(author + b": " + first[:pos])
         start = pos + 2
     return cands
