@@ -158,8 +158,82 @@ def test_mixed_line_ends_inside_a_message():
     assert first(b"31/12/2020, 21:41 - Ana: a\r\nb\rc\nd")[2] == "a\nb\nc\nd"
 
 
-def test_invalid_utf8_is_replaced_not_refused():
-    assert first(b"31/12/2020, 21:41 - Ana: caf\xe9")[2] == "caf\ufffd"
+INVALID_UTF8 = [  # (bytes, message, sequences replaced)
+    (b"31/12/2020, 21:41 - Ana: caf\xe9", "caf\ufffd", 1),
+    (b"31/12/2020, 21:41 - Ana: \xff\xfe ok \xc3", "\ufffd\ufffd ok \ufffd", 3),
+    (b"31/12/2020, 21:41 - Ana: half an emoji \xf0\x9f\x98", "half an emoji \ufffd", 1),
+    (b"31/12/2020, 21:41 - Ana: surrogate \xed\xa0\x80", "surrogate \ufffd\ufffd\ufffd", 3),
+    (b"31/12/2020, 21:41 - Ana: a real \xef\xbf\xbd stays", "a real \ufffd stays", 0),
+]
+
+
+@pytest.mark.parametrize(("data", "message", "count"), INVALID_UTF8, ids=[str(i) for i in range(len(INVALID_UTF8))])
+def test_invalid_utf8_is_replaced_and_said(data, message, count):
+    chat = parse_chat(data + b"\n31/12/2020, 21:42 - Bia: ok\n")
+    assert [r[2] for r in rows(data)] == [message]
+    assert (chat.invalid_utf8, summary(chat)["invalid_utf8_replaced"]) == (count, count)
+    if count:
+        assert chat.invalid_utf8_at == "2020-12-31T21:41:00"
+        assert chat.replacement_note.startswith(f"{count} invalid UTF-8 sequence(s) replaced with U+FFFD")
+    else:
+        assert chat.replacement_note is None
+
+
+def test_invalid_utf8_in_a_name_is_counted():
+    chat = parse_chat(b"31/12/2020, 21:41 - Ana: ok\n31/12/2020, 21:42 - B\xe9a: oi\n")
+    assert (chat.messages["author"].to_pylist(), chat.invalid_utf8, chat.invalid_utf8_at) == (
+        ["Ana", "B\ufffda"], 1, "2020-12-31T21:42:00",
+    )
+
+
+NOT_TEXT = [  # (bytes, what the refusal says)
+    (bytes(range(256)) * 64, "binary data"),
+    (__import__("random").Random(7).randbytes(100_000), "binary data"),
+    (b"PK\x03\x04" + bytes(100), "zip archive"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\x1f\x8b\x08\x00", "gzip"),
+    (b"SQLite format 3\x00" + bytes(100), "SQLite"),
+]
+
+
+@pytest.mark.parametrize(("data", "why"), NOT_TEXT, ids=[n[1] + str(i) for i, n in enumerate(NOT_TEXT)])
+def test_files_that_are_not_text_say_so(data, why):
+    with pytest.raises(BadExport, match=f"not a text chat: .*{why}"):
+        parse_chat(data)
+
+
+def test_text_that_is_not_a_chat_is_not_called_binary():
+    chat = parse_chat("Olá, isto é só um texto\ncom acentos e emoji 🎉\n".encode() * 100)
+    assert (chat.messages.num_rows, chat.first_unparsed_line) == (0, "Olá, isto é só um texto")
+
+
+def test_a_50_mb_line_is_read_whole():
+    body = b"word: " * ((50 << 20) // 6) + b"end"
+    got = rows(b"31/12/2020, 21:41 - Ana: " + body + b"\n31/12/2020, 21:42 - Bia: ok")
+    assert [(r[1], len(r[2])) for r in got] == [("Ana", len(body)), ("Bia", 2)]
+
+
+def test_long_lines_are_never_searched_whole(monkeypatch):
+    # The parse stays linear: no per-line search may look at more than a bounded prefix.
+    from egregora_assets.core.raw_exports import parse as module
+
+    seen = []
+
+    class Spy:
+        def __init__(self, rx):
+            self.rx = rx
+
+        def search(self, text, *args):
+            seen.append(len(text))
+            return self.rx.search(text, *args)
+
+    monkeypatch.setattr(module, "SYSTEM_PY", Spy(module.SYSTEM_PY))
+    line = "x: " * 1_000_000
+    parse_chat(f"[31/12/2020, 21:41:00] Grupo: {line}\n[31/12/2020, 21:42:00] Ana: {line}\n", group_name="Grupo")
+    parse_chat(f"31/12/2020, 21:41 - Ana: {line}\n31/12/2020, 21:42 - Bia: oi")
+    assert seen and max(seen) <= 4000
 
 
 # Messages
@@ -487,6 +561,7 @@ def test_summary():
         "messages": 3, "first": "2020-12-31T21:40:00", "last": "2021-01-01T00:01:00",
         "authors": 2, "format": "android", "header": "DD/MM/YYYY, HH:MM - NAME: TEXT", "clock": "24-hour",
         "day_first": True, "evidence": "a part above 12 in first position (31/12/2020)",
+        "invalid_utf8_replaced": 0,
     }
 
 

@@ -105,9 +105,13 @@ def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], Pars
     with _open_zip(path) as zf:
         infos = _checked_members(zf)
         chat = _chat_info(infos)
-        media = {i.filename: i.file_size for i in infos if i is not chat and not i.is_dir()}
-        group = _group_name(chat.filename) or _group_name(path.name)
-        return chat.filename, media, parse_chat(
+        media = {
+            i.filename: i.file_size
+            for i in infos
+            if i is not chat and not i.is_dir() and not _is_mac_fork(i.filename)
+        }
+        group = _group_name(_member_name(chat)) or _group_name(path.name)
+        return _member_name(chat), media, parse_chat(
             _read(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group
         )
 
@@ -161,16 +165,45 @@ def _check_size(info: zipfile.ZipInfo, cap: int) -> None:
 
 def _chat_info(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
     """The one chat member: `_chat.txt` or a localized "WhatsApp Chat with X.txt"."""
-    texts = [i for i in infos if i.filename.lower().endswith(".txt") and not i.is_dir()]
-    named = [i for i in texts if _is_chat_name(i.filename.rsplit("/", 1)[-1])]
+    files = [i for i in infos if not i.is_dir() and not _is_mac_fork(i.filename)]
+    texts = [i for i in files if i.filename.lower().endswith(".txt")]
+    named = [i for i in texts if _is_chat_name(_member_name(i).rsplit("/", 1)[-1])]
     candidates = named or (texts if len(texts) == 1 else [])
     if not candidates:
-        raise BadExport("no chat file (_chat.txt or 'WhatsApp Chat with ....txt') in the zip")
+        raise BadExport(_why_no_chat(files, texts))
     if len(candidates) > 1:
         raise BadExport(
             f"two candidate chat files: {candidates[0].filename!r} and {candidates[1].filename!r}"
         )
     return candidates[0]
+
+
+def _why_no_chat(files: list[zipfile.ZipInfo], texts: list[zipfile.ZipInfo]) -> str:
+    expected = "no chat file (_chat.txt or 'WhatsApp Chat with ....txt') in the zip"
+    zips = [i.filename for i in files if i.filename.lower().endswith(".zip")]
+    if zips:
+        return f"{expected}: it holds another zip, {zips[0]!r}; give that zip instead"
+    if len(texts) > 1:
+        return f"{expected}: {len(texts)} .txt files and none is named like a chat"
+    if files:
+        return f"{expected}: it holds only {len(files)} other file(s), such as {files[0].filename!r}"
+    return f"{expected}: the zip is empty"
+
+
+def _is_mac_fork(name: str) -> bool:
+    """macOS's Finder adds __MACOSX/ and ._name copies of each member: not content."""
+    return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("._")
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as written: zips made without the UTF-8 flag hold UTF-8 names that
+    zipfile reads as cp437 ("FamÃ­lia")."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 def _is_chat_name(base: str) -> bool:

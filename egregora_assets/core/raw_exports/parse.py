@@ -51,7 +51,8 @@ _DETECT = {
     "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + _SP + rb")"),
 }
 _SAMPLE_HEADERS = 200
-_MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter  # the file's header shape is the most common among its first headers
+_MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter
+_MAX_SYSTEM_LINE = 2000  # system lines are short: a 50 MB line is not searched whole  # the file's header shape is the most common among its first headers
 _DATE_FIELDS = re.compile(rb"(\d+)\D+(\d+)\D+(\d+)")
 _TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?)?")
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -70,6 +71,16 @@ class ParsedChat:
     first_unparsed_line: str | None
     header: str = ""  # the header's shape, e.g. "[DD/MM/YYYY, HH:MM:SS] NAME: TEXT"
     clock: str = ""  # "24-hour" or "12-hour (AM/PM)"
+    invalid_utf8: int = 0  # byte sequences that were not UTF-8, replaced with U+FFFD
+    invalid_utf8_at: str | None = None  # the timestamp of the first message holding one
+
+    @property
+    def replacement_note(self) -> str | None:
+        """One line saying what was replaced, when anything was."""
+        if not self.invalid_utf8:
+            return None
+        return (f"{self.invalid_utf8} invalid UTF-8 sequence(s) replaced with U+FFFD, the first in "
+                f"the message of {self.invalid_utf8_at}")
 
 
 def parse_chat(
@@ -82,10 +93,13 @@ def parse_chat(
 ) -> ParsedChat:
     """Parse the text of a WhatsApp chat export; bad dates or times raise BadExport."""
     with _gc_paused():
+        kind = _magic(text[:16])
         data = normalize_text(text)
         del text  # dropping each big intermediate as soon as it is used bounds peak memory
         found = _detect(data)
         if found is None:
+            if why := kind or _not_text(data):
+                raise BadExport(f"not a text chat: {why}")
             empty = PARSED_SCHEMA.empty_table()
             return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
         fmt, first = found
@@ -100,9 +114,10 @@ def parse_chat(
         del dates, times
         author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
         del authors, bodies
-        messages = _classify(stamps, author, body, fmt, media_members, [group_name] if group_name else [])
+        messages, (replaced, row) = _classify(stamps, author, body, fmt, media_members, [group_name] if group_name else [])
         shape, clock = _describe(fmt, first, decided)
-        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock)
+        where = None if row is None else messages["timestamp"][row].as_py().isoformat()
+        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where)
 
 
 @contextmanager
@@ -152,10 +167,43 @@ def summary(parsed) -> dict:
         "clock": chat.clock,
         "day_first": chat.day_first,
         "evidence": chat.day_first_evidence,
+        "invalid_utf8_replaced": chat.invalid_utf8,
     }
 
 
 # --- text and headers ---------------------------------------------------------------------
+
+
+_MAGIC = {  # what people hand over instead of the chat's text
+    b"PK\x03\x04": "it is a zip archive (give it a .zip name)",
+    b"%PDF": "it is a PDF document",
+    b"\xff\xd8\xff": "it is a JPEG image",
+    b"\x89PNG": "it is a PNG image",
+    b"\x1f\x8b": "it is gzip-compressed data",
+    b"SQLite format 3": "it is an SQLite database (WhatsApp's msgstore, not an export)",
+}
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\f\r") + b"\x7f"
+
+
+def _magic(head: str | bytes) -> str | None:
+    """What a file is, by its first bytes, when it is a known kind of binary file."""
+    if isinstance(head, bytes):
+        for magic, why in _MAGIC.items():
+            if head.startswith(magic):
+                return why
+    return None
+
+
+def _not_text(data: bytes) -> str | None:
+    """Why the bytes are not a chat's text (binary data), or None when they look like text."""
+    sample = data[:1 << 16]
+    if not sample:
+        return None
+    control = len(sample) - len(sample.translate(None, _CONTROL))
+    invalid = sample[:-4].decode("utf-8", "replace").count("\ufffd") - sample.count("\ufffd".encode())
+    if (control + invalid) * 20 > len(sample):  # over 5%: text has next to none
+        return f"it looks like binary data ({100 * (control + invalid) // len(sample)}% of its first bytes are not text)"
+    return None
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -460,7 +508,7 @@ def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[byt
     found = []
     for i in rows:
         name, text = author[i].as_py(), body[i].as_py()
-        line = (name + b": " + text.split(b"\n", 1)[0]).decode("utf-8", "replace")
+        line = (name + b": " + text[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0]).decode("utf-8", "replace")
         if not text.startswith(_LRM) and SYSTEM_PY.search(line):
             found.append(i)
     return found
@@ -506,9 +554,11 @@ def _classify(
     media: Collection[str],
     group_names: Collection[str],
 ) -> pa.Table:
-    """The message table: kinds and attachments read from each message's text."""
-    author = _utf8(author)
-    raw = pc.utf8_rtrim(_utf8(body), characters="\n")
+    """The message table: kinds and attachments read from each message's text, and where
+    invalid UTF-8 was replaced (count, first row)."""
+    author, bad_names = _utf8_counted(author)
+    body, bad_texts = _utf8_counted(body)
+    raw = pc.utf8_rtrim(body, characters="\n")
     text = pc.utf8_ltrim(raw, characters="\u200e\u200f")
     # One pass finds the few messages that are not plain text; the rest runs on those only.
     special = pc.match_substring_regex(text, SPECIAL)
@@ -532,7 +582,9 @@ def _classify(
     author = pc.if_else(system, _TEXT[None], author)
     named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
     attachment = _link(named, media)
-    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA)
+    bad = bad_names + bad_texts
+    replaced = (sum(n for _, n in bad), min((i for i, _ in bad), default=None))
+    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA), replaced
 
 
 def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: str) -> set[str]:
@@ -540,7 +592,7 @@ def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: 
     each subject change announced under a name already known."""
     names = {n for n in given if n}
     if fmt == "ios" and len(author) and author[0].is_valid:
-        if SYSTEM_PY.search(text[0].as_py()):
+        if SYSTEM_PY.search(text[0].as_py()[:_MAX_SYSTEM_LINE]):
             names.add(author[0].as_py())
     seen: set[str] = set()
     while names - seen:
@@ -568,7 +620,7 @@ def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa
     for i in rows:
         line = text[i].as_py()
         for name in names:
-            if line.startswith(name + ": ") and SYSTEM_PY.search(line[len(name) + 2 :]):
+            if line.startswith(name + ": ") and SYSTEM_PY.search(line[len(name) + 2 : _MAX_SYSTEM_LINE]):
                 fixes[i] = line[len(name) + 2 :]
     if not fixes:
         return text
@@ -654,6 +706,25 @@ def _strings(values: list[str]) -> pa.Array:
 def _mask(flags: list[bool]) -> pa.Array:
     as_bytes = pa.Array.from_buffers(pa.uint8(), len(flags), [None, pa.py_buffer(bytes(flags))])
     return as_bytes.cast(pa.bool_())
+
+
+def _utf8_counted(column: pa.Array) -> tuple[pa.Array, list[tuple[int, int]]]:
+    """A string column from a binary one, with (row, sequences replaced) for each row that
+    held invalid UTF-8. Validation is one vectorized cast; only bad files pay more."""
+    try:
+        return column.cast(pa.string()), []
+    except pa.ArrowInvalid:
+        values = column.to_pylist()
+    bad, fixed = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            fixed.append(None)
+            continue
+        text = v.decode("utf-8", "replace")
+        if (n := text.count("\ufffd") - v.count("\ufffd".encode())) > 0:
+            bad.append((i, n))
+        fixed.append(text.encode())
+    return _binary(fixed).cast(pa.string()), bad
 
 
 def _utf8(column: pa.Array) -> pa.Array:
