@@ -138,3 +138,19 @@ def test_day_month_evidence_from_the_dates_is_never_wrong(chat):
         assert parsed.day_first == truth, parsed.day_first_evidence
     if parsed.day_first == truth or truth is None:
         assert [r["timestamp"] for r in parsed.messages.to_pylist()] == [m[0] for m in messages]
+
+
+@settings(max_examples=150, deadline=None)
+@given(chats(), st.lists(st.integers(0, 10_000), max_size=12), st.booleans())
+def test_text_in_chunks_parses_like_the_whole(chat, cuts, crlf):
+    """A zip member is parsed while it inflates: any cut of the bytes gives the same table."""
+    data = render(*chat).encode()
+    if crlf:
+        data = data.replace(b"\n", b"\r\n")
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    chunks = [data[a:b] for a, b in zip([0, *points], [*points, len(data)])]
+    day_first = chat[0][0][2]
+    whole = parse_chat(data, day_first=day_first, group_name="Grupo")
+    pieces = parse_chat(iter(chunks), day_first=day_first, group_name="Grupo")
+    assert pieces.messages.equals(whole.messages)
+    assert (pieces.format, pieces.header, pieces.day_first) == (whole.format, whole.header, whole.day_first)

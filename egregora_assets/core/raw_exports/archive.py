@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import stat
+import threading
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,7 @@ MAX_MEMBERS = 50_000
 MAX_RATIO = 200  # text compresses ~5-10x, media ~1x; zip bombs 1000x
 RATIO_FLOOR = 1 << 20  # below this size any ratio is harmless
 READ_CHUNK = 1 << 20
+STREAM_CHUNK = 4 << 20  # the chat member is inflated in these while the parse goes on
 
 _CHAT_NAME = re.compile(
     r"(?:WhatsApp Chat with|WhatsApp Chat -|Conversa do WhatsApp com|Chat de WhatsApp con"
@@ -112,7 +116,7 @@ def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], Pars
         }
         group = _group_name(_member_name(chat)) or _group_name(path.name)
         return _member_name(chat), media, parse_chat(
-            _read(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group
+            _inflated(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group
         )
 
 
@@ -219,16 +223,21 @@ def _group_name(filename: str) -> str | None:
 
 def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """A member's bytes, streamed in small reads so a lying header cannot blow up memory."""
+    return b"".join(_chunks(zf, info, cap, READ_CHUNK))
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, size: int) -> Iterator[bytes]:
+    """A member's bytes in chunks, under a running cap: a lying header is caught early."""
     _check_size(info, cap)
     limit = min(info.file_size, cap)
-    chunks, size = [], 0
+    total = 0
     try:
         with zf.open(info) as f:
-            while chunk := f.read(READ_CHUNK):
-                size += len(chunk)
-                if size > limit or (size > RATIO_FLOOR and size > MAX_RATIO * info.compress_size):
+            while chunk := f.read(size):
+                total += len(chunk)
+                if total > limit or (total > RATIO_FLOOR and total > MAX_RATIO * info.compress_size):
                     raise BadExport(f"member {info.filename!r} expands beyond its declared size")
-                chunks.append(chunk)
+                yield chunk
     except zipfile.BadZipFile as e:
         if "CRC" not in str(e):
             raise BadExport(f"cannot read member {info.filename!r}: {_one_line(e)}") from None
@@ -237,7 +246,42 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
         raise BadExport(f"member {info.filename!r} fails its checksum: {why}") from None
     except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
         raise BadExport(f"cannot read member {info.filename!r}: {_one_line(e)}") from None
-    return b"".join(chunks)
+
+
+def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[bytes]:
+    """The member's chunks, inflated by a helper thread while the caller parses the ones
+    already there (zlib releases the GIL). Errors reach the caller in order."""
+    ready: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def inflate() -> None:
+        try:
+            for chunk in _chunks(zf, info, cap, STREAM_CHUNK):
+                if not put(chunk):
+                    return
+            put(None)
+        except BaseException as error:  # handed to the consumer, raised there
+            put(error)
+
+    helper = threading.Thread(target=inflate, name="inflate", daemon=True)
+    helper.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        helper.join()
 
 
 def _sha256(path: Path) -> str:

@@ -11,11 +11,11 @@ import gc
 import re
 from array import array
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import add
 
 import pyarrow as pa
@@ -84,28 +84,37 @@ class ParsedChat:
 
 
 def parse_chat(
-    text: str | bytes,
+    text: str | bytes | Iterable[bytes],
     *,
     day_first: bool | None = None,
     locale_hint: str | None = None,
     media_members: Collection[str] = (),
     group_name: str | None = None,
 ) -> ParsedChat:
-    """Parse the text of a WhatsApp chat export; bad dates or times raise BadExport."""
+    """Parse the text of a WhatsApp chat export; bad dates or times raise BadExport.
+
+    The text can come as chunks (a zip member being inflated): each is split as it comes."""
     with _gc_paused():
-        kind = _magic(text[:16])
-        data = normalize_text(text)
+        kind, pieces = _pieces(text)
         del text  # dropping each big intermediate as soon as it is used bounds peak memory
+        data = _first_megabyte(pieces)
         found = _detect(data)
         if found is None:
-            if why := kind or _not_text(data):
-                raise BadExport(f"not a text chat: {why}")
-            empty = PARSED_SCHEMA.empty_table()
-            return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
+            data += b"".join(pieces)
+            if (found := _detect(data)) is None:
+                if why := kind or _not_text(data):
+                    raise BadExport(f"not a text chat: {why}")
+                empty = PARSED_SCHEMA.empty_table()
+                return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
         fmt, first = found
         head = data[: 1 << 20]
-        parts = _split(data, _header(fmt, first))  # [before, date, time, author, body, date, ...]
+        header = _header(fmt, first)
+        parts = _split(data, header)  # [before, date, time, author, body, date, ...]
         del data
+        for piece in pieces:  # each later piece starts at a line: the split goes on from there
+            more = header.split(piece)
+            parts[-1] += more[0]
+            parts += more[1:]
         dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
         preamble = parts[0]
         del parts
@@ -118,6 +127,47 @@ def parse_chat(
         shape, clock = _describe(fmt, first, decided)
         where = None if row is None else messages["timestamp"][row].as_py().isoformat()
         return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where)
+
+
+def _pieces(text: str | bytes | Iterable[bytes]) -> tuple[str | None, Iterator[bytes]]:
+    """What the input is when it is a known binary file, and its normalized text in pieces
+    that each end just before a newline."""
+    if isinstance(text, (str, bytes, bytearray)):
+        return _magic(text[:16]), iter([normalize_text(text)])
+    chunks = iter(text)
+    first = next(chunks, b"")
+    if first[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(first):  # rare: decode it whole
+        return _magic(first[:16]), iter([normalize_text(b"".join([first, *chunks]))])
+    return _magic(first[:16]), _line_pieces(first, chunks)
+
+
+def _line_pieces(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Raw chunks regrouped at line ends (never inside a CR LF pair or a UTF-8 character)
+    and normalized one by one."""
+    held: list[bytes] = []
+    for chunk in chain([first], chunks):
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            held.append(chunk)
+            continue
+        piece, rest = b"".join([*held, chunk[:cut]]), chunk[cut:]
+        if piece.endswith(b"\r"):
+            piece, rest = piece[:-1], b"\r" + rest
+        held = [rest]
+        yield normalize_text(piece)
+    if tail := b"".join(held):
+        yield normalize_text(tail)
+
+
+def _first_megabyte(pieces: Iterator[bytes]) -> bytes:
+    """Pieces joined until they hold the first megabyte of the text (or all of it)."""
+    taken, size = [], 0
+    for piece in pieces:
+        taken.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            break
+    return b"".join(taken)
 
 
 @contextmanager
@@ -224,7 +274,7 @@ def _detect(data: bytes) -> tuple[str, re.Match[bytes]] | None:
 
     Looked for near the start first. Counting shapes, rather than taking the first line
     that looks like a header, keeps a date-like first line from deciding the format."""
-    for window in (data[: 1 << 20], data):
+    for window in (data[: 1 << 20], data) if len(data) > 1 << 20 else (data,):
         hits = []
         for fmt, rx in _DETECT.items():
             for _, match in zip(range(_SAMPLE_HEADERS), rx.finditer(window)):
