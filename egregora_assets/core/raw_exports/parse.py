@@ -115,6 +115,7 @@ def parse_chat(
             more = header.split(piece)
             parts[-1] += more[0]
             parts += more[1:]
+        parts[-1] = parts[-1].rstrip(b"\n")  # the file's last newline: no column pass for it
         dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
         preamble = parts[0]
         del parts
@@ -608,27 +609,28 @@ def _classify(
     invalid UTF-8 was replaced (count, first row)."""
     author, bad_names = _utf8_counted(author)
     body, bad_texts = _utf8_counted(body)
-    raw = pc.utf8_rtrim(body, characters="\n")
-    text = pc.utf8_ltrim(raw, characters="\u200e\u200f")
+    raw = _fix_rows(body, pc.ends_with(body, "\n"), lambda t: pc.utf8_rtrim(t, characters="\n"))
+    lrm = pc.starts_with(raw, "\u200e")
+    marks = pc.or_(lrm, pc.starts_with(raw, "\u200f"))
+    text = _fix_rows(raw, marks, lambda t: pc.utf8_ltrim(t, characters="\u200e\u200f"))
     # One pass finds the few messages that are not plain text; the rest runs on those only.
     special = pc.match_substring_regex(text, SPECIAL)
     few = text.filter(special)
     named = _attachment(few)
-    kind = pc.if_else(special, _TEXT[None], _TEXT["text"])
-    kind = pc.replace_with_mask(kind, special, _kind(few, named))
+    codes = pc.replace_with_mask(_zeros(len(text)), special, _kind(few, named))
     unmarked = _extract(few, EDITED)
-    if unmarked.null_count < len(unmarked):  # rebuilding the text column costs; edits are rare
-        text = pc.replace_with_mask(text, special, pc.coalesce(unmarked, few))
+    if unmarked.null_count < len(unmarked):  # edited: the marker is a kind, not text
+        edited = pc.replace_with_mask(pa.nulls(len(text), pa.bool_()), special, pc.is_valid(unmarked))
+        text = _fix_rows(text, pc.fill_null(edited, False), lambda t: _extract(t, EDITED))
     system = pc.is_null(author)
     if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
-        marked = pc.starts_with(raw, "\u200e")
-        quoted = _on(marked, text, lambda t: pc.match_substring_regex(t, SYSTEM))
+        quoted = _on(lrm, text, lambda t: pc.match_substring_regex(t, SYSTEM))
         system = pc.coalesce(pc.or_(system, quoted), system)
     names = _group_names(group_names, author, text, fmt)
     if (grouped := _filed_under_group(author, text, names)) is not None:
         system = pc.or_(system, grouped)
         text = _strip_group_prefix(text, pc.is_null(author), names)
-    kind = pc.if_else(system, _TEXT["system"], kind)
+    kind = _KIND_NAMES.take(pc.if_else(system, _CODE["system"], codes))
     author = pc.if_else(system, _TEXT[None], author)
     named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
     attachment = _link(named, media)
@@ -679,9 +681,9 @@ def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa
 
 
 def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
-    """The kind of each message that is not plain text, given its attachment names."""
+    """The kind code of each message that is not plain text, given its attachment names."""
     is_contact = pc.and_kleene(pc.is_valid(named), pc.ends_with(pc.utf8_lower(named), ".vcf"))
-    kind = _TEXT["text"]
+    kind = _zeros(len(text))
     for name, mask in (  # later rows win
         ("edited", pc.match_substring_regex(text, EDITED)),
         ("location", pc.match_substring_regex(text, LOCATION)),
@@ -691,7 +693,7 @@ def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
         ("contact", is_contact),
         ("deleted", pc.match_substring_regex(text, DELETED)),
     ):
-        kind = pc.if_else(mask, _TEXT[name], kind)
+        kind = pc.if_else(mask, _CODE[name], kind)
     return kind
 
 
@@ -704,6 +706,35 @@ def _on(mask: pa.Array, column: pa.Array, compute) -> pa.Array:
     """compute() over the rows where mask holds, null elsewhere."""
     result = compute(column.filter(mask))
     return pc.replace_with_mask(pa.nulls(len(column), result.type), mask, result)
+
+
+def _fix_rows(column: pa.Array, mask: pa.Array, compute) -> pa.Array:
+    """The string column with compute() applied where mask holds. Most rows need nothing:
+    a kernel over a million strings, or replace_with_mask, costs more than one copy of the
+    data with the few new values spliced in and the offsets shifted."""
+    rows = pc.indices_nonzero(mask)
+    if not len(rows):
+        return column
+    values = compute(column.take(rows))
+    if column.offset or column.null_count or column.type != pa.string():
+        return pc.replace_with_mask(column, mask, values)
+    n = len(column)
+    _, offsets_buf, data_buf = column.buffers()
+    offsets = memoryview(offsets_buf).cast("i")[: n + 1]
+    data = memoryview(data_buf)
+    pieces, shift, at = [], array("i", bytes(4 * (n + 1))), 0
+    for row, value in zip(rows.to_pylist(), values.cast(pa.binary()).to_pylist()):
+        pieces += [data[at : offsets[row]], value]
+        at = offsets[row + 1]
+        shift[row + 1] = (offsets[row + 1] - offsets[row]) - len(value)
+    pieces.append(data[at : offsets[n]])
+    old = pa.Array.from_buffers(pa.int32(), n + 1, [None, pa.py_buffer(offsets)])
+    moved = pc.subtract(old, pc.cumulative_sum(pa.Array.from_buffers(pa.int32(), n + 1, [None, pa.py_buffer(shift)])))
+    return pa.Array.from_buffers(pa.string(), n, [None, moved.buffers()[1], pa.py_buffer(b"".join(pieces))])
+
+
+def _zeros(n: int) -> pa.Array:
+    return pa.Array.from_buffers(pa.int8(), n, [None, pa.py_buffer(bytes(n))])
 
 
 def _extract(text: pa.Array, pattern: str) -> pa.Array:
@@ -789,3 +820,5 @@ def _utf8(column: pa.Array) -> pa.Array:
 
 _KINDS = ("text", "system", "media", "deleted", "edited", "poll", "location", "contact")
 _TEXT = {name: _utf8(_binary([name and name.encode()]))[0] for name in (None, *_KINDS)}
+_KIND_NAMES = _utf8(_binary([name.encode() for name in _KINDS]))  # a kind's code is its index
+_CODE = {name: pa.scalar(i, pa.int8()) for i, name in enumerate(_KINDS)}
