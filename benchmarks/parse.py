@@ -228,11 +228,18 @@ def _table(export: Path, rows: list[tuple[str, dict]], load: float) -> str:
     return "\n".join(lines)
 
 
+def _machine() -> str:
+    """Cores, memory and Python of this machine, for the section title."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
+    return f"{os.cpu_count()}-core / {memory:.0f} GiB, Python {sys.version.split()[0]}"
+
+
 def _record(report: str, note: str = "") -> None:
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n")
+    today = datetime.now().date().isoformat()
     with RESULTS.open("a") as f:
-        f.write(f"\n## Parse, 2026-11-22 (2-core / 24 GiB, Python 3.11.7)\n\n{note + chr(10) * 2 if note else ''}{report}\n")
+        f.write(f"\n## Parse, {today} ({_machine()})\n\n{note + chr(10) * 2 if note else ''}{report}\n")
 
 
 if __name__ == "__main__":
