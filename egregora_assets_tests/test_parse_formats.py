@@ -83,6 +83,13 @@ HEADERS = [
     ("[31. 12. 2020. 21:41:05] Ana: oi", TS, "ios"),
     ("[31/12/2020, 9:41:05 p. m.] Ana: oi", TS, "ios"),
     ("[12/31/20 9:41:05 p.m.] Ana: oi", TS, "ios"),
+    # shapes quoted in other parsers' bug reports (lines rewritten here)
+    ("31/12/20 21.41 - Ana: oi", T, "android"),  # Indonesian: dotted time, no comma
+    ("31/12/2020 21:41:05: Ana: oi", TS, "android"),
+    ("31-12-2020 9:41:05 p.m. - Ana: oi", TS, "android"),
+    ("[31/12/20 21:41:05] Ana: oi", TS, "ios"),  # Spanish iPhone: no comma
+    ("[31.12.2020 21:41:05] Ana: oi", TS, "ios"),  # Turkish iPhone
+    ("[12.31.20, 21:41:05] Ana: oi", TS, "ios"),  # month-first with dots
     (f"{LRM}[31/12/2020, 21:41:05] Ana: oi", TS, "ios"),
     (f"{RLM}31/12/2020, 21:41 - Ana: oi", T, "android"),
 ]
@@ -428,6 +435,8 @@ KINDS = [
     (f"{LRM}<anexado: 00000013-AUDIO-2020-12-31-21-41-05.opus>", "media", "00000013-AUDIO-2020-12-31-21-41-05.opus"),
     ("<adjunto: 00000016-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000016-PHOTO-2020-12-31-21-41-05.jpg"),
     ("<Anhang: 00000017-VIDEO-2020-12-31-21-41-05.mp4>", "media", "00000017-VIDEO-2020-12-31-21-41-05.mp4"),
+    ("<attached：00000018-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000018-PHOTO-2020-12-31-21-41-05.jpg"),
+    ("4f2680f1db95a8454775cc2eefc95bfc.jpg (Datei angehängt)\nFrohe Ostern", "media", "4f2680f1db95a8454775cc2eefc95bfc.jpg"),
     ("<anexado: 00000013-AUDIO-2020-12-31-21-41-05.opus>", "media", "00000013-AUDIO-2020-12-31-21-41-05.opus"),
     ("<Media omitted>", "media", None),
     ("<Mídia oculta>", "media", None),

@@ -13,7 +13,7 @@ ATTACHED_ANDROID = (
 _WS = r"[\s\x{00a0}\x{202f}\x{200e}\x{200f}]*"  # spaces and direction marks iOS puts around
 ATTACHED_IOS = (
     r"^" + _WS + r"<" + _WS + r"(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato)" + _WS
-    + r":" + _WS + r"(?P<name>[^>\n]*?[^>\s\x{00a0}\x{202f}\x{200e}\x{200f}])" + _WS + r">"
+    + r"[:：]" + _WS + r"(?P<name>[^>\n]*?[^>\s\x{00a0}\x{202f}\x{200e}\x{200f}])" + _WS + r">"
 )
 MEDIA_OMITTED = (
     r"(?i)^(?:<(?:media omitted|mídia oculta|arquivo de mídia oculto|multimedia omitido"
