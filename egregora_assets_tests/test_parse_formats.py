@@ -264,7 +264,25 @@ EMPTY = [  # the message right after the colon is empty or only punctuation
     ("Bia:?!", "?!"), ("Bia: :)", ":)"), ("Bia::", ":"), ("Bia:-", "-"),
     ("Bia:\nsecond line", "\nsecond line"), ("Bia:\n\nafter a blank", "\n\nafter a blank"),
     ("Bia:no space", "no space"),  # Bia writes clear lines elsewhere
+    ("Bia:.\nand more", ".\nand more"),
 ]
+
+
+NO_SPACE = [  # (line after the header, author, message): a lone "NAME:text"
+    ("Carla:hello", "Carla", "hello"),
+    ("Carla:https://example.com", "Carla", "https://example.com"),
+    ("+55 11 91234-5678:oi", "+55 11 91234-5678", "oi"),
+    ('Ana changed the subject to "a:b"', None, 'Ana changed the subject to "a:b"'),
+    ("Ana joined using this group's invite link https://chat.whatsapp.com/x", None,
+     "Ana joined using this group's invite link https://chat.whatsapp.com/x"),
+    ("Ana changed the group description at 10:30", None, "Ana changed the group description at 10:30"),
+]
+
+
+@pytest.mark.parametrize(("line", "author", "message"), NO_SPACE, ids=[n[0][:25] for n in NO_SPACE])
+def test_a_lone_name_without_a_space_after_the_colon(line, author, message):
+    text = f"31/12/2020, 21:40 - Ana: oi\n31/12/2020, 21:41 - {line}\n31/12/2020, 21:42 - Ana: oi\n"
+    assert rows(text)[1][1:3] == (author, message)
 
 
 @pytest.mark.parametrize(("line", "message"), EMPTY, ids=[e[0] for e in EMPTY])

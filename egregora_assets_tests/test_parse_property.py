@@ -46,9 +46,9 @@ TIMES = [
     ("h:MM a. m.", lambda t: _twelve(t, ("a. m.", "p. m."), " "), False, False),
     ("h:MM:SS p.m.", lambda t: _twelve(t, ("a.m.", "p.m."), " ", True), True, False),
 ]
-AT = [", ", " "]
+AT = [", ", " ", " klo ", " à "]
 # Android-style tails; iOS always writes "[WHEN] "
-TAILS = [" - ", ". - ", ": ", " "]
+TAILS = [" - ", " \u2013 ", ". - ", ": ", " "]
 
 NAMES = st.text(
     st.characters(whitelist_categories=("L", "Nd"), whitelist_characters=" -_.'😀🌸"), min_size=1, max_size=12

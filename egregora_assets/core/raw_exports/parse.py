@@ -542,13 +542,23 @@ def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Arr
 
 
 def _known_author_without_space(author: pa.Array, body: pa.Array, counts: Counter) -> dict:
-    """Authorless rows written "NAME:text" (no space) by a NAME seen in clear lines."""
+    """Authorless rows written "NAME:text" (no space after the colon): a message by NAME
+    when NAME writes clear lines elsewhere, or when the line reads as no system line and
+    NAME as a name (short, no quotes: system lines quote subjects)."""
     fixes = {}
     for i in pc.indices_nonzero(pc.is_null(author)).to_pylist():
-        name, colon, rest = body[i].as_py().partition(b":")
-        if colon and counts.get(name) and not rest.startswith(b" "):
-            fixes[i] = (name, rest)
+        line = body[i].as_py()
+        name, colon, rest = line[:_MAX_AUTHOR].partition(b":")
+        if not colon or rest.startswith((b" ", b"\n")) or not name.strip():
+            continue
+        if counts.get(name) or _looks_like_a_name(name, line):
+            fixes[i] = (name, line[len(name) + 1 :])
     return fixes
+
+
+def _looks_like_a_name(name: bytes, line: bytes) -> bool:
+    text = line[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0].decode("utf-8", "replace")
+    return len(name) <= 60 and not re.search(rb"[\"'(\[<]|\xe2\x80[\x9c\x9d\x9e]|\xc2[\xab\xbb]|//", name) and not SYSTEM_PY.search(text)
 
 
 def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[int]:
