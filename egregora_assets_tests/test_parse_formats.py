@@ -575,6 +575,20 @@ def test_no_parseable_line_reports_the_first_line():
     assert chat.first_unparsed_line == "hello there"
 
 
+def test_the_shape_is_the_files_not_a_date_like_first_line():
+    text = (
+        "12/31/2020 10:00 exported by a tool\n"
+        "31/12/2020, 21:41 - Ana: the plan\n01/01/2021 10:00 breakfast\n01/01/2021 12:00 beach\n"
+        "01/01/2021 18:00 dinner\n31/12/2020, 21:42 - Bia: ok\n"
+    )
+    chat = parse_chat(text)
+    assert [(r[1], r[2]) for r in rows(text)] == [
+        ("Ana", "the plan\n01/01/2021 10:00 breakfast\n01/01/2021 12:00 beach\n01/01/2021 18:00 dinner"),
+        ("Bia", "ok"),
+    ]
+    assert (chat.header, chat.first_unparsed_line) == ("DD/MM/YYYY, HH:MM - NAME: TEXT", "12/31/2020 10:00 exported by a tool")
+
+
 def test_lines_before_the_first_header_are_reported():
     chat = parse_chat("exported by a tool\n31/12/2020, 21:41 - Ana: oi")
     assert (chat.messages.num_rows, chat.first_unparsed_line) == (1, "exported by a tool")

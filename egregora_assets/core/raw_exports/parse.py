@@ -281,7 +281,9 @@ def _detect(data: bytes) -> tuple[str, re.Match[bytes]] | None:
             for _, match in zip(range(_SAMPLE_HEADERS), rx.finditer(window)):
                 hits.append((match.start(), fmt, match))
         if hits:
-            shapes = Counter(_shape(fmt, m) for _, fmt, m in hits)
+            shapes = Counter()
+            for _, fmt, m in hits:  # a bare space or ": " after a time is also how text is written
+                shapes[_shape(fmt, m)] += 1 if m["tail"] in (b" ", b": ") else 4
             best = max(shapes.values())
             _, fmt, match = min(h for h in hits if shapes[_shape(h[1], h[2])] == best)
             return fmt, match
