@@ -92,6 +92,13 @@ HEADERS = [
     ("[12.31.20, 21:41:05] Ana: oi", TS, "ios"),  # month-first with dots
     (f"{LRM}[31/12/2020, 21:41:05] Ana: oi", TS, "ios"),
     (f"{RLM}31/12/2020, 21:41 - Ana: oi", T, "android"),
+    # Chinese, Japanese and Korean phones: year first, the morning/afternoon word before or after the time
+    ("2020/12/31 下午9:41 - Ana: oi", T, "android"),
+    ("2020/12/31 9:41 下午 - Ana: oi", T, "android"),
+    ("[2020/12/31 下午9:41:05] Ana: oi", TS, "ios"),
+    ("2020/12/31 午後9:41 - Ana: oi", T, "android"),
+    ("2020. 12. 31. 오후 9:41 - Ana: oi", T, "android"),
+    ("[2020. 12. 31. 오후 9:41:05] Ana: oi", TS, "ios"),
 ]
 
 
@@ -122,6 +129,7 @@ CLOCK_QUIRKS = [
     ("00:00 a. m.", (0, 0, 0)), ("12:00 a. m.", (0, 0, 0)), ("12:00 p. m.", (12, 0, 0)),
     ("13:05 PM", (13, 5, 0)), ("13:05:09 p.m.", (13, 5, 9)), ("23:59:59 p. m.", (23, 59, 59)),
     ("18:30 a. m.", (18, 30, 0)), (f"21:41:05{NNBSP}PM", (21, 41, 5)), ("17:00 pm", (17, 0, 0)),
+    ("12:05 上午", (0, 5, 0)), ("12:05 下午", (12, 5, 0)), ("9:05 午前", (9, 5, 0)), ("9:05 오후", (21, 5, 0)),
 ]
 
 

@@ -45,6 +45,9 @@ TIMES = [
     ("h:MM\u202fpm", lambda t: _twelve(t, ("am", "pm"), NNBSP), False, False),
     ("h:MM a. m.", lambda t: _twelve(t, ("a. m.", "p. m."), " "), False, False),
     ("h:MM:SS p.m.", lambda t: _twelve(t, ("a.m.", "p.m."), " ", True), True, False),
+    ("h:MM 下午", lambda t: _twelve(t, ("上午", "下午"), " "), False, False),
+    ("오후 h:MM:SS", lambda t: ("오후 " if t.hour >= 12 else "오전 ") + _twelve(t, ("", ""), "", True), True, False),
+    ("午後h:MM", lambda t: ("午後" if t.hour >= 12 else "午前") + _twelve(t, ("", ""), ""), False, False),
 ]
 AT = [", ", " ", " klo ", " à "]
 # Android-style tails; iOS always writes "[WHEN] "
@@ -82,6 +85,8 @@ def chats(draw):
     tail = "] " if ios else draw(st.sampled_from(TAILS))
     if tail == " " and not time_style[3]:
         tail = " - "  # phones that write no dash use a 24-hour clock
+    if not time_style[1](datetime(2020, 1, 1))[0].isdigit():
+        at = " "  # a morning/afternoon word before the time follows the date directly
     authors = draw(st.lists(NAMES | TRICKY, min_size=1, max_size=4, unique=True))
     when = draw(st.datetimes(datetime(2010, 1, 1), datetime(2030, 12, 31))).replace(microsecond=0)
     messages = []

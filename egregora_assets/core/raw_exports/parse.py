@@ -30,7 +30,15 @@ from .kinds import (
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines
 _SP = rb"(?: |\xc2\xa0|\xe2\x80\xaf)"  # space, no-break space, narrow no-break space
-_AMPM = rb"(?:" + _SP + rb"?[AaPp]\.?" + _SP + rb"?[Mm]\.?)"
+# Chinese, Japanese and Korean morning/afternoon words, as (AM, PM) pairs
+_CJK_MARKS = [(a.encode(), p.encode()) for a, p in (("上午", "下午"), ("午前", "午後"), ("오전", "오후"))]
+_CJK = b"|".join(w for pair in _CJK_MARKS for w in pair)
+_AMPM = rb"(?:" + _SP + rb"?[AaPp]\.?" + _SP + rb"?[Mm]\.?|" + _SP + rb"?(?:" + _CJK + rb"))"
+# Phones in those languages may write the word before the time: it is moved after it.
+_CJK_BEFORE = re.compile(
+    rb"(^|\n)(" + _MARKS + rb"\[?\d{1,4}[./-] ?\d{1,2}[./-] ?\d{1,4}\.?,?" + _SP + rb"?)(" + _CJK + rb")"
+    + _SP + rb"?(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+)
 _TIME = rb"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?" + _AMPM + rb"?"
 _DASH = rb" (?:-|\xe2\x80\x93) "  # Android's " - ", sometimes an en dash
 # Lazy: the author ends at the first ": " of the line (or a ":" that ends it, or is followed
@@ -54,7 +62,8 @@ _SAMPLE_HEADERS = 200
 _MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter
 _MAX_SYSTEM_LINE = 2000  # system lines are short: a 50 MB line is not searched whole  # the file's header shape is the most common among its first headers
 _DATE_FIELDS = re.compile(rb"(\d+)\D+(\d+)\D+(\d+)")
-_TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?)?")
+_TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?|(\w\w))?")
+_PM_WORDS = {p.decode() for _, p in _CJK_MARKS}
 _EPOCH = date(1970, 1, 1).toordinal()
 _LRM = "\u200e".encode()  # iOS marks system lines with it: classify handles those
 _ISOLATES = re.compile(rb"\xe2\x81[\xa8\xa9]")
@@ -200,6 +209,9 @@ def normalize_text(text: str | bytes) -> bytes:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if _ISOLATES.search(data):  # U+2068/U+2069 wrap @mentions; they are not content
         data = _ISOLATES.sub(b"", data)
+    sample = data[: 1 << 16]
+    if (b"\xe5\x8d\x88" in sample or b"\xec\x98\xa4" in sample) and _CJK_BEFORE.search(sample):  # 午, 오
+        data = _CJK_BEFORE.sub(rb"\1\2\4 \3", data)
     return data
 
 
@@ -292,6 +304,8 @@ def _detect(data: bytes) -> tuple[str, re.Match[bytes]] | None:
 
 def _shape(fmt: str, match: re.Match[bytes]) -> tuple:
     clock = re.sub(rb"\d+", b"9", match["time"]).lower().replace(b"p", b"a")
+    for am, pm in _CJK_MARKS:
+        clock = clock.replace(pm, am)
     return fmt, re.sub(rb"\d+", b"9", match["date"]), match["at"], clock, match["tail"]
 
 
@@ -329,6 +343,9 @@ def _describe(fmt: str, first: re.Match[bytes], day_first: bool) -> tuple[str, s
     fields = ["HH", "MM", "SS"]
     am = marker.replace(b"p", b"a").replace(b"P", b"A")
     both = am + b"/" + am.replace(b"a", b"p").replace(b"A", b"P").lstrip() if marker else b""
+    for am_word, pm_word in _CJK_MARKS:
+        if marker.strip() in (am_word, pm_word):
+            both = marker[: len(marker) - len(marker.lstrip())] + am_word + b"/" + pm_word
     time = re.sub(rb"\d+", lambda _: fields.pop(0).encode(), clock) + both
     text = (b"[" if fmt == "ios" else b"") + date + first["at"] + time + first["tail"] + b"NAME: TEXT"
     words = f"12-hour ({both.decode().strip()})" if marker else "24-hour"
@@ -498,8 +515,9 @@ def _seconds(raw: bytes) -> int:
     if not m:
         raise BadExport(f"cannot read time {text!r}")
     hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
-    if m[4] and hour <= 12:  # 13-23 keep their value whatever the marker; 00 a.m. is midnight
-        hour = hour % 12 + (12 if m[4] in "Pp" else 0)
+    if (m[4] or m[5]) and hour <= 12:  # 13-23 keep their value whatever the marker; 00 a.m. is midnight
+        pm = m[4] in ("P", "p") if m[4] else m[5] in _PM_WORDS
+        hour = hour % 12 + (12 if pm else 0)
     if hour > 23 or minute > 59 or second > 59:
         raise BadExport(f"cannot read time {text!r}")
     return hour * 3600 + minute * 60 + second
