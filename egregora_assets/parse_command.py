@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from .core.raw_exports.archive import read_export, slugify
 from .core.home import Home
+from .core.raw_exports.archive import read_export, slugify
 from .core.raw_exports.parse import summary
 from .core.settings import Settings
 

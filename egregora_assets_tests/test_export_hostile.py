@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from egregora_assets.core.models import BadExport
 from egregora_assets.core.raw_exports import archive as export
 from egregora_assets.core.raw_exports.archive import read_export, read_member, slugify
-from egregora_assets.core.models import BadExport
 
 CHAT = "31/12/2020, 21:41 - Ana: oi\n31/12/2020, 21:42 - Bia: IMG-20201231-WA0001.jpg (file attached)\n"
 

@@ -9,8 +9,8 @@ import stat
 import threading
 import zipfile
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,14 +269,14 @@ def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[
                 if not put(chunk):
                     return
             put(None)
-        except BaseException as error:  # handed to the consumer, raised there
+        except Exception as error:  # handed to the consumer, raised there
             put(error)
 
     helper = threading.Thread(target=inflate, name="inflate", daemon=True)
     helper.start()
     try:
         while (item := ready.get()) is not None:
-            if isinstance(item, BaseException):
+            if isinstance(item, Exception):
                 raise item
             yield item
     finally:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate, chain
+from itertools import accumulate, chain, pairwise
 from operator import add
 
 import pyarrow as pa
@@ -23,8 +23,18 @@ import pyarrow.compute as pc
 
 from ..models import PARSED_SCHEMA, BadExport
 from .kinds import (
-    ATTACHED_ANDROID, ATTACHED_IOS, CONTACT, DELETED, EDITED, GROUP_NAMED, LOCATION, MEDIA_OMITTED, POLL,
-    SPECIAL, SYSTEM, SYSTEM_PY,
+    ATTACHED_ANDROID,
+    ATTACHED_IOS,
+    CONTACT,
+    DELETED,
+    EDITED,
+    GROUP_NAMED,
+    LOCATION,
+    MEDIA_OMITTED,
+    POLL,
+    SPECIAL,
+    SYSTEM,
+    SYSTEM_PY,
 )
 
 # --- header patterns (bytes) -------------------------------------------------------------
@@ -439,7 +449,7 @@ def _progression(uniques: list[bytes], fields: list) -> tuple[bool, str] | None:
     readings = {}
     for first in (True, False):
         days = [_ordinal(r, f, first) for r, f in zip(uniques, fields)]
-        steps = [b - a for a, b in zip(days, days[1:])]
+        steps = [b - a for a, b in pairwise(days)]
         readings[first] = (sum(1 for s in steps if s < 0), sum(map(abs, steps)))
     (back_d, moved_d), (back_m, moved_m) = readings[True], readings[False]
     if back_d != back_m:
@@ -502,10 +512,6 @@ def _language(head: bytes) -> str | None:
     counts = {name: len(rx.findall(head)) for name, rx in _LANGUAGES.items()}
     best = max(counts, key=counts.get)
     return best if counts[best] else None
-
-
-def _reversals(days: list[int]) -> int:
-    return sum(1 for a, b in zip(days, days[1:]) if b < a)
 
 
 def _seconds(raw: bytes) -> int:
@@ -673,9 +679,9 @@ def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: 
     """The names the group had: given (from the file name), an iOS chat's first notice, and
     each subject change announced under a name already known."""
     names = {n for n in given if n}
-    if fmt == "ios" and len(author) and author[0].is_valid:
-        if SYSTEM_PY.search(text[0].as_py()[:_MAX_SYSTEM_LINE]):
-            names.add(author[0].as_py())
+    first_notice = fmt == "ios" and len(author) and author[0].is_valid
+    if first_notice and SYSTEM_PY.search(text[0].as_py()[:_MAX_SYSTEM_LINE]):
+        names.add(author[0].as_py())
     seen: set[str] = set()
     while names - seen:
         seen |= names
