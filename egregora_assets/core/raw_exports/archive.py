@@ -269,7 +269,7 @@ def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[
                 if not put(chunk):
                     return
             put(None)
-        except Exception as error:  # handed to the consumer, raised there
+        except Exception as error:  # noqa: BLE001 - handed to the consumer, raised there
             put(error)
 
     helper = threading.Thread(target=inflate, name="inflate", daemon=True)
