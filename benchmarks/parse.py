@@ -6,7 +6,7 @@ Generates the export once (deterministically) into benchmarks/_data/, as .txt an
 WhatsApp-style .zip, then measures each step in its own subprocess so that peak memory
 (ru_maxrss) belongs to that step alone:
   parse    read_export() of the .txt (decode, split, dates, kinds, Arrow table), and of the .zip
-  store    pseudonymize (core.privacy, when present) + insert into a DuckDB file
+  store    pseudonymize (anonymized_messages.anonymize) + insert into a DuckDB file
   whatstk  whatstk 0.9.1 with the header format given (the `bench` extra), same .txt
 Parse steps run --repeat times (median reported): this 2-core machine is shared and noisy.
 Prints a table and appends a dated section to benchmarks/RESULTS.md.
@@ -108,27 +108,28 @@ def step_store(table_path: Path, db_path: Path) -> dict:
     with pa.memory_map(str(table_path)) as source:
         messages = pa.ipc.open_file(source).read_all()
     try:
-        from egregora_assets.core.anonymized_messages import anonymize as privacy
+        from egregora_assets.core.anonymized_messages.anonymize import anonymize
+        from egregora_assets.core.anonymized_messages.pseudonyms import build_roster
     except ImportError:
-        privacy = None
+        anonymize = build_roster = None
     try:  # DuckDB imports pandas (~0.35 s) on its first Arrow scan: an import, untimed like the above
         import pandas  # noqa: F401
     except ImportError:
         pass
     db_path.unlink(missing_ok=True)
     start = time.perf_counter()
-    if privacy is not None:
+    if anonymize is not None:
         names = messages["author"].unique().drop_null().to_pylist()
         secret = b"benchmark-secret-0123456789abcdef"
-        roster = privacy.build_roster(secret, "bench", names)
-        messages = privacy.anonymize(messages, group="bench", roster=roster, secret=secret)
+        roster = build_roster(secret, "bench", names)
+        messages = anonymize(messages, group="bench", roster=roster, secret=secret)
     anonymized = time.perf_counter()
     con = duckdb.connect(str(db_path))
     con.execute("CREATE TABLE messages AS SELECT * FROM messages")
     con.close()
     end = time.perf_counter()
-    if privacy is None:
-        what = "DuckDB insert only (core.privacy missing)"
+    if anonymize is None:
+        what = "DuckDB insert only (anonymize missing)"
     else:
         what = f"anonymize {anonymized - start:.2f} s + DuckDB insert {end - anonymized:.2f} s"
     return {"seconds": end - start, "rows": messages.num_rows, "what": what}
@@ -222,11 +223,18 @@ def _table(export: Path, rows: list[tuple[str, dict]], load: float) -> str:
     return "\n".join(lines)
 
 
+def _machine() -> str:
+    """Cores, memory and Python of this machine, for the section title."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
+    return f"{os.cpu_count()}-core / {memory:.0f} GiB, Python {sys.version.split()[0]}"
+
+
 def _record(report: str, note: str = "") -> None:
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n")
+    today = datetime.now().date().isoformat()
     with RESULTS.open("a") as f:
-        f.write(f"\n## Parse, 2026-11-22 (2-core / 24 GiB, Python 3.11.7)\n\n{note + chr(10) * 2 if note else ''}{report}\n")
+        f.write(f"\n## Parse, {today} ({_machine()})\n\n{note + chr(10) * 2 if note else ''}{report}\n")
 
 
 if __name__ == "__main__":

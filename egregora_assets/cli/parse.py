@@ -13,12 +13,13 @@ from ..core.settings import Settings
 
 
 def print_summary(path: Path, day_first: bool | None) -> int:
-    print(json.dumps(summary(read_export(path, day_first=day_first)), ensure_ascii=False))
+    parsed = _read(path, day_first)
+    print(json.dumps(summary(parsed), ensure_ascii=False))
     return 0
 
 
 def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: Settings | None) -> int:
-    parsed = read_export(path, day_first=day_first)
+    parsed = _read(path, day_first)
     table = parsed.chat.messages
     if settings is not None:  # None means --raw: real names, for the owner's debugging
         table = _pseudonymized(table, slugify(parsed.group_name or path.stem), Home(settings.home))
@@ -31,6 +32,14 @@ def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: S
                 record["attachment"] = row["attachment"]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
+
+
+def _read(path: Path, day_first: bool | None):
+    """The parsed export; what had to be replaced to read it is said on stderr."""
+    parsed = read_export(path, day_first=day_first)
+    if note := parsed.chat.replacement_note:
+        print(f"egregora: warning: {path.name}: {note}", file=sys.stderr)
+    return parsed
 
 
 def _pseudonymized(table, group: str, home: Home):

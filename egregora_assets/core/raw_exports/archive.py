@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import stat
+import threading
 import zipfile
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,7 @@ MAX_MEMBERS = 50_000
 MAX_RATIO = 200  # text compresses ~5-10x, media ~1x; zip bombs 1000x
 RATIO_FLOOR = 1 << 20  # below this size any ratio is harmless
 READ_CHUNK = 1 << 20
+STREAM_CHUNK = 16 << 20  # the chat member is inflated in these while the parse goes on (few GIL hand-offs)
 
 _CHAT_NAME = re.compile(
     r"(?:WhatsApp Chat with|WhatsApp Chat -|Conversa do WhatsApp com|Chat de WhatsApp con"
@@ -100,13 +104,19 @@ def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], Pars
     if suffix == ".txt":
         if path.stat().st_size > MAX_CHAT_BYTES:
             raise BadExport(f"chat file larger than {MAX_CHAT_BYTES >> 20} MiB")
-        return path.name, {}, parse_chat(path.read_bytes(), day_first=day_first)
+        group = _group_name(path.name)
+        return path.name, {}, parse_chat(path.read_bytes(), day_first=day_first, group_name=group)
     with _open_zip(path) as zf:
         infos = _checked_members(zf)
         chat = _chat_info(infos)
-        media = {i.filename: i.file_size for i in infos if i is not chat and not i.is_dir()}
-        return chat.filename, media, parse_chat(
-            _read(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media
+        media = {
+            i.filename: i.file_size
+            for i in infos
+            if i is not chat and not i.is_dir() and not _is_mac_fork(i.filename)
+        }
+        group = _group_name(_member_name(chat)) or _group_name(path.name)
+        return _member_name(chat), media, parse_chat(
+            _inflated(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group
         )
 
 
@@ -159,16 +169,45 @@ def _check_size(info: zipfile.ZipInfo, cap: int) -> None:
 
 def _chat_info(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
     """The one chat member: `_chat.txt` or a localized "WhatsApp Chat with X.txt"."""
-    texts = [i for i in infos if i.filename.lower().endswith(".txt") and not i.is_dir()]
-    named = [i for i in texts if _is_chat_name(i.filename.rsplit("/", 1)[-1])]
+    files = [i for i in infos if not i.is_dir() and not _is_mac_fork(i.filename)]
+    texts = [i for i in files if i.filename.lower().endswith(".txt")]
+    named = [i for i in texts if _is_chat_name(_member_name(i).rsplit("/", 1)[-1])]
     candidates = named or (texts if len(texts) == 1 else [])
     if not candidates:
-        raise BadExport("no chat file (_chat.txt or 'WhatsApp Chat with ....txt') in the zip")
+        raise BadExport(_why_no_chat(files, texts))
     if len(candidates) > 1:
         raise BadExport(
             f"two candidate chat files: {candidates[0].filename!r} and {candidates[1].filename!r}"
         )
     return candidates[0]
+
+
+def _why_no_chat(files: list[zipfile.ZipInfo], texts: list[zipfile.ZipInfo]) -> str:
+    expected = "no chat file (_chat.txt or 'WhatsApp Chat with ....txt') in the zip"
+    zips = [i.filename for i in files if i.filename.lower().endswith(".zip")]
+    if zips:
+        return f"{expected}: it holds another zip, {zips[0]!r}; give that zip instead"
+    if len(texts) > 1:
+        return f"{expected}: {len(texts)} .txt files and none is named like a chat"
+    if files:
+        return f"{expected}: it holds only {len(files)} other file(s), such as {files[0].filename!r}"
+    return f"{expected}: the zip is empty"
+
+
+def _is_mac_fork(name: str) -> bool:
+    """macOS's Finder adds __MACOSX/ and ._name copies of each member: not content."""
+    return name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("._")
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as written: zips made without the UTF-8 flag hold UTF-8 names that
+    zipfile reads as cp437 ("FamÃ­lia")."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 def _is_chat_name(base: str) -> bool:
@@ -184,16 +223,21 @@ def _group_name(filename: str) -> str | None:
 
 def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
     """A member's bytes, streamed in small reads so a lying header cannot blow up memory."""
+    return b"".join(_chunks(zf, info, cap, READ_CHUNK))
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, size: int) -> Iterator[bytes]:
+    """A member's bytes in chunks, under a running cap: a lying header is caught early."""
     _check_size(info, cap)
     limit = min(info.file_size, cap)
-    chunks, size = [], 0
+    total = 0
     try:
         with zf.open(info) as f:
-            while chunk := f.read(READ_CHUNK):
-                size += len(chunk)
-                if size > limit or (size > RATIO_FLOOR and size > MAX_RATIO * info.compress_size):
+            while chunk := f.read(size):
+                total += len(chunk)
+                if total > limit or (total > RATIO_FLOOR and total > MAX_RATIO * info.compress_size):
                     raise BadExport(f"member {info.filename!r} expands beyond its declared size")
-                chunks.append(chunk)
+                yield chunk
     except zipfile.BadZipFile as e:
         if "CRC" not in str(e):
             raise BadExport(f"cannot read member {info.filename!r}: {_one_line(e)}") from None
@@ -202,7 +246,42 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
         raise BadExport(f"member {info.filename!r} fails its checksum: {why}") from None
     except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
         raise BadExport(f"cannot read member {info.filename!r}: {_one_line(e)}") from None
-    return b"".join(chunks)
+
+
+def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[bytes]:
+    """The member's chunks, inflated by a helper thread while the caller parses the ones
+    already there (zlib releases the GIL). Errors reach the caller in order."""
+    ready: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def inflate() -> None:
+        try:
+            for chunk in _chunks(zf, info, cap, STREAM_CHUNK):
+                if not put(chunk):
+                    return
+            put(None)
+        except Exception as error:  # noqa: BLE001 - handed to the consumer, raised there
+            put(error)
+
+    helper = threading.Thread(target=inflate, name="inflate", daemon=True)
+    helper.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        helper.join()
 
 
 def _sha256(path: Path) -> str:

@@ -10,8 +10,10 @@ ATTACHED_ANDROID = (
     r"^(?P<name>.+?) \((?:file attached|arquivo anexado|archivo adjunto|Datei angehängt"
     r"|fichier joint|file allegato)\)(?:\n|$)"
 )
+_WS = r"[\s\x{00a0}\x{202f}\x{200e}\x{200f}]*"  # spaces and direction marks iOS puts around
 ATTACHED_IOS = (
-    r"^<(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato) ?: (?P<name>[^>\n]+)>"
+    r"^" + _WS + r"<" + _WS + r"(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato)" + _WS
+    + r"[:：]" + _WS + r"(?P<name>[^>\n]*?[^>\s\x{00a0}\x{202f}\x{200e}\x{200f}])" + _WS + r">"
 )
 MEDIA_OMITTED = (
     r"(?i)^(?:<(?:media omitted|mídia oculta|arquivo de mídia oculto|multimedia omitido"
@@ -70,6 +72,15 @@ SYSTEM = (
     r"|ha creato (?:il|questo) gruppo|ha aggiunto|ha rimosso|è uscit[oa]|si è unit[oa]"
     r"|ha (?:cambiato|modificato) (?:l'oggetto|l'immagine|la descrizione)"
     r"|crittografati end-to-end|messaggi effimeri|codice di sicurezza)"
+)
+
+# Lines that name the group: iOS files the chat's own notices under that name.
+GROUP_NAMED = (
+    r"(?:created group|changed the subject (?:from .* )?to|changed the group name to"
+    r"|criou o grupo|(?:mudou|alterou) o (?:assunto|nome do grupo) (?:de .* )?para"
+    r"|creó el grupo|cambió el (?:asunto|nombre del grupo) (?:de .* )?a"
+    r"|hat die Gruppe|a créé le groupe|ha creato il gruppo)"
+    r" ?[“\"„«] ?(?P<name>[^”\"“»\n]+?) ?[”\"“»]"
 )
 
 

@@ -2,7 +2,7 @@
 
 It works on UTF-8 bytes, splits the whole text with one compiled header pattern, decodes
 each distinct date and time string once, and classifies messages with Arrow's vectorized
-regexes, so a million messages parse in about a second.
+regexes, so a million messages parse in about two seconds.
 """
 
 from __future__ import annotations
@@ -11,23 +11,23 @@ import gc
 import re
 from array import array
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
-from itertools import accumulate
-from operator import add
+from itertools import accumulate, chain
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..models import PARSED_SCHEMA, BadExport
+from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
     ATTACHED_IOS,
     CONTACT,
     DELETED,
     EDITED,
+    GROUP_NAMED,
     LOCATION,
     MEDIA_OMITTED,
     POLL,
@@ -38,26 +38,37 @@ from .kinds import (
 
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines
-_SP = rb"(?: |\xc2\xa0|\xe2\x80\xaf)"  # space, no-break space, narrow no-break space
-_AMPM = rb"(?:" + _SP + rb"?[AaPp]\.?" + _SP + rb"?[Mm]\.?)"
+_CJK = b"|".join(w for pair in CJK_MARKS for w in pair)
+_AMPM = rb"(?:" + SPACE + rb"?[AaPp]\.?" + SPACE + rb"?[Mm]\.?|" + SPACE + rb"?(?:" + _CJK + rb"))"
+# Phones in those languages may write the word before the time: it is moved after it.
+_CJK_BEFORE = re.compile(
+    rb"(^|\n)(" + _MARKS + rb"\[?\d{1,4}[./-] ?\d{1,2}[./-] ?\d{1,4}\.?,?" + SPACE + rb"?)(" + _CJK + rb")"
+    + SPACE + rb"?(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+)
 _TIME = rb"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?" + _AMPM + rb"?"
 _DASH = rb" (?:-|\xe2\x80\x93) "  # Android's " - ", sometimes an en dash
-# Lazy: the author ends at the first ": " of the line; the rare other splits are revisited.
-_AUTHOR = rb"(?:([^\n]*?):(?: |(?=\n)|\Z))?"
-_WHEN = (
-    rb"(?P<date>\d{1,4}([./-]) ?\d{1,2}\2 ?\d{2,4}\.?)(?P<at>,?" + _SP + rb"(?:klo |kl\. )?)"
+# Lazy: the author ends at the first ": " of the line (or a ":" that ends it, or is followed
+# only by punctuation, as in "Ana:."); the rare other splits are revisited.
+_PUNCT_TO_EOL = rb"(?=[!-/:-@\[-`{-~]+(?:\n|\Z))"
+_AUTHOR = rb"(?:([^\n]*?):(?: |(?=\n)|\Z|" + _PUNCT_TO_EOL + rb"))?"
+_WHEN = (  # the date's three parts in any order, then an optional word ("klo", "kl.", "à")
+    rb"(?P<date>\d{1,4}([./-]) ?\d{1,2}\2 ?\d{1,4}\.?)"
+    rb"(?P<at>,?" + SPACE + rb"(?:(?:[A-Za-z]{1,5}\.?|\xc3\xa0)" + SPACE + rb")?)"
     rb"(?P<time>" + _TIME + rb")"
 )
-_DETECT = {  # "31.12.20, 21:41", "13. 6. 2018. 21:41", "31.12.2020 klo 21.41", "2020-12-31, ..."
-    "android": re.compile(rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>" + _DASH + rb")"),
-    "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + _SP + rb")"),
+# What follows the time: Android's " - " (after an optional dot), an old ": ", or a bare
+# space (Serbian/Croatian/Hungarian phones); iOS's "] ". Tried in that order.
+_DETECT = {
+    "android": re.compile(
+        rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>\.?" + _DASH + rb"|: |" + SPACE + rb")"
+    ),
+    "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + SPACE + rb")"),
 }
-_DATE_FIELDS = re.compile(rb"(\d+)\D+(\d+)\D+(\d+)")
-_TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?)?")
-_EPOCH = date(1970, 1, 1).toordinal()
+_SAMPLE_HEADERS = 200  # the file's header shape is the most common among its first headers
+_MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter
+_MAX_SYSTEM_LINE = 2000  # system lines are short: a 50 MB line is not searched whole
 _LRM = "\u200e".encode()  # iOS marks system lines with it: classify handles those
 _ISOLATES = re.compile(rb"\xe2\x81[\xa8\xa9]")
-_MONTH_FIRST_LOCALES = {"en", "en_us", "us", "en_ph", "fil", "fil_ph"}
 
 @dataclass(frozen=True)
 class ParsedChat:
@@ -68,36 +79,106 @@ class ParsedChat:
     day_first: bool
     day_first_evidence: str
     first_unparsed_line: str | None
+    header: str = ""  # the header's shape, e.g. "[DD/MM/YYYY, HH:MM:SS] NAME: TEXT"
+    clock: str = ""  # "24-hour" or "12-hour (AM/PM)"
+    invalid_utf8: int = 0  # byte sequences that were not UTF-8, replaced with U+FFFD
+    invalid_utf8_at: str | None = None  # the timestamp of the first message holding one
+
+    @property
+    def replacement_note(self) -> str | None:
+        """One line saying what was replaced, when anything was."""
+        if not self.invalid_utf8:
+            return None
+        return (f"{self.invalid_utf8} invalid UTF-8 sequence(s) replaced with U+FFFD, the first in "
+                f"the message of {self.invalid_utf8_at}")
 
 
 def parse_chat(
-    text: str | bytes,
+    text: str | bytes | Iterable[bytes],
     *,
     day_first: bool | None = None,
     locale_hint: str | None = None,
     media_members: Collection[str] = (),
+    group_name: str | None = None,
 ) -> ParsedChat:
-    """Parse the text of a WhatsApp chat export; bad dates or times raise BadExport."""
+    """Parse the text of a WhatsApp chat export; bad dates or times raise BadExport.
+
+    The text can come as chunks (a zip member being inflated): each is split as it comes."""
     with _gc_paused():
-        data = normalize_text(text)
+        kind, pieces = _pieces(text)
         del text  # dropping each big intermediate as soon as it is used bounds peak memory
+        data = _first_megabyte(pieces)
         found = _detect(data)
         if found is None:
-            empty = PARSED_SCHEMA.empty_table()
-            return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
+            data += b"".join(pieces)
+            if (found := _detect(data)) is None:
+                if why := kind or _not_text(data):
+                    raise BadExport(f"not a text chat: {why}")
+                empty = PARSED_SCHEMA.empty_table()
+                return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
         fmt, first = found
-        parts = _split(data, _header(fmt, first))  # [before, date, time, author, body, date, ...]
+        head = data[: 1 << 20]
+        header = _header(fmt, first)
+        parts = _split(data, header)  # [before, date, time, author, body, date, ...]
         del data
+        for piece in pieces:  # each later piece starts at a line: the split goes on from there
+            more = header.split(piece)
+            parts[-1] += more[0]
+            parts += more[1:]
+        parts[-1] = parts[-1].rstrip(b"\n")  # the file's last newline: no column pass for it
         dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
         preamble = parts[0]
         del parts
-        twelve_hour = bool(re.search(rb"[AaPp]", first["time"]))
-        stamps, decided, evidence = _timestamps(dates, times, day_first, locale_hint, twelve_hour)
+        locale = Locale(_marker(first["time"]), first["date"], first["at"], head, locale_hint)
+        stamps, decided, evidence = timestamps(dates, times, day_first, locale)
         del dates, times
         author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
         del authors, bodies
-        messages = _classify(stamps, author, body, fmt, media_members)
-        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble))
+        messages, (replaced, row) = _classify(stamps, author, body, fmt, media_members, [group_name] if group_name else [])
+        shape, clock = _describe(fmt, first, decided)
+        where = None if row is None else messages["timestamp"][row].as_py().isoformat()
+        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where)
+
+
+def _pieces(text: str | bytes | Iterable[bytes]) -> tuple[str | None, Iterator[bytes]]:
+    """What the input is when it is a known binary file, and its normalized text in pieces
+    that each end just before a newline."""
+    if isinstance(text, (str, bytes, bytearray)):
+        return _magic(text[:16]), iter([normalize_text(text)])
+    chunks = iter(text)
+    first = next(chunks, b"")
+    if first[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(first):  # rare: decode it whole
+        return _magic(first[:16]), iter([normalize_text(b"".join([first, *chunks]))])
+    return _magic(first[:16]), _line_pieces(first, chunks)
+
+
+def _line_pieces(first: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Raw chunks regrouped at line ends (never inside a CR LF pair or a UTF-8 character)
+    and normalized one by one."""
+    held: list[bytes] = []
+    for chunk in chain([first], chunks):
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            held.append(chunk)
+            continue
+        piece, rest = b"".join([*held, chunk[:cut]]), chunk[cut:]
+        if piece.endswith(b"\r"):
+            piece, rest = piece[:-1], b"\r" + rest
+        held = [rest]
+        yield normalize_text(piece)
+    if tail := b"".join(held):
+        yield normalize_text(tail)
+
+
+def _first_megabyte(pieces: Iterator[bytes]) -> bytes:
+    """Pieces joined until they hold the first megabyte of the text (or all of it)."""
+    taken, size = [], 0
+    for piece in pieces:
+        taken.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            break
+    return b"".join(taken)
 
 
 @contextmanager
@@ -129,6 +210,9 @@ def normalize_text(text: str | bytes) -> bytes:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if _ISOLATES.search(data):  # U+2068/U+2069 wrap @mentions; they are not content
         data = _ISOLATES.sub(b"", data)
+    sample = data[: 1 << 16]
+    if (b"\xe5\x8d\x88" in sample or b"\xec\x98\xa4" in sample) and _CJK_BEFORE.search(sample):  # 午, 오
+        data = _CJK_BEFORE.sub(rb"\1\2\4 \3", data)
     return data
 
 
@@ -143,12 +227,47 @@ def summary(parsed) -> dict:
         "last": last.isoformat(timespec="seconds") if last else None,
         "authors": pc.count_distinct(chat.messages["author"]).as_py(),
         "format": chat.format,
+        "header": chat.header,
+        "clock": chat.clock,
         "day_first": chat.day_first,
         "evidence": chat.day_first_evidence,
+        "invalid_utf8_replaced": chat.invalid_utf8,
     }
 
 
 # --- text and headers ---------------------------------------------------------------------
+
+
+_MAGIC = {  # what people hand over instead of the chat's text
+    b"PK\x03\x04": "it is a zip archive (give it a .zip name)",
+    b"%PDF": "it is a PDF document",
+    b"\xff\xd8\xff": "it is a JPEG image",
+    b"\x89PNG": "it is a PNG image",
+    b"\x1f\x8b": "it is gzip-compressed data",
+    b"SQLite format 3": "it is an SQLite database (WhatsApp's msgstore, not an export)",
+}
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\f\r") + b"\x7f"
+
+
+def _magic(head: str | bytes) -> str | None:
+    """What a file is, by its first bytes, when it is a known kind of binary file."""
+    if isinstance(head, bytes):
+        for magic, why in _MAGIC.items():
+            if head.startswith(magic):
+                return why
+    return None
+
+
+def _not_text(data: bytes) -> str | None:
+    """Why the bytes are not a chat's text (binary data), or None when they look like text."""
+    sample = data[:1 << 16]
+    if not sample:
+        return None
+    control = len(sample) - len(sample.translate(None, _CONTROL))
+    invalid = sample[:-4].decode("utf-8", "replace").count("\ufffd") - sample.count("\ufffd".encode())
+    if (control + invalid) * 20 > len(sample):  # over 5%: text has next to none
+        return f"it looks like binary data ({100 * (control + invalid) // len(sample)}% of its first bytes are not text)"
+    return None
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -165,13 +284,30 @@ def _utf16_codec(data: bytes) -> str:
 
 
 def _detect(data: bytes) -> tuple[str, re.Match[bytes]] | None:
-    """The header family and the first header line, looked for near the start first."""
-    for window in (data[: 1 << 20], data):
-        hits = [(m.start(), fmt, m) for fmt, rx in _DETECT.items() if (m := rx.search(window))]
+    """The header family and the first header of the file's most common header shape.
+
+    Looked for near the start first. Counting shapes, rather than taking the first line
+    that looks like a header, keeps a date-like first line from deciding the format."""
+    for window in (data[: 1 << 20], data) if len(data) > 1 << 20 else (data,):
+        hits = []
+        for fmt, rx in _DETECT.items():
+            for _, match in zip(range(_SAMPLE_HEADERS), rx.finditer(window)):
+                hits.append((match.start(), fmt, match))
         if hits:
-            _, fmt, match = min(hits, key=lambda hit: hit[0])
+            shapes = Counter()
+            for _, fmt, m in hits:  # a bare space or ": " after a time is also how text is written
+                shapes[_shape(fmt, m)] += 1 if m["tail"] in (b" ", b": ") else 4
+            best = max(shapes.values())
+            _, fmt, match = min(h for h in hits if shapes[_shape(h[1], h[2])] == best)
             return fmt, match
     return None
+
+
+def _shape(fmt: str, match: re.Match[bytes]) -> tuple:
+    clock = re.sub(rb"\d+", b"9", match["time"]).lower().replace(b"p", b"a")
+    for am, pm in CJK_MARKS:
+        clock = clock.replace(pm, am)
+    return fmt, re.sub(rb"\d+", b"9", match["date"]), match["at"], clock, match["tail"]
 
 
 def _header(fmt: str, first: re.Match[bytes]) -> re.Pattern[bytes]:
@@ -189,6 +325,34 @@ def _header(fmt: str, first: re.Match[bytes]) -> re.Pattern[bytes]:
     return re.compile(rb"\n" + _MARKS + head + re.escape(first["tail"]) + _AUTHOR)
 
 
+def _marker(time: bytes) -> bytes:
+    """The 12-hour marker of a header's time as written (" p. m."), or b""."""
+    return time[re.match(rb"\d+[:.]\d+(?:[:.]\d+)?", time).end() :]
+
+
+def _describe(fmt: str, first: re.Match[bytes], day_first: bool) -> tuple[str, str]:
+    """The header's shape and clock in words, for `parse --summary`."""
+    parts = re.findall(rb"\d+", first["date"])
+    if len(parts[0]) == 4:
+        names = ["YYYY", "MM", "DD"]
+    else:
+        year = "YYYY" if len(parts[2]) == 4 else "YY"
+        names = ["DD", "MM", year] if day_first else ["MM", "DD", year]
+    date = re.sub(rb"\d+", lambda _: names.pop(0).encode(), first["date"])
+    marker = _marker(first["time"])
+    clock = first["time"][: len(first["time"]) - len(marker)]
+    fields = ["HH", "MM", "SS"]
+    am = marker.replace(b"p", b"a").replace(b"P", b"A")
+    both = am + b"/" + am.replace(b"a", b"p").replace(b"A", b"P").lstrip() if marker else b""
+    for am_word, pm_word in CJK_MARKS:
+        if marker.strip() in (am_word, pm_word):
+            both = marker[: len(marker) - len(marker.lstrip())] + am_word + b"/" + pm_word
+    time = re.sub(rb"\d+", lambda _: fields.pop(0).encode(), clock) + both
+    text = (b"[" if fmt == "ios" else b"") + date + first["at"] + time + first["tail"] + b"NAME: TEXT"
+    words = f"12-hour ({both.decode().strip()})" if marker else "24-hour"
+    return text.decode("utf-8", "replace"), words
+
+
 def _split(data: bytes, header: re.Pattern[bytes]) -> list[bytes]:
     """The text cut at each header, keeping the header's groups (re.split)."""
     parts = header.split(data)
@@ -204,100 +368,6 @@ def _first_line(data: bytes) -> str | None:
         if line.strip():
             return line.decode("utf-8", "replace").strip()[:200]
     return None
-
-
-# --- dates and times ----------------------------------------------------------------------
-
-
-def _timestamps(
-    dates: list[bytes],
-    times: list[bytes],
-    day_first: bool | None,
-    locale_hint: str | None,
-    twelve_hour: bool,
-) -> tuple[pa.Array, bool, str]:
-    """Each header's local time, with the day/month order chosen once for the whole file.
-
-    A file has a few thousand distinct dates and at most 86,400 distinct times, so each
-    distinct string is decoded once."""
-    uniques = list(dict.fromkeys(dates))  # in order of first appearance
-    fields = [_date_fields(raw) for raw in uniques]
-    if all(f[3] for f in fields):
-        decided, evidence = False, "year-first dates"
-    elif day_first is not None:
-        decided, evidence = day_first, f"given: {'day' if day_first else 'month'}-first"
-    else:
-        decided, evidence = _day_first(uniques, fields, locale_hint, twelve_hour)
-    day = {raw: _ordinal(raw, f, decided) * 86400 for raw, f in zip(uniques, fields)}
-    clock = {raw: _seconds(raw) for raw in set(times)}
-    stamps = array("q", map(add, map(day.__getitem__, dates), map(clock.__getitem__, times)))
-    column = pa.Array.from_buffers(pa.timestamp("s"), len(stamps), [None, pa.py_buffer(stamps)])
-    return column, decided, evidence
-
-
-def _date_fields(raw: bytes) -> tuple[int, int, int, bool]:
-    """(first, second, third number, whether the year comes first)."""
-    m = _DATE_FIELDS.match(raw)
-    if not m:
-        raise BadExport(f"cannot read date {raw.decode()!r}")
-    return int(m[1]), int(m[2]), int(m[3]), len(m[1]) == 4
-
-
-def _ordinal(raw: bytes, fields: tuple[int, int, int, bool], day_first: bool) -> int:
-    """Days since 1970-01-01."""
-    a, b, c, year_first = fields
-    year, month, day = (a, b, c) if year_first else (c, b, a) if day_first else (c, a, b)
-    try:
-        return date(year + 2000 if year < 100 else year, month, day).toordinal() - _EPOCH
-    except ValueError:
-        order = "year-first" if year_first else "day-first" if day_first else "month-first"
-        raise BadExport(f"date {raw.decode()!r} is not a valid {order} date") from None
-
-
-def _day_first(
-    uniques: list[bytes], fields: list, locale_hint: str | None, twelve_hour: bool
-) -> tuple[bool, str]:
-    """Decide day/month order from evidence: a field > 12, then chronology, then the hint.
-
-    Without any, a 12-hour clock suggests a US phone (month-first); else day-first."""
-    firsts = [raw for raw, f in zip(uniques, fields) if f[0] > 12 and not f[3]]
-    seconds = [raw for raw, f in zip(uniques, fields) if f[1] > 12 and not f[3]]
-    if firsts and seconds:
-        raise BadExport(
-            f"dates disagree on day/month order: {firsts[0].decode()!r} and {seconds[0].decode()!r}"
-        )
-    if firsts or seconds:
-        return bool(firsts), f"field > 12 in {'first' if firsts else 'second'} position"
-    as_day = _reversals([_ordinal(r, f, True) for r, f in zip(uniques, fields)])
-    as_month = _reversals([_ordinal(r, f, False) for r, f in zip(uniques, fields)])
-    if as_day != as_month:
-        return as_day < as_month, "chronological order"
-    if locale_hint:
-        hint = locale_hint.strip().lower().replace("-", "_")
-        return hint not in _MONTH_FIRST_LOCALES, f"locale hint {locale_hint}"
-    if twelve_hour:
-        return False, "assumed month-first: 12-hour clock, no other evidence"
-    return True, "assumed day-first: no evidence"
-
-
-def _reversals(days: list[int]) -> int:
-    return sum(1 for a, b in zip(days, days[1:]) if b < a)
-
-
-def _seconds(raw: bytes) -> int:
-    """Seconds after midnight of a header's time, 24-hour or 12-hour."""
-    text = raw.decode().replace("\u00a0", " ").replace("\u202f", " ").strip()
-    m = _TIME_FIELDS.fullmatch(text)
-    if not m:
-        raise BadExport(f"cannot read time {text!r}")
-    hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
-    if m[4]:
-        if not 1 <= hour <= 12:
-            raise BadExport(f"cannot read time {text!r}: hour out of range for a 12-hour clock")
-        hour = hour % 12 + (12 if m[4] in "Pp" else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise BadExport(f"cannot read time {text!r}")
-    return hour * 3600 + minute * 60 + second
 
 
 # --- authors ------------------------------------------------------------------------------
@@ -327,6 +397,7 @@ def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Arr
     for i in _system_lines_with_colon(author, body, singles):
         if i not in splits:
             fixes[i] = (None, author[i].as_py() + b": " + body[i].as_py())
+    fixes.update(_known_author_without_space(author, body, counts))
     if not fixes:
         return author, body
     mask = _mask([i in fixes for i in range(len(author))])
@@ -337,6 +408,26 @@ def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Arr
     )
 
 
+def _known_author_without_space(author: pa.Array, body: pa.Array, counts: Counter) -> dict:
+    """Authorless rows written "NAME:text" (no space after the colon): a message by NAME
+    when NAME writes clear lines elsewhere, or when the line reads as no system line and
+    NAME as a name (short, no quotes: system lines quote subjects)."""
+    fixes = {}
+    for i in pc.indices_nonzero(pc.is_null(author)).to_pylist():
+        line = body[i].as_py()
+        name, colon, rest = line[:_MAX_AUTHOR].partition(b":")
+        if not colon or rest.startswith((b" ", b"\n")) or not name.strip():
+            continue
+        if counts.get(name) or _looks_like_a_name(name, line):
+            fixes[i] = (name, line[len(name) + 1 :])
+    return fixes
+
+
+def _looks_like_a_name(name: bytes, line: bytes) -> bool:
+    text = line[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0].decode("utf-8", "replace")
+    return len(name) <= 60 and not re.search(rb"[\"'(\[<]|\xe2\x80[\x9c\x9d\x9e]|\xc2[\xab\xbb]|//", name) and not SYSTEM_PY.search(text)
+
+
 def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[int]:
     """Rows whose "author" appears once and which read as a system line quoting ': '."""
     if not singles:
@@ -345,7 +436,7 @@ def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[byt
     found = []
     for i in rows:
         name, text = author[i].as_py(), body[i].as_py()
-        line = (name + b": " + text.split(b"\n", 1)[0]).decode("utf-8", "replace")
+        line = (name + b": " + text[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0]).decode("utf-8", "replace")
         if not text.startswith(_LRM) and SYSTEM_PY.search(line):
             found.append(i)
     return found
@@ -359,9 +450,11 @@ def _counts(author: pa.Array) -> Counter:
 
 def _candidates(author: bytes, body: bytes) -> list[bytes]:
     """Every author the line could have: its text up to each ': ' of its first line."""
-    first = body.split(b"\n", 1)[0]
+    first = body[:_MAX_AUTHOR].split(b"\n", 1)[0]  # bounded: a 50 MB line stays linear
     cands, start = [author], 0
     while (pos := first.find(b": ", start)) >= 0:
+        if first.startswith(b"http", pos + 2) or b"<" in first[:pos]:
+            break  # "location: https://...", "<attached: ...>": the text, not a longer name
         cands.append(author + b": " + first[:pos])
         start = pos + 2
     return cands
@@ -382,37 +475,92 @@ def _choose(cands: list[bytes], known: set[bytes], support: Counter) -> bytes:
 
 
 def _classify(
-    stamps: pa.Array, author: pa.Array, body: pa.Array, fmt: str, media: Collection[str]
+    stamps: pa.Array,
+    author: pa.Array,
+    body: pa.Array,
+    fmt: str,
+    media: Collection[str],
+    group_names: Collection[str],
 ) -> pa.Table:
-    """The message table: kinds and attachments read from each message's text."""
-    author = _utf8(author)
-    raw = pc.utf8_rtrim(_utf8(body), characters="\n")
-    text = pc.utf8_ltrim(raw, characters="\u200e\u200f")
+    """The message table: kinds and attachments read from each message's text, and where
+    invalid UTF-8 was replaced (count, first row)."""
+    author, bad_names = _utf8_counted(author)
+    body, bad_texts = _utf8_counted(body)
+    raw = _fix_rows(body, pc.ends_with(body, "\n"), lambda t: pc.utf8_rtrim(t, characters="\n"))
+    lrm = pc.starts_with(raw, "\u200e")
+    marks = pc.or_(lrm, pc.starts_with(raw, "\u200f"))
+    text = _fix_rows(raw, marks, lambda t: pc.utf8_ltrim(t, characters="\u200e\u200f"))
     # One pass finds the few messages that are not plain text; the rest runs on those only.
     special = pc.match_substring_regex(text, SPECIAL)
     few = text.filter(special)
     named = _attachment(few)
-    kind = pc.if_else(special, _TEXT[None], _TEXT["text"])
-    kind = pc.replace_with_mask(kind, special, _kind(few, named))
+    codes = pc.replace_with_mask(_zeros(len(text)), special, _kind(few, named))
     unmarked = _extract(few, EDITED)
-    if unmarked.null_count < len(unmarked):  # rebuilding the text column costs; edits are rare
-        text = pc.replace_with_mask(text, special, pc.coalesce(unmarked, few))
+    if unmarked.null_count < len(unmarked):  # edited: the marker is a kind, not text
+        edited = pc.replace_with_mask(pa.nulls(len(text), pa.bool_()), special, pc.is_valid(unmarked))
+        text = _fix_rows(text, pc.fill_null(edited, False), lambda t: _extract(t, EDITED))
     system = pc.is_null(author)
     if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
-        marked = pc.starts_with(raw, "\u200e")
-        quoted = _on(marked, text, lambda t: pc.match_substring_regex(t, SYSTEM))
+        quoted = _on(lrm, text, lambda t: pc.match_substring_regex(t, SYSTEM))
         system = pc.coalesce(pc.or_(system, quoted), system)
-    kind = pc.if_else(system, _TEXT["system"], kind)
+    names = _group_names(group_names, author, text, fmt)
+    if (grouped := _filed_under_group(author, text, names)) is not None:
+        system = pc.or_(system, grouped)
+        text = _strip_group_prefix(text, pc.is_null(author), names)
+    kind = _KIND_NAMES.take(pc.if_else(system, _CODE["system"], codes))
     author = pc.if_else(system, _TEXT[None], author)
     named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
     attachment = _link(named, media)
-    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA)
+    bad = bad_names + bad_texts
+    replaced = (sum(n for _, n in bad), min((i for i, _ in bad), default=None))
+    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA), replaced
+
+
+def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: str) -> set[str]:
+    """The names the group had: given (from the file name), an iOS chat's first notice, and
+    each subject change announced under a name already known."""
+    names = {n for n in given if n}
+    first_notice = fmt == "ios" and len(author) and author[0].is_valid
+    if first_notice and SYSTEM_PY.search(text[0].as_py()[:_MAX_SYSTEM_LINE]):
+        names.add(author[0].as_py())
+    seen: set[str] = set()
+    while names - seen:
+        seen |= names
+        rows = pc.is_in(author, value_set=_strings(sorted(seen)))
+        found = _extract(text.filter(rows), GROUP_NAMED).drop_null().to_pylist()
+        names |= {n.strip() for n in found}
+    return names
+
+
+def _filed_under_group(author: pa.Array, text: pa.Array, names: set[str]) -> pa.Array | None:
+    """Rows written under one of the group's names whose text is a known system line."""
+    if not names:
+        return None
+    rows = pc.fill_null(pc.is_in(author, value_set=_strings(sorted(names))), False)
+    if not pc.any(rows).as_py():
+        return None
+    return pc.fill_null(_on(rows, text, lambda t: pc.match_substring_regex(t, SYSTEM)), False)
+
+
+def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa.Array:
+    """System lines re-joined as "GROUP: Ana added Bia" (a name seen once) lose the prefix."""
+    rows = pc.indices_nonzero(system).to_pylist()
+    fixes = {}
+    for i in rows:
+        line = text[i].as_py()
+        for name in names:
+            if line.startswith(name + ": ") and SYSTEM_PY.search(line[len(name) + 2 : _MAX_SYSTEM_LINE]):
+                fixes[i] = line[len(name) + 2 :]
+    if not fixes:
+        return text
+    mask = _mask([i in fixes for i in range(len(text))])
+    return pc.replace_with_mask(text, mask, _strings([fixes[i] for i in sorted(fixes)]))
 
 
 def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
-    """The kind of each message that is not plain text, given its attachment names."""
+    """The kind code of each message that is not plain text, given its attachment names."""
     is_contact = pc.and_kleene(pc.is_valid(named), pc.ends_with(pc.utf8_lower(named), ".vcf"))
-    kind = _TEXT["text"]
+    kind = _zeros(len(text))
     for name, mask in (  # later rows win
         ("edited", pc.match_substring_regex(text, EDITED)),
         ("location", pc.match_substring_regex(text, LOCATION)),
@@ -422,7 +570,7 @@ def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
         ("contact", is_contact),
         ("deleted", pc.match_substring_regex(text, DELETED)),
     ):
-        kind = pc.if_else(mask, _TEXT[name], kind)
+        kind = pc.if_else(mask, _CODE[name], kind)
     return kind
 
 
@@ -435,6 +583,35 @@ def _on(mask: pa.Array, column: pa.Array, compute) -> pa.Array:
     """compute() over the rows where mask holds, null elsewhere."""
     result = compute(column.filter(mask))
     return pc.replace_with_mask(pa.nulls(len(column), result.type), mask, result)
+
+
+def _fix_rows(column: pa.Array, mask: pa.Array, compute) -> pa.Array:
+    """The string column with compute() applied where mask holds. Most rows need nothing:
+    a kernel over a million strings, or replace_with_mask, costs more than one copy of the
+    data with the few new values spliced in and the offsets shifted."""
+    rows = pc.indices_nonzero(mask)
+    if not len(rows):
+        return column
+    values = compute(column.take(rows))
+    if column.offset or column.null_count or column.type != pa.string():
+        return pc.replace_with_mask(column, mask, values)
+    n = len(column)
+    _, offsets_buf, data_buf = column.buffers()
+    offsets = memoryview(offsets_buf).cast("i")[: n + 1]
+    data = memoryview(data_buf)
+    pieces, shift, at = [], array("i", bytes(4 * (n + 1))), 0
+    for row, value in zip(rows.to_pylist(), values.cast(pa.binary()).to_pylist()):
+        pieces += [data[at : offsets[row]], value]
+        at = offsets[row + 1]
+        shift[row + 1] = (offsets[row + 1] - offsets[row]) - len(value)
+    pieces.append(data[at : offsets[n]])
+    old = pa.Array.from_buffers(pa.int32(), n + 1, [None, pa.py_buffer(offsets)])
+    moved = pc.subtract(old, pc.cumulative_sum(pa.Array.from_buffers(pa.int32(), n + 1, [None, pa.py_buffer(shift)])))
+    return pa.Array.from_buffers(pa.string(), n, [None, moved.buffers()[1], pa.py_buffer(b"".join(pieces))])
+
+
+def _zeros(n: int) -> pa.Array:
+    return pa.Array.from_buffers(pa.int8(), n, [None, pa.py_buffer(bytes(n))])
 
 
 def _extract(text: pa.Array, pattern: str) -> pa.Array:
@@ -480,9 +657,32 @@ def _few_distinct(values: list) -> pa.Array:
     return _binary(list(codes)).take(positions)
 
 
+def _strings(values: list[str]) -> pa.Array:
+    return _binary([v.encode() for v in values]).cast(pa.string())
+
+
 def _mask(flags: list[bool]) -> pa.Array:
     as_bytes = pa.Array.from_buffers(pa.uint8(), len(flags), [None, pa.py_buffer(bytes(flags))])
     return as_bytes.cast(pa.bool_())
+
+
+def _utf8_counted(column: pa.Array) -> tuple[pa.Array, list[tuple[int, int]]]:
+    """A string column from a binary one, with (row, sequences replaced) for each row that
+    held invalid UTF-8. Validation is one vectorized cast; only bad files pay more."""
+    try:
+        return column.cast(pa.string()), []
+    except pa.ArrowInvalid:
+        values = column.to_pylist()
+    bad, fixed = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            fixed.append(None)
+            continue
+        text = v.decode("utf-8", "replace")
+        if (n := text.count("\ufffd") - v.count("\ufffd".encode())) > 0:
+            bad.append((i, n))
+        fixed.append(text.encode())
+    return _binary(fixed).cast(pa.string()), bad
 
 
 def _utf8(column: pa.Array) -> pa.Array:
@@ -497,3 +697,5 @@ def _utf8(column: pa.Array) -> pa.Array:
 
 _KINDS = ("text", "system", "media", "deleted", "edited", "poll", "location", "contact")
 _TEXT = {name: _utf8(_binary([name and name.encode()]))[0] for name in (None, *_KINDS)}
+_KIND_NAMES = _utf8(_binary([name.encode() for name in _KINDS]))  # a kind's code is its index
+_CODE = {name: pa.scalar(i, pa.int8()) for i, name in enumerate(_KINDS)}

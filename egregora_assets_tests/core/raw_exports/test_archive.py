@@ -256,3 +256,109 @@ def test_read_member_rules(tmp_path):
     slip = make_zip(tmp_path / "s.zip", {"_chat.txt": CHAT, "../photo.jpg": b"x"})
     with pytest.raises(BadExport, match="unsafe member name"):
         read_member(slip, "../photo.jpg", 100)
+
+
+# --- the audit of issue 10: odd but valid files are read fully, the rest refused clearly ---
+
+
+def test_chat_file_inside_a_folder_is_read(tmp_path):
+    path = make_zip(
+        tmp_path / "export.zip",
+        {"WhatsApp Chat with Viagem/WhatsApp Chat with Viagem.txt": CHAT, "WhatsApp Chat with Viagem/IMG-20201231-WA0001.jpg": b"x"},
+    )
+    parsed = read_export(path)
+    assert (parsed.group_name, parsed.chat.messages.num_rows) == ("Viagem", 2)
+    assert parsed.chat.messages["attachment"].to_pylist() == [None, "WhatsApp Chat with Viagem/IMG-20201231-WA0001.jpg"]
+
+
+def test_macos_resource_forks_are_ignored(tmp_path):
+    members = {"chat/chat.txt": CHAT, "__MACOSX/chat/._chat.txt": b"\x00\x05\x16\x07", "chat/._IMG.jpg": b"\x00"}
+    parsed = read_export(make_zip(tmp_path / "mac.zip", members))
+    assert (parsed.chat_member, parsed.chat.messages.num_rows, parsed.media_members) == ("chat/chat.txt", 2, {})
+
+
+def _zip_with_raw_name(path: Path, raw_name: bytes, data: str) -> Path:
+    """A zip whose member name is stored as these bytes, without the UTF-8 flag."""
+    placeholder = b"n" * len(raw_name)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(placeholder.decode()), data)
+    path.write_bytes(path.read_bytes().replace(placeholder, raw_name))  # both headers
+    return path
+
+
+@pytest.mark.parametrize(
+    ("raw", "group"),
+    [
+        ("WhatsApp Chat with Família.txt".encode(), "Família"),  # UTF-8 bytes, no flag (Windows tools)
+        ("WhatsApp Chat with Zoë.txt".encode("cp437"), "Zoë"),  # a real cp437 name
+        ("WhatsApp Chat with 家族.txt".encode(), "家族"),
+    ],
+)
+def test_member_names_in_odd_encodings(tmp_path, raw, group):
+    parsed = read_export(_zip_with_raw_name(tmp_path / "odd.zip", raw, CHAT))
+    assert (parsed.group_name, parsed.chat.messages.num_rows) == (group, 2)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"31/12/2020, 21:41 - Ana: a\r\nb\r\n31/12/2020, 21:42 - Bia: c\rd\r31/12/2020, 21:43 - Ana: e\n",
+        "31/12/2020, 21:41 - Ana: a\r\nb\r\n31/12/2020, 21:42 - Bia: c\rd\r31/12/2020, 21:43 - Ana: e\n".encode("utf-16"),
+    ],
+    ids=["utf8", "utf16"],
+)
+def test_mixed_line_endings_are_read_fully(tmp_path, data):
+    for path in (make_zip(tmp_path / "mixed.zip", {"_chat.txt": data}), tmp_path / "_chat.txt"):
+        path.write_bytes(data) if path.suffix == ".txt" else None
+        got = read_export(path).chat.messages
+        assert [(r["author"], r["message"]) for r in got.to_pylist()] == [("Ana", "a\nb"), ("Bia", "c\nd"), ("Ana", "e")]
+
+
+def test_a_50_mb_line_in_a_zip_is_read_fully(tmp_path):
+    rng = __import__("random").Random(10)
+    words = [rng.choice(["kkk", "haha", "sim:", "não", "ok", "🎉", "amanhã", "10:30"]) for _ in range(10_500_000)]  # about 54 MB
+    line = " ".join(words)
+    path = make_zip(tmp_path / "long.zip", {"_chat.txt": f"31/12/2020, 21:41 - Ana: {line}\n31/12/2020, 21:42 - Bia: ok\n"})
+    got = read_export(path).chat.messages
+    assert [len(m) for m in got["message"].to_pylist()] == [len(line), 2]
+
+
+REFUSED = {  # what is inside the zip -> what the one line says
+    "nested zip": ({"WhatsApp Chat - Viagem.zip": b"PK\x03\x04inner"}, "it holds another zip, 'WhatsApp Chat - Viagem.zip'"),
+    "media only": ({"IMG-20201231-WA0001.jpg": b"\xff\xd8", "PTT-1.opus": b"x"}, "it holds only 2 other file(s)"),
+    "empty zip": ({}, "the zip is empty"),
+    "only folders": ({"a/": b"", "a/b/": b""}, "the zip is empty"),
+    "two unnamed texts": ({"a.txt": CHAT, "b.txt": CHAT}, "2 .txt files and none is named like a chat"),
+    "empty chat": ({"_chat.txt": b""}, "the chat file is empty"),
+    "blank chat": ({"_chat.txt": b"\n\r\n  \n"}, "the chat file is empty"),
+    "bom only": ({"_chat.txt": b"\xef\xbb\xbf"}, "the chat file is empty"),
+    "utf16 bom only": ({"_chat.txt": b"\xff\xfe"}, "the chat file is empty"),
+    "binary chat": ({"_chat.txt": bytes(range(256)) * 100}, "not a text chat: it looks like binary data"),
+    "jpeg chat": ({"_chat.txt": b"\xff\xd8\xff\xe0" + bytes(1000)}, "not a text chat: it is a JPEG image"),
+    "zip as chat": ({"_chat.txt": b"PK\x03\x04" + bytes(1000)}, "not a text chat: it is a zip archive"),
+    "text, no chat": ({"_chat.txt": "Dear diary,\nnothing here\n"}, "no message could be read; first line 'Dear diary,'"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
+def test_refusals_name_the_problem_in_one_line(tmp_path, case):
+    members, why = REFUSED[case]
+    refused(make_zip(tmp_path / "export.zip", members), why)
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [(b"", "the chat file is empty"), (bytes(range(256)) * 100, "not a text chat"), (b"%PDF-1.4\n", "not a text chat: it is a PDF")],
+    ids=["empty", "binary", "pdf"],
+)
+def test_txt_refusals_name_the_problem_in_one_line(tmp_path, data, why):
+    path = tmp_path / "WhatsApp Chat with Ana.txt"
+    path.write_bytes(data)
+    refused(path, why)
+
+
+def test_lying_compressed_size_is_refused(tmp_path):
+    # headers that say the member is tiny and compresses 1:1, over a 64 MB deflate stream
+    raw = _deflated_zeros(64 << 20)
+    path = _raw_member_zip(tmp_path / "liar.zip", "_chat.txt", raw, 0, len(raw))
+    refused(path, "_chat.txt")

@@ -1,103 +1,161 @@
-"""Property: messages rendered in any WhatsApp header format parse back to themselves."""
+"""Property: chats rendered in every header shape, both day orders, parse back to themselves."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from egregora_assets.core.raw_exports.parse import parse_chat
 
-NNBSP = "\u202f"
+NNBSP, LRM = "\u202f", "\u200e"
 
 
-def _ampm(when: datetime, marks: tuple[str, str], space: str) -> str:
-    hour = when.hour % 12 or 12
-    return f"{hour}:{when:%M}{space}{marks[when.hour >= 12]}"
+def _twelve(when: datetime, marks: tuple[str, str], space: str, seconds: bool = False) -> str:
+    clock = f"{when.hour % 12 or 12}:{when:%M}" + (f":{when:%S}" if seconds else "")
+    return f"{clock}{space}{marks[when.hour >= 12]}"
 
 
-# (name, render date, day_first) x (name, render time, has seconds)
+# (name, render date, day_first): None when the year comes first
 DATES = [
     ("dd/mm/yyyy", lambda d: f"{d:%d/%m/%Y}", True),
+    ("mm/dd/yyyy", lambda d: f"{d:%m/%d/%Y}", False),
+    ("d/m/yy", lambda d: f"{d.day}/{d.month}/{d:%y}", True),
     ("m/d/yy", lambda d: f"{d.month}/{d.day}/{d:%y}", False),
     ("dd.mm.yy", lambda d: f"{d:%d.%m.%y}", True),
+    ("mm.dd.yy", lambda d: f"{d:%m.%d.%y}", False),
+    ("d.m.yyyy", lambda d: f"{d.day}.{d.month}.{d.year}", True),
     ("d. m. yyyy.", lambda d: f"{d.day}. {d.month}. {d.year}.", True),
-    ("yyyy-mm-dd", lambda d: f"{d:%Y-%m-%d}", False),
     ("dd-mm-yyyy", lambda d: f"{d:%d-%m-%Y}", True),
+    ("mm-dd-yyyy", lambda d: f"{d:%m-%d-%Y}", False),
+    ("yyyy-mm-dd", lambda d: f"{d:%Y-%m-%d}", None),
+    ("yyyy/mm/dd", lambda d: f"{d:%Y/%m/%d}", None),
+    ("yyyy.mm.dd", lambda d: f"{d:%Y.%m.%d}", None),
+    ("yyyy. m. d.", lambda d: f"{d.year}. {d.month}. {d.day}.", None),
 ]
+# (name, render time, has seconds, 24-hour)
 TIMES = [
-    ("HH:MM", lambda t: f"{t:%H:%M}", False),
-    ("HH:MM:SS", lambda t: f"{t:%H:%M:%S}", True),
-    ("h:MM AM", lambda t: _ampm(t, ("AM", "PM"), " "), False),
-    ("h:MM\u202fpm", lambda t: _ampm(t, ("am", "pm"), NNBSP), False),
-    ("h:MM a. m.", lambda t: _ampm(t, ("a. m.", "p. m."), " "), False),
-    ("klo HH.MM", lambda t: f"klo {t:%H.%M}", False),
+    ("HH:MM", lambda t: f"{t:%H:%M}", False, True),
+    ("HH:MM:SS", lambda t: f"{t:%H:%M:%S}", True, True),
+    ("HH.MM", lambda t: f"{t:%H.%M}", False, True),
+    ("HH.MM.SS", lambda t: f"{t:%H.%M.%S}", True, True),
+    ("h:MM AM", lambda t: _twelve(t, ("AM", "PM"), " "), False, False),
+    ("h:MM:SS PM", lambda t: _twelve(t, ("AM", "PM"), " ", True), True, False),
+    ("h:MM\u202fpm", lambda t: _twelve(t, ("am", "pm"), NNBSP), False, False),
+    ("h:MM a. m.", lambda t: _twelve(t, ("a. m.", "p. m."), " "), False, False),
+    ("h:MM:SS p.m.", lambda t: _twelve(t, ("a.m.", "p.m."), " ", True), True, False),
+    ("h:MM 下午", lambda t: _twelve(t, ("上午", "下午"), " "), False, False),
+    ("오후 h:MM:SS", lambda t: ("오후 " if t.hour >= 12 else "오전 ") + _twelve(t, ("", ""), "", True), True, False),
+    ("午後h:MM", lambda t: ("午後" if t.hour >= 12 else "午前") + _twelve(t, ("", ""), ""), False, False),
 ]
+AT = [", ", " ", " klo ", " à "]
+# Android-style tails; iOS always writes "[WHEN] "
+TAILS = [" - ", " \u2013 ", ". - ", ": ", " "]
 
 NAMES = st.text(
     st.characters(whitelist_categories=("L", "Nd"), whitelist_characters=" -_.'😀🌸"), min_size=1, max_size=12
-).map(str.strip).filter(bool)
+).map(str.strip).filter(lambda n: n and n.lower().replace(".", "").replace(" ", "") not in ("am", "pm", "grupo"))
 TRICKY = st.sampled_from(["+55 11 91234-5678", "Jean-Luc", "Zoë 🌸", "Dr: Who", "A: B: C", "~ Mãe ~"])
 LINE = st.text(
     st.characters(whitelist_categories=("L", "Nd", "So"), whitelist_characters=" !?.,-/()'\""), max_size=30
 )
 TEXT = st.lists(LINE, min_size=1, max_size=4).map("\n".join).filter(lambda t: not t.endswith("\n"))
 SYSTEM = ["Ana added Bia", "Bia left", "Messages and calls are end-to-end encrypted. Tap to learn more."]
+# (as written, as parsed, kind)
+KINDS = [
+    ("<Media omitted>", "<Media omitted>", "media"),
+    ("This message was deleted", "This message was deleted", "deleted"),
+    ("see you <This message was edited>", "see you", "edited"),
+    ("POLL:\nPizza?\nOPTION: yes (1 vote)", "POLL:\nPizza?\nOPTION: yes (1 vote)", "poll"),
+    ("location: https://maps.google.com/?q=-23.5,-46.6", "location: https://maps.google.com/?q=-23.5,-46.6", "location"),
+    ("Contact card omitted", "Contact card omitted", "contact"),
+]
+ANDROID_FILE = ("IMG-20201231-WA0001.jpg (file attached)", "IMG-20201231-WA0001.jpg (file attached)", "media")
+IOS_FILE = (f"{LRM}<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media")
+STEPS = [0, 1, 30, 300, 3 * 3600, 86400, 2 * 86400 + 7]  # seconds between messages: a chat is dense
 
 
 @st.composite
 def chats(draw):
+    ios = draw(st.booleans())
     date_style = draw(st.sampled_from(DATES))
     time_style = draw(st.sampled_from(TIMES))
-    ios = draw(st.booleans())
+    at = draw(st.sampled_from(AT))
+    tail = "] " if ios else draw(st.sampled_from(TAILS))
+    if tail == " " and not time_style[3]:
+        tail = " - "  # phones that write no dash use a 24-hour clock
+    if not time_style[1](datetime(2020, 1, 1))[0].isdigit():
+        at = " "  # a morning/afternoon word before the time follows the date directly
     authors = draw(st.lists(NAMES | TRICKY, min_size=1, max_size=4, unique=True))
-    stamps = sorted(
-        draw(st.lists(st.datetimes(datetime(2010, 1, 1), datetime(2030, 12, 31)), min_size=1, max_size=25))
-    )
-    if not time_style[2]:
-        stamps = [s.replace(second=0, microsecond=0) for s in stamps]
-    stamps = [s.replace(microsecond=0) for s in stamps]
+    when = draw(st.datetimes(datetime(2010, 1, 1), datetime(2030, 12, 31))).replace(microsecond=0)
     messages = []
-    for when in stamps:
-        system = not ios and draw(st.integers(0, 9)) == 0
-        author = None if system else draw(st.sampled_from(authors))
-        messages.append((when, author, draw(st.sampled_from(SYSTEM)) if system else draw(TEXT)))
-    for name in {a for _, a, _ in messages if a and ": " in a}:
+    for _ in range(draw(st.integers(1, 25))):
+        when += timedelta(seconds=draw(st.sampled_from(STEPS)))
+        stamp = when if time_style[2] else when.replace(second=0)
+        roll = draw(st.integers(0, 9))
+        if roll == 0:  # Android: no author; iOS: under the group's name, marked
+            line = draw(st.sampled_from(SYSTEM))
+            messages.append((stamp, None, f"{LRM}{line}" if ios else line, line, "system"))
+        elif roll == 1:
+            written, parsed, kind = draw(st.sampled_from([*KINDS, IOS_FILE if ios else ANDROID_FILE]))
+            messages.append((stamp, draw(st.sampled_from(authors)), written, parsed, kind))
+        else:
+            text = draw(TEXT)
+            messages.append((stamp, draw(st.sampled_from(authors)), text, text, "text"))
+    for name in {m[1] for m in messages if m[1] and ": " in m[1]}:
         # a name holding ": " is recognized by its repeats; one lone line is ambiguous
-        messages.append((stamps[-1], name, "again"))
-    return date_style, time_style, ios, messages
+        messages.append((messages[-1][0], name, "again", "again", "text"))
+    return (date_style, time_style, at, tail, ios), messages
 
 
-def render(date_style, time_style, ios, messages) -> str:
+def render(shape, messages) -> str:
+    date_style, time_style, at, tail, ios = shape
     lines = []
-    for when, author, text in messages:
-        stamp = f"{date_style[1](when)}{' ' if time_style[0].startswith('klo') else ', '}{time_style[1](when)}"
-        head = f"[{stamp}] " if ios else f"{stamp} - "
-        lines.append(head + (text if author is None else f"{author}: {text}"))
+    for when, author, written, _, _ in messages:
+        stamp = f"{date_style[1](when)}{at}{time_style[1](when)}"
+        head = f"[{stamp}{tail}" if ios else f"{stamp}{tail}"
+        name = "Grupo" if ios and author is None else author
+        lines.append(head + (written if name is None else f"{name}: {written}"))
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(chats())
-def test_rendered_messages_parse_back(chat):
-    date_style, time_style, ios, messages = chat
-    parsed = parse_chat(render(*chat), day_first=date_style[2])
-    got = [(r["timestamp"], r["author"], r["message"]) for r in parsed.messages.to_pylist()]
-    assert got == messages
-    kinds = parsed.messages["kind"].to_pylist()
-    assert kinds == ["system" if a is None else "text" for _, a, _ in messages]
-    assert parsed.format == ("ios" if ios else "android")
+def test_rendered_chats_parse_back(chat):
+    shape, messages = chat
+    day_first = shape[0][2] if shape[0][2] is not None else None
+    parsed = parse_chat(render(*chat), day_first=day_first, group_name="Grupo")
+    got = [(r["timestamp"], r["author"], r["message"], r["kind"]) for r in parsed.messages.to_pylist()]
+    assert got == [(when, author, text, kind) for when, author, _, text, kind in messages]
+    assert parsed.format == ("ios" if shape[4] else "android")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(chats())
-def test_day_month_evidence_is_never_wrong(chat):
-    date_style, _, _, messages = chat
-    parsed = parse_chat(render(*chat))
-    if date_style[0] == "yyyy-mm-dd":
+def test_day_month_evidence_from_the_dates_is_never_wrong(chat):
+    shape, messages = chat
+    parsed = parse_chat(render(*chat), group_name="Grupo")
+    truth = shape[0][2]
+    if truth is None:
         assert parsed.day_first_evidence == "year-first dates"
-    elif not parsed.day_first_evidence.startswith("assumed"):
-        assert parsed.day_first == date_style[2], parsed.day_first_evidence
-        got = [r["timestamp"] for r in parsed.messages.to_pylist()]
-        assert got == [when for when, _, _ in messages]
+    elif parsed.day_first_evidence.startswith(("a part above 12", "date progression")):
+        assert parsed.day_first == truth, parsed.day_first_evidence
+    if parsed.day_first == truth or truth is None:
+        assert [r["timestamp"] for r in parsed.messages.to_pylist()] == [m[0] for m in messages]
+
+
+@settings(max_examples=150, deadline=None)
+@given(chats(), st.lists(st.integers(0, 10_000), max_size=12), st.booleans())
+def test_text_in_chunks_parses_like_the_whole(chat, cuts, crlf):
+    """A zip member is parsed while it inflates: any cut of the bytes gives the same table."""
+    data = render(*chat).encode()
+    if crlf:
+        data = data.replace(b"\n", b"\r\n")
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    chunks = [data[a:b] for a, b in zip([0, *points], [*points, len(data)])]
+    day_first = chat[0][0][2]
+    whole = parse_chat(data, day_first=day_first, group_name="Grupo")
+    pieces = parse_chat(iter(chunks), day_first=day_first, group_name="Grupo")
+    assert pieces.messages.equals(whole.messages)
+    assert (pieces.format, pieces.header, pieces.day_first) == (whole.format, whole.header, whole.day_first)
