@@ -14,6 +14,15 @@ setting picks how instructor asks for JSON, and servers differ in what they acce
 | `md_json`     | schema in the prompt, JSON in a fenced  | anything that chats, even without a         |
 |               | block (no server-side enforcement)      | response_format; the last resort            |
 
+Whatever the mode, an answer whose JSON sits in a fenced block or in prose is read from
+that span (small local models often ignore `response_format`). An answer that still does
+not fit the schema after the re-asks raises ValueError: the model gave no usable answer,
+which callers treat as "nothing written", unlike a server that failed (RuntimeError).
+
+Images go only to a model that can see them: the configured `vision_model`, or the chat
+model when the server lists it with a vision capability; text-only servers (llama.cpp with
+a text model answers list content with HTTP 500) only ever get plain string content.
+
 Every call is keyed by a hash of model, messages, response schema, parameters and mode;
 the answer is stored as one JSON file per key, so a repeated call sends no request.
 HTTP 408/409/429/5xx and timeouts are retried by the openai client itself: exponential
@@ -24,6 +33,7 @@ is re-asked by instructor. The API key lives only inside the openai client.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +48,7 @@ import httpx
 import instructor
 import openai
 from instructor.core.exceptions import InstructorError
+from instructor.v2.core.json import extract_json_from_codeblock
 from pydantic import BaseModel
 
 T = TypeVar("T", bound=BaseModel)
@@ -58,6 +69,7 @@ CONTEXT_ERROR_HINTS = (
     "prompt is too long",
     "exceeds the maximum number of tokens",  # Gemini
 )
+VISION_CAPABILITIES = {"vision", "multimodal"}  # Ollama's word, llama.cpp server's word
 
 
 @dataclass
@@ -103,7 +115,8 @@ class LLM:
         if mode not in MODES:
             raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
         self.base_url, self.model, self.mode = base_url, model, mode
-        self.vision_model = vision_model or model
+        self.vision_model = vision_model
+        self._server_sees: bool | None = None  # asked once, when the first image comes
         self.cache_dir = Path(cache_dir)
         self.prices = (price_in, price_out)
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
@@ -129,7 +142,7 @@ class LLM:
             result, completion = self._instructor.chat.completions.create_with_completion(
                 model=model,
                 messages=messages,
-                response_model=response_model,
+                response_model=_lenient(response_model),
                 max_retries=PARSE_RETRIES,
                 **params,
             )
@@ -182,6 +195,25 @@ class LLM:
             raise _failure(exc, model) from exc
         self._store(key, model, "".join(parts))
 
+    def image_model(self) -> str | None:
+        """The model to describe images with; None when only a text model is there."""
+        if self.vision_model:
+            return self.vision_model
+        if self._server_sees is None:
+            self._server_sees = self._listed_with_vision()
+        return self.model if self._server_sees else None
+
+    def _listed_with_vision(self) -> bool:
+        """Whether the server's model list gives the chat model a vision capability."""
+        try:
+            listed = self._client.models.list().model_dump().get("data", [])
+        except openai.APIError:
+            return False  # a server without /models says nothing, so nothing is assumed
+        for entry in listed:
+            if entry.get("id") == self.model or len(listed) == 1:  # a one-model server serves any name
+                return bool(VISION_CAPABILITIES & set(entry.get("capabilities") or []))
+        return False
+
     # -- bookkeeping ---------------------------------------------------------------------
 
     def _on_request(self, request: httpx.Request) -> None:
@@ -225,15 +257,35 @@ class LLM:
         os.replace(tmp, path)
 
 
+@functools.cache
+def _lenient(response_model: type[T]) -> type[T]:
+    """`response_model` reading its JSON from a fenced block or prose around it, if need be."""
+
+    def model_validate_json(cls, data, **kwargs):
+        text = data.decode() if isinstance(data, bytes | bytearray) else data
+        return super(lenient, cls).model_validate_json(extract_json_from_codeblock(text) or text, **kwargs)
+
+    lenient = type(response_model.__name__, (response_model,), {
+        "__module__": response_model.__module__, "__doc__": response_model.__doc__,
+        "model_validate_json": classmethod(model_validate_json),
+    })
+    return lenient
+
+
 def _failure(exc: Exception, model: str) -> Exception:
-    """The built-in exception a failed call becomes: OverflowError when the prompt is too long."""
+    """The built-in exception a failed call becomes.
+
+    OverflowError when the prompt is too long, RuntimeError when the server kept failing,
+    ValueError when it answered but never with output that fits the schema."""
     root = exc
     while isinstance(root, InstructorError) and root.__cause__ is not None:
         root = root.__cause__  # instructor wraps the openai error it gave up on
     reason = " ".join(str(root).split())[:300]
     if is_context_error(root):
         return OverflowError(f"prompt too long for model {model!r}: {reason}")
-    return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
+    if isinstance(root, openai.APIError):
+        return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
+    return ValueError(f"no usable answer from model {model!r} after {PARSE_RETRIES + 1} tries: {reason}")
 
 
 def is_context_error(exc: BaseException) -> bool:
