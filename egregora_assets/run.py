@@ -103,7 +103,7 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
     home = Home(settings.home)
     computed: set[str] = set()
     llm = {"llm_requests": 0, "llm_cache_hits": 0, "llm_input_tokens": 0, "llm_output_tokens": 0}
-    cost = None
+    cost, without_answer = None, 0
     for result in results:
         counted: set = set()
         for event in result.get_asset_materialization_events():
@@ -116,6 +116,7 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
                     llm[name] += int(metadata[name].value) if name in metadata else 0
                 if "llm_cost_estimate" in metadata:
                     cost = (cost or 0.0) + float(metadata["llm_cost_estimate"].value)
+                without_answer += int(metadata["windows_without_answer"].value) if "windows_without_answer" in metadata else 0
     total = days * len(group_list) + len(group_list)
     with duckdb.connect(str(home.warehouse), read_only=True) as conn:
         marks = ", ".join("?" for _ in group_list)
@@ -131,5 +132,6 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
         "feeds": [str(home.feed(g)) for g in group_list],
         "sites": [str(home.site_html(g) / "index.html") for g in group_list],
         **llm,
+        "windows_without_answer": without_answer,
         **({"llm_cost_estimate": round(cost, 6)} if cost is not None else {}),
     }

@@ -51,6 +51,7 @@ def posts(
     writer = f"llm:{llm.model}" if client else DIGEST_WRITER
     identity = fingerprint(writer, _prompt_hash(prompts) if client else None)
     previews: list[str] = []
+    no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
 
     def signature(group: str, day: date) -> str:
         return fingerprint(CODE_VERSION, identity, upstream_hash(conn, "windows", group, day),
@@ -63,7 +64,8 @@ def posts(
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
             if client:
-                drafts = _llm_drafts(client, prompts, vectors, embedder, window, mine)
+                drafts, reason = _llm_drafts(client, prompts, vectors, embedder, window, mine)
+                no_answer.update({window.id: reason} if reason else {})
             else:
                 drafts = write_digest(window, mine, background=[window_text(w) for w in found if w is not window])
             docs += to_documents(drafts, window, timezone=zone, writer=writer)
@@ -73,7 +75,8 @@ def posts(
             {"id": d.id, "group": group, "date": day.isoformat(), "kind": "post", "title": d.title,
              "text": t, "url": _url(d), "vector": v} for d, t, v in zip(docs, texts, embedder.embed(texts))])
         previews.extend(f"- **{d.title}** ({d.date})" for d in docs)
-        return fingerprint([d.model_dump_json() for d in docs]), {"posts": len(docs)}
+        return fingerprint([d.model_dump_json() for d in docs]), {
+            "posts": len(docs), "windows_without_answer": sum(w.id in no_answer for w in found)}
 
     with warehouse.get_connection() as conn:
         ensure_schema(conn, WAREHOUSE_DDL)
@@ -81,7 +84,7 @@ def posts(
     if tally.computed:
         vectors.index_text()
     return result(tally, writer=writer, preview=MetadataValue.md("\n".join(previews[:30]) or "_no new posts_"),
-                  **llm_facts(client))
+                  windows_without_answer_reasons=MetadataValue.json(no_answer), **llm_facts(client))
 
 
 def _llm_drafts(client, prompts, vectors, embedder, window, enrichments):
