@@ -266,3 +266,36 @@ def test_fake_server_embeddings_are_deterministic(fake_llm):
 def test_unknown_mode_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown LLM mode"):
         LLM(base_url="http://127.0.0.1:9/v1", api_key=SECRET, model="m", cache_dir=tmp_path, mode="xml")
+
+
+@pytest.mark.parametrize(("vision_model", "listed_with_vision", "expected"), [
+    (None, False, None),  # a text-only server: images are not sent at all
+    (None, True, "gpt-4o-mini"),  # the server says its model sees: the chat model describes
+    ("llava", False, "llava"),  # a configured vision model wins
+])
+def test_images_go_only_to_a_model_that_sees(tmp_path, vision_model, listed_with_vision, expected):
+    with FakeOpenAI(behaviour="text_only", vision=listed_with_vision) as server:
+        llm = LLM(base_url=server.url, api_key=SECRET, model="gpt-4o-mini", cache_dir=tmp_path,
+                  vision_model=vision_model, max_retries=0)
+        assert llm.image_model() == expected and llm.image_model() == expected
+        asked = server.count(path="/v1/models")
+        if expected is None:
+            with pytest.raises(ValueError, match=describe.NO_VISION):
+                describe.describe_image(llm, PROMPTS, _photo(), "image/jpeg")
+            assert server.count() == 0  # nothing was sent
+    assert asked == (0 if vision_model else 1)  # the server is asked once, and only when it matters
+
+
+def test_text_only_server_answers_content_parts_with_the_llama_cpp_500(tmp_path):
+    with FakeOpenAI(behaviour="text_only") as server:
+        llm = LLM(base_url=server.url, api_key=SECRET, model="m", cache_dir=tmp_path, vision_model="m", max_retries=1)
+        with pytest.raises(RuntimeError, match=r'can only concatenate str \(not "list"\) to str'):
+            describe.describe_image(llm, PROMPTS, _photo(), "image/jpeg")
+        assert server.count() == 2  # the try and one retry: a 500 is retried, then given up
+        assert describe.describe_url(llm, PROMPTS, "https://example.org", "A page", None, "Text.")  # strings pass
+
+
+def _photo() -> bytes:
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(photo, format="JPEG")
+    return photo.getvalue()

@@ -206,12 +206,15 @@ class LLM:
     def _listed_with_vision(self) -> bool:
         """Whether the server's model list gives the chat model a vision capability."""
         try:
-            listed = self._client.models.list().model_dump().get("data", [])
+            answer = self._client.get("/models", cast_to=object)
         except openai.APIError:
             return False  # a server without /models says nothing, so nothing is assumed
-        for entry in listed:
-            if entry.get("id") == self.model or len(listed) == 1:  # a one-model server serves any name
-                return bool(VISION_CAPABILITIES & set(entry.get("capabilities") or []))
+        for key in ("data", "models"):  # OpenAI's list, and the richer one llama.cpp's server adds
+            listed = [e for e in (answer or {}).get(key) or [] if isinstance(e, dict)]
+            for entry in listed:
+                named = self.model in (entry.get("id"), entry.get("name"), entry.get("model"))
+                if (named or len(listed) == 1) and VISION_CAPABILITIES & set(entry.get("capabilities") or []):
+                    return True  # a one-model server answers to any model name
         return False
 
     # -- bookkeeping ---------------------------------------------------------------------
