@@ -3,16 +3,17 @@
 Structured answers go through instructor on top of the real openai client. The `mode`
 setting picks how instructor asks for JSON, and servers differ in what they accept:
 
-| mode          | request shape                           | works with                                  |
-| ------------- | --------------------------------------- | ------------------------------------------- |
-| `json_schema` | `response_format: json_schema` (default) | OpenAI, Gemini's OpenAI endpoint, Ollama,   |
-|               |                                         | vLLM, llama.cpp server (grammar from schema) |
-| `json`        | `response_format: json_object` + schema | OpenAI, Gemini, Ollama, vLLM, llama.cpp      |
-|               | in the system message                   |                                             |
-| `tools`       | a forced function/tool call             | OpenAI, Gemini, vLLM with a tool parser;     |
-|               |                                         | local servers often lack it                 |
-| `md_json`     | schema in the prompt, JSON in a fenced  | anything that chats, even without a         |
-|               | block (no server-side enforcement)      | response_format; the last resort            |
+| mode          | request shape                            | works with                                 |
+| ------------- | ---------------------------------------- | ------------------------------------------ |
+| `json_schema` | `response_format: json_schema` (default) | OpenAI, Gemini's OpenAI endpoint, Ollama,  |
+|               |                                          | vLLM, llama.cpp's llama-server; refused by |
+|               |                                          | llama-cpp-python's server (HTTP 500)       |
+| `json`        | `response_format: json_object` + schema  | OpenAI, Gemini, Ollama, vLLM, llama.cpp    |
+|               | in the system message                    | (valid JSON, the schema is not enforced)   |
+| `tools`       | a forced function/tool call              | OpenAI, Gemini, vLLM; llama-cpp-python's   |
+|               |                                          | server turns it into a schema grammar      |
+| `md_json`     | schema in the prompt, JSON in a fenced   | anything that chats, even without a        |
+|               | block (no server-side enforcement)       | response_format; the last resort           |
 
 Whatever the mode, an answer whose JSON sits in a fenced block or in prose is read from
 that span (small local models often ignore `response_format`). An answer that still does
