@@ -61,6 +61,7 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
             mode=settings.llm.mode, timeout=settings.llm.timeout, max_retries=settings.llm.max_retries,
             cache_dir=str(home.llm_cache), price_in=settings.llm.price_in, price_out=settings.llm.price_out,
             allow_loopback_fetch=settings.llm.allow_loopback_fetch, fetch_urls=settings.llm.fetch_urls,
+            max_output_tokens=settings.llm.max_output_tokens,
         ),
         "prompts": PromptsResource(),
         "site_template": SiteTemplateResource(),

@@ -140,6 +140,7 @@ class LLMResource(ConfigurableResource):
     mode: str = "json_schema"
     timeout: float = 60.0
     max_retries: int = 4
+    max_output_tokens: int | None = None
     cache_dir: str = ""
     price_in: float | None = None
     price_out: float | None = None
@@ -159,4 +160,5 @@ class LLMResource(ConfigurableResource):
             cache_dir=Path(self.cache_dir), mode=self.mode,
             vision_model=self.vision_model or None, timeout=self.timeout,
             max_retries=self.max_retries, price_in=self.price_in, price_out=self.price_out,
+            max_output_tokens=self.max_output_tokens,
         )

@@ -8,7 +8,8 @@ that each prompt template puts in its system text, and can be scripted to fail:
         LLM(base_url=server.url, ...)
 
 Faults: "429" (rate limit with Retry-After), "500", "context_length" (OpenAI's 400 with
-code context_length_exceeded), "invalid_json" (a 200 whose content does not parse), "ok".
+code context_length_exceeded), "invalid_json" (a 200 whose content does not parse),
+"length" (an answer cut at max_tokens, finish_reason "length"), "ok".
 Every request body is kept, as bytes, in `server.requests`.
 
 `behaviour` makes it act like the local servers people run (see BEHAVIOURS); `vision`
@@ -152,8 +153,10 @@ class FakeOpenAI:
         if marker is None or not (self.golden_dir / f"{marker}.json").exists():
             error = {"message": f"fake server: no golden response for prompt marker {marker!r}", "type": "fake"}
             return 400, {}, _json({"error": error})
-        content = INVALID_JSON if outcome == "invalid_json" else self._content(marker, prompt)
+        content = INVALID_JSON if outcome in ("invalid_json", "length") else self._content(marker, prompt)
         completion = self._completion(marker, body, content, prompt)
+        if outcome == "length":
+            completion["choices"][0]["finish_reason"] = "length"
         if body.get("stream"):
             return 200, {"content-type": "text/event-stream"}, _sse(completion, body)
         return 200, {}, _json(completion)

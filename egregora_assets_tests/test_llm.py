@@ -299,3 +299,21 @@ def _photo() -> bytes:
     photo = io.BytesIO()
     Image.new("RGB", (40, 30), "green").save(photo, format="JPEG")
     return photo.getvalue()
+
+
+def test_output_cap_holds_every_call_to_it(make_llm, fake_llm):
+    page = dict(url="https://example.org", title="A page", description=None, text="Text.")
+    writer.write_posts_llm(make_llm(), PROMPTS, make_window(), [], [])
+    capped = make_llm(max_output_tokens=200)
+    writer.write_posts_llm(capped, PROMPTS, make_window(), [], [])
+    describe.describe_url(capped, PROMPTS, **page)
+    sent = [json.loads(raw)["max_tokens"] for raw in fake_llm.requests]
+    assert sent == [writer.MAX_ANSWER_TOKENS, 200, 200]
+
+
+def test_answer_cut_at_max_tokens_costs_the_window_its_posts_without_a_reask(make_llm, fake_llm):
+    fake_llm.script(["length"], marker="writer")
+    llm = make_llm()
+    posts, no_answer = writer.write_posts_llm(llm, PROMPTS, make_window(window_id="w1"), [], [])
+    assert posts == [] and no_answer.startswith("w1: no usable answer")
+    assert llm.stats.requests == 1  # the same cap would cut a re-ask too

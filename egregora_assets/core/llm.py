@@ -112,6 +112,7 @@ class LLM:
         max_retries: int = 4,
         price_in: float | None = None,  # per 1M input tokens
         price_out: float | None = None,  # per 1M output tokens
+        max_output_tokens: int | None = None,  # caps every call's max_tokens, for slow local models
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
@@ -120,6 +121,7 @@ class LLM:
         self._server_sees: bool | None = None  # asked once, when the first image comes
         self.cache_dir = Path(cache_dir)
         self.prices = (price_in, price_out)
+        self.max_output_tokens = max_output_tokens
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
         self._lock = threading.Lock()
         # Counting in an httpx hook sees every attempt, including the openai client's retries.
@@ -134,7 +136,7 @@ class LLM:
 
     def structured(self, messages: list[dict], response_model: type[T], **params: Any) -> T:
         """One chat call whose answer is parsed into `response_model`; cached."""
-        model = params.pop("model", self.model)
+        model, params = params.pop("model", self.model), self._capped(params)
         key = self._key(model, messages, response_model.model_json_schema(), params)
         cached = self._load(key)
         if cached is not None:
@@ -158,7 +160,7 @@ class LLM:
 
     def text(self, messages: list[dict], **params: Any) -> str:
         """One plain chat completion; cached."""
-        model = params.pop("model", self.model)
+        model, params = params.pop("model", self.model), self._capped(params)
         key = self._key(model, messages, None, params)
         cached = self._load(key)
         if cached is not None:
@@ -174,7 +176,7 @@ class LLM:
 
     def stream(self, messages: list[dict], **params: Any) -> Iterator[str]:
         """A chat completion streamed as text deltas; shares `text`'s cache, a hit comes as one chunk."""
-        model = params.pop("model", self.model)
+        model, params = params.pop("model", self.model), self._capped(params)
         key = self._key(model, messages, None, params)
         cached = self._load(key)
         if cached is not None:
@@ -217,6 +219,12 @@ class LLM:
                 if (named or len(listed) == 1) and VISION_CAPABILITIES & set(entry.get("capabilities") or []):
                     return True  # a one-model server answers to any model name
         return False
+
+    def _capped(self, params: dict) -> dict:
+        """The call's parameters with max_tokens held to the configured cap."""
+        if self.max_output_tokens is None:
+            return params
+        return {**params, "max_tokens": min(params.get("max_tokens") or self.max_output_tokens, self.max_output_tokens)}
 
     # -- bookkeeping ---------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ class LLMSettings(BaseModel):
     mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
     timeout: float = 60.0
     max_retries: int = 4
+    max_output_tokens: int | None = None  # a cap on every answer, for slow local models
     price_in: float | None = None  # per million input tokens
     price_out: float | None = None
     allow_loopback_fetch: bool = False  # tests fetch pages from 127.0.0.1
