@@ -8,6 +8,7 @@
 # Usage: benchmarks/real_llm.sh [--build-only]
 #   EGREGORA_PY      the Python with egregora's dependencies (default: the repo's .venv, else python3)
 #   EGREGORA_LLM__MODE  the structured-output mode to try (default: tools, see README)
+#   EGREGORA_LLM__MAX_OUTPUT_TOKENS  the cap on each answer (default: 384)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,7 +53,13 @@ HOME_DIR="${EGREGORA_BENCH_HOME:-$WORK/home}"  # set it to keep the home for a l
 "$VENV/bin/python" -m llama_cpp.server --model "$MODEL" --host 127.0.0.1 --port "$PORT" --n_ctx 8192 \
   >"$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
+stop() {  # uvicorn waits for a generation in flight before it exits: give it 10 s, then kill
+  kill "$SERVER" 2>/dev/null || true
+  for _ in $(seq 10); do kill -0 "$SERVER" 2>/dev/null || break; sleep 1; done
+  kill -KILL "$SERVER" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap stop EXIT
 for _ in $(seq 120); do
   "$EGREGORA_PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/v1/models', timeout=1)" \
     2>/dev/null && break
@@ -63,6 +70,8 @@ done
 export EGREGORA_LLM__BASE_URL="http://127.0.0.1:$PORT/v1" EGREGORA_LLM__API_KEY=none
 export EGREGORA_LLM__MODEL=SmolLM2-135M-Instruct EGREGORA_LLM__MODE="${EGREGORA_LLM__MODE:-tools}"
 export EGREGORA_LLM__TIMEOUT=600 EGREGORA_LLM__FETCH_URLS=false  # at run time only 127.0.0.1 is reachable
+# A 135M model can loop inside a JSON string until the cap; SmolLM's usable answers are ~200 tokens.
+export EGREGORA_LLM__MAX_OUTPUT_TOKENS="${EGREGORA_LLM__MAX_OUTPUT_TOKENS:-384}"
 export PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}"
 
 demo() {  # one run into $HOME_DIR; prints the summary figures
@@ -84,6 +93,7 @@ print(f"{sys.argv[5]}: {summary['posts']} posts, {requests} requests, "
 PYEOF
 }
 
-echo "llama-cpp-python $("$VENV/bin/python" -c 'import llama_cpp; print(llama_cpp.__version__)'), SmolLM2-135M-Instruct Q4_1, mode $EGREGORA_LLM__MODE"
+echo "llama-cpp-python $("$VENV/bin/python" -c 'import llama_cpp; print(llama_cpp.__version__)'), SmolLM2-135M-Instruct Q4_1," \
+  "mode $EGREGORA_LLM__MODE, max $EGREGORA_LLM__MAX_OUTPUT_TOKENS output tokens"
 demo "first run"
 demo "second run"
