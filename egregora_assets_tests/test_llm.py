@@ -16,8 +16,9 @@ from PIL import Image
 from egregora_assets.core import ask
 from egregora_assets.core.enrichments import describe
 from egregora_assets.core.llm import LLM, PARSE_RETRIES, LLMStats
-from egregora_assets.core.models import Enrichment, Message, PostPlan, Window
+from egregora_assets.core.models import Enrichment, Message, PostDraft, PostPlan, Window
 from egregora_assets.core.posts import llm_writer as writer
+from egregora_assets.core.posts.documents import to_documents, unique_slugs
 from egregora_assets.core.prompts import chat_messages
 from egregora_assets_tests.fake_openai import FakeOpenAI
 
@@ -317,3 +318,14 @@ def test_answer_cut_at_max_tokens_costs_the_window_its_posts_without_a_reask(mak
     posts, no_answer = writer.write_posts_llm(llm, PROMPTS, make_window(window_id="w1"), [], [])
     assert posts == [] and no_answer.startswith("w1: no usable answer")
     assert llm.stats.requests == 1  # the same cap would cut a re-ask too
+
+
+def test_a_small_models_repeated_slugs_and_runaway_tags_cannot_break_the_site():
+    def draft(slug: str, tags: list[str]) -> PostDraft:
+        return PostDraft(title="T", slug=slug, summary="S", body="B", tags=tags)
+
+    drafts = [draft("Group: hikers", ["trail", "x" * 300]), draft("group-hikers", []), draft("other", []),
+              draft("group hikers", [])]
+    assert [d.slug for d in unique_slugs(drafts)] == ["Group: hikers", "group-hikers-2", "other", "group-hikers-3"]
+    (doc,) = to_documents(drafts[:1], make_window(), timezone="UTC", writer="llm:m")
+    assert doc.categories == ["trail"]  # a 300-character tag would name a file the site cannot write

@@ -17,7 +17,7 @@ from ..core.journal import (
     upstream_hash,
 )
 from ..core.posts.digest import DIGEST_WRITER, write_digest
-from ..core.posts.documents import documents_table, post_text, to_documents
+from ..core.posts.documents import documents_table, post_text, to_documents, unique_slugs
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
 from ..core.windows import window_text
@@ -69,6 +69,7 @@ def posts(
             else:
                 drafts = write_digest(window, mine, background=[window_text(w) for w in found if w is not window])
             docs += to_documents(drafts, window, timezone=zone, writer=writer)
+        docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
         replace_slice(conn, "documents", group, day, documents_table(docs))
         texts = [post_text(d) for d in docs]
         vectors.replace(group, day.isoformat(), "post", [

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..llm import LLM
 from ..models import Enrichment, PostDraft, PostPlan, Window
 from ..prompts import chat_messages
+from .documents import unique_slugs
 
 MIN_TRUNCATED_CHARS = 400  # below this, a lone message is not shortened further
 TRUNCATION_NOTE = " [...truncated: too long for the model's context]"
@@ -23,7 +24,7 @@ def write_posts_llm(
 ) -> tuple[list[PostDraft], str | None]:
     """The posts the LLM writes for one window, and why (part of) it got none, if the model failed it."""
     posts, reasons = _write(llm, prompts_dir, window, list(enrichments), list(related))
-    return _unique_slugs(posts), "; ".join(reasons) or None
+    return unique_slugs(posts), "; ".join(reasons) or None
 
 
 def _write(
@@ -72,13 +73,3 @@ def _shrink(window: Window) -> Window | None:
         return None
     shorter = message.model_copy(update={"text": text[: len(text) // 2] + TRUNCATION_NOTE})
     return window.model_copy(update={"messages": [shorter]})
-
-
-def _unique_slugs(posts: list[PostDraft]) -> list[PostDraft]:
-    """The posts with repeated slugs suffixed -2, -3..., as split halves may reuse a slug."""
-    seen: dict[str, int] = {}
-    unique = []
-    for post in posts:
-        count = seen[post.slug] = seen.get(post.slug, 0) + 1
-        unique.append(post if count == 1 else post.model_copy(update={"slug": f"{post.slug}-{count}"}))
-    return unique
