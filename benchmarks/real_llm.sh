@@ -85,11 +85,11 @@ summary = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 with duckdb.connect(sys.argv[2], read_only=True) as conn:
     windows = conn.execute("SELECT count(*) FROM windows").fetchone()[0]
 seconds, requests = float(sys.argv[4]) - float(sys.argv[3]), summary["llm_requests"]
-usable = 1 - summary["windows_without_answer"] / windows if windows else 0
+usable = (f"{1 - summary['windows_without_answer'] / windows:.0%} of {windows} windows with a usable answer"
+          if requests and windows else "nothing asked")
 print(f"{sys.argv[5]}: {summary['posts']} posts, {requests} requests, "
       f"{summary['llm_input_tokens']} input + {summary['llm_output_tokens']} output tokens, "
-      f"{seconds / requests if requests else 0:.1f} s/request, {seconds:.0f} s in all, "
-      f"{usable:.0%} of {windows} windows with a usable answer")
+      f"{seconds / requests if requests else 0:.1f} s/request, {seconds:.0f} s in all, {usable}")
 PYEOF
 }
 

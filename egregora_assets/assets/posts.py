@@ -65,7 +65,8 @@ def posts(
             mine = [e for e in extras if e.window_id == window.id]
             if client:
                 drafts, reason = _llm_drafts(client, prompts, vectors, embedder, window, mine)
-                no_answer.update({window.id: reason} if reason else {})
+                if reason:
+                    no_answer[window.id] = reason
             else:
                 drafts = write_digest(window, mine, background=[window_text(w) for w in found if w is not window])
             docs += to_documents(drafts, window, timezone=zone, writer=writer)
