@@ -172,6 +172,7 @@ class LLMResource(create_model("_LLMFields", __base__=ConfigurableResource,  # t
             cache_dir=Path(self.cache_dir), mode=self.mode,
             vision_model=self.vision_model or None, timeout=self.timeout,
             max_retries=self.max_retries, price_in=self.price_in, price_out=self.price_out,
+            max_output_tokens=self.max_output_tokens,
         )
 
 

@@ -8,8 +8,12 @@ that each prompt template puts in its system text, and can be scripted to fail:
         LLM(base_url=server.url, ...)
 
 Faults: "429" (rate limit with Retry-After), "500", "context_length" (OpenAI's 400 with
-code context_length_exceeded), "invalid_json" (a 200 whose content does not parse), "ok".
+code context_length_exceeded), "invalid_json" (a 200 whose content does not parse),
+"length" (an answer cut at max_tokens, finish_reason "length"), "ok".
 Every request body is kept, as bytes, in `server.requests`.
+
+`behaviour` makes it act like the local servers people run (see BEHAVIOURS); `vision`
+makes `/v1/models` say the model accepts images.
 """
 
 from __future__ import annotations
@@ -55,12 +59,27 @@ ERRORS = {
     },
 }
 STATUS = {"429": 429, "500": 500, "context_length": 400}
+# What llama-cpp-python's server answers when a text-only chat template meets content parts.
+TEXT_ONLY_ERROR = {"message": 'can only concatenate str (not "list") to str', "type": "internal_server_error",
+                   "param": None, "code": None}
+BEHAVIOURS = {
+    None: "an OpenAI-like server: honours response_format and tools",
+    "text_only": "a text-only model: content given as a list of parts gets HTTP 500, as llama.cpp answers",
+    "ignores_format": "a model that ignores response_format and tools, answering JSON in a fenced block",
+    "prose_json": "a model that wraps its JSON in prose",
+}
+PROSE = "Sure! Here is what I came up with for this conversation:\n\n{}\n\nI hope this helps, let me know!"
 
 
 class FakeOpenAI:
     """The server: start it with `with`, point clients at `url`, script faults, read `requests`."""
 
-    def __init__(self, golden_dir: Path = GOLDEN, embedding_dim: int = 384) -> None:
+    def __init__(
+        self, golden_dir: Path = GOLDEN, embedding_dim: int = 384, behaviour: str | None = None, vision: bool = False
+    ) -> None:
+        if behaviour not in BEHAVIOURS:
+            raise ValueError(f"unknown behaviour {behaviour!r}; use one of {list(BEHAVIOURS)}")
+        self.behaviour, self.vision = behaviour, vision
         self.golden_dir = Path(golden_dir)
         self.embedding_dim = embedding_dim
         self.context_limit: int | None = None  # prompt characters beyond which a call is too long
@@ -115,6 +134,8 @@ class FakeOpenAI:
         found = MARKER.search(prompt)
         marker = found.group(1) if found else None
         outcome = self._outcome(path, marker, len(prompt))
+        if self.behaviour == "text_only" and _has_parts(body.get("messages", [])):
+            outcome = "text_only"
         with self._lock:
             self.requests.append(raw)
             self.calls.append((path, marker, outcome))
@@ -123,6 +144,8 @@ class FakeOpenAI:
             if outcome == "context_length":
                 headers = {}
             return STATUS[outcome], headers, _json({"error": ERRORS[outcome]})
+        if outcome == "text_only":
+            return 500, {}, _json({"error": TEXT_ONLY_ERROR})
         if path == EMBEDDINGS:
             return 200, {}, _json(self._embeddings(body))
         if path != CHAT:
@@ -130,8 +153,10 @@ class FakeOpenAI:
         if marker is None or not (self.golden_dir / f"{marker}.json").exists():
             error = {"message": f"fake server: no golden response for prompt marker {marker!r}", "type": "fake"}
             return 400, {}, _json({"error": error})
-        content = INVALID_JSON if outcome == "invalid_json" else self._content(marker, prompt)
+        content = INVALID_JSON if outcome in ("invalid_json", "length") else self._content(marker, prompt)
         completion = self._completion(marker, body, content, prompt)
+        if outcome == "length":
+            completion["choices"][0]["finish_reason"] = "length"
         if body.get("stream"):
             return 200, {"content-type": "text/event-stream"}, _sse(completion, body)
         return 200, {}, _json(completion)
@@ -157,7 +182,11 @@ class FakeOpenAI:
         completion["model"] = body.get("model", completion["model"])
         message = completion["choices"][0]["message"]
         message["content"] = content
-        if body.get("tools"):  # instructor's TOOLS mode expects a forced tool call
+        if self.behaviour == "prose_json" and content.startswith("{"):
+            message["content"] = PROSE.format(content)
+        elif self.behaviour == "ignores_format" and content.startswith("{"):
+            message["content"] = f"```json\n{content}\n```"
+        elif body.get("tools"):  # instructor's TOOLS mode expects a forced tool call
             name = body["tools"][0]["function"]["name"]
             call = {"id": "call_fake", "type": "function", "function": {"name": name, "arguments": content}}
             message.update(content=None, tool_calls=[call])
@@ -199,6 +228,11 @@ def _placeholder(cited: str, ids: list[str]) -> str:
     """The request's message id that a golden "placeholder-K" stands for; other ids unchanged."""
     prefix, _, k = cited.partition("placeholder-")
     return ids[(int(k) - 1) % len(ids)] if not prefix and k.isdigit() else cited
+
+
+def _has_parts(messages: list[dict]) -> bool:
+    """Whether any message's content is a list of parts rather than a string."""
+    return any(isinstance(m.get("content"), list) for m in messages)
 
 
 def _prompt_text(messages: list[dict]) -> str:
@@ -254,7 +288,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
     def do_GET(self) -> None:  # noqa: N802
-        models = {"object": "list", "data": [{"id": "fake-model", "object": "model", "owned_by": "egregora"}]}
+        fake = self.server.fake  # type: ignore[attr-defined]
+        with fake._lock:
+            fake.calls.append((self.path, None, "ok"))
+        model = {"id": "fake-model", "object": "model", "owned_by": "egregora"}
+        if fake.vision:  # how llama.cpp's own server announces a multimodal model
+            model["capabilities"] = ["completion", "multimodal"]
+        models = {"object": "list", "data": [model]}
         body = _json(models) if self.path == "/v1/models" else _json({"error": {"message": "not found"}})
         self.send_response(200 if self.path == "/v1/models" else 404)
         self.send_header("content-type", "application/json")

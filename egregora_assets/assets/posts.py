@@ -7,7 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.posts.digest import DIGEST_WRITER, write_digest
-from ..core.posts.documents import post_text, to_documents
+from ..core.posts.documents import post_text, to_documents, unique_slugs
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
 from ..core.tables import day_enrichments, day_windows, documents_table, group_day_texts, replace_slice
@@ -44,6 +44,7 @@ def posts(
     writer = f"llm:{llm.model}" if client else DIGEST_WRITER
     identity = fingerprint(writer, prompt_hash(prompts.path, "writer") if client else embedder.model)
     previews: list[str] = []
+    no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
 
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(CODE_VERSION, identity, upstream_hash(conn, "windows", group, day),
@@ -56,19 +57,25 @@ def posts(
         docs, others = [], [] if client else group_day_texts(conn, group, day)
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
-            drafts = (_llm_drafts(client, prompts, vectors, embedder, window, mine) if client else
-                      write_digest(window, mine, background=others, embed=embedder.embed))
+            if client:
+                drafts, reason = _llm_drafts(client, prompts, vectors, embedder, window, mine)
+                if reason:
+                    no_answer[window.id] = reason
+            else:
+                drafts = write_digest(window, mine, background=others, embed=embedder.embed)
             docs += to_documents(drafts, window, timezone=zone, writer=writer)
+        docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
         replace_slice(conn, "documents", group, day, documents_table(docs))
         vectors.replace_posts(group, day.isoformat(), docs, [post_text(d) for d in docs], embedder)
         previews.extend(f"- **{d.title}** ({d.date})" for d in docs)
-        return fingerprint([d.model_dump_json() for d in docs]), {"posts": len(docs)}
+        return fingerprint([d.model_dump_json() for d in docs]), {
+            "posts": len(docs), "windows_without_answer": sum(w.id in no_answer for w in found)}
 
     def report(tally) -> dict:
         if tally.computed:
             vectors.index_text()
         return {"writer": writer, "preview": MetadataValue.md("\n".join(previews[:30]) or "_no new posts_"),
-                **llm_facts(client)}
+                "windows_without_answer_reasons": MetadataValue.json(no_answer), **llm_facts(client)}
 
     return each_partition(context, warehouse, signature, compute, after=report)
 

@@ -156,7 +156,7 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
     home = Home(settings.home)
     computed: set[str] = set()
     llm = {"llm_requests": 0, "llm_cache_hits": 0, "llm_input_tokens": 0, "llm_output_tokens": 0}
-    cost = None
+    cost, without_answer = None, 0
     for result in results:
         counted: set = set()
         for event in result.get_asset_materialization_events():
@@ -169,6 +169,8 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
                     llm[name] += int(metadata[name].value) if name in metadata else 0
                 if "llm_cost_estimate" in metadata:
                     cost = (cost or 0.0) + float(metadata["llm_cost_estimate"].value)
+                if "windows_without_answer" in metadata:
+                    without_answer += int(metadata["windows_without_answer"].value)
     with duckdb.connect(str(home.warehouse), read_only=True) as conn:
         messages = count_rows(conn, "messages", group_list)
         posts = count_rows(conn, "documents", group_list, "kind = 'post'")
@@ -181,5 +183,6 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
         "feeds": [str(home.feed(g)) for g in group_list],
         "sites": [str(home.site_html(g) / "index.html") for g in group_list],
         **llm,
+        "windows_without_answer": without_answer,
         **({"llm_cost_estimate": round(cost, 6)} if cost is not None else {}),
     }

@@ -3,16 +3,26 @@
 Structured answers go through instructor on top of the real openai client. The `mode`
 setting picks how instructor asks for JSON, and servers differ in what they accept:
 
-| mode          | request shape                           | works with                                  |
-| ------------- | --------------------------------------- | ------------------------------------------- |
-| `json_schema` | `response_format: json_schema` (default) | OpenAI, Gemini's OpenAI endpoint, Ollama,   |
-|               |                                         | vLLM, llama.cpp server (grammar from schema) |
-| `json`        | `response_format: json_object` + schema | OpenAI, Gemini, Ollama, vLLM, llama.cpp      |
-|               | in the system message                   |                                             |
-| `tools`       | a forced function/tool call             | OpenAI, Gemini, vLLM with a tool parser;     |
-|               |                                         | local servers often lack it                 |
-| `md_json`     | schema in the prompt, JSON in a fenced  | anything that chats, even without a         |
-|               | block (no server-side enforcement)      | response_format; the last resort            |
+| mode          | request shape                            | works with                                 |
+| ------------- | ---------------------------------------- | ------------------------------------------ |
+| `json_schema` | `response_format: json_schema` (default) | OpenAI, Gemini's OpenAI endpoint, Ollama,  |
+|               |                                          | vLLM, llama.cpp's llama-server; refused by |
+|               |                                          | llama-cpp-python's server (HTTP 500)       |
+| `json`        | `response_format: json_object` + schema  | OpenAI, Gemini, Ollama, vLLM, llama.cpp    |
+|               | in the system message                    | (valid JSON, the schema is not enforced)   |
+| `tools`       | a forced function/tool call              | OpenAI, Gemini, vLLM; llama-cpp-python's   |
+|               |                                          | server turns it into a schema grammar      |
+| `md_json`     | schema in the prompt, JSON in a fenced   | anything that chats, even without a        |
+|               | block (no server-side enforcement)       | response_format; the last resort           |
+
+Whatever the mode, an answer whose JSON sits in a fenced block or in prose is read from
+that span (small local models often ignore `response_format`). An answer that still does
+not fit the schema after the re-asks raises ValueError: the model gave no usable answer,
+which callers treat as "nothing written", unlike a server that failed (RuntimeError).
+
+Images go only to a model that can see them: the configured `vision_model`, or the chat
+model when the server lists it with a vision capability; text-only servers (llama.cpp with
+a text model answers list content with HTTP 500) only ever get plain string content.
 
 Every call is keyed by a hash of model, messages, response schema, parameters and mode;
 the answer is stored as one JSON file per key, so a repeated call sends no request.
@@ -24,6 +34,7 @@ is re-asked by instructor. The API key lives only inside the openai client.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -36,6 +47,7 @@ import httpx
 import instructor
 import openai
 from instructor.core.exceptions import InstructorError
+from instructor.v2.core.json import extract_json_from_codeblock
 from pydantic import BaseModel
 
 from .home import write_atomic
@@ -58,6 +70,7 @@ CONTEXT_ERROR_HINTS = (
     "prompt is too long",
     "exceeds the maximum number of tokens",  # Gemini
 )
+VISION_CAPABILITIES = {"vision", "multimodal"}  # Ollama's word, llama.cpp server's word
 
 
 @dataclass
@@ -90,13 +103,16 @@ class LLM:
         max_retries: int = 4,
         price_in: float | None = None,  # per 1M input tokens
         price_out: float | None = None,  # per 1M output tokens
+        max_output_tokens: int | None = None,  # caps every call's max_tokens, for slow local models
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
         self.base_url, self.model, self.mode = base_url, model, mode
-        self.vision_model = vision_model or model
+        self.vision_model = vision_model
+        self._server_sees: bool | None = None  # asked once, when the first image comes
         self.cache_dir = Path(cache_dir)
         self.prices = (price_in, price_out)
+        self.max_output_tokens = max_output_tokens
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
         self._lock = threading.Lock()
         # Counting in an httpx hook sees every attempt, including the openai client's retries.
@@ -111,7 +127,7 @@ class LLM:
 
     def structured(self, messages: list[dict], response_model: type[T], **params: Any) -> T:
         """One chat call whose answer is parsed into `response_model`; cached."""
-        model = params.pop("model", self.model)
+        model, params = params.pop("model", self.model), self._capped(params)
         key = self._key(model, messages, response_model.model_json_schema(), params)
         cached = self._load(key)
         if cached is not None:
@@ -120,7 +136,7 @@ class LLM:
             result, completion = self._instructor.chat.completions.create_with_completion(
                 model=model,
                 messages=messages,
-                response_model=response_model,
+                response_model=_lenient(response_model),
                 max_retries=PARSE_RETRIES,
                 **params,
             )
@@ -135,7 +151,7 @@ class LLM:
 
     def text(self, messages: list[dict], **params: Any) -> str:
         """One plain chat completion; cached."""
-        model = params.pop("model", self.model)
+        model, params = params.pop("model", self.model), self._capped(params)
         key = self._key(model, messages, None, params)
         cached = self._load(key)
         if cached is not None:
@@ -151,7 +167,7 @@ class LLM:
 
     def stream(self, messages: list[dict], **params: Any) -> Iterator[str]:
         """A chat completion streamed as text deltas; shares `text`'s cache, a hit comes as one chunk."""
-        model = params.pop("model", self.model)
+        model, params = params.pop("model", self.model), self._capped(params)
         key = self._key(model, messages, None, params)
         cached = self._load(key)
         if cached is not None:
@@ -172,6 +188,34 @@ class LLM:
         except openai.APIError as exc:
             raise _failure(exc, model) from exc
         self._store(key, model, "".join(parts))
+
+    def image_model(self) -> str | None:
+        """The model to describe images with; None when only a text model is there."""
+        if self.vision_model:
+            return self.vision_model
+        if self._server_sees is None:
+            self._server_sees = self._listed_with_vision()
+        return self.model if self._server_sees else None
+
+    def _listed_with_vision(self) -> bool:
+        """Whether the server's model list gives the chat model a vision capability."""
+        try:
+            answer = self._client.get("/models", cast_to=object)
+        except openai.APIError:
+            return False  # a server without /models says nothing, so nothing is assumed
+        for key in ("data", "models"):  # OpenAI's list, and the richer one llama.cpp's server adds
+            listed = [e for e in (answer or {}).get(key) or [] if isinstance(e, dict)]
+            for entry in listed:
+                named = self.model in (entry.get("id"), entry.get("name"), entry.get("model"))
+                if (named or len(listed) == 1) and VISION_CAPABILITIES & set(entry.get("capabilities") or []):
+                    return True  # a one-model server answers to any model name
+        return False
+
+    def _capped(self, params: dict) -> dict:
+        """The call's parameters with max_tokens held to the configured cap."""
+        if self.max_output_tokens is None:
+            return params
+        return {**params, "max_tokens": min(params.get("max_tokens") or self.max_output_tokens, self.max_output_tokens)}
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -211,15 +255,35 @@ class LLM:
         write_atomic(self._path(key), json.dumps({"model": model, "value": value}, ensure_ascii=False).encode())
 
 
+@functools.cache
+def _lenient(response_model: type[T]) -> type[T]:
+    """`response_model` reading its JSON from a fenced block or prose around it, if need be."""
+
+    def model_validate_json(cls, data, **kwargs):
+        text = data.decode() if isinstance(data, bytes | bytearray) else data
+        return super(lenient, cls).model_validate_json(extract_json_from_codeblock(text) or text, **kwargs)
+
+    lenient = type(response_model.__name__, (response_model,), {
+        "__module__": response_model.__module__, "__doc__": response_model.__doc__,
+        "model_validate_json": classmethod(model_validate_json),
+    })
+    return lenient
+
+
 def _failure(exc: Exception, model: str) -> Exception:
-    """The built-in exception a failed call becomes: OverflowError when the prompt is too long."""
+    """The built-in exception a failed call becomes.
+
+    OverflowError when the prompt is too long, RuntimeError when the server kept failing,
+    ValueError when it answered but never with output that fits the schema."""
     root = exc
     while isinstance(root, InstructorError) and root.__cause__ is not None:
         root = root.__cause__  # instructor wraps the openai error it gave up on
     reason = " ".join(str(root).split())[:300]
     if is_context_error(root):
         return OverflowError(f"prompt too long for model {model!r}: {reason}")
-    return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
+    if isinstance(root, openai.APIError):
+        return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
+    return ValueError(f"no usable answer from model {model!r} after {PARSE_RETRIES + 1} tries: {reason}")
 
 
 def is_context_error(exc: BaseException) -> bool:

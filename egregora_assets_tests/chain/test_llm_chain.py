@@ -9,9 +9,14 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import duckdb
+import pytest
+from dagster import AssetKey, DagsterInstance
 
 from egregora_assets.cli import main
+from egregora_assets.core.enrichments.describe import NO_VISION
+from egregora_assets.core.llm import PARSE_RETRIES
 from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
+from egregora_assets_tests.fake_openai import FakeOpenAI
 
 API_KEY = "sk-test-7f3a9c1e5b2d4f6a8c0e"
 
@@ -31,16 +36,16 @@ def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, mo
     home = tmp_path / "home"
 
     first = write(home)
-    assert first["llm_requests"] > 0 and first["llm_requests"] == len(fake_llm.requests)
+    assert first["llm_requests"] > 0 and first["llm_requests"] == len(fake_llm.calls)  # chats and the model list
     assert first["posts"] > 0
     assert first["llm_input_tokens"] > 0 and first["llm_output_tokens"] > 0  # usage totals, from metadata
     with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
         writers = {w for (w,) in conn.execute("SELECT DISTINCT writer FROM documents").fetchall()}
     assert writers == {"llm:golden-model"}
 
-    sent = len(fake_llm.requests)
+    sent = len(fake_llm.calls)
     second = write(home)
-    assert second["llm_requests"] == 0 and len(fake_llm.requests) == sent
+    assert second["llm_requests"] == 0 and len(fake_llm.calls) == sent
     assert second["partitions"] == 0 and second["posts"] == first["posts"]
 
     bodies = json.dumps(json.loads("[" + ",".join(r.decode() for r in fake_llm.requests) + "]"), ensure_ascii=False)
@@ -51,3 +56,63 @@ def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, mo
     for path in home.rglob("*"):
         if path.is_file():
             assert API_KEY.encode() not in path.read_bytes(), f"API key in {path}"
+
+
+def local_server_env(monkeypatch, server: FakeOpenAI, **extra: str) -> None:
+    settings = {"BASE_URL": server.url, "API_KEY": "sk-test", "MODEL": "local-model", "FETCH_URLS": "false",
+                "MAX_RETRIES": "1", **extra}
+    for name, value in settings.items():
+        monkeypatch.setenv(f"EGREGORA_LLM__{name}", value)
+
+
+def warehouse(home: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def sent_parts(server: FakeOpenAI) -> bool:
+    """Whether any request gave a message's content as a list of parts (the image shape)."""
+    return any(isinstance(m.get("content"), list) for raw in server.requests for m in json.loads(raw)["messages"])
+
+
+@pytest.mark.parametrize("behaviour", ["text_only", "ignores_format", "prose_json"])
+def test_local_servers_take_the_demo_to_posts(tmp_path, monkeypatch, behaviour):
+    with FakeOpenAI(behaviour=behaviour) as server:
+        local_server_env(monkeypatch, server)
+        summary = write(tmp_path / "home")  # write() asserts the run succeeded: no failed partition
+    assert summary["posts"] > 0 and summary["windows_without_answer"] == 0
+    assert not sent_parts(server)  # no vision model configured, none listed by the server
+    images = warehouse(tmp_path / "home", "SELECT status, description FROM enrichments WHERE width IS NOT NULL")
+    assert images and set(images) == {(NO_VISION, None)}
+    writers = warehouse(tmp_path / "home", "SELECT DISTINCT writer FROM documents")
+    assert writers == [("llm:local-model",)]
+
+
+def test_image_description_that_fails_for_good_is_recorded_on_the_item(tmp_path, monkeypatch):
+    with FakeOpenAI(behaviour="text_only") as server:  # a vision model configured on a text-only server
+        local_server_env(monkeypatch, server, VISION_MODEL="local-model")
+        summary = write(tmp_path / "home")
+    assert summary["posts"] > 0 and sent_parts(server)
+    statuses = {s for (s,) in warehouse(tmp_path / "home", "SELECT status FROM enrichments WHERE width IS NOT NULL")}
+    assert len(statuses) == 1 and 'can only concatenate str (not "list") to str' in statuses.pop()
+
+
+def test_window_without_a_usable_answer_gets_no_post_and_is_counted(tmp_path, monkeypatch):
+    with FakeOpenAI() as server:
+        server.script(["invalid_json"] * (PARSE_RETRIES + 1), marker="writer")  # the first window, every try
+        local_server_env(monkeypatch, server)
+        summary = write(tmp_path / "home")
+    assert summary["windows_without_answer"] == 1 and summary["posts"] > 0
+    (window_id,) = [i for (i,) in warehouse(tmp_path / "home", "SELECT id FROM windows ORDER BY date, idx LIMIT 1")]
+    assert not warehouse(tmp_path / "home", f"SELECT id FROM documents WHERE window_id = '{window_id}'")
+    records = DagsterInstance.get().fetch_materializations(AssetKey("posts"), limit=1).records
+    reasons = records[0].asset_materialization.metadata["windows_without_answer_reasons"].value
+    assert list(reasons) == [window_id] and "no usable answer" in reasons[window_id]
+
+
+def test_model_that_never_calls_the_tool_leaves_every_window_without_posts(tmp_path, monkeypatch):
+    with FakeOpenAI(behaviour="ignores_format") as server:
+        local_server_env(monkeypatch, server, MODE="tools")
+        summary = write(tmp_path / "home")  # the run still completes
+    windows = warehouse(tmp_path / "home", "SELECT count(*) FROM windows")[0][0]
+    assert summary["posts"] == 0 and summary["windows_without_answer"] == windows

@@ -97,6 +97,7 @@ def test_no_pii_reaches_the_llm_or_any_output(tmp_path, fake_llm, pages, monkeyp
     monkeypatch.setenv("EGREGORA_LLM__BASE_URL", fake_llm.url)
     monkeypatch.setenv("EGREGORA_LLM__API_KEY", "sk-test")
     monkeypatch.setenv("EGREGORA_LLM__ALLOW_LOOPBACK_FETCH", "true")
+    monkeypatch.setenv("EGREGORA_LLM__VISION_MODEL", "gpt-4o")  # so the image request is sent, and checked
     home = tmp_path / "home"
     export = pii_export(tmp_path, pages)
     buffer = io.StringIO()

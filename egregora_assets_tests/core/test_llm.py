@@ -15,9 +15,10 @@ from PIL import Image
 
 from egregora_assets.core import ask
 from egregora_assets.core.enrichments import describe
-from egregora_assets.core.llm import LLM, PARSE_RETRIES
-from egregora_assets.core.models import Enrichment, Message, PostPlan, Window
+from egregora_assets.core.llm import LLM, PARSE_RETRIES, LLMStats
+from egregora_assets.core.models import Enrichment, Message, PostDraft, PostPlan, Window
 from egregora_assets.core.posts import llm_writer as writer
+from egregora_assets.core.posts.documents import to_documents, unique_slugs
 from egregora_assets.core.prompts import chat_messages
 from egregora_assets_tests.fake_openai import FakeOpenAI
 
@@ -76,8 +77,8 @@ def test_second_call_sends_no_request(make_llm, fake_llm):
 
 @pytest.mark.parametrize("mode", ["json_schema", "json", "tools", "md_json"])
 def test_every_mode_gets_posts(make_llm, fake_llm, mode):
-    posts = writer.write_posts_llm(make_llm(mode=mode), PROMPTS, make_window(), [], [])
-    assert [p.slug for p in posts] == ["the-saturday-trail-rain-or-shine"]
+    posts, no_answer = writer.write_posts_llm(make_llm(mode=mode), PROMPTS, make_window(), [], [])
+    assert [p.slug for p in posts] == ["the-saturday-trail-rain-or-shine"] and no_answer is None
     body = json.loads(fake_llm.requests[0])
     assert ("response_format" in body) == (mode in ("json_schema", "json"))
     assert ("tools" in body) == (mode == "tools")
@@ -110,7 +111,7 @@ def test_storm_fails_one_window_and_others_complete(make_llm, fake_llm):
     for n in range(3):
         window = make_window(window_id=f"w{n}", text=f"message of window {n}")
         try:
-            outcomes[window.id] = len(writer.write_posts_llm(llm, PROMPTS, window, [], []))
+            outcomes[window.id] = len(writer.write_posts_llm(llm, PROMPTS, window, [], [])[0])
         except RuntimeError:
             outcomes[window.id] = "failed"
     assert outcomes == {"w0": 1, "w1": "failed", "w2": 1}
@@ -119,7 +120,7 @@ def test_storm_fails_one_window_and_others_complete(make_llm, fake_llm):
 def test_context_length_error_splits_the_window(make_llm, fake_llm):
     fake_llm.script(["context_length"], marker="writer")
     llm = make_llm()
-    posts = writer.write_posts_llm(llm, PROMPTS, make_window(6), [], [])
+    posts, _ = writer.write_posts_llm(llm, PROMPTS, make_window(6), [], [])
     assert [c[2] for c in fake_llm.calls] == ["context_length", "ok", "ok"]
     assert [p.message_ids for p in posts] == [
         ["hikers-0000", "hikers-0001", "hikers-0002"],
@@ -131,7 +132,7 @@ def test_context_length_error_splits_the_window(make_llm, fake_llm):
 def test_context_limit_splits_recursively_and_truncates_a_huge_message(make_llm, fake_llm):
     fake_llm.context_limit = 4000
     window = make_window(4, text="word " * 1500)  # every message alone is over the limit
-    posts = writer.write_posts_llm(make_llm(), PROMPTS, window, [], ["an earlier post " * 10])
+    posts, _ = writer.write_posts_llm(make_llm(), PROMPTS, window, [], ["an earlier post " * 10])
     assert len(posts) == 4 and all(len(p.message_ids) == 1 for p in posts)
     sent = [json.loads(raw) for raw, call in zip(fake_llm.requests, fake_llm.calls) if call[2] == "ok"]
     assert all(writer.TRUNCATION_NOTE in body["messages"][1]["content"] for body in sent)
@@ -156,7 +157,7 @@ def test_invalid_json_is_reasked_then_succeeds(make_llm, fake_llm):
 def test_invalid_json_every_time_fails_after_the_reasks(make_llm, fake_llm):
     fake_llm.script(["invalid_json"] * (PARSE_RETRIES + 1), marker="writer")
     llm = make_llm()
-    with pytest.raises(RuntimeError, match="failed after retries"):
+    with pytest.raises(ValueError, match="no usable answer"):  # the model's fault, not the server's
         llm.structured(writer_messages(), PostPlan)
     assert llm.stats.requests == PARSE_RETRIES + 1
 
@@ -246,7 +247,7 @@ def test_writer_drops_made_up_message_ids(fake_llm, make_llm, tmp_path):
         id="e1", group="hikers", date=date(2025, 1, 6), window_id="w", message_id="hikers-0004",
         kind="url", ref="https://example.org/trails/ridge-loop", title="Ridge Loop", description="A trail guide",
     )
-    posts = writer.write_posts_llm(make_llm(), PROMPTS, make_window(), [enrichment], ["Earlier: a walk"])
+    posts, _ = writer.write_posts_llm(make_llm(), PROMPTS, make_window(), [enrichment], ["Earlier: a walk"])
     assert posts[0].message_ids == ["hikers-0001"]
     prompt = json.loads(fake_llm.requests[0])["messages"][1]["content"]
     assert '[hikers-0004] url https://example.org/trails/ridge-loop: "Ridge Loop"' in prompt
@@ -266,3 +267,65 @@ def test_fake_server_embeddings_are_deterministic(fake_llm):
 def test_unknown_mode_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown LLM mode"):
         LLM(base_url="http://127.0.0.1:9/v1", api_key=SECRET, model="m", cache_dir=tmp_path, mode="xml")
+
+
+@pytest.mark.parametrize(("vision_model", "listed_with_vision", "expected"), [
+    (None, False, None),  # a text-only server: images are not sent at all
+    (None, True, "gpt-4o-mini"),  # the server says its model sees: the chat model describes
+    ("llava", False, "llava"),  # a configured vision model wins
+])
+def test_images_go_only_to_a_model_that_sees(tmp_path, vision_model, listed_with_vision, expected):
+    with FakeOpenAI(behaviour="text_only", vision=listed_with_vision) as server:
+        llm = LLM(base_url=server.url, api_key=SECRET, model="gpt-4o-mini", cache_dir=tmp_path,
+                  vision_model=vision_model, max_retries=0)
+        assert llm.image_model() == expected and llm.image_model() == expected
+        asked = server.count(path="/v1/models")
+        if expected is None:
+            with pytest.raises(ValueError, match=describe.NO_VISION):
+                describe.describe_image(llm, PROMPTS, _photo(), "image/jpeg")
+            assert server.count() == 0  # nothing was sent
+    assert asked == (0 if vision_model else 1)  # the server is asked once, and only when it matters
+
+
+def test_text_only_server_answers_content_parts_with_the_llama_cpp_500(tmp_path):
+    with FakeOpenAI(behaviour="text_only") as server:
+        llm = LLM(base_url=server.url, api_key=SECRET, model="m", cache_dir=tmp_path, vision_model="m", max_retries=1)
+        with pytest.raises(RuntimeError, match=r'can only concatenate str \(not "list"\) to str'):
+            describe.describe_image(llm, PROMPTS, _photo(), "image/jpeg")
+        assert server.count() == 2  # the try and one retry: a 500 is retried, then given up
+        assert describe.describe_url(llm, PROMPTS, "https://example.org", "A page", None, "Text.")  # strings pass
+
+
+def _photo() -> bytes:
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(photo, format="JPEG")
+    return photo.getvalue()
+
+
+def test_output_cap_holds_every_call_to_it(make_llm, fake_llm):
+    page = dict(url="https://example.org", title="A page", description=None, text="Text.")
+    writer.write_posts_llm(make_llm(), PROMPTS, make_window(), [], [])
+    capped = make_llm(max_output_tokens=200)
+    writer.write_posts_llm(capped, PROMPTS, make_window(), [], [])
+    describe.describe_url(capped, PROMPTS, **page)
+    sent = [json.loads(raw)["max_tokens"] for raw in fake_llm.requests]
+    assert sent == [writer.MAX_ANSWER_TOKENS, 200, 200]
+
+
+def test_answer_cut_at_max_tokens_costs_the_window_its_posts_without_a_reask(make_llm, fake_llm):
+    fake_llm.script(["length"], marker="writer")
+    llm = make_llm()
+    posts, no_answer = writer.write_posts_llm(llm, PROMPTS, make_window(window_id="w1"), [], [])
+    assert posts == [] and no_answer.startswith("w1: no usable answer")
+    assert llm.stats.requests == 1  # the same cap would cut a re-ask too
+
+
+def test_a_small_models_repeated_slugs_and_runaway_tags_cannot_break_the_site():
+    def draft(slug: str, tags: list[str]) -> PostDraft:
+        return PostDraft(title="T", slug=slug, summary="S", body="B", tags=tags)
+
+    drafts = [draft("Group: hikers", ["trail", "x" * 300]), draft("group-hikers", []), draft("other", []),
+              draft("group hikers", [])]
+    assert [d.slug for d in unique_slugs(drafts)] == ["Group: hikers", "group-hikers-2", "other", "group-hikers-3"]
+    (doc,) = to_documents(drafts[:1], make_window(), timezone="UTC", writer="llm:m")
+    assert doc.categories == ["trail"]  # a 300-character tag would name a file the site cannot write

@@ -1,4 +1,8 @@
-"""LLM descriptions of links and images: pages fetched once per URL, images sent without metadata."""
+"""LLM descriptions of links and images: pages fetched once per URL, images sent without metadata.
+
+A description that fails for good is recorded on its item's status and the others go on:
+a description is a nicety, never worth a partition. Images go only to a model that sees.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from .fetch import Page, fetch_page
 
 MAX_PAGE_CHARS = 6000  # enough for a description; pages can be megabytes
 MAX_IMAGE_SIDE = 1024  # what vision models look at anyway; smaller costs fewer tokens
+MAX_DESCRIPTION_TOKENS = 300  # two or three sentences, with room to spare
+NO_VISION = "no vision model configured"
 
 
 def media_info_reader(home: Home, group: str):
@@ -59,12 +65,24 @@ def describe_enrichments(client, prompts_dir: Path, home: Home, found: Sequence[
             page = cached_page(home, item.ref, allow_loopback=llm.allow_loopback_fetch)
             update = {"title": page.title, "status": page.status}
             if page.status == "ok":
-                update["description"] = describe_url(client, prompts_dir, item.ref, page.title, page.description, page.text)
+                update.update(_described(describe_url, client, prompts_dir, item.ref, page.title,
+                                         page.description, page.text))
         elif item.kind == "media" and item.width:
-            data = (media_dir(home, item.group) / item.ref).read_bytes()
-            update = {"description": describe_image(client, prompts_dir, data, item.media_type or "image/jpeg")}
+            if client.image_model() is None:
+                update = {"status": NO_VISION}
+            else:
+                data = (media_dir(home, item.group) / item.ref).read_bytes()
+                update = _described(describe_image, client, prompts_dir, data, item.media_type or "image/jpeg")
         described.append(item.model_copy(update=update))
     return described
+
+
+def _described(describe, *args) -> dict:
+    """The description as an update of the item, or its failure as the item's status."""
+    try:
+        return {"description": describe(*args)}
+    except (RuntimeError, ValueError, OverflowError) as failure:
+        return {"status": f"description failed: {' '.join(str(failure).split())[:200]}"}
 
 
 def describe_url(llm: LLM, prompts_dir: Path, url: str, title: str | None, description: str | None, text: str) -> str:
@@ -72,11 +90,14 @@ def describe_url(llm: LLM, prompts_dir: Path, url: str, title: str | None, descr
     messages = chat_messages(
         prompts_dir, "enrich_url", url=url, title=title, description=description, text=text[:MAX_PAGE_CHARS]
     )
-    return llm.text(messages).strip()
+    return llm.text(messages, max_tokens=MAX_DESCRIPTION_TOKENS).strip()
 
 
 def describe_image(llm: LLM, prompts_dir: Path, image: bytes, mime: str) -> str:
     """A short description of an image by the vision model, sent resized and without metadata."""
+    model = llm.image_model()
+    if model is None:
+        raise ValueError(NO_VISION)
     data, sent_mime, _, _ = strip_image_metadata(image, max_side=MAX_IMAGE_SIDE)
     system, user = chat_messages(prompts_dir, "describe_media", mime=mime)
     data_uri = f"data:{sent_mime};base64,{base64.b64encode(data).decode()}"
@@ -84,4 +105,4 @@ def describe_image(llm: LLM, prompts_dir: Path, image: bytes, mime: str) -> str:
         {"type": "text", "text": user["content"]},
         {"type": "image_url", "image_url": {"url": data_uri}},
     ]
-    return llm.text([system, user], model=llm.vision_model).strip()
+    return llm.text([system, user], model=model, max_tokens=MAX_DESCRIPTION_TOKENS).strip()

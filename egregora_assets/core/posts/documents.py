@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from ..models import Document, Link, PostDraft, Window
+from ..text import slugify
 
 ENTRY_AUTHORITY = "egregora.local,2026"
+MAX_TAG_CHARS = 40  # a tag is a word or two; the site writes a file per category, named after it
+Slugged = TypeVar("Slugged", PostDraft, Document)
 
 def entry_id(group: str, window: Window, n: int) -> str:
     """A stable Atom id (RFC 4151 tag URI): the same window gives the same entry."""
@@ -29,11 +33,29 @@ def to_documents(
             id=entry_id(window.group, window, n), group=window.group, date=window.date,
             window_id=window.id, title=draft.title.strip(), slug=draft.slug, published=moment,
             updated=moment, authors=authors, summary=draft.summary.strip(), content=draft.body,
-            categories=[t.strip().lower() for t in draft.tags if t.strip()][:8],
+            categories=[t.strip().lower() for t in draft.tags if 0 < len(t.strip()) <= MAX_TAG_CHARS][:8],
             links=_links(draft.body), message_ids=[i for i in draft.message_ids if i in by_id],
             writer=writer,
         ))
     return docs
+
+
+def unique_slugs(items: Sequence[Slugged]) -> list[Slugged]:
+    """The posts with slugs that repeat (once made URL-safe) suffixed -2, -3...
+
+    Split halves of a window, or two windows of a day, may get the same slug from a model,
+    and two posts of a day cannot share a URL."""
+    used: set[str] = set()
+    unique = []
+    for item in items:
+        base = slugify(item.slug, fallback="post")
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        unique.append(item if slug == base else item.model_copy(update={"slug": slug}))
+    return unique
 
 
 def _links(body: str) -> list[Link]:
