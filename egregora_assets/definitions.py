@@ -20,7 +20,9 @@ CHECKS = [no_real_identities, nothing_identifying_published]
 
 def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
-        assets=CHAIN, asset_checks=CHECKS, sensors=[inbox_sensor, publish_automation],
+        assets=CHAIN,
+        asset_checks=CHECKS,
+        sensors=[inbox_sensor, publish_automation],
         resources=build_resources(settings),
     )
 

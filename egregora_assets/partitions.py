@@ -24,7 +24,6 @@ day_by_group = MultiPartitionsDefinition({"date": days, "group": groups})
 single_run = BackfillPolicy.single_run()
 
 
-
 def daily_asset(**kwargs):
     """`@asset` for a day x group link of the chain, backfilled in single runs."""
     return asset(partitions_def=day_by_group, backfill_policy=single_run, **kwargs)

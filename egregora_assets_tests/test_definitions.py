@@ -10,8 +10,16 @@ from dagster import AssetKey
 from egregora_assets.definitions import CHAIN, defs
 
 REPO = Path(__file__).resolve().parent.parent
-ORDER = ["raw_exports", "anonymized_messages", "windows", "enrichments", "embeddings", "posts",
-         "atom_feed", "mkdocs_site"]
+ORDER = [
+    "raw_exports",
+    "anonymized_messages",
+    "windows",
+    "enrichments",
+    "embeddings",
+    "posts",
+    "atom_feed",
+    "mkdocs_site",
+]
 
 
 def test_chain_is_listed_in_data_order():
@@ -19,9 +27,16 @@ def test_chain_is_listed_in_data_order():
 
 
 # What each asset reads, and so depends on; the chain order is a topological order of it.
-READS = {"raw_exports": set(), "anonymized_messages": {"raw_exports"}, "windows": {"anonymized_messages"},
-         "enrichments": {"windows"}, "embeddings": {"windows"}, "posts": {"windows", "enrichments", "embeddings"},
-         "atom_feed": {"posts"}, "mkdocs_site": {"atom_feed"}}
+READS = {
+    "raw_exports": set(),
+    "anonymized_messages": {"raw_exports"},
+    "windows": {"anonymized_messages"},
+    "enrichments": {"windows"},
+    "embeddings": {"windows"},
+    "posts": {"windows", "enrichments", "embeddings"},
+    "atom_feed": {"posts"},
+    "mkdocs_site": {"atom_feed"},
+}
 
 
 def test_each_asset_depends_on_what_it_reads_and_the_chain_is_in_data_order():
@@ -34,16 +49,30 @@ def test_each_asset_depends_on_what_it_reads_and_the_chain_is_in_data_order():
 def test_checks_sensor_and_resources_are_wired():
     repo = defs.get_repository_def()
     assert {"no_real_identities", "nothing_identifying_published"} <= {
-        key.name for key in defs.resolve_asset_graph().asset_check_keys}
+        key.name for key in defs.resolve_asset_graph().asset_check_keys
+    }
     assert "inbox_sensor" in {s.name for s in repo.sensor_defs}
-    assert {"home", "settings", "staging", "warehouse", "vectors", "embedder", "llm", "prompts", "site_template"} <= set(
-        repo.get_top_level_resources())
+    assert {
+        "home",
+        "settings",
+        "staging",
+        "warehouse",
+        "vectors",
+        "embedder",
+        "llm",
+        "prompts",
+        "site_template",
+    } <= set(repo.get_top_level_resources())
 
 
 def test_dagster_definitions_validate(tmp_path):
     env = {**os.environ, "EGREGORA_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

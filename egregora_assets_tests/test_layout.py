@@ -19,8 +19,10 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_core_never_imports_dagster():
-    offenders = {str(p.relative_to(PACKAGE)): sorted(m for m in imported_modules(p) if m.split(".")[0].startswith("dagster"))
-                 for p in (PACKAGE / "core").rglob("*.py")}
+    offenders = {
+        str(p.relative_to(PACKAGE)): sorted(m for m in imported_modules(p) if m.split(".")[0].startswith("dagster"))
+        for p in (PACKAGE / "core").rglob("*.py")
+    }
     assert {p: m for p, m in offenders.items() if m} == {}
 
 

@@ -50,8 +50,10 @@ def test_inbox_sensor_requests_only_changed_days(tmp_path):
         (request,) = second.run_requests
         assert second.dynamic_partitions_requests == []  # the group is known
         assert request.tags[START] >= "2026-09-13|trilhas" and request.tags[END] <= "2026-09-20|trilhas"
-        assert json.loads(second.cursor).keys() == {"Conversa do WhatsApp com Trilhas.txt",
-                                                    "Conversa do WhatsApp com Trilhas (2).txt"}
+        assert json.loads(second.cursor).keys() == {
+            "Conversa do WhatsApp com Trilhas.txt",
+            "Conversa do WhatsApp com Trilhas (2).txt",
+        }
 
 
 def test_bad_export_in_inbox_is_logged_not_retried(tmp_path):

@@ -25,8 +25,10 @@ def free_port() -> int:
 
 def graphql(port: int, query: str) -> dict:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"})
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -38,7 +40,12 @@ def test_webserver_shows_the_chain(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "dagster_webserver", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline, nodes = time.monotonic() + 120, None
         while time.monotonic() < deadline and nodes is None:
@@ -49,8 +56,16 @@ def test_webserver_shows_the_chain(tmp_path):
                 time.sleep(1)
         assert nodes is not None, "the webserver never answered"
         names = {"/".join(n["assetKey"]["path"]) for n in nodes}
-        assert names == {"raw_exports", "anonymized_messages", "windows", "enrichments", "embeddings", "posts",
-                         "atom_feed", "mkdocs_site"}
+        assert names == {
+            "raw_exports",
+            "anonymized_messages",
+            "windows",
+            "enrichments",
+            "embeddings",
+            "posts",
+            "atom_feed",
+            "mkdocs_site",
+        }
         assert all(n["isPartitioned"] for n in nodes)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

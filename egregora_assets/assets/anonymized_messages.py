@@ -34,16 +34,22 @@ CODE_VERSION = "anon-1"
 
 @daily_asset(
     code_version=CODE_VERSION,
-    deps=[raw_exports], group_name="ingest", kinds={"duckdb"},
+    deps=[raw_exports],
+    group_name="ingest",
+    kinds={"duckdb"},
 )
 def anonymized_messages(
-    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, staging: DuckDBResource,
+    context: AssetExecutionContext,
+    home: HomeResource,
+    settings: ChainSettings,
+    staging: DuckDBResource,
     warehouse: DuckDBResource,
 ) -> MaterializeResult:
     """Messages with pseudonymous authors and PII replaced; opted-out authors' messages removed."""
     privacy: dict[str, tuple[GroupPrivacy, set[str]]] = {}
 
     with staging.get_connection() as raw:
+
         def of(group: str) -> tuple[GroupPrivacy, set[str]]:
             if group not in privacy:  # the whole history decides who opted out (last command wins)
                 state = group_privacy(raw, home.paths, group)
@@ -53,8 +59,12 @@ def anonymized_messages(
         def signature(conn, group: str, day: date) -> str:
             state, gone = of(group)
             people = state.roster.pseudonyms
-            return fingerprint(CODE_VERSION, upstream_hash(raw, "raw_exports", group, day), sorted(people.values()),
-                               sorted(people.get(n, n) for n in gone))
+            return fingerprint(
+                CODE_VERSION,
+                upstream_hash(raw, "raw_exports", group, day),
+                sorted(people.values()),
+                sorted(people.get(n, n) for n in gone),
+            )
 
         def compute(conn, group: str, day: date) -> tuple[str, dict]:
             state, gone = of(group)
@@ -63,24 +73,39 @@ def anonymized_messages(
             rows = anonymize(kept, group=group, roster=without(state.roster, gone), secret=state.secret)
             media = publish_day_media(home.paths, group, day, messages, state.secret)
             replace_slice(conn, "messages", group, day, rows)
-            return table_hash(rows), {"messages": rows.num_rows, "media_published": media,
-                                      "opted_out_removed": messages.num_rows - kept.num_rows}
+            return table_hash(rows), {
+                "messages": rows.num_rows,
+                "media_published": media,
+                "opted_out_removed": messages.num_rows - kept.num_rows,
+            }
 
-        return each_partition(context, warehouse, signature, compute, after=lambda _: {
-            "participants": sum(len(s.roster.pseudonyms) for s, _ in privacy.values())})
+        return each_partition(
+            context,
+            warehouse,
+            signature,
+            compute,
+            after=lambda _: {"participants": sum(len(s.roster.pseudonyms) for s, _ in privacy.values())},
+        )
 
 
 @asset_check(asset=anonymized_messages, blocking=True)
 def no_real_identities(
-    context: AssetCheckExecutionContext, home: HomeResource, staging: DuckDBResource, warehouse: DuckDBResource,
+    context: AssetCheckExecutionContext,
+    home: HomeResource,
+    staging: DuckDBResource,
+    warehouse: DuckDBResource,
 ) -> AssetCheckResult:
     """No participant's real name, phone number or e-mail is left in any stored message."""
     findings: list[str] = []
     with staging.get_connection() as raw, warehouse.get_connection() as conn:
         conn.execute(WAREHOUSE_DDL)
         for group in groups_in(conn, "messages"):
-            fields = [(f"message:{row[0]}", name, value or "") for row in group_messages(conn, group)
-                      for name, value in zip(("author", "text", "attachment"), row[1:])]
+            fields = [
+                (f"message:{row[0]}", name, value or "")
+                for row in group_messages(conn, group)
+                for name, value in zip(("author", "text", "attachment"), row[1:])
+            ]
             findings += find_pii(fields, group_privacy(raw, home.paths, group).roster)
     return AssetCheckResult(
-        passed=not findings, metadata={"findings": len(findings), "first_findings": "\n".join(findings[:20])})
+        passed=not findings, metadata={"findings": len(findings), "first_findings": "\n".join(findings[:20])}
+    )

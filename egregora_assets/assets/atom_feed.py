@@ -29,12 +29,18 @@ CODE_VERSION = "feed-1"
 
 
 @asset(
-    partitions_def=groups, code_version=CODE_VERSION, group_name="publish",
+    partitions_def=groups,
+    code_version=CODE_VERSION,
+    group_name="publish",
     deps=[AssetDep(posts, partition_mapping=all_days_of_group)],
-    automation_condition=after_new_posts, kinds={"xml"},
+    automation_condition=after_new_posts,
+    kinds={"xml"},
 )
 def atom_feed(
-    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, warehouse: DuckDBResource,
+    context: AssetExecutionContext,
+    home: HomeResource,
+    settings: ChainSettings,
+    warehouse: DuckDBResource,
 ) -> MaterializeResult:
     """The group's posts as an Atom feed with stable entry ids; rewritten only when it changes."""
 
@@ -46,31 +52,43 @@ def atom_feed(
 
     def compute(conn, group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
-        xml = build_feed(group=group, title=title(group), feed_id=feed_id(group), site_url=settings.site_url,
-                         docs=docs)
+        xml = build_feed(group=group, title=title(group), feed_id=feed_id(group), site_url=settings.site_url, docs=docs)
         write_atomic(home.paths.feed(group), xml)
         return hashlib.sha256(xml).hexdigest()[:24], {"entries": len(docs), "feed_bytes": len(xml)}
 
     return each_partition(
-        context, warehouse, signature, compute, missing=lambda group, _: not home.paths.feed(group).exists(),
-        feeds=[str(home.paths.feed(g)) for g in context.partition_keys])
+        context,
+        warehouse,
+        signature,
+        compute,
+        missing=lambda group, _: not home.paths.feed(group).exists(),
+        feeds=[str(home.paths.feed(g)) for g in context.partition_keys],
+    )
 
 
 @asset_check(asset=atom_feed, blocking=True)
 def nothing_identifying_published(
-    context: AssetCheckExecutionContext, home: HomeResource, staging: DuckDBResource, warehouse: DuckDBResource,
+    context: AssetCheckExecutionContext,
+    home: HomeResource,
+    staging: DuckDBResource,
+    warehouse: DuckDBResource,
 ) -> AssetCheckResult:
     """The final audit before the site: no real name, phone or e-mail in any post or feed."""
     findings, checked = [], 0
     with staging.get_connection() as raw, warehouse.get_connection() as conn:
         conn.execute(WAREHOUSE_DDL)
         for group in groups_in(conn, "documents"):
-            fields = [(f"post:{d.id}", name, str(getattr(d, name))) for d in group_documents(conn, group)
-                      for name in ("title", "summary", "content", "authors", "categories", "links")]
+            fields = [
+                (f"post:{d.id}", name, str(getattr(d, name)))
+                for d in group_documents(conn, group)
+                for name in ("title", "summary", "content", "authors", "categories", "links")
+            ]
             feed = home.paths.feed(group)
             if feed.exists():
                 fields += [(f"feed:{group}", name, text) for name, text in feed_texts(feed.read_bytes())]
             checked += len(fields)
             findings += find_pii(fields, group_privacy(raw, home.paths, group).roster)
-    return AssetCheckResult(passed=not findings, metadata={
-        "fields_checked": checked, "findings": len(findings), "first_findings": "\n".join(findings[:20])})
+    return AssetCheckResult(
+        passed=not findings,
+        metadata={"fields_checked": checked, "findings": len(findings), "first_findings": "\n".join(findings[:20])},
+    )

@@ -31,9 +31,15 @@ def partition_keys(context: AssetExecutionContext) -> list[Key]:
 
 
 def each_partition(
-    context: AssetExecutionContext, db: DuckDBResource, signature: Step, compute: Step, *,
-    ddl: str = WAREHOUSE_DDL, missing: Callable[[str, Any], bool] | None = None,
-    after: Callable[[Tally], dict[str, Any] | None] | None = None, **facts: Any,
+    context: AssetExecutionContext,
+    db: DuckDBResource,
+    signature: Step,
+    compute: Step,
+    *,
+    ddl: str = WAREHOUSE_DDL,
+    missing: Callable[[str, Any], bool] | None = None,
+    after: Callable[[Tally], dict[str, Any] | None] | None = None,
+    **facts: Any,
 ) -> MaterializeResult:
     """Compute every partition of the run whose inputs changed, journaled in `db`; report it.
 
@@ -46,8 +52,14 @@ def each_partition(
     with db.get_connection() as conn:
         conn.execute(ddl)
         tally = run_slices(
-            conn, name, keys, lambda g, d: signature(conn, g, d), lambda g, d: compute(conn, g, d),
-            _progress(context, len(keys)), missing)
+            conn,
+            name,
+            keys,
+            lambda g, d: signature(conn, g, d),
+            lambda g, d: compute(conn, g, d),
+            _progress(context, len(keys)),
+            missing,
+        )
     return result(tally, **facts, **((after(tally) if after else None) or {}))
 
 
@@ -72,7 +84,7 @@ def result(tally: Tally, **extra: Any) -> MaterializeResult:
         first = next(iter(tally.failed.items()))
         raise Failure(
             description=f"{len(tally.failed)} partition(s) failed, {len(tally.computed)} written; "
-                        f"first: {first[0]}: {first[1]}",
+            f"first: {first[0]}: {first[1]}",
             metadata={"failed": MetadataValue.json(tally.failed), "computed": MetadataValue.json(tally.computed)},
         )
     metadata: dict[str, Any] = {
@@ -94,8 +106,10 @@ def llm_facts(client: Any) -> dict[str, Any]:
         return {"llm_requests": 0, "llm_cache_hits": 0}
     stats = client.stats
     facts = {
-        "llm_requests": stats.requests, "llm_cache_hits": stats.cache_hits,
-        "llm_input_tokens": stats.input_tokens, "llm_output_tokens": stats.output_tokens,
+        "llm_requests": stats.requests,
+        "llm_cache_hits": stats.cache_hits,
+        "llm_input_tokens": stats.input_tokens,
+        "llm_output_tokens": stats.output_tokens,
     }
     if stats.cost is not None:
         facts["llm_cost_estimate"] = round(stats.cost, 6)

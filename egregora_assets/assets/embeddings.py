@@ -18,10 +18,15 @@ CODE_VERSION = "embed-1"
 
 @daily_asset(
     code_version=CODE_VERSION,
-    deps=[windows], group_name="write", kinds={"lancedb"},
+    deps=[windows],
+    group_name="write",
+    kinds={"lancedb"},
 )
 def embeddings(
-    context: AssetExecutionContext, warehouse: DuckDBResource, vectors: VectorStore, embedder: Embedder,
+    context: AssetExecutionContext,
+    warehouse: DuckDBResource,
+    vectors: VectorStore,
+    embedder: Embedder,
 ) -> MaterializeResult:
     """Vectors of every window's pseudonymized text, for retrieval by the writer and `egregora ask`."""
     model = f"{embedder.provider}:{embedder.model}"
@@ -32,10 +37,24 @@ def embeddings(
     def compute(conn, group: str, day: date) -> tuple[str, dict]:
         found = day_windows(conn, group, day)
         texts = [window_text(w) for w in found]
-        vectors.replace(group, day.isoformat(), "window", [
-            {"id": w.id, "group": group, "date": day.isoformat(), "kind": "window",
-             "title": f"{day} #{w.index + 1}", "text": text, "url": "", "vector": vector}
-            for w, text, vector in zip(found, texts, embedder.embed(texts))])
+        vectors.replace(
+            group,
+            day.isoformat(),
+            "window",
+            [
+                {
+                    "id": w.id,
+                    "group": group,
+                    "date": day.isoformat(),
+                    "kind": "window",
+                    "title": f"{day} #{w.index + 1}",
+                    "text": text,
+                    "url": "",
+                    "vector": vector,
+                }
+                for w, text, vector in zip(found, texts, embedder.embed(texts))
+            ],
+        )
         return fingerprint(upstream_hash(conn, "windows", group, day), model), {"vectors": len(found)}
 
     def reindex(tally) -> None:

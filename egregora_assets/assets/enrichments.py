@@ -22,16 +22,23 @@ CODE_VERSION = "enrich-1+" + fingerprint(*(prompt_hash(PROMPTS, n) for n in PROM
 
 @daily_asset(
     code_version=CODE_VERSION,
-    deps=[windows], group_name="write", kinds={"duckdb"}, pool="llm",
+    deps=[windows],
+    group_name="write",
+    kinds={"duckdb"},
+    pool="llm",
 )
 def enrichments(
-    context: AssetExecutionContext, home: HomeResource, warehouse: DuckDBResource,
-    llm: LLMResource, prompts: PromptsResource,
+    context: AssetExecutionContext,
+    home: HomeResource,
+    warehouse: DuckDBResource,
+    llm: LLMResource,
+    prompts: PromptsResource,
 ) -> MaterializeResult:
     """Domains, media types and image sizes of shared links and media; with an LLM, descriptions."""
     client = llm.client() if llm.enabled else None
-    describer = f"llm:{llm.model}:{fingerprint(*(prompt_hash(prompts.path, n) for n in PROMPT_NAMES))}" \
-        if client else "offline"
+    describer = (
+        f"llm:{llm.model}:{fingerprint(*(prompt_hash(prompts.path, n) for n in PROMPT_NAMES))}" if client else "offline"
+    )
 
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(CODE_VERSION, upstream_hash(conn, "windows", group, day), describer)
@@ -43,8 +50,11 @@ def enrichments(
             found = describe_enrichments(client, prompts.path, home.paths, found, llm)
         rows = enrichments_table(found)
         replace_slice(conn, "enrichments", group, day, rows)
-        return fingerprint(rows.to_pylist()), {"links": sum(e.kind == "url" for e in found),
-                                               "media": sum(e.kind == "media" for e in found)}
+        return fingerprint(rows.to_pylist()), {
+            "links": sum(e.kind == "url" for e in found),
+            "media": sum(e.kind == "media" for e in found),
+        }
 
-    return each_partition(context, warehouse, signature, compute, after=lambda _: {
-        "describer": describer, **llm_facts(client)})
+    return each_partition(
+        context, warehouse, signature, compute, after=lambda _: {"describer": describer, **llm_facts(client)}
+    )

@@ -18,17 +18,27 @@ CODE_VERSION = "site-1"
 
 
 @asset(
-    partitions_def=groups, code_version=CODE_VERSION, group_name="publish", deps=[atom_feed],
-    automation_condition=after_new_posts, kinds={"mkdocs"},
+    partitions_def=groups,
+    code_version=CODE_VERSION,
+    group_name="publish",
+    deps=[atom_feed],
+    automation_condition=after_new_posts,
+    kinds={"mkdocs"},
 )
 def mkdocs_site(
-    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, warehouse: DuckDBResource,
+    context: AssetExecutionContext,
+    home: HomeResource,
+    settings: ChainSettings,
+    warehouse: DuckDBResource,
     site_template: SiteTemplateResource,
 ) -> MaterializeResult:
     """The group's blog: posts as Markdown with front matter, built by a real `mkdocs build`."""
     paths = home.paths
-    template = sorted((str(p.relative_to(site_template.path)), hashlib.sha256(p.read_bytes()).hexdigest())
-                      for p in site_template.path.rglob("*") if p.is_file())
+    template = sorted(
+        (str(p.relative_to(site_template.path)), hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in site_template.path.rglob("*")
+        if p.is_file()
+    )
 
     def signature(conn, group: str, _) -> str:
         return fingerprint(CODE_VERSION, upstream_hash(conn, "atom_feed", group, None), template)
@@ -36,13 +46,27 @@ def mkdocs_site(
     def compute(conn, group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
         changed = write_site_project(
-            template_dir=site_template.path, project_dir=paths.site_project(group), group=group,
-            title=group_title(paths, group, settings.group(group).title), docs=docs,
-            feed_xml=paths.feed(group).read_bytes(), media=used_media(paths, group, docs), site_url=settings.site_url)
+            template_dir=site_template.path,
+            project_dir=paths.site_project(group),
+            group=group,
+            title=group_title(paths, group, settings.group(group).title),
+            docs=docs,
+            feed_xml=paths.feed(group).read_bytes(),
+            media=used_media(paths, group, docs),
+            site_url=settings.site_url,
+        )
         index = build_site(paths.site_project(group), paths.site_html(group))
         return fingerprint([d.id for d in docs], len(changed)), {
-            "pages": len(docs), "files_changed": len(changed), "index": str(index)}
+            "pages": len(docs),
+            "files_changed": len(changed),
+            "index": str(index),
+        }
 
     return each_partition(
-        context, warehouse, signature, compute, missing=lambda g, _: not (paths.site_html(g) / "index.html").exists(),
-        sites=[str(paths.site_html(g) / "index.html") for g in context.partition_keys])
+        context,
+        warehouse,
+        signature,
+        compute,
+        missing=lambda g, _: not (paths.site_html(g) / "index.html").exists(),
+        sites=[str(paths.site_html(g) / "index.html") for g in context.partition_keys],
+    )

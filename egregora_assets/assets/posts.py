@@ -33,11 +33,20 @@ CODE_VERSION = "posts-1+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
 
 @daily_asset(
     code_version=CODE_VERSION,
-    deps=[windows, enrichments, embeddings], group_name="write", kinds={"duckdb"}, pool="llm",
+    deps=[windows, enrichments, embeddings],
+    group_name="write",
+    kinds={"duckdb"},
+    pool="llm",
 )
 def posts(
-    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, warehouse: DuckDBResource,
-    vectors: VectorStore, embedder: Embedder, llm: LLMResource, prompts: PromptsResource,
+    context: AssetExecutionContext,
+    home: HomeResource,
+    settings: ChainSettings,
+    warehouse: DuckDBResource,
+    vectors: VectorStore,
+    embedder: Embedder,
+    llm: LLMResource,
+    prompts: PromptsResource,
 ) -> MaterializeResult:
     """Blog posts written from each window: 0..N per window, quiet days give none."""
     client = llm.client() if llm.enabled else None
@@ -47,8 +56,12 @@ def posts(
     no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
 
     def signature(conn, group: str, day: date) -> str:
-        return fingerprint(CODE_VERSION, identity, upstream_hash(conn, "windows", group, day),
-                           upstream_hash(conn, "enrichments", group, day))
+        return fingerprint(
+            CODE_VERSION,
+            identity,
+            upstream_hash(conn, "windows", group, day),
+            upstream_hash(conn, "enrichments", group, day),
+        )
 
     def compute(conn, group: str, day: date) -> tuple[str, dict]:
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
@@ -69,13 +82,19 @@ def posts(
         vectors.replace_posts(group, day.isoformat(), docs, [post_text(d) for d in docs], embedder)
         previews.extend(f"- **{d.title}** ({d.date})" for d in docs)
         return fingerprint([d.model_dump_json() for d in docs]), {
-            "posts": len(docs), "windows_without_answer": sum(w.id in no_answer for w in found)}
+            "posts": len(docs),
+            "windows_without_answer": sum(w.id in no_answer for w in found),
+        }
 
     def report(tally) -> dict:
         if tally.computed:
             vectors.index_text()
-        return {"writer": writer, "preview": MetadataValue.md("\n".join(previews[:30]) or "_no new posts_"),
-                "windows_without_answer_reasons": MetadataValue.json(no_answer), **llm_facts(client)}
+        return {
+            "writer": writer,
+            "preview": MetadataValue.md("\n".join(previews[:30]) or "_no new posts_"),
+            "windows_without_answer_reasons": MetadataValue.json(no_answer),
+            **llm_facts(client),
+        }
 
     return each_partition(context, warehouse, signature, compute, after=report)
 
@@ -85,7 +104,13 @@ def _llm_drafts(client, prompts: PromptsResource, vectors: VectorStore, embedder
     from ..core.posts.llm_writer import write_posts_llm
 
     text = window_text(window)
-    hits = hybrid_search(vectors.table(), embedder.embed([text])[0], search_terms(text[:2000]), group=window.group,
-                         k=5, before=window.date.isoformat())
+    hits = hybrid_search(
+        vectors.table(),
+        embedder.embed([text])[0],
+        search_terms(text[:2000]),
+        group=window.group,
+        k=5,
+        before=window.date.isoformat(),
+    )
     related = [f"{h['date']} {h['title']}: {h['text'][:800]}" for h in hits]
     return write_posts_llm(client, prompts.path, window, enrichments, related)

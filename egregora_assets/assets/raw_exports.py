@@ -22,10 +22,14 @@ CODE_VERSION = "raw-2"
 
 @daily_asset(
     code_version=CODE_VERSION,
-    group_name="ingest", kinds={"duckdb"},
+    group_name="ingest",
+    kinds={"duckdb"},
 )
 def raw_exports(
-    context: AssetExecutionContext, home: HomeResource, settings: ChainSettings, staging: DuckDBResource,
+    context: AssetExecutionContext,
+    home: HomeResource,
+    settings: ChainSettings,
+    staging: DuckDBResource,
 ) -> MaterializeResult:
     """The chat lines of one day of one group (real names: kept in the private staging database)."""
     exports: dict[str, list] = {}
@@ -47,6 +51,13 @@ def raw_exports(
         return digest, {"messages": rows.num_rows}
 
     return each_partition(
-        context, staging, signature, compute, ddl=STAGING_DDL,
-        after=lambda _: {"exports": sum(len(v) for v in exports.values()),
-                         "day_month_order": MetadataValue.json(decisions)})
+        context,
+        staging,
+        signature,
+        compute,
+        ddl=STAGING_DDL,
+        after=lambda _: {
+            "exports": sum(len(v) for v in exports.values()),
+            "day_month_order": MetadataValue.json(decisions),
+        },
+    )

@@ -18,7 +18,9 @@ CODE_VERSION = "windows-2"
 
 @daily_asset(
     code_version=CODE_VERSION,
-    deps=[anonymized_messages], group_name="write", kinds={"duckdb"},
+    deps=[anonymized_messages],
+    group_name="write",
+    kinds={"duckdb"},
 )
 def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: DuckDBResource) -> MaterializeResult:
     """Runs of a day's messages, each small enough for the writer, with reply context."""

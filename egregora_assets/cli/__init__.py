@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _home_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--home", type=Path, help="where everything is written (default: $EGREGORA_HOME or ~/.egregora)")
+    parser.add_argument(
+        "--home", type=Path, help="where everything is written (default: $EGREGORA_HOME or ~/.egregora)"
+    )
 
 
 def _export_path(path: Path) -> Path:
@@ -127,7 +129,9 @@ def _write(args) -> int:
     with err.status(f"Reading {path.name}…"):
         staged = stage_export(path, Home(settings.home), group=args.group, timezone=args.timezone)
     if not args.json:
-        err.print(f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]")
+        err.print(
+            f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]"
+        )
     from .write import home_lock, point_dagster_home, run_group
 
     with home_lock(Home(settings.home), err):
@@ -171,7 +175,9 @@ def _ui(args) -> int:
     settings = _writable(load_settings(args.home))
     point_dagster_home(settings)
     (settings.home / "inbox").mkdir(parents=True, exist_ok=True)
-    err.print(f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {settings.home / 'inbox'}")
+    err.print(
+        f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {settings.home / 'inbox'}"
+    )
     os.chdir(REPO)  # workspace.yaml names the code location relative to the checkout
     command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)]
     # The code location reads the same home.

@@ -26,8 +26,12 @@ def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: S
     out = sys.stdout
     for batch in table.to_batches(max_chunksize=50_000):
         for row in batch.to_pylist():
-            record = {"timestamp": row["timestamp"].isoformat(timespec="seconds"), "author": row["author"],
-                      "message": row["message"], "kind": row["kind"]}
+            record = {
+                "timestamp": row["timestamp"].isoformat(timespec="seconds"),
+                "author": row["author"],
+                "message": row["message"],
+                "kind": row["kind"],
+            }
             if row["attachment"]:
                 record["attachment"] = row["attachment"]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -50,4 +54,5 @@ def _pseudonymized(table, group: str, home: Home):
     state = roster_for(home, group, (a for a in table["author"].to_pylist() if a), save=False)
     anonymized = anonymize(table, group=group, roster=state.roster, secret=state.secret)
     return anonymized.select(["timestamp", "author", "text", "kind", "attachment"]).rename_columns(
-        ["timestamp", "author", "message", "kind", "attachment"])
+        ["timestamp", "author", "message", "kind", "attachment"]
+    )

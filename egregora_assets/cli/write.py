@@ -58,9 +58,12 @@ def end_stale_runs(instance) -> list[str]:
     Call while holding the home lock: then no other writer is alive, so such runs were killed."""
     from dagster import DagsterRunStatus, RunsFilter
 
-    stale = instance.get_runs(RunsFilter(
-        statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.NOT_STARTED],
-        tags={"egregora/command": "write"}))
+    stale = instance.get_runs(
+        RunsFilter(
+            statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.NOT_STARTED],
+            tags={"egregora/command": "write"},
+        )
+    )
     for run in stale:
         instance.report_run_failed(run, "the process running it is gone (killed?); a later write ended it")
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
@@ -88,12 +91,25 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
         (AssetSelection.groups("ingest", "write"), f"Writing {days} days of {group} (single run)…", None),
         (AssetSelection.groups("publish"), f"Publishing the feed and site of {group}…", group),
     ]:
-        range_tags = {} if partition else {"dagster/asset_partition_range_start": key_of(str(first), group),
-                                           "dagster/asset_partition_range_end": key_of(str(last), group)}
+        range_tags = (
+            {}
+            if partition
+            else {
+                "dagster/asset_partition_range_start": key_of(str(first), group),
+                "dagster/asset_partition_range_end": key_of(str(last), group),
+            }
+        )
         with _status(console, label, instance):
-            result = materialize([*CHAIN, *CHECKS], selection=selection, instance=instance, resources=resources,
-                                 partition_key=partition, run_config=QUIET, raise_on_error=False,
-                                 tags={**tags, **range_tags})
+            result = materialize(
+                [*CHAIN, *CHECKS],
+                selection=selection,
+                instance=instance,
+                resources=resources,
+                partition_key=partition,
+                run_config=QUIET,
+                raise_on_error=False,
+                tags={**tags, **range_tags},
+            )
         _require_success(result)
         results.append(result)
     return _summary(settings, [group], results, days)
@@ -107,7 +123,9 @@ def _require_success(result) -> None:
         if not evaluation.passed:
             findings = evaluation.metadata.get("first_findings")
             first = (findings.value.splitlines() or [""])[0] if findings else ""
-            raise RuntimeError(f"privacy check {evaluation.check_name} failed ({first}); run {result.run_id} has the rest")
+            raise RuntimeError(
+                f"privacy check {evaluation.check_name} failed ({first}); run {result.run_id} has the rest"
+            )
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         message = (error.message or "").strip().splitlines()[0] if error else "unknown error"
@@ -123,6 +141,7 @@ def _status(console: Console | None, text: str, instance) -> Iterator[None]:
         return
     done = threading.Event()
     with console.status(text) as status:
+
         def follow() -> None:
             run_id, cursor, step, note, started = None, None, "", "", time.time() - 1
             while not done.wait(0.5):

@@ -23,9 +23,7 @@ def _day_clause(day: date | None) -> tuple[str, list[Any]]:
     return ("date IS NULL", []) if day is None else ("date = ?", [day])
 
 
-def journal_entry(
-    conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None
-) -> tuple[str, str] | None:
+def journal_entry(conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None) -> tuple[str, str] | None:
     """(input signature, output hash) recorded for one partition, if any."""
     clause, args = _day_clause(day)
     row = conn.execute(
@@ -36,8 +34,12 @@ def journal_entry(
 
 
 def record_journal(
-    conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None,
-    input_sig: str, output_hash: str,
+    conn: duckdb.DuckDBPyConnection,
+    asset: str,
+    group: str,
+    day: date | None,
+    input_sig: str,
+    output_hash: str,
 ) -> None:
     clause, args = _day_clause(day)
     conn.execute(f'DELETE FROM journal WHERE asset = ? AND "group" = ? AND {clause}', [asset, group, *args])
@@ -116,9 +118,7 @@ def run_slices(
     return tally
 
 
-def upstream_hash(
-    conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None
-) -> str | None:
+def upstream_hash(conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None) -> str | None:
     entry = journal_entry(conn, asset, group, day)
     return entry[1] if entry else None
 

@@ -263,10 +263,15 @@ def _lenient(response_model: type[T]) -> type[T]:
         text = data.decode() if isinstance(data, bytes | bytearray) else data
         return super(lenient, cls).model_validate_json(extract_json_from_codeblock(text) or text, **kwargs)
 
-    lenient = type(response_model.__name__, (response_model,), {
-        "__module__": response_model.__module__, "__doc__": response_model.__doc__,
-        "model_validate_json": classmethod(model_validate_json),
-    })
+    lenient = type(
+        response_model.__name__,
+        (response_model,),
+        {
+            "__module__": response_model.__module__,
+            "__doc__": response_model.__doc__,
+            "model_validate_json": classmethod(model_validate_json),
+        },
+    )
     return lenient
 
 

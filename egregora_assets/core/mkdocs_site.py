@@ -58,11 +58,10 @@ def post_markdown(doc: Document) -> str:
     title = doc.title.replace("\n", " ")
     summary = doc.summary.strip()
     if body.startswith(summary):  # a writer that opens with its summary: say it once
-        body = body[len(summary):].lstrip()
+        body = body[len(summary) :].lstrip()
     note = writer_note(doc.writer)
-    return (
-        f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n"
-        f"<!-- more -->\n\n{body}\n" + (f"\n---\n\n*{note}*\n" if note else "")
+    return f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n<!-- more -->\n\n{body}\n" + (
+        f"\n---\n\n*{note}*\n" if note else ""
     )
 
 

@@ -13,9 +13,7 @@ class BadExport(ValueError):
     """An input the user gave us cannot be read; the message is one line naming the problem."""
 
 
-MessageKind = Literal[
-    "text", "system", "media", "deleted", "edited", "poll", "location", "contact", "command"
-]
+MessageKind = Literal["text", "system", "media", "deleted", "edited", "poll", "location", "contact", "command"]
 
 # Parsed (not yet anonymized) messages travel as Arrow tables because exports hold
 # millions of rows; this is the column layout of `core.parse` output.
@@ -110,9 +108,7 @@ class PostDraft(BaseModel):
 class PostPlan(BaseModel):
     """The LLM writer's answer for one window: zero or more posts."""
 
-    posts: list[PostDraft] = Field(
-        default_factory=list, description="The posts; empty when the messages are trivial"
-    )
+    posts: list[PostDraft] = Field(default_factory=list, description="The posts; empty when the messages are trivial")
 
 
 class Document(BaseModel):

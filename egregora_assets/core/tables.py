@@ -15,12 +15,26 @@ from pydantic import BaseModel
 
 from .models import PARSED_SCHEMA, Document, Enrichment, Message, Window
 
-_ARROW = {str: pa.string(), int: pa.int32(), float: pa.float64(), bool: pa.bool_(),
-          date: pa.date32(), datetime: pa.timestamp("us")}
-_SQL = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float64(): "DOUBLE",
-        pa.bool_(): "BOOLEAN", pa.date32(): "DATE", pa.timestamp("s"): "TIMESTAMP",
-        pa.timestamp("us"): "TIMESTAMP", pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
-        pa.list_(pa.string()): "VARCHAR[]"}
+_ARROW = {
+    str: pa.string(),
+    int: pa.int32(),
+    float: pa.float64(),
+    bool: pa.bool_(),
+    date: pa.date32(),
+    datetime: pa.timestamp("us"),
+}
+_SQL = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+    pa.timestamp("s"): "TIMESTAMP",
+    pa.timestamp("us"): "TIMESTAMP",
+    pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+    pa.list_(pa.string()): "VARCHAR[]",
+}
 
 
 def _arrow_type(annotation: Any) -> pa.DataType:
@@ -48,12 +62,21 @@ def _ddl(table: str, schema: pa.Schema) -> str:
 RAW_MESSAGES = pa.schema([("group", pa.string()), ("date", pa.date32()), ("pos", pa.int64()), *PARSED_SCHEMA])
 MESSAGES = model_schema(Message, timestamp=pa.timestamp("s"), date=pa.date32())
 # A window is stored whole (as the JSON of its record), with what the packing needs beside it.
-WINDOWS = pa.schema([("id", pa.string()), ("group", pa.string()), ("date", pa.date32()),
-                     ("idx", pa.int32()), ("bytes", pa.int32()), ("payload", pa.string())])
+WINDOWS = pa.schema(
+    [
+        ("id", pa.string()),
+        ("group", pa.string()),
+        ("date", pa.date32()),
+        ("idx", pa.int32()),
+        ("bytes", pa.int32()),
+        ("payload", pa.string()),
+    ]
+)
 ENRICHMENTS = model_schema(Enrichment)
 # Timestamps are timezone-aware; links travel as JSON.
-DOCUMENTS = model_schema(Document, published=pa.timestamp("us", tz="UTC"),
-                         updated=pa.timestamp("us", tz="UTC"), links=pa.string())
+DOCUMENTS = model_schema(
+    Document, published=pa.timestamp("us", tz="UTC"), updated=pa.timestamp("us", tz="UTC"), links=pa.string()
+)
 
 # Both databases keep a journal: per asset and partition, the signature of the inputs
 # it was computed from and a hash of what it wrote. Unchanged inputs mean no work.
@@ -61,14 +84,18 @@ _JOURNAL = """CREATE TABLE IF NOT EXISTS journal (
     asset VARCHAR, "group" VARCHAR, date DATE, input_sig VARCHAR, output_hash VARCHAR,
     updated_at TIMESTAMP DEFAULT current_timestamp);"""
 STAGING_DDL = "\n".join([_ddl("raw_messages", RAW_MESSAGES), _JOURNAL])
-WAREHOUSE_DDL = "\n".join([
-    _ddl("messages", MESSAGES), _ddl("windows", WINDOWS), _ddl("enrichments", ENRICHMENTS),
-    _ddl("documents", DOCUMENTS), _JOURNAL])
+WAREHOUSE_DDL = "\n".join(
+    [
+        _ddl("messages", MESSAGES),
+        _ddl("windows", WINDOWS),
+        _ddl("enrichments", ENRICHMENTS),
+        _ddl("documents", DOCUMENTS),
+        _JOURNAL,
+    ]
+)
 
 
-def replace_slice(
-    conn: duckdb.DuckDBPyConnection, table: str, group: str, day: date | None, rows: pa.Table
-) -> None:
+def replace_slice(conn: duckdb.DuckDBPyConnection, table: str, group: str, day: date | None, rows: pa.Table) -> None:
     """Replace one partition's rows of `table` (call inside a transaction)."""
     where, args = ('"group" = ?', [group]) if day is None else ('"group" = ? AND date = ?', [group, day])
     conn.execute(f"DELETE FROM {table} WHERE {where}", args)
@@ -87,28 +114,45 @@ def _records(conn: duckdb.DuckDBPyConnection, sql: str, args: Sequence[Any], mod
 
 # --- staging (real names: private) ---------------------------------------------------------
 
+
 def day_raw_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> pa.Table:
     """One day's parsed lines of a group, in export order (PARSED_SCHEMA)."""
-    return conn.execute(
-        'SELECT timestamp, author, message, kind, attachment FROM raw_messages '
-        'WHERE "group" = ? AND date = ? ORDER BY pos', [group, day]).arrow().read_all()
+    return (
+        conn.execute(
+            "SELECT timestamp, author, message, kind, attachment FROM raw_messages "
+            'WHERE "group" = ? AND date = ? ORDER BY pos',
+            [group, day],
+        )
+        .arrow()
+        .read_all()
+    )
 
 
 def authors(conn: duckdb.DuckDBPyConnection, group: str) -> list[str]:
     """Everyone who ever wrote in the group (real names)."""
-    return [r[0] for r in conn.execute(
-        'SELECT DISTINCT author FROM raw_messages WHERE "group" = ? AND author IS NOT NULL ORDER BY 1',
-        [group]).fetchall()]
+    return [
+        r[0]
+        for r in conn.execute(
+            'SELECT DISTINCT author FROM raw_messages WHERE "group" = ? AND author IS NOT NULL ORDER BY 1', [group]
+        ).fetchall()
+    ]
 
 
 def command_lines(conn: duckdb.DuckDBPyConnection, group: str) -> pa.Table:
     """Every line of a group's history that may be an `/egregora` command, in order."""
-    return conn.execute(
-        'SELECT timestamp, author, message, kind, attachment FROM raw_messages '
-        "WHERE \"group\" = ? AND lower(message) LIKE '%/egregora%' ORDER BY date, pos", [group]).arrow().read_all()
+    return (
+        conn.execute(
+            "SELECT timestamp, author, message, kind, attachment FROM raw_messages "
+            "WHERE \"group\" = ? AND lower(message) LIKE '%/egregora%' ORDER BY date, pos",
+            [group],
+        )
+        .arrow()
+        .read_all()
+    )
 
 
 # --- warehouse (pseudonymous) --------------------------------------------------------------
+
 
 def groups_in(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [g for (g,) in conn.execute(f'SELECT DISTINCT "group" FROM {table} ORDER BY 1').fetchall()]
@@ -121,22 +165,39 @@ def group_messages(conn: duckdb.DuckDBPyConnection, group: str) -> list[tuple[st
 
 def group_day_texts(conn: duckdb.DuckDBPyConnection, group: str, skip: date) -> list[str]:
     """The text said on each other day of a group (pseudonymized), one string per day."""
-    rows = conn.execute("SELECT string_agg(text, chr(10) ORDER BY timestamp, id) FROM messages "
-                        "WHERE \"group\" = ? AND date <> ? AND kind IN ('text', 'edited') GROUP BY date ORDER BY date",
-                        [group, skip]).fetchall()
+    rows = conn.execute(
+        "SELECT string_agg(text, chr(10) ORDER BY timestamp, id) FROM messages "
+        "WHERE \"group\" = ? AND date <> ? AND kind IN ('text', 'edited') GROUP BY date ORDER BY date",
+        [group, skip],
+    ).fetchall()
     return [text for (text,) in rows if text]
 
 
 def day_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Message]:
-    return _records(conn, 'SELECT id, "group", timestamp, author, text, kind, attachment FROM messages '
-                          'WHERE "group" = ? AND date = ? ORDER BY timestamp, id', [group, day], Message)
+    return _records(
+        conn,
+        'SELECT id, "group", timestamp, author, text, kind, attachment FROM messages '
+        'WHERE "group" = ? AND date = ? ORDER BY timestamp, id',
+        [group, day],
+        Message,
+    )
 
 
 def windows_table(windows: Sequence[Window], message_bytes: Any) -> pa.Table:
-    return pa.Table.from_pylist([
-        {"id": w.id, "group": w.group, "date": w.date, "idx": w.index,
-         "bytes": sum(message_bytes(m) for m in w.messages), "payload": w.model_dump_json()}
-        for w in windows], schema=WINDOWS)
+    return pa.Table.from_pylist(
+        [
+            {
+                "id": w.id,
+                "group": w.group,
+                "date": w.date,
+                "idx": w.index,
+                "bytes": sum(message_bytes(m) for m in w.messages),
+                "payload": w.model_dump_json(),
+            }
+            for w in windows
+        ],
+        schema=WINDOWS,
+    )
 
 
 def day_windows(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Window]:
@@ -150,8 +211,9 @@ def enrichments_table(found: Sequence[Enrichment]) -> pa.Table:
 
 def day_enrichments(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Enrichment]:
     cols = ", ".join(f'"{c}"' for c in ENRICHMENTS.names)
-    return _records(conn, f'SELECT {cols} FROM enrichments WHERE "group" = ? AND date = ? ORDER BY id',
-                    [group, day], Enrichment)
+    return _records(
+        conn, f'SELECT {cols} FROM enrichments WHERE "group" = ? AND date = ? ORDER BY id', [group, day], Enrichment
+    )
 
 
 def documents_table(docs: Sequence[Document]) -> pa.Table:
@@ -168,7 +230,8 @@ def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list[Documen
     """Every post of a group, newest first."""
     cols = ", ".join(f'"{c}"' for c in DOCUMENTS.names)
     cursor = conn.execute(
-        f'SELECT {cols} FROM documents WHERE "group" = ? AND kind = \'post\' ORDER BY published DESC, id', [group])
+        f"SELECT {cols} FROM documents WHERE \"group\" = ? AND kind = 'post' ORDER BY published DESC, id", [group]
+    )
     docs = []
     for row in cursor.fetchall():
         record = dict(zip(DOCUMENTS.names, row))
@@ -179,6 +242,7 @@ def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list[Documen
 
 def count_rows(conn: duckdb.DuckDBPyConnection, table: str, groups: Sequence[str], where: str = "TRUE") -> int:
     marks = ", ".join("?" for _ in groups)
-    (count,) = conn.execute(f'SELECT count(*) FROM {table} WHERE "group" IN ({marks}) AND {where}',
-                            list(groups)).fetchall()[0]
+    (count,) = conn.execute(
+        f'SELECT count(*) FROM {table} WHERE "group" IN ({marks}) AND {where}', list(groups)
+    ).fetchall()[0]
     return count

@@ -16,8 +16,11 @@ def slugify(text: str, *, limit: int = 80, fallback: str = "") -> str:
     """Lowercase ASCII words joined by hyphens (accents dropped), cut at a word within `limit`."""
     # Drop accents (é -> e) and letters with no ASCII form (ß); other symbols, like
     # dashes, break words.
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(c) and (c.isascii() or not c.isalpha()))
+    bare = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text)
+        if not unicodedata.combining(c) and (c.isascii() or not c.isalpha())
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
     if len(slug) > limit:
         head = slug[: limit + 1]

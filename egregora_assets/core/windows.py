@@ -34,9 +34,7 @@ def window_id(group: str, messages: Sequence[Message]) -> str:
     return "w-" + digest.hexdigest()[:16]
 
 
-def pack_windows(
-    messages: Sequence[Message], *, group: str, day: date, max_tokens: int
-) -> list[Window]:
+def pack_windows(messages: Sequence[Message], *, group: str, day: date, max_tokens: int) -> list[Window]:
     """Consecutive windows under `max_tokens`; a message is never cut, so one that is
     larger than the budget gets a window of its own."""
     budget = max_tokens * BYTES_PER_TOKEN
@@ -51,8 +49,12 @@ def pack_windows(
     bounds = zip(starts, starts[1:] + [len(messages)])
     return [
         Window(
-            id=window_id(group, messages[a:b]), group=group, date=day, index=index,
-            messages=list(messages[a:b]), context=list(messages[max(0, a - CONTEXT_MESSAGES):a]),
+            id=window_id(group, messages[a:b]),
+            group=group,
+            date=day,
+            index=index,
+            messages=list(messages[a:b]),
+            context=list(messages[max(0, a - CONTEXT_MESSAGES) : a]),
         )
         for index, (a, b) in enumerate(bounds)
     ]

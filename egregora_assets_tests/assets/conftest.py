@@ -32,8 +32,13 @@ class World:
 
     def run(self, name: str):
         """Materialize one asset (and its checks) on its one partition; its materialization."""
-        result = materialize([*CHAIN, *CHECKS], selection=AssetSelection.assets(name), instance=self.instance,
-                             resources=self.resources, partition_key=self.key(name))
+        result = materialize(
+            [*CHAIN, *CHECKS],
+            selection=AssetSelection.assets(name),
+            instance=self.instance,
+            resources=self.resources,
+            partition_key=self.key(name),
+        )
         assert result.success
         (event,) = result.get_asset_materialization_events()
         return event.materialization

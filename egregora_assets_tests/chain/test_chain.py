@@ -68,8 +68,11 @@ def test_no_real_identity_reaches_documents_feed_or_site(demo):
         docs = json.dumps(conn.execute("SELECT * FROM documents").fetchall(), default=str)
         messages = json.dumps(conn.execute("SELECT author, text, attachment FROM messages").fetchall())
     published = [Path(first["feeds"][0]).read_text(encoding="utf-8")]
-    published += [p.read_text(encoding="utf-8", errors="ignore") for p in Path(first["sites"][0]).parent.rglob("*")
-                   if p.is_file() and p.suffix in {".html", ".xml", ".json", ".md", ".txt"}]
+    published += [
+        p.read_text(encoding="utf-8", errors="ignore")
+        for p in Path(first["sites"][0]).parent.rglob("*")
+        if p.is_file() and p.suffix in {".html", ".xml", ".json", ".md", ".txt"}
+    ]
     for name in DEMO_REAL_NAMES:
         pattern = re.compile(re.escape(name), re.IGNORECASE)
         assert not pattern.search(docs), f"{name!r} in documents"

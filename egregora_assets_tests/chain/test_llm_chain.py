@@ -59,8 +59,14 @@ def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, mo
 
 
 def local_server_env(monkeypatch, server: FakeOpenAI, **extra: str) -> None:
-    settings = {"BASE_URL": server.url, "API_KEY": "sk-test", "MODEL": "local-model", "FETCH_URLS": "false",
-                "MAX_RETRIES": "1", **extra}
+    settings = {
+        "BASE_URL": server.url,
+        "API_KEY": "sk-test",
+        "MODEL": "local-model",
+        "FETCH_URLS": "false",
+        "MAX_RETRIES": "1",
+        **extra,
+    }
     for name, value in settings.items():
         monkeypatch.setenv(f"EGREGORA_LLM__{name}", value)
 

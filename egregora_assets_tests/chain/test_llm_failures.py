@@ -27,7 +27,9 @@ def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fa
     error = capsys.readouterr().err
     assert "posts" in error and "partition(s) failed" in error
     with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        done = {d for (d,) in conn.execute("SELECT CAST(date AS VARCHAR) FROM journal WHERE asset = 'posts'").fetchall()}
+        done = {
+            d for (d,) in conn.execute("SELECT CAST(date AS VARCHAR) FROM journal WHERE asset = 'posts'").fetchall()
+        }
     assert 0 < len(done) < 27  # the others were written and kept
 
     sent = len(fake_llm.requests)
@@ -46,8 +48,13 @@ def test_ask_streams_a_cited_answer_and_raw_returns_passages(tmp_path, fake_llm)
     base = [sys.executable, "-m", "egregora_assets.cli"]
     subprocess.run([*base, "demo"], env=env, check=True, capture_output=True, timeout=600)
 
-    raw = subprocess.run([*base, "ask", "onde vamos fazer a trilha no sábado?", "--raw"], env=env,
-                         capture_output=True, text=True, timeout=300)
+    raw = subprocess.run(
+        [*base, "ask", "onde vamos fazer a trilha no sábado?", "--raw"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert raw.returncode == 0, raw.stderr
     passages = json.loads(raw.stdout)
     assert passages and {"id", "date", "kind", "text"} <= set(passages[0])
@@ -56,8 +63,13 @@ def test_ask_streams_a_cited_answer_and_raw_returns_passages(tmp_path, fake_llm)
     assert offline.returncode == 0 and "##" in offline.stdout  # offline: the passages themselves
 
     online = {**env, "EGREGORA_LLM__BASE_URL": fake_llm.url, "EGREGORA_LLM__API_KEY": "sk-test"}
-    with subprocess.Popen([*base, "ask", "onde vamos fazer a trilha?"], env=online, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        [*base, "ask", "onde vamos fazer a trilha?"],
+        env=online,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
         out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     assert out.strip() and fake_llm.count("answer") == 1

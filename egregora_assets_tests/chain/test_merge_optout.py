@@ -58,7 +58,9 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
     before = write(home, write_txt(exports, 1, 27, "chat.txt"))
     owner_map = json.loads((home / "private" / "pseudonyms" / "trilhas.json").read_text())["pseudonyms"]
     with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        authors = conn.execute("SELECT a, count(*) FROM (SELECT unnest(authors) a FROM documents) GROUP BY a ORDER BY 2 DESC, 1").fetchall()
+        authors = conn.execute(
+            "SELECT a, count(*) FROM (SELECT unnest(authors) a FROM documents) GROUP BY a ORDER BY 2 DESC, 1"
+        ).fetchall()
     pseudonym = authors[0][0]  # the most prolific post author
     real = next(name for name, p in owner_map.items() if p == pseudonym)
 
@@ -77,5 +79,4 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
     assert not any(pattern.search(t) for t in texts)
     assert not pattern.search(Path(after["feeds"][0]).read_text(encoding="utf-8"))
     site = Path(after["sites"][0]).parent
-    assert not any(pattern.search(p.read_text(encoding="utf-8", errors="ignore"))
-                   for p in site.rglob("*.html"))
+    assert not any(pattern.search(p.read_text(encoding="utf-8", errors="ignore")) for p in site.rglob("*.html"))

@@ -22,15 +22,28 @@ from PIL import Image
 
 from egregora_assets.cli import main
 
-PII = ["Helena Duarte", "Helena", "Duarte", "Rodrigo Lima", "Rodrigo", "99876-5432", "5521998765432",
-       "helena.duarte@example.com", "123.456.789-09", "52998224725", "Aniversário"]
+PII = [
+    "Helena Duarte",
+    "Helena",
+    "Duarte",
+    "Rodrigo Lima",
+    "Rodrigo",
+    "99876-5432",
+    "5521998765432",
+    "helena.duarte@example.com",
+    "123.456.789-09",
+    "52998224725",
+    "Aniversário",
+]
 
 
 class Pages(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         if self.path.startswith("/guia"):
-            body = (b"<html><head><title>Guia da Serra</title><meta name='description' content='Trilhas e mapas'>"
-                    b"</head><body><article><p>Como chegar ao topo da serra.</p></article></body></html>")
+            body = (
+                b"<html><head><title>Guia da Serra</title><meta name='description' content='Trilhas e mapas'>"
+                b"</head><body><article><p>Como chegar ao topo da serra.</p></article></body></html>"
+            )
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -68,7 +81,7 @@ def jpeg_with_gps() -> bytes:
 
 def pii_export(folder: Path, pages: str) -> Path:
     lines = [
-        "01/10/2026 09:00 - Helena Duarte criou o grupo \"Aniversário da Helena Duarte\"",
+        '01/10/2026 09:00 - Helena Duarte criou o grupo "Aniversário da Helena Duarte"',
         "01/10/2026 09:01 - Helena Duarte: Oi gente! A festa é sábado na serra",
         "01/10/2026 09:02 - Rodrigo Lima: @\u2068Helena Duarte\u2069 que legal, eu levo o bolo",
         "01/10/2026 09:03 - +55 21 99876-5432: Eu vou! meu email é helena.duarte@example.com se precisar",
@@ -83,8 +96,10 @@ def pii_export(folder: Path, pages: str) -> Path:
     topics = ["bolo", "trilha", "mochila", "chuva", "ônibus", "lanterna", "água", "mapa"]
     people = ["Helena Duarte", "Rodrigo Lima", "+55 21 99876-5432"]
     for i in range(30):
-        lines.append(f"02/10/2026 10:{i:02d} - {people[i % 3]}: vamos falar de {topics[i % 8]} e {topics[(i + 3) % 8]}"
-                     f" para a trilha de sábado, Rodrigo concorda?")
+        lines.append(
+            f"02/10/2026 10:{i:02d} - {people[i % 3]}: vamos falar de {topics[i % 8]} e {topics[(i + 3) % 8]}"
+            f" para a trilha de sábado, Rodrigo concorda?"
+        )
     path = folder / "WhatsApp Chat - Aniversário da Helena Duarte.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("Conversa do WhatsApp com Aniversário da Helena Duarte.txt", "\n".join(lines) + "\n")
@@ -113,17 +128,31 @@ def test_no_pii_reaches_the_llm_or_any_output(tmp_path, fake_llm, pages, monkeyp
         assert value not in sent, f"{value!r} sent to the LLM"
 
     with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        enrichments = {r[0]: r[1:] for r in conn.execute(
-            "SELECT ref, title, status, description FROM enrichments WHERE kind = 'url'").fetchall()}
-        stored = [json.dumps(conn.execute(f"SELECT * FROM {t}").fetchall(), default=str, ensure_ascii=False)
-                  for t in ("messages", "windows", "enrichments", "documents", "journal")]
+        enrichments = {
+            r[0]: r[1:]
+            for r in conn.execute(
+                "SELECT ref, title, status, description FROM enrichments WHERE kind = 'url'"
+            ).fetchall()
+        }
+        stored = [
+            json.dumps(conn.execute(f"SELECT * FROM {t}").fetchall(), default=str, ensure_ascii=False)
+            for t in ("messages", "windows", "enrichments", "documents", "journal")
+        ]
     guide = next(v for k, v in enrichments.items() if "/guia" in k)
     assert guide[0] == "Guia da Serra" and guide[1] == "ok" and guide[2]
     promo = next(v for k, v in enrichments.items() if "/promo" in k)
     assert promo[1].startswith("refused") and not promo[2]  # the redirect to metadata was refused
     assert not any("email" in ref for ref in enrichments)  # identity query parameters removed
-    stored.append(json.dumps(lancedb.connect(str(home / "lancedb")).open_table("vectors").to_arrow().select(
-        ["title", "text", "url"]).to_pylist(), ensure_ascii=False))
+    stored.append(
+        json.dumps(
+            lancedb.connect(str(home / "lancedb"))
+            .open_table("vectors")
+            .to_arrow()
+            .select(["title", "text", "url"])
+            .to_pylist(),
+            ensure_ascii=False,
+        )
+    )
     for value in PII:
         assert not any(value in text for text in stored), f"{value!r} stored"
 

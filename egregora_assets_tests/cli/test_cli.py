@@ -40,25 +40,46 @@ def bad_inputs(tmp: Path) -> dict[str, Path]:
     blank = tmp / "blank.zip"
     with zipfile.ZipFile(blank, "w") as archive:
         archive.writestr("_chat.txt", "\ufeff\n\n")
-    return {"future": future, "corrupt": corrupt, "not_zip": not_zip, "unknown": unknown, "no_chat": no_chat, "slip": slip,
-            "empty": empty, "missing": tmp / "nope.zip", "binary": binary, "nested": nested, "blank": blank}
+    return {
+        "future": future,
+        "corrupt": corrupt,
+        "not_zip": not_zip,
+        "unknown": unknown,
+        "no_chat": no_chat,
+        "slip": slip,
+        "empty": empty,
+        "missing": tmp / "nope.zip",
+        "binary": binary,
+        "nested": nested,
+        "blank": blank,
+    }
 
 
 @pytest.mark.parametrize(
-    "kind", ["corrupt", "not_zip", "unknown", "no_chat", "slip", "empty", "missing", "future", "binary", "nested", "blank"]
+    "kind",
+    ["corrupt", "not_zip", "unknown", "no_chat", "slip", "empty", "missing", "future", "binary", "nested", "blank"],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, kind):
     path = bad_inputs(tmp_path)[kind]
     home = tmp_path / "home"
-    done = subprocess.run([sys.executable, "-m", "egregora_assets.cli", "write", str(path), "--home", str(home)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "egregora_assets.cli", "write", str(path), "--home", str(home)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert path.name in lines[0]
     if kind != "future":  # dates out of range are a `write` rule; `parse` shows them
-        parse = subprocess.run([sys.executable, "-m", "egregora_assets.cli", "parse", str(path), "--raw"],
-                               capture_output=True, text=True, timeout=120, check=False)
+        parse = subprocess.run(
+            [sys.executable, "-m", "egregora_assets.cli", "parse", str(path), "--raw"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert (parse.returncode, parse.stdout, parse.stderr) == (2, "", done.stderr)
     assert not (home / "egregora.duckdb").exists()
     assert not list((home / "private" / "exports").rglob("*")) if (home / "private" / "exports").exists() else True
@@ -97,9 +118,15 @@ def test_parse_says_what_invalid_utf8_it_replaced(tmp_path, capsys):
     assert main(["parse", str(path), "--raw"]) == 0
     out, err = capsys.readouterr()
     assert [json.loads(line)["message"] for line in out.splitlines()] == ["caf\ufffd", "ok"]
-    assert err == (f"egregora: warning: {path.name}: 1 invalid UTF-8 sequence(s) replaced with U+FFFD, "
-                   "the first in the message of 2020-12-31T21:41:00\n")
+    assert err == (
+        f"egregora: warning: {path.name}: 1 invalid UTF-8 sequence(s) replaced with U+FFFD, "
+        "the first in the message of 2020-12-31T21:41:00\n"
+    )
     assert main(["parse", str(path), "--summary"]) == 0
     out, _ = capsys.readouterr()
     summary = json.loads(out)
-    assert (summary["invalid_utf8_replaced"], summary["header"], summary["clock"]) == (1, "DD/MM/YYYY, HH:MM - NAME: TEXT", "24-hour")
+    assert (summary["invalid_utf8_replaced"], summary["header"], summary["clock"]) == (
+        1,
+        "DD/MM/YYYY, HH:MM - NAME: TEXT",
+        "24-hour",
+    )

@@ -47,8 +47,13 @@ def test_a_bad_setting_is_one_line_and_exit_2_before_any_work(tmp_path, env, tom
     home.mkdir()
     if toml is not None:
         (home / "egregora.toml").write_text(toml)
-    done = subprocess.run([*CLI, "write", str(DEMO_EXPORT), "--home", str(home)], env=clean_env(home, **env),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, "write", str(DEMO_EXPORT), "--home", str(home)],
+        env=clean_env(home, **env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1, done.stderr
     assert named in lines[0] and "Traceback" not in done.stderr
@@ -58,12 +63,22 @@ def test_a_bad_setting_is_one_line_and_exit_2_before_any_work(tmp_path, env, tom
 def test_a_home_that_is_a_file_and_a_bad_timezone_option_are_refused(tmp_path):
     home = tmp_path / "home"
     home.write_text("not a folder")
-    done = subprocess.run([*CLI, "write", str(DEMO_EXPORT), "--home", str(home)], env=clean_env(home),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, "write", str(DEMO_EXPORT), "--home", str(home)],
+        env=clean_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "is a file" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     other = tmp_path / "other"
-    done = subprocess.run([*CLI, "write", str(DEMO_EXPORT), "--home", str(other), "--timezone", "Mars/Olympus"],
-                          env=clean_env(other), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, "write", str(DEMO_EXPORT), "--home", str(other), "--timezone", "Mars/Olympus"],
+        env=clean_env(other),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "--timezone" in done.stderr and not other.exists()
 
 
@@ -72,18 +87,31 @@ def test_only_the_named_homes_settings_are_read(tmp_path):
     default.mkdir()
     (default / "egregora.toml").write_text("window_tokens = 'broken'\n")
     env = {**clean_env(default), "HOME": str(tmp_path)}
-    done = subprocess.run([*CLI, "parse", str(DEMO_EXPORT), "--summary", "--home", str(named)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, "parse", str(DEMO_EXPORT), "--summary", "--home", str(named)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
 
 
 def test_a_chat_of_only_system_lines_is_refused(tmp_path):
     chat = tmp_path / "system.txt"
-    chat.write_text("01/09/2026 10:00 - Messages and calls are end-to-end encrypted.\n"
-                    "01/09/2026 10:01 - Ana created group \"Trilhas\"\n", encoding="utf-8")
+    chat.write_text(
+        "01/09/2026 10:00 - Messages and calls are end-to-end encrypted.\n"
+        '01/09/2026 10:01 - Ana created group "Trilhas"\n',
+        encoding="utf-8",
+    )
     home = tmp_path / "home"
-    done = subprocess.run([*CLI, "write", str(chat), "--home", str(home)], env=clean_env(home),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*CLI, "write", str(chat), "--home", str(home)],
+        env=clean_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and "only system lines" in done.stderr, done.stderr
 
 
@@ -104,18 +132,31 @@ def test_killed_runs_free_their_llm_slots_and_the_next_write_completes(tmp_path)
     server.hits = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     home = tmp_path / "home"
-    hanging = clean_env(home, EGREGORA_LLM__BASE_URL=f"http://127.0.0.1:{server.server_port}/v1",
-                        EGREGORA_LLM__FETCH_URLS="false", EGREGORA_LLM__MAX_RETRIES="0")
+    hanging = clean_env(
+        home,
+        EGREGORA_LLM__BASE_URL=f"http://127.0.0.1:{server.server_port}/v1",
+        EGREGORA_LLM__FETCH_URLS="false",
+        EGREGORA_LLM__MAX_RETRIES="0",
+    )
     try:
         for _ in range(2):  # two kills: both slots of the `llm` pool (limit 2) were held
             server.hits.clear()
-            writer = subprocess.Popen([*CLI, "write", str(DEMO_EXPORT), "--home", str(home)], env=hanging,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            writer = subprocess.Popen(
+                [*CLI, "write", str(DEMO_EXPORT), "--home", str(home)],
+                env=hanging,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             assert server.hits.wait(300), "the writer never reached an LLM step"
             writer.send_signal(signal.SIGKILL)
             writer.wait()
-        done = subprocess.run([*CLI, "write", str(DEMO_EXPORT), "--home", str(home), "--json"], env=clean_env(home),
-                              capture_output=True, text=True, timeout=900)
+        done = subprocess.run(
+            [*CLI, "write", str(DEMO_EXPORT), "--home", str(home), "--json"],
+            env=clean_env(home),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     finally:
         server.shutdown()
     assert done.returncode == 0, done.stderr[-2000:]
@@ -132,9 +173,16 @@ def test_killed_runs_free_their_llm_slots_and_the_next_write_completes(tmp_path)
 def test_two_writers_into_one_home_both_complete(tmp_path):
     home = tmp_path / "home"
     other = write_txt(tmp_path, 1, 10, "Conversa do WhatsApp com Caminhadas.txt")
-    writers = [subprocess.Popen([*CLI, "write", str(path), "--home", str(home), "--json"], env=clean_env(home),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for path in (DEMO_EXPORT, other)]
+    writers = [
+        subprocess.Popen(
+            [*CLI, "write", str(path), "--home", str(home), "--json"],
+            env=clean_env(home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (DEMO_EXPORT, other)
+    ]
     outputs = [w.communicate(timeout=900) for w in writers]
     for writer, (_out, err) in zip(writers, outputs):
         assert writer.returncode == 0, err[-2000:]

@@ -20,8 +20,9 @@ def conn(tmp_path):
 
 
 def rows(group, day, n):
-    return pa.table({"id": [f"{day}-{i}" for i in range(n)], "group": [group] * n, "date": [day] * n,
-                     "text": ["hi"] * n})
+    return pa.table(
+        {"id": [f"{day}-{i}" for i in range(n)], "group": [group] * n, "date": [day] * n, "text": ["hi"] * n}
+    )
 
 
 def test_run_slices_skips_unchanged_and_recomputes_changed(conn):

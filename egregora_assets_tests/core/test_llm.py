@@ -15,7 +15,7 @@ from PIL import Image
 
 from egregora_assets.core import ask
 from egregora_assets.core.enrichments import describe
-from egregora_assets.core.llm import LLM, PARSE_RETRIES, LLMStats
+from egregora_assets.core.llm import LLM, PARSE_RETRIES
 from egregora_assets.core.models import Enrichment, Message, PostDraft, PostPlan, Window
 from egregora_assets.core.posts import llm_writer as writer
 from egregora_assets.core.posts.documents import to_documents, unique_slugs
@@ -244,8 +244,15 @@ def test_writer_drops_made_up_message_ids(fake_llm, make_llm, tmp_path):
     (golden / "writer.json").write_text(json.dumps(recorded))
     fake_llm.golden_dir = golden
     enrichment = Enrichment(
-        id="e1", group="hikers", date=date(2025, 1, 6), window_id="w", message_id="hikers-0004",
-        kind="url", ref="https://example.org/trails/ridge-loop", title="Ridge Loop", description="A trail guide",
+        id="e1",
+        group="hikers",
+        date=date(2025, 1, 6),
+        window_id="w",
+        message_id="hikers-0004",
+        kind="url",
+        ref="https://example.org/trails/ridge-loop",
+        title="Ridge Loop",
+        description="A trail guide",
     )
     posts, _ = writer.write_posts_llm(make_llm(), PROMPTS, make_window(), [enrichment], ["Earlier: a walk"])
     assert posts[0].message_ids == ["hikers-0001"]
@@ -269,15 +276,24 @@ def test_unknown_mode_is_refused(tmp_path):
         LLM(base_url="http://127.0.0.1:9/v1", api_key=SECRET, model="m", cache_dir=tmp_path, mode="xml")
 
 
-@pytest.mark.parametrize(("vision_model", "listed_with_vision", "expected"), [
-    (None, False, None),  # a text-only server: images are not sent at all
-    (None, True, "gpt-4o-mini"),  # the server says its model sees: the chat model describes
-    ("llava", False, "llava"),  # a configured vision model wins
-])
+@pytest.mark.parametrize(
+    ("vision_model", "listed_with_vision", "expected"),
+    [
+        (None, False, None),  # a text-only server: images are not sent at all
+        (None, True, "gpt-4o-mini"),  # the server says its model sees: the chat model describes
+        ("llava", False, "llava"),  # a configured vision model wins
+    ],
+)
 def test_images_go_only_to_a_model_that_sees(tmp_path, vision_model, listed_with_vision, expected):
     with FakeOpenAI(behaviour="text_only", vision=listed_with_vision) as server:
-        llm = LLM(base_url=server.url, api_key=SECRET, model="gpt-4o-mini", cache_dir=tmp_path,
-                  vision_model=vision_model, max_retries=0)
+        llm = LLM(
+            base_url=server.url,
+            api_key=SECRET,
+            model="gpt-4o-mini",
+            cache_dir=tmp_path,
+            vision_model=vision_model,
+            max_retries=0,
+        )
         assert llm.image_model() == expected and llm.image_model() == expected
         asked = server.count(path="/v1/models")
         if expected is None:
@@ -324,8 +340,12 @@ def test_a_small_models_repeated_slugs_and_runaway_tags_cannot_break_the_site():
     def draft(slug: str, tags: list[str]) -> PostDraft:
         return PostDraft(title="T", slug=slug, summary="S", body="B", tags=tags)
 
-    drafts = [draft("Group: hikers", ["trail", "x" * 300]), draft("group-hikers", []), draft("other", []),
-              draft("group hikers", [])]
+    drafts = [
+        draft("Group: hikers", ["trail", "x" * 300]),
+        draft("group-hikers", []),
+        draft("other", []),
+        draft("group hikers", []),
+    ]
     assert [d.slug for d in unique_slugs(drafts)] == ["Group: hikers", "group-hikers-2", "other", "group-hikers-3"]
     (doc,) = to_documents(drafts[:1], make_window(), timezone="UTC", writer="llm:m")
     assert doc.categories == ["trail"]  # a 300-character tag would name a file the site cannot write

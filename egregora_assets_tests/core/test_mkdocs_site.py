@@ -125,9 +125,7 @@ def test_only_changed_posts_are_rewritten_and_stale_ones_pruned(tmp_path):
         "2026-09-22-travessia-petropolis-teresopolis.md",
         "pico.jpg",
     }
-    assert sorted(p.name for p in (tmp_path / "docs/blog/posts").iterdir()) == [
-        "2026-09-06-subida-da-pedra-grande.md"
-    ]
+    assert sorted(p.name for p in (tmp_path / "docs/blog/posts").iterdir()) == ["2026-09-06-subida-da-pedra-grande.md"]
 
 
 def test_post_file_has_front_matter_the_blog_reads(tmp_path):

@@ -26,8 +26,12 @@ PROMPTS = Path(__file__).parents[2] / "prompts"
 def _window() -> Window:
     def message(i: int, minute: int, author: str | None, text: str, kind: str = "text") -> Message:
         return Message(
-            id=f"hikers-{i:04d}", group="hikers", timestamp=datetime(2025, 1, 6, 9, minute),
-            author=author, text=text, kind=kind,
+            id=f"hikers-{i:04d}",
+            group="hikers",
+            timestamp=datetime(2025, 1, 6, 9, minute),
+            author=author,
+            text=text,
+            kind=kind,
         )
 
     return Window(
@@ -48,12 +52,18 @@ def _enrichments() -> list[Enrichment]:
     common = dict(group="hikers", date=date(2025, 1, 6), window_id="2025-01-06|hikers|0")
     return [
         Enrichment(
-            id="e1", message_id="hikers-0004", kind="url", ref="https://example.org/trails/ridge-loop",
-            domain="example.org", title="Ridge Loop", description="An 11 km circuit with 600 m of climbing.",
+            id="e1",
+            message_id="hikers-0004",
+            kind="url",
+            ref="https://example.org/trails/ridge-loop",
+            domain="example.org",
+            title="Ridge Loop",
+            description="An 11 km circuit with 600 m of climbing.",
             **common,
         ),
-        Enrichment(id="e2", message_id="hikers-0002", kind="url", ref="https://x.example/p", status="timeout",
-                   **common),
+        Enrichment(
+            id="e2", message_id="hikers-0002", kind="url", ref="https://x.example/p", status="timeout", **common
+        ),
     ]
 
 
@@ -74,11 +84,22 @@ CONTEXTS = {
     "answer": dict(
         question="Where did the group hike in January?",
         passages=[
-            dict(id="tag:egregora,2025:hikers/the-saturday-trail", kind="post", date="2025-01-06",
-                 title="The Saturday trail", text="The group settled on the Ridge Loop...",
-                 url="/hikers/2025/01/06/the-saturday-trail/"),
-            dict(id="2025-01-13|hikers|0", kind="window", date="2025-01-13", title="Messages of 2025-01-13",
-                 text="Ana Lua: photos from the ridge!", url=None),
+            dict(
+                id="tag:egregora,2025:hikers/the-saturday-trail",
+                kind="post",
+                date="2025-01-06",
+                title="The Saturday trail",
+                text="The group settled on the Ridge Loop...",
+                url="/hikers/2025/01/06/the-saturday-trail/",
+            ),
+            dict(
+                id="2025-01-13|hikers|0",
+                kind="window",
+                date="2025-01-13",
+                title="Messages of 2025-01-13",
+                text="Ana Lua: photos from the ridge!",
+                url=None,
+            ),
         ],
     ),
 }

@@ -19,8 +19,7 @@ DAY = date(2026, 9, 5)
 def messages(sizes: list[int]) -> list[Message]:
     start = datetime(2026, 9, 5, 8, 0)
     return [
-        Message(id=f"m{i}", group="g", timestamp=start + timedelta(minutes=i), author="amber-falcon",
-                text="x" * size)
+        Message(id=f"m{i}", group="g", timestamp=start + timedelta(minutes=i), author="amber-falcon", text="x" * size)
         for i, size in enumerate(sizes)
     ]
 
@@ -49,7 +48,7 @@ def test_windows_respect_budget_and_carry_context():
     assert packed[0].context == []
     second = packed[1]
     start = msgs.index(second.messages[0])
-    assert second.context == msgs[start - CONTEXT_MESSAGES:start]
+    assert second.context == msgs[start - CONTEXT_MESSAGES : start]
     assert [w.index for w in packed] == list(range(len(packed)))
 
 
@@ -66,4 +65,7 @@ def test_split_halves_carry_context_and_suffixed_ids():
     assert [len(h.messages) for h in halves] == [4, 5]
     assert [h.id for h in halves] == [f"{window.id}.1", f"{window.id}.2"]
     assert halves[1].context[-1] == halves[0].messages[-1]
-    assert split_window(halves[0].model_copy(update={"messages": halves[0].messages[:1]}))[0].messages == halves[0].messages[:1]
+    assert (
+        split_window(halves[0].model_copy(update={"messages": halves[0].messages[:1]}))[0].messages
+        == halves[0].messages[:1]
+    )

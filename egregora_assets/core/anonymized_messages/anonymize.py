@@ -35,13 +35,13 @@ def without_authors(messages: pa.Table, authors: set[str]) -> pa.Table:
     return messages.filter(keep)
 
 
-def opt_outs(messages: pa.Table, configured: Iterable[str], *,
-             roster: Roster | None = None) -> set[str]:
+def opt_outs(messages: pa.Table, configured: Iterable[str], *, roster: Roster | None = None) -> set[str]:
     """Raw names of everyone opted out at the end of the history (last chat command wins).
 
     `configured` names (real names or pseudonyms) are always out. With a roster, all the
     names of an opted-out person are returned, so aliases go too.
     """
+
     def person(name: str) -> str:
         return (roster.pseudonym(name) if roster else None) or name_key(name)
 
@@ -104,13 +104,13 @@ _OUTPUT = ["id", "group", "date", "timestamp", "author", "text", "kind", "attach
 def anonymize(messages: pa.Table, *, group: str, roster: Roster, secret: bytes) -> pa.Table:
     """Parsed messages as stored: keyed ids, pseudonymous authors, PII replaced in text and names."""
     src = messages.select(["timestamp", "author", "message", "kind", "attachment"]).append_column(
-        "_row", pa.array(np.arange(messages.num_rows, dtype=np.int64)))
+        "_row", pa.array(np.arange(messages.num_rows, dtype=np.int64))
+    )
     db = _database()
     with ThreadPoolExecutor(1) as pool:
         # Hashing every row is the slow part of the SQL: it runs on its own cursor meanwhile.
         ids = pool.submit(_query, db.cursor(), src, IDS_SQL, key=subkey(secret, "message"), group=group)
-        rows = _query(db.cursor(), src, ROWS_SQL, key=subkey(secret, "media"), group=group,
-                      filter=_prefilter(roster))
+        rows = _query(db.cursor(), src, ROWS_SQL, key=subkey(secret, "media"), group=group, filter=_prefilter(roster))
         rows = _redact_rows(rows, roster).append_column("id", ids.result()["id"])
     authors = _pseudonyms(rows["author"], roster)
     rows = rows.set_column(rows.schema.get_field_index("author"), "author", authors).select(_OUTPUT)
@@ -155,7 +155,8 @@ def _prefilter(roster: Roster) -> str:
         return "(?s)."
     url = r"(?i:https?://|www\.)"
     parts = [
-        "@", "(?i:/egregora)",
+        "@",
+        "(?i:/egregora)",
         # 8 digits in one run of digit groups (joined by " .-()"): shorter runs are left alone.
         r"[0-9](?:[ .()\-]{0,3}[0-9]){7}",
         # A latitude/longitude pair (see redact.COORDINATES_RE).

@@ -86,8 +86,9 @@ def subkey(secret: bytes, domain: str) -> str:
     return hmac.new(secret, domain.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def message_id(secret: bytes, group: str, timestamp: datetime, author: str | None,
-               text: str | None, occurrence: int) -> str:
+def message_id(
+    secret: bytes, group: str, timestamp: datetime, author: str | None, text: str | None, occurrence: int
+) -> str:
     """The stable id of a message: the same message has it in every export that holds it."""
     seconds = (timestamp - _EPOCH) // timedelta(seconds=1)
     fields = [group, str(seconds), "\x1e" if author is None else author, text or "", str(occurrence)]
@@ -147,7 +148,7 @@ class Roster:
         full = {fold(f) for f in forms}
         for key, owners in firsts.items():
             if len(owners) == 1 and key not in full:
-                (target, first), = owners.items()
+                ((target, first),) = owners.items()
                 forms[first] = target
         # The title's words without its emoji, which people leave out when they type it.
         title = " ".join(re.findall(r"\w+", clean_name(self.title or "")))
@@ -156,9 +157,15 @@ class Roster:
         return forms
 
 
-def build_roster(secret: bytes, group: str, names: Iterable[str], *,
-                 aliases: Mapping[str, str] = {}, known: Mapping[str, str] = {},
-                 title: str | None = None) -> Roster:
+def build_roster(
+    secret: bytes,
+    group: str,
+    names: Iterable[str],
+    *,
+    aliases: Mapping[str, str] = {},
+    known: Mapping[str, str] = {},
+    title: str | None = None,
+) -> Roster:
     """Pseudonyms for everyone: kept from `known` (the owner's map), else keyed and fresh."""
     links = _resolve_aliases(aliases)
 
@@ -279,8 +286,9 @@ def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> G
     path = owner_map_path(home, group)
     known = load_owner_map(path) if path.exists() else {}
     aliases = load_aliases(home.aliases) if home.aliases.exists() else {}
-    roster = build_roster(secret, group, sorted(set(names)), aliases=aliases, known=known,
-                          title=private_title(home, group))
+    roster = build_roster(
+        secret, group, sorted(set(names)), aliases=aliases, known=known, title=private_title(home, group)
+    )
     if save:
         save_owner_map(path, roster)
     return GroupPrivacy(roster=roster, secret=secret)

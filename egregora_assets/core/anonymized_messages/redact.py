@@ -12,9 +12,7 @@ from .pseudonyms import Roster, clean_name, phone_digits
 
 _WORD_WITH_MARKS = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
-URL_RE = re.compile(
-    r"(?i:https?://|www\.)[^\s<>\"'`\u2068\u2069]*[^\s<>\"'`.,;:!?)\]}\u2068\u2069]"
-)
+URL_RE = re.compile(r"(?i:https?://|www\.)[^\s<>\"'`\u2068\u2069]*[^\s<>\"'`.,;:!?)\]}\u2068\u2069]")
 EMAIL_RE = re.compile(r"[\w.%+\-]+@(?:[\w\-]+\.)+[\w\-]{2,}")
 # A run of digit groups joined by one separator (space, dot, dash) or parentheses; every
 # number shape we redact is a span of consecutive groups of one run. In text a run may touch
@@ -39,7 +37,76 @@ _ES = re.compile(r"[6-9][0-9]{2}(?: [0-9]{2}){3}")
 _TRUNK_DIGITS = re.compile(r"0[1-9][0-9]{7,10}")  # European national numbers: 0 + 8..11 digits
 _EXIT_DIGITS = re.compile(r"00[1-9][0-9]{7,13}")  # "00" international prefix
 
-IDENTITY_PARAMS = frozenset(["email", "e-mail", "e_mail", "mail", "emailaddress", "email_address", "phone", "phone_number", "phonenumber", "tel", "telephone", "mobile", "cell", "whatsapp", "token", "access_token", "id_token", "refresh_token", "auth", "auth_token", "authorization", "key", "api_key", "apikey", "secret", "password", "passwd", "pwd", "session", "sessionid", "session_id", "sid", "ssid", "uid", "user", "userid", "user_id", "username", "login", "name", "fullname", "full_name", "first_name", "firstname", "last_name", "lastname", "fbclid", "gclid", "gbraid", "wbraid", "dclid", "msclkid", "yclid", "twclid", "ttclid", "igshid", "igsh", "mc_eid", "mkt_tok", "si", "sig", "signature", "code", "cpf", "ssn", "address"])
+IDENTITY_PARAMS = frozenset(
+    [
+        "email",
+        "e-mail",
+        "e_mail",
+        "mail",
+        "emailaddress",
+        "email_address",
+        "phone",
+        "phone_number",
+        "phonenumber",
+        "tel",
+        "telephone",
+        "mobile",
+        "cell",
+        "whatsapp",
+        "token",
+        "access_token",
+        "id_token",
+        "refresh_token",
+        "auth",
+        "auth_token",
+        "authorization",
+        "key",
+        "api_key",
+        "apikey",
+        "secret",
+        "password",
+        "passwd",
+        "pwd",
+        "session",
+        "sessionid",
+        "session_id",
+        "sid",
+        "ssid",
+        "uid",
+        "user",
+        "userid",
+        "user_id",
+        "username",
+        "login",
+        "name",
+        "fullname",
+        "full_name",
+        "first_name",
+        "firstname",
+        "last_name",
+        "lastname",
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "igsh",
+        "mc_eid",
+        "mkt_tok",
+        "si",
+        "sig",
+        "signature",
+        "code",
+        "cpf",
+        "ssn",
+        "address",
+    ]
+)
 IDENTITY_PREFIXES = ("utm_", "mc_", "hsa_", "pk_", "_hs")
 
 
@@ -49,7 +116,7 @@ def redact_text(text: str, roster: Roster | None) -> str:
         return text
     out, pos = [], 0
     for url in URL_RE.finditer(text):  # URLs first, so that no number in them reads as a phone
-        out += [_redact_plain(text[pos:url.start()], roster), scrub_url(url.group(), roster)]
+        out += [_redact_plain(text[pos : url.start()], roster), scrub_url(url.group(), roster)]
         pos = url.end()
     return "".join(out) + _redact_plain(text[pos:], roster)
 
@@ -176,7 +243,9 @@ def _is_phone(span: str, digits: str) -> bool:
         return True
     separators = set(re.sub(r"[0-9]", "", span))
     return bool(
-        _TRUNK_DIGITS.fullmatch(digits) and len(separators) <= 1 and not separators & set("()")
+        _TRUNK_DIGITS.fullmatch(digits)
+        and len(separators) <= 1
+        and not separators & set("()")
         and min(map(len, _GROUP.findall(span))) >= 2
     )
 
@@ -185,8 +254,7 @@ def _known_phone(digits: str, roster: Roster | None) -> bool:
     if roster is None:
         return False
     return any(
-        digits == p or p.endswith(digits) or (len(p) >= 8 and digits.endswith(p))
-        for p in roster.phone_numbers()
+        digits == p or p.endswith(digits) or (len(p) >= 8 and digits.endswith(p)) for p in roster.phone_numbers()
     )
 
 
@@ -247,7 +315,8 @@ class PeopleMatcher:
         heads = re.escape("".join(sorted({v[0] for v in variants})))
         names = rf"(?P<name>(?:@\u2068?)?(?<!\w)(?i:(?=[{heads}]){_trie(variants)})(?!\w)\u2069?)"
         mention = [
-            r"(?P<iso>@\u2068[^\u2069\n]{1,100}\u2069)", names,
+            r"(?P<iso>@\u2068[^\u2069\n]{1,100}\u2069)",
+            names,
             r"(?P<num>@\+?[0-9][0-9 ().\-]{5,24}[0-9])",
             r"(?P<cap>@[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \u00a0][A-ZÀ-ÖØ-Þ][\w'’\-]*){0,2})",
         ]
@@ -263,8 +332,9 @@ def _re2_word(word: str) -> str:
     # RE2's \b knows only ASCII word characters, so it may only stand beside an ASCII letter.
     # (A word cut short at a combining mark still ends on a boundary: marks are no \w.)
     ascii_word = re.compile(r"[A-Za-z0-9_]")
-    return "".join([r"\b" if ascii_word.match(word[0]) else "", re.escape(word),
-                    r"\b" if ascii_word.match(word[-1]) else ""])
+    return "".join(
+        [r"\b" if ascii_word.match(word[0]) else "", re.escape(word), r"\b" if ascii_word.match(word[-1]) else ""]
+    )
 
 
 def _trie(words: set[str]) -> str:
@@ -297,9 +367,14 @@ def people_matcher(roster: Roster, min_first: int, mentions: bool = True) -> Peo
 
 # --- the audit -----------------------------------------------------------------------------
 
-_GENERIC = [("[phone]", "a phone number"), ("[email]", "an e-mail address"),
-            ("[cpf]", "an identity number"), ("[ssn]", "an identity number"), ("[card]", "a card number"),
-            ("[location]", "a map location")]
+_GENERIC = [
+    ("[phone]", "a phone number"),
+    ("[email]", "an e-mail address"),
+    ("[cpf]", "an identity number"),
+    ("[ssn]", "an identity number"),
+    ("[card]", "a card number"),
+    ("[location]", "a map location"),
+]
 
 
 def find_pii(fields: Iterable[tuple[str, str, str]], roster: Roster) -> list[str]:

@@ -65,8 +65,9 @@ def describe_enrichments(client, prompts_dir: Path, home: Home, found: Sequence[
             page = cached_page(home, item.ref, allow_loopback=llm.allow_loopback_fetch)
             update = {"title": page.title, "status": page.status}
             if page.status == "ok":
-                update.update(_described(describe_url, client, prompts_dir, item.ref, page.title,
-                                         page.description, page.text))
+                update.update(
+                    _described(describe_url, client, prompts_dir, item.ref, page.title, page.description, page.text)
+                )
         elif item.kind == "media" and item.width:
             if client.image_model() is None:
                 update = {"status": NO_VISION}

@@ -72,8 +72,16 @@ def enrichment_id(group: str, kind: str, ref: str, message_id: str) -> str:
 
 
 def _record(window: Window, message: Message, kind: Literal["url", "media"], ref: str, **facts) -> Enrichment:
-    return Enrichment(id=enrichment_id(window.group, kind, ref, message.id), group=window.group, date=window.date,
-                      window_id=window.id, message_id=message.id, kind=kind, ref=ref, **facts)
+    return Enrichment(
+        id=enrichment_id(window.group, kind, ref, message.id),
+        group=window.group,
+        date=window.date,
+        window_id=window.id,
+        message_id=message.id,
+        kind=kind,
+        ref=ref,
+        **facts,
+    )
 
 
 def _url_enrichment(window: Window, message: Message, url: str) -> Enrichment:
@@ -81,16 +89,30 @@ def _url_enrichment(window: Window, message: Message, url: str) -> Enrichment:
         path = urlsplit(url).path
     except ValueError:
         path = ""
-    return _record(window, message, "url", url, domain=url_domain(url),
-                   media_type=guess_media_type(path) if path not in ("", "/") else None)
+    return _record(
+        window,
+        message,
+        "url",
+        url,
+        domain=url_domain(url),
+        media_type=guess_media_type(path) if path not in ("", "/") else None,
+    )
 
 
 def _media_enrichment(window: Window, message: Message, info: MediaInfo) -> Enrichment:
     name = message.attachment or ""
     known = info(name)
     mime, width, height = known if known is not None else (None, None, None)
-    return _record(window, message, "media", name, media_type=guess_media_type(name) or mime, width=width,
-                   height=height, status="ok" if known is not None else "missing from export")
+    return _record(
+        window,
+        message,
+        "media",
+        name,
+        media_type=guess_media_type(name) or mime,
+        width=width,
+        height=height,
+        status="ok" if known is not None else "missing from export",
+    )
 
 
 def offline_enrichments(window: Window, *, media_info: MediaInfo) -> list[Enrichment]:

@@ -118,9 +118,7 @@ def check_url(url: httpx.URL, allow_loopback: bool) -> tuple[str | None, str]:
     return addresses[0], "ok"
 
 
-def _pinned_request(
-    client: httpx.Client, url: httpx.URL, ip: str, deadline: float
-) -> httpx.Request:
+def _pinned_request(client: httpx.Client, url: httpx.URL, ip: str, deadline: float) -> httpx.Request:
     """A GET of `url` sent to the already-checked `ip`.
 
     Connecting to the checked address, rather than letting httpx resolve the name again,

@@ -65,7 +65,8 @@ def _clean(text: str) -> str:
 def _content_words(text: str, lang: str, names: frozenset[str]) -> list[str]:
     """The words of a text that can carry a topic: no stopwords, pseudonyms, laughter or shouting."""
     return [
-        w for w in _WORD.findall(_clean(text))
+        w
+        for w in _WORD.findall(_clean(text))
         if len(w) >= 3 and not is_stopword(w, lang) and w.lower() not in names and not _SHOUT.match(w)
     ]
 
@@ -100,14 +101,18 @@ class _Topics(NamedTuple):
 def _phrase_ok(phrase: str, lang: str, names: frozenset[str], proper: set[str]) -> bool:
     """A keyphrase a person could title with: no verbs, pseudonyms, laughter or shouting at its ends."""
     words = _WORD.findall(phrase)
-    return bool(words) and not any(
-        is_verb(w, lang) or w.lower() in names or _SHOUT.match(w) or _LAUGH.match(w) for w in words
-    ) and not any(is_stopword(w, lang) and w.lower() not in proper for w in (words[0], words[-1]))
+    return (
+        bool(words)
+        and not any(is_verb(w, lang) or w.lower() in names or _SHOUT.match(w) or _LAUGH.match(w) for w in words)
+        and not any(is_stopword(w, lang) and w.lower() not in proper for w in (words[0], words[-1]))
+    )
 
 
 def _verb_tag(tag: str, lang: str) -> bool:
     """An inflected verb, or an infinitive: never a topic ("mandei", "começar")."""
-    return is_verb(tag, lang) or (" " not in tag and lemma(tag, lang) == tag and tag.endswith(INFINITIVE[lang] or ("\0",)))
+    return is_verb(tag, lang) or (
+        " " not in tag and lemma(tag, lang) == tag and tag.endswith(INFINITIVE[lang] or ("\0",))
+    )
 
 
 def _topics(
@@ -122,8 +127,9 @@ def _topics(
     def written(phrase: str) -> str:  # a name keeps its capitals, other words are lowercased
         return re.sub(r"[^\W\d_]+", lambda w: w[0] if w[0].lower() in proper else w[0].lower(), phrase)
 
-    found = [written(p).strip(" .,;:!?") for p, _ in extractor.extract_keywords(text)
-             if _phrase_ok(p, lang, names, proper)]
+    found = [
+        written(p).strip(" .,;:!?") for p, _ in extractor.extract_keywords(text) if _phrase_ok(p, lang, names, proper)
+    ]
     phrases = list(dict.fromkeys(found))
     lowered = [f" {' '.join(_WORD.findall(_clean(m.text).lower()))} " for m in messages]
     said = [{tag_form(w, lang) for w in _content_words(m.text, lang, names)} for m in messages]
@@ -160,7 +166,8 @@ def _deserves_post(messages: Sequence[Message], topics: _Topics) -> bool:
         len(messages) >= MIN_MESSAGES
         and len({m.author for m in messages}) >= MIN_AUTHORS
         and topics.words >= MIN_CONTENT_WORDS
-        and bool(topics.tags) and bool(topics.phrases)
+        and bool(topics.tags)
+        and bool(topics.phrases)
     )
 
 
@@ -195,8 +202,15 @@ def _central_messages(
     if embed is not None:
         vectors = np.asarray(embed([_clean(m.text) for m in sayers]), dtype=float)
     else:
-        vectors = np.asarray([[float(tag in {tag_form(w, lang) for w in _content_words(m.text, lang, names)})
-                               for tag in topics.ranked] for m in sayers])
+        vectors = np.asarray(
+            [
+                [
+                    float(tag in {tag_form(w, lang) for w in _content_words(m.text, lang, names)})
+                    for tag in topics.ranked
+                ]
+                for m in sayers
+            ]
+        )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-9)
     scores = vectors @ vectors.mean(axis=0)
     ranked = sorted(zip(scores.round(6), sayers), key=lambda pair: (-pair[0], pair[1].timestamp, pair[1].id))
@@ -277,7 +291,9 @@ def _title(topics: _Topics, lang: str, labels: Labels) -> str:
     first = topics.phrases[0]
     if len(_WORD.findall(first)) == 1 and len(topics.phrases) > 1:
         first_form = tag_form(first, lang)
-        second = next((p for p in topics.phrases[1:] if first_form not in {tag_form(w, lang) for w in _WORD.findall(p)}), None)
+        second = next(
+            (p for p in topics.phrases[1:] if first_form not in {tag_form(w, lang) for w in _WORD.findall(p)}), None
+        )
         if second:
             first = f"{first} {labels.and_} {second}"
     return first[:1].upper() + first[1:]
@@ -350,14 +366,15 @@ def write_digest(
         # Each post covers everything said up to the next conversation, media included.
         nxt = segments[i + 1][0].timestamp if i + 1 < len(segments) else None
         everyone = [
-            m for m in window.messages
-            if m.author and (i == 0 or m.timestamp >= segment[0].timestamp)
-            and (nxt is None or m.timestamp < nxt)
+            m
+            for m in window.messages
+            if m.author and (i == 0 or m.timestamp >= segment[0].timestamp) and (nxt is None or m.timestamp < nxt)
         ]
         found = topic(segment)
         quotes = _central_messages(segment, found, lang, names, embed)
-        post = _post(segment, everyone, found, quotes, _links(everyone, enrichments), lang,
-                     _images(everyone, enrichments))
+        post = _post(
+            segment, everyone, found, quotes, _links(everyone, enrichments), lang, _images(everyone, enrichments)
+        )
         if any(p.slug == post.slug for p in posts):  # two conversations, same title
             post = post.model_copy(update={"slug": f"{post.slug}-{len(posts) + 1}"})
         posts.append(post)

@@ -25,8 +25,14 @@ _CHAT_WORDS = {
     "it": "grazie ciao ok dai",
 }
 # Endings of the infinitive, the form a verb's lemma takes in each language.
-INFINITIVE = {"pt": ("ar", "er", "ir"), "es": ("ar", "er", "ir"), "fr": ("er", "ir", "re"),
-               "it": ("are", "ere", "ire"), "de": ("en", "ern", "eln"), "en": ()}
+INFINITIVE = {
+    "pt": ("ar", "er", "ir"),
+    "es": ("ar", "er", "ir"),
+    "fr": ("er", "ir", "re"),
+    "it": ("are", "ere", "ire"),
+    "de": ("en", "ern", "eln"),
+    "en": (),
+}
 
 
 @cache
@@ -83,39 +89,57 @@ class Labels(NamedTuple):
 
 LABELS = {
     "pt": Labels(
-        "e", "{people} pessoas trocaram {messages} mensagens{links}.",
+        "e",
+        "{people} pessoas trocaram {messages} mensagens{links}.",
         (" e compartilharam 1 link", " e compartilharam {n} links"),
-        "Em destaque", "Links compartilhados", "Quem participou",
+        "Em destaque",
+        "Links compartilhados",
+        "Quem participou",
         "Resumo automático, feito offline sem modelo de linguagem.",
     ),
     "en": Labels(
-        "and", "{people} people exchanged {messages} messages{links}.",
+        "and",
+        "{people} people exchanged {messages} messages{links}.",
         (" and shared 1 link", " and shared {n} links"),
-        "Highlights", "Shared links", "Who took part",
+        "Highlights",
+        "Shared links",
+        "Who took part",
         "Automatic digest, made offline without a language model.",
     ),
     "es": Labels(
-        "y", "{people} personas intercambiaron {messages} mensajes{links}.",
+        "y",
+        "{people} personas intercambiaron {messages} mensajes{links}.",
         (" y compartieron 1 enlace", " y compartieron {n} enlaces"),
-        "Destacados", "Enlaces compartidos", "Quién participó",
+        "Destacados",
+        "Enlaces compartidos",
+        "Quién participó",
         "Resumen automático, hecho sin conexión y sin modelo de lenguaje.",
     ),
     "de": Labels(
-        "und", "{people} Personen schrieben {messages} Nachrichten{links}.",
+        "und",
+        "{people} Personen schrieben {messages} Nachrichten{links}.",
         (" und teilten 1 Link", " und teilten {n} Links"),
-        "Auszüge", "Geteilte Links", "Wer dabei war",
+        "Auszüge",
+        "Geteilte Links",
+        "Wer dabei war",
         "Automatische Zusammenfassung, offline und ohne Sprachmodell erstellt.",
     ),
     "fr": Labels(
-        "et", "{people} personnes ont échangé {messages} messages{links}.",
+        "et",
+        "{people} personnes ont échangé {messages} messages{links}.",
         (" et partagé 1 lien", " et partagé {n} liens"),
-        "Extraits", "Liens partagés", "Qui a participé",
+        "Extraits",
+        "Liens partagés",
+        "Qui a participé",
         "Résumé automatique, fait hors ligne sans modèle de langage.",
     ),
     "it": Labels(
-        "e", "{people} persone si sono scambiate {messages} messaggi{links}.",
+        "e",
+        "{people} persone si sono scambiate {messages} messaggi{links}.",
         (" e hanno condiviso 1 link", " e hanno condiviso {n} link"),
-        "In evidenza", "Link condivisi", "Chi ha partecipato",
+        "In evidenza",
+        "Link condivisi",
+        "Chi ha partecipato",
         "Riassunto automatico, fatto offline senza modello linguistico.",
     ),
 }

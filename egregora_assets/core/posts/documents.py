@@ -13,14 +13,13 @@ ENTRY_AUTHORITY = "egregora.local,2026"
 MAX_TAG_CHARS = 40  # a tag is a word or two; the site writes a file per category, named after it
 Slugged = TypeVar("Slugged", PostDraft, Document)
 
+
 def entry_id(group: str, window: Window, n: int) -> str:
     """A stable Atom id (RFC 4151 tag URI): the same window gives the same entry."""
     return f"tag:{ENTRY_AUTHORITY}:{group}/{window.date}/{window.id}/{n}"
 
 
-def to_documents(
-    drafts: Sequence[PostDraft], window: Window, *, timezone: str, writer: str
-) -> list[Document]:
+def to_documents(drafts: Sequence[PostDraft], window: Window, *, timezone: str, writer: str) -> list[Document]:
     """Atom entries for a window's drafts, dated when the conversation ended (so re-runs match)."""
     zone = ZoneInfo(timezone)
     moment = window.end.replace(tzinfo=zone) if window.end.tzinfo is None else window.end
@@ -29,14 +28,25 @@ def to_documents(
     for n, draft in enumerate(drafts):
         drawn = [by_id[i] for i in draft.message_ids if i in by_id] or window.messages
         authors = sorted({m.author for m in drawn if m.author})
-        docs.append(Document(
-            id=entry_id(window.group, window, n), group=window.group, date=window.date,
-            window_id=window.id, title=draft.title.strip(), slug=draft.slug, published=moment,
-            updated=moment, authors=authors, summary=draft.summary.strip(), content=draft.body,
-            categories=[t.strip().lower() for t in draft.tags if 0 < len(t.strip()) <= MAX_TAG_CHARS][:8],
-            links=_links(draft.body), message_ids=[i for i in draft.message_ids if i in by_id],
-            writer=writer,
-        ))
+        docs.append(
+            Document(
+                id=entry_id(window.group, window, n),
+                group=window.group,
+                date=window.date,
+                window_id=window.id,
+                title=draft.title.strip(),
+                slug=draft.slug,
+                published=moment,
+                updated=moment,
+                authors=authors,
+                summary=draft.summary.strip(),
+                content=draft.body,
+                categories=[t.strip().lower() for t in draft.tags if 0 < len(t.strip()) <= MAX_TAG_CHARS][:8],
+                links=_links(draft.body),
+                message_ids=[i for i in draft.message_ids if i in by_id],
+                writer=writer,
+            )
+        )
     return docs
 
 

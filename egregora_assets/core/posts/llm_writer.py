@@ -51,8 +51,11 @@ def _write(
             raise
         return _write(llm, prompts_dir, shorter, mine, [])
     # Keep only ids that exist here: a model may cite ids it made up; and drop empty posts.
-    posts = [p.model_copy(update={"message_ids": [i for i in p.message_ids if i in ids]})
-             for p in plan.posts if p.title.strip() and p.body.strip()]
+    posts = [
+        p.model_copy(update={"message_ids": [i for i in p.message_ids if i in ids]})
+        for p in plan.posts
+        if p.title.strip() and p.body.strip()
+    ]
     return posts, []
 
 

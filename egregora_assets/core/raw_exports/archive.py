@@ -110,13 +110,13 @@ def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], Pars
         infos = _checked_members(zf)
         chat = _chat_info(infos)
         media = {
-            i.filename: i.file_size
-            for i in infos
-            if i is not chat and not i.is_dir() and not _is_mac_fork(i.filename)
+            i.filename: i.file_size for i in infos if i is not chat and not i.is_dir() and not _is_mac_fork(i.filename)
         }
         group = _group_name(_member_name(chat)) or _group_name(path.name)
-        return _member_name(chat), media, parse_chat(
-            _inflated(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group
+        return (
+            _member_name(chat),
+            media,
+            parse_chat(_inflated(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group),
         )
 
 
@@ -176,9 +176,7 @@ def _chat_info(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
     if not candidates:
         raise BadExport(_why_no_chat(files, texts))
     if len(candidates) > 1:
-        raise BadExport(
-            f"two candidate chat files: {candidates[0].filename!r} and {candidates[1].filename!r}"
-        )
+        raise BadExport(f"two candidate chat files: {candidates[0].filename!r} and {candidates[1].filename!r}")
     return candidates[0]
 
 

@@ -71,11 +71,11 @@ def _day_first(uniques: list[bytes], fields: list, locale: Locale) -> tuple[bool
     firsts = [raw for raw, f in zip(uniques, fields) if f[0] > 12 and not f[3]]
     seconds = [raw for raw, f in zip(uniques, fields) if f[1] > 12 and not f[3]]
     if firsts and seconds:
-        raise BadExport(
-            f"dates disagree on day/month order: {firsts[0].decode()!r} and {seconds[0].decode()!r}"
-        )
+        raise BadExport(f"dates disagree on day/month order: {firsts[0].decode()!r} and {seconds[0].decode()!r}")
     if firsts or seconds:
-        return bool(firsts), f"a part above 12 in {'first' if firsts else 'second'} position ({(firsts or seconds)[0].decode()})"
+        return bool(
+            firsts
+        ), f"a part above 12 in {'first' if firsts else 'second'} position ({(firsts or seconds)[0].decode()})"
     if (progression := _progression(uniques, fields)) is not None:
         return progression
     if (hint := locale.day_first()) is not None:
@@ -95,13 +95,10 @@ def _progression(uniques: list[bytes], fields: list) -> tuple[bool, str] | None:
         readings[first] = (sum(1 for s in steps if s < 0), sum(map(abs, steps)))
     (back_d, moved_d), (back_m, moved_m) = readings[True], readings[False]
     if back_d != back_m:
-        return back_d < back_m, (
-            f"date progression: dates go back {back_d} times read day-first, {back_m} month-first"
-        )
+        return back_d < back_m, (f"date progression: dates go back {back_d} times read day-first, {back_m} month-first")
     if 2 * min(moved_d, moved_m) <= max(moved_d, moved_m) and moved_d != moved_m:
         return moved_d < moved_m, (
-            f"date progression: consecutive dates move {moved_d} days in all read day-first, "
-            f"{moved_m} month-first"
+            f"date progression: consecutive dates move {moved_d} days in all read day-first, {moved_m} month-first"
         )
     return None
 
@@ -152,7 +149,7 @@ _LANGUAGES = {name: re.compile(words.encode(), re.IGNORECASE) for name, words in
 def _language(head: bytes) -> str | None:
     """The language most of the first megabyte's system lines and media markers are in."""
     counts = {name: len(rx.findall(head)) for name, rx in _LANGUAGES.items()}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda name: counts[name])
     return best if counts[best] else None
 
 
@@ -169,5 +166,3 @@ def _seconds(raw: bytes) -> int:
     if hour > 23 or minute > 59 or second > 59:
         raise BadExport(f"cannot read time {text!r}")
     return hour * 3600 + minute * 60 + second
-
-

@@ -12,8 +12,17 @@ ATTACHED_ANDROID = (
 )
 _WS = r"[\s\x{00a0}\x{202f}\x{200e}\x{200f}]*"  # spaces and direction marks iOS puts around
 ATTACHED_IOS = (
-    r"^" + _WS + r"<" + _WS + r"(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato)" + _WS
-    + r"[:：]" + _WS + r"(?P<name>[^>\n]*?[^>\s\x{00a0}\x{202f}\x{200e}\x{200f}])" + _WS + r">"
+    r"^"
+    + _WS
+    + r"<"
+    + _WS
+    + r"(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato)"
+    + _WS
+    + r"[:：]"
+    + _WS
+    + r"(?P<name>[^>\n]*?[^>\s\x{00a0}\x{202f}\x{200e}\x{200f}])"
+    + _WS
+    + r">"
 )
 MEDIA_OMITTED = (
     r"(?i)^(?:<(?:media omitted|mídia oculta|arquivo de mídia oculto|multimedia omitido"
@@ -91,7 +100,5 @@ def _any_of(*patterns: str) -> str:
 
 
 # Messages that are not plain text: found in one pass, so the patterns above run on few rows.
-SPECIAL = _any_of(
-    ATTACHED_ANDROID, ATTACHED_IOS, MEDIA_OMITTED, DELETED, EDITED, POLL, LOCATION, CONTACT
-)
+SPECIAL = _any_of(ATTACHED_ANDROID, ATTACHED_IOS, MEDIA_OMITTED, DELETED, EDITED, POLL, LOCATION, CONTACT)
 SYSTEM_PY = re.compile(SYSTEM.replace("(?i)", ""), re.IGNORECASE)

@@ -42,8 +42,15 @@ _CJK = b"|".join(w for pair in CJK_MARKS for w in pair)
 _AMPM = rb"(?:" + SPACE + rb"?[AaPp]\.?" + SPACE + rb"?[Mm]\.?|" + SPACE + rb"?(?:" + _CJK + rb"))"
 # Phones in those languages may write the word before the time: it is moved after it.
 _CJK_BEFORE = re.compile(
-    rb"(^|\n)(" + _MARKS + rb"\[?\d{1,4}[./-] ?\d{1,2}[./-] ?\d{1,4}\.?,?" + SPACE + rb"?)(" + _CJK + rb")"
-    + SPACE + rb"?(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    rb"(^|\n)("
+    + _MARKS
+    + rb"\[?\d{1,4}[./-] ?\d{1,2}[./-] ?\d{1,4}\.?,?"
+    + SPACE
+    + rb"?)("
+    + _CJK
+    + rb")"
+    + SPACE
+    + rb"?(\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
 )
 _TIME = rb"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?" + _AMPM + rb"?"
 _DASH = rb" (?:-|\xe2\x80\x93) "  # Android's " - ", sometimes an en dash
@@ -59,9 +66,7 @@ _WHEN = (  # the date's three parts in any order, then an optional word ("klo", 
 # What follows the time: Android's " - " (after an optional dot), an old ": ", or a bare
 # space (Serbian/Croatian/Hungarian phones); iOS's "] ". Tried in that order.
 _DETECT = {
-    "android": re.compile(
-        rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>\.?" + _DASH + rb"|: |" + SPACE + rb")"
-    ),
+    "android": re.compile(rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>\.?" + _DASH + rb"|: |" + SPACE + rb")"),
     "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + SPACE + rb")"),
 }
 _SAMPLE_HEADERS = 200  # the file's header shape is the most common among its first headers
@@ -69,6 +74,7 @@ _MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter
 _MAX_SYSTEM_LINE = 2000  # system lines are short: a 50 MB line is not searched whole
 _LRM = "\u200e".encode()  # iOS marks system lines with it: classify handles those
 _ISOLATES = re.compile(rb"\xe2\x81[\xa8\xa9]")
+
 
 @dataclass(frozen=True)
 class ParsedChat:
@@ -89,8 +95,10 @@ class ParsedChat:
         """One line saying what was replaced, when anything was."""
         if not self.invalid_utf8:
             return None
-        return (f"{self.invalid_utf8} invalid UTF-8 sequence(s) replaced with U+FFFD, the first in "
-                f"the message of {self.invalid_utf8_at}")
+        return (
+            f"{self.invalid_utf8} invalid UTF-8 sequence(s) replaced with U+FFFD, the first in "
+            f"the message of {self.invalid_utf8_at}"
+        )
 
 
 def parse_chat(
@@ -134,7 +142,9 @@ def parse_chat(
         del dates, times
         author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
         del authors, bodies
-        messages, (replaced, row) = _classify(stamps, author, body, fmt, media_members, [group_name] if group_name else [])
+        messages, (replaced, row) = _classify(
+            stamps, author, body, fmt, media_members, [group_name] if group_name else []
+        )
         shape, clock = _describe(fmt, first, decided)
         where = None if row is None else messages["timestamp"][row].as_py().isoformat()
         return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where)
@@ -260,13 +270,15 @@ def _magic(head: str | bytes) -> str | None:
 
 def _not_text(data: bytes) -> str | None:
     """Why the bytes are not a chat's text (binary data), or None when they look like text."""
-    sample = data[:1 << 16]
+    sample = data[: 1 << 16]
     if not sample:
         return None
     control = len(sample) - len(sample.translate(None, _CONTROL))
     invalid = sample[:-4].decode("utf-8", "replace").count("\ufffd") - sample.count("\ufffd".encode())
     if (control + invalid) * 20 > len(sample):  # over 5%: text has next to none
-        return f"it looks like binary data ({100 * (control + invalid) // len(sample)}% of its first bytes are not text)"
+        return (
+            f"it looks like binary data ({100 * (control + invalid) // len(sample)}% of its first bytes are not text)"
+        )
     return None
 
 
@@ -294,7 +306,7 @@ def _detect(data: bytes) -> tuple[str, re.Match[bytes]] | None:
             for _, match in zip(range(_SAMPLE_HEADERS), rx.finditer(window)):
                 hits.append((match.start(), fmt, match))
         if hits:
-            shapes = Counter()
+            shapes: Counter[tuple] = Counter()
             for _, fmt, m in hits:  # a bare space or ": " after a time is also how text is written
                 shapes[_shape(fmt, m)] += 1 if m["tail"] in (b" ", b": ") else 4
             best = max(shapes.values())
@@ -316,7 +328,7 @@ def _header(fmt: str, first: re.Match[bytes]) -> re.Pattern[bytes]:
     WhatsApp writes every header of a file the same way, so only digits and the AM/PM
     letter vary; a tight pattern is faster and keeps date-like text lines as text."""
     date = re.sub(rb"\d+", rb"\\d{1,4}", re.escape(first["date"]))
-    clock = re.match(rb"\d+[:.]\d+(?:[:.]\d+)?", first["time"])[0]
+    clock = _CLOCK.match(first["time"])[0]  # type: ignore[index]  # a header time always starts so
     time = re.sub(rb"\d+", rb"\\d{1,2}", re.escape(clock))
     if len(clock) < len(first["time"]):
         time += _AMPM
@@ -325,9 +337,12 @@ def _header(fmt: str, first: re.Match[bytes]) -> re.Pattern[bytes]:
     return re.compile(rb"\n" + _MARKS + head + re.escape(first["tail"]) + _AUTHOR)
 
 
+_CLOCK = re.compile(rb"\d+[:.]\d+(?:[:.]\d+)?")
+
+
 def _marker(time: bytes) -> bytes:
     """The 12-hour marker of a header's time as written (" p. m."), or b""."""
-    return time[re.match(rb"\d+[:.]\d+(?:[:.]\d+)?", time).end() :]
+    return time[_CLOCK.match(time).end() :]  # type: ignore[union-attr]  # a header time always starts so
 
 
 def _describe(fmt: str, first: re.Match[bytes], day_first: bool) -> tuple[str, str]:
@@ -425,7 +440,11 @@ def _known_author_without_space(author: pa.Array, body: pa.Array, counts: Counte
 
 def _looks_like_a_name(name: bytes, line: bytes) -> bool:
     text = line[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0].decode("utf-8", "replace")
-    return len(name) <= 60 and not re.search(rb"[\"'(\[<]|\xe2\x80[\x9c\x9d\x9e]|\xc2[\xab\xbb]|//", name) and not SYSTEM_PY.search(text)
+    return (
+        len(name) <= 60
+        and not re.search(rb"[\"'(\[<]|\xe2\x80[\x9c\x9d\x9e]|\xc2[\xab\xbb]|//", name)
+        and not SYSTEM_PY.search(text)
+    )
 
 
 def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[int]:
@@ -673,7 +692,8 @@ def _utf8_counted(column: pa.Array) -> tuple[pa.Array, list[tuple[int, int]]]:
         return column.cast(pa.string()), []
     except pa.ArrowInvalid:
         values = column.to_pylist()
-    bad, fixed = [], []
+    bad: list[tuple[int, int]] = []
+    fixed: list[str | None] = []
     for i, v in enumerate(values):
         if v is None:
             fixed.append(None)

@@ -58,9 +58,7 @@ def split_by_day(messages: pa.Table) -> dict[date, pa.Table]:
     if messages.num_rows == 0:
         return {}
     days = pc.cast(messages["timestamp"], pa.date32())
-    indexed = messages.append_column("_day", days).append_column(
-        "_pos", pa.array(range(messages.num_rows), pa.int64())
-    )
+    indexed = messages.append_column("_day", days).append_column("_pos", pa.array(range(messages.num_rows), pa.int64()))
     ordered = indexed.sort_by([("_day", "ascending"), ("_pos", "ascending")])
     result: dict[date, pa.Table] = {}
     day_column = ordered["_day"].to_pylist()
@@ -97,7 +95,10 @@ def union_messages(tables: list[pa.Table]) -> pa.Table:
 
 
 def day_lines(
-    exports: list[tuple[Path, ExportRecord]], group: str, day: date, day_first: bool | None,
+    exports: list[tuple[Path, ExportRecord]],
+    group: str,
+    day: date,
+    day_first: bool | None,
 ) -> tuple[pa.Table, str, dict[str, str]]:
     """One day's lines merged from the exports covering it, as `raw_messages` rows.
 
@@ -111,8 +112,11 @@ def day_lines(
             tables.append(by_day[day])
     merged = union_messages(tables) if tables else PARSED_SCHEMA.empty_table()
     n = merged.num_rows
-    rows = merged.append_column("group", pa.array([group] * n, pa.string())).append_column(
-        "date", pa.array([day] * n, pa.date32())).append_column("pos", pa.array(range(n), pa.int64()))
+    rows = (
+        merged.append_column("group", pa.array([group] * n, pa.string()))
+        .append_column("date", pa.array([day] * n, pa.date32()))
+        .append_column("pos", pa.array(range(n), pa.int64()))
+    )
     return rows, day_hash(merged), decisions
 
 
@@ -132,7 +136,11 @@ def load_staged(path: str, day_first: bool | None) -> tuple[ParsedExport, dict[d
 
 
 def stage_export(
-    path: Path, home: Home, *, group: str | None = None, day_first: bool | None = None,
+    path: Path,
+    home: Home,
+    *,
+    group: str | None = None,
+    day_first: bool | None = None,
     timezone: str | None = None,
 ) -> StagedExport:
     """Validate an export, copy it into the home and register it; raises BadExport.
@@ -142,24 +150,40 @@ def stage_export(
     parsed = read_export(path, day_first=day_first)
     kinds = parsed.chat.messages["kind"]
     if kinds.null_count == len(kinds) or set(kinds.unique().to_pylist()) <= {"system"}:
-        raise BadExport(f"{path.name}: only system lines (joins, changes, encryption notices); no member wrote a message")
+        raise BadExport(
+            f"{path.name}: only system lines (joins, changes, encryption notices); no member wrote a message"
+        )
     slug = group_slug(parsed, path, group)
     days = split_by_day(parsed.chat.messages)
     _check_dates(path, min(days), max(days))
     folder = home.exports / slug
     folder.mkdir(parents=True, exist_ok=True)
     meta = ExportRecord(
-        sha256=parsed.sha256, group=slug, filename=parsed.filename, size=parsed.size,
-        staged=f"{parsed.sha256}{path.suffix.lower()}", first_day=min(days), last_day=max(days),
-        messages=parsed.chat.messages.num_rows, format=parsed.chat.format,
-        day_first=parsed.chat.day_first, evidence=parsed.chat.day_first_evidence,
-        timezone=timezone, group_name=parsed.group_name, day_hashes={d: day_hash(t) for d, t in days.items()},
+        sha256=parsed.sha256,
+        group=slug,
+        filename=parsed.filename,
+        size=parsed.size,
+        staged=f"{parsed.sha256}{path.suffix.lower()}",
+        first_day=min(days),
+        last_day=max(days),
+        messages=parsed.chat.messages.num_rows,
+        format=parsed.chat.format,
+        day_first=parsed.chat.day_first,
+        evidence=parsed.chat.day_first_evidence,
+        timezone=timezone,
+        group_name=parsed.group_name,
+        day_hashes={d: day_hash(t) for d, t in days.items()},
     )
     write_atomic(folder / meta.staged, path.read_bytes(), private=True)
     write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode(), private=True)
     return StagedExport(
-        group=slug, sha256=parsed.sha256, first_day=meta.first_day, last_day=meta.last_day,
-        messages=meta.messages, day_hashes=meta.day_hashes, parsed=parsed,
+        group=slug,
+        sha256=parsed.sha256,
+        first_day=meta.first_day,
+        last_day=meta.last_day,
+        messages=meta.messages,
+        day_hashes=meta.day_hashes,
+        parsed=parsed,
     )
 
 
@@ -169,8 +193,10 @@ EARLIEST_DAY = date(2009, 1, 1)  # WhatsApp's launch: the first daily partition
 def _check_dates(path: Path, first: date, last: date) -> None:
     # Partitions exist from EARLIEST_DAY to tomorrow; other dates mean a wrong clock or order.
     if first < EARLIEST_DAY or last > date.today() + timedelta(days=1):
-        raise BadExport(f"{path.name}: messages dated {first} to {last} fall outside {EARLIEST_DAY} to tomorrow; "
-                        "check the phone's clock or the day/month order (`egregora parse --summary`)")
+        raise BadExport(
+            f"{path.name}: messages dated {first} to {last} fall outside {EARLIEST_DAY} to tomorrow; "
+            "check the phone's clock or the day/month order (`egregora parse --summary`)"
+        )
 
 
 def group_slug(parsed: ParsedExport, path: Path, override: str | None) -> str:
@@ -193,7 +219,6 @@ def names_someone(name: str, authors: list[str | None]) -> bool:
         return True
     words = {w for w in re.findall(r"\w+", name.casefold()) if len(w) >= 3}
     return any(w in words for a in authors if a for w in re.findall(r"\w+", a.casefold()) if len(w) >= 3)
-
 
 
 def staged_exports(home: Home, group: str) -> list[tuple[Path, ExportRecord]]:

@@ -41,9 +41,28 @@ ALIASES = {"+55 11 98765-4321": "Maria Silva"}
 
 # Every real value of the fixture; none may survive anonymize.
 PII = [
-    "Maria", "Silva", "João", "Joao", "Pereira", "Oliveira", "Família", "Joana", "Souza", "98765",
-    "4321", "201-3344", "maria.silva", "gmail", "123.456.789-09", "52998224725", "078-05-1120",
-    "4111 1111 1111 1111", "IMG-20240105", "passport", "utm_source", "s3cr3t",
+    "Maria",
+    "Silva",
+    "João",
+    "Joao",
+    "Pereira",
+    "Oliveira",
+    "Família",
+    "Joana",
+    "Souza",
+    "98765",
+    "4321",
+    "201-3344",
+    "maria.silva",
+    "gmail",
+    "123.456.789-09",
+    "52998224725",
+    "078-05-1120",
+    "4111 1111 1111 1111",
+    "IMG-20240105",
+    "passport",
+    "utm_source",
+    "s3cr3t",
 ]
 
 
@@ -64,8 +83,13 @@ def parsed(rows) -> pa.Table:
 
 T0, T1, T2 = datetime(2024, 1, 5, 10, 30), datetime(2024, 1, 5, 10, 31), datetime(2024, 1, 5, 10, 32)
 FIXTURE = [
-    (T0, "Maria Silva", "Oi @\u2068João Pereira\u2069, meu email é maria.silva@gmail.com e cel +55 11 98765-4321",
-     "text", None),
+    (
+        T0,
+        "Maria Silva",
+        "Oi @\u2068João Pereira\u2069, meu email é maria.silva@gmail.com e cel +55 11 98765-4321",
+        "text",
+        None,
+    ),
     (T0, "João Pereira", "@5511987654321 manda o CPF 123.456.789-09 ou 52998224725 pro cadastro", "text", None),
     (T0, "Ana", "olha https://shop.example.com/p/1?email=maria.silva%40gmail.com&utm_source=wa&size=m", "text", None),
     (T1, "+55 11 98765-4321", "IMG-20240105-WA0001.jpg (file attached)", "media", "IMG-20240105-WA0001.jpg"),
@@ -210,12 +234,17 @@ def test_redaction_is_idempotent(roster, text, _):
     assert redact_text(once, roster) == once
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("https://e.com/p?Email=a&PHONE=1&token=t&api_key=k&session=s&uid=u&fbclid=f&gclid=g&utm_medium=m&ok=1",
-     "https://e.com/p?ok=1"),
-    ("https://e.com/p?ok=1", "https://e.com/p?ok=1"),
-    ("https://e.com/cb#access_token=abc&state=1", "https://e.com/cb#state=1"),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://e.com/p?Email=a&PHONE=1&token=t&api_key=k&session=s&uid=u&fbclid=f&gclid=g&utm_medium=m&ok=1",
+            "https://e.com/p?ok=1",
+        ),
+        ("https://e.com/p?ok=1", "https://e.com/p?ok=1"),
+        ("https://e.com/cb#access_token=abc&state=1", "https://e.com/cb#state=1"),
+    ],
+)
 def test_scrub_url(url, expected):
     assert scrub_url(url) == expected
 
@@ -271,13 +300,15 @@ def test_strip_image_metadata_drops_png_text_and_rejects_non_images():
 
 
 def test_opt_out_and_in_last_command_wins(roster):
-    table = parsed([
-        (T0, "Ana", "/egregora opt-out", "text", None),
-        (T1, "Ana", "  /Egregora OPT-IN ", "text", None),
-        (T0, "João Pereira", "/egregora opt-in", "text", None),
-        (T1, "João Pereira", "/EGREGORA opt-out", "text", None),
-        (T1, "Maria Silva", "please /egregora opt-out later", "text", None),
-    ])
+    table = parsed(
+        [
+            (T0, "Ana", "/egregora opt-out", "text", None),
+            (T1, "Ana", "  /Egregora OPT-IN ", "text", None),
+            (T0, "João Pereira", "/egregora opt-in", "text", None),
+            (T1, "João Pereira", "/EGREGORA opt-out", "text", None),
+            (T1, "Maria Silva", "please /egregora opt-out later", "text", None),
+        ]
+    )
     assert opt_outs(table, []) == {"João Pereira"}
     assert opt_outs(table, ["Ana"]) == {"João Pereira", "Ana"}
 
@@ -320,10 +351,46 @@ def test_anonymize_text_equals_redact_text(roster):
     assert out["text"].to_pylist() == [redact_text(r[2], roster) for r in rows]
 
 
-TOKENS = ["Maria", "maria", "Silva", "JOÃO", "Joa\u0303o", "Pereira", "Ana", "Mariana", "@", "\u2068", "\u2069",
-          "+55", "11", "98765-4321", "3456-7890", "4111", "1111", " ", " ", ".", "-", "(", ")", "\n", "\u00a0", "0", "9",
-          "https://x.com/p?email=a%40b.co&k=1", "www.", "a@b.com", "/egregora opt-out", "kkk", "Família",
-          "Oliveira", "078-05-1120", "é", "Á", "ß"]
+TOKENS = [
+    "Maria",
+    "maria",
+    "Silva",
+    "JOÃO",
+    "Joa\u0303o",
+    "Pereira",
+    "Ana",
+    "Mariana",
+    "@",
+    "\u2068",
+    "\u2069",
+    "+55",
+    "11",
+    "98765-4321",
+    "3456-7890",
+    "4111",
+    "1111",
+    " ",
+    " ",
+    ".",
+    "-",
+    "(",
+    ")",
+    "\n",
+    "\u00a0",
+    "0",
+    "9",
+    "https://x.com/p?email=a%40b.co&k=1",
+    "www.",
+    "a@b.com",
+    "/egregora opt-out",
+    "kkk",
+    "Família",
+    "Oliveira",
+    "078-05-1120",
+    "é",
+    "Á",
+    "ß",
+]
 
 
 @settings(max_examples=40, deadline=None)
@@ -336,9 +403,47 @@ def test_anonymize_agrees_with_redact_text_on_any_text(texts):
     assert out["text"].to_pylist() == [redact_text(t, roster) for t in texts]
 
 
-URL_TOKENS = ["https://", "HTTPS://", "www.", "httpſ://", "x.com", "/", "p", "?", "#", "=", "&", "%", "%C3%A3", "%20",
-              "email=", "k=1", "a", "Ana", "ana", "João", "Joa%CC%83o", "Maria", "Silva", "1", "12345678", "9876-5432",
-              " ", " ", "⁨", ".", ",", ")", "\"", "é", "x", "_", "-", "@", "/egregora"]
+URL_TOKENS = [
+    "https://",
+    "HTTPS://",
+    "www.",
+    "httpſ://",
+    "x.com",
+    "/",
+    "p",
+    "?",
+    "#",
+    "=",
+    "&",
+    "%",
+    "%C3%A3",
+    "%20",
+    "email=",
+    "k=1",
+    "a",
+    "Ana",
+    "ana",
+    "João",
+    "Joa%CC%83o",
+    "Maria",
+    "Silva",
+    "1",
+    "12345678",
+    "9876-5432",
+    " ",
+    " ",
+    "⁨",
+    ".",
+    ",",
+    ")",
+    '"',
+    "é",
+    "x",
+    "_",
+    "-",
+    "@",
+    "/egregora",
+]
 
 
 @settings(max_examples=60, deadline=None)
@@ -351,15 +456,29 @@ def test_anonymize_agrees_with_redact_text_around_urls(texts):
     assert out["text"].to_pylist() == [redact_text(t, roster) for t in texts]
 
 
-@pytest.mark.parametrize("text", [
-    "Anahttps://x.com/p", "oi Mariawww.x.com", "https://x.com/p?k=1&email=a", "https://x.com/Jo%C3%A3o",
-    "https://x.com/#email=a", "https://x.com/p/Ana", "https://x.com/9876 5432/4321", "https://x.com/a Ana",
-    "https://x.com/2021/3fa912345678", "ver www.x.com/a.Ana", "https://x.com/1234-5678", "sem nada https://x.com/a/b",
-    "João https://x.com", "https://x.com/01/03/2021 ok",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anahttps://x.com/p",
+        "oi Mariawww.x.com",
+        "https://x.com/p?k=1&email=a",
+        "https://x.com/Jo%C3%A3o",
+        "https://x.com/#email=a",
+        "https://x.com/p/Ana",
+        "https://x.com/9876 5432/4321",
+        "https://x.com/a Ana",
+        "https://x.com/2021/3fa912345678",
+        "ver www.x.com/a.Ana",
+        "https://x.com/1234-5678",
+        "sem nada https://x.com/a/b",
+        "João https://x.com",
+        "https://x.com/01/03/2021 ok",
+    ],
+)
 def test_anonymize_agrees_with_redact_text_on_urls(roster, text):
     out = anonymize(parsed([(T0, "Ana", text, "text", None)] * 2), group=GROUP, roster=roster, secret=SECRET)
     assert out["text"].to_pylist() == [redact_text(text, roster)] * 2
+
 
 def test_ids_are_stable_across_overlapping_exports(roster):
     rows = parsed(FIXTURE)
@@ -398,17 +517,20 @@ def test_anonymize_empty_table(roster):
 # --- the audit ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "finding"), [
-    ("Maria Silva disse oi", "a participant's real name"),
-    ("a JOÃO mandou", "a participant's real name"),
-    ("veja o grupo Família Oliveira", "the group's real name"),
-    ("liga 11 98765 4321", "a participant's phone number"),
-    ("liga 1198765.4321", "a participant's phone number"),
-    ("liga +55 21 91234-5678", "a phone number"),
-    ("escreve pra x.y@z.com", "an e-mail address"),
-    ("o cpf 123.456.789-09", "an identity number"),
-    ("https://e.com/?token=abc", "a URL with identifying parts"),
-])
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Maria Silva disse oi", "a participant's real name"),
+        ("a JOÃO mandou", "a participant's real name"),
+        ("veja o grupo Família Oliveira", "the group's real name"),
+        ("liga 11 98765 4321", "a participant's phone number"),
+        ("liga 1198765.4321", "a participant's phone number"),
+        ("liga +55 21 91234-5678", "a phone number"),
+        ("escreve pra x.y@z.com", "an e-mail address"),
+        ("o cpf 123.456.789-09", "an identity number"),
+        ("https://e.com/?token=abc", "a URL with identifying parts"),
+    ],
+)
 def test_find_pii_reports_the_place_never_the_value(roster, text, finding):
     findings = find_pii([("post:abc", "content", text)], roster)
     assert f"post:abc field=content: contains {finding}" in findings
@@ -434,7 +556,14 @@ def test_shared_locations_are_removed(text, expected):
     from egregora_assets.core.anonymized_messages.redact import redact_text
 
     assert redact_text(text, None) == expected
-    table = pa.table({"timestamp": pa.array([datetime(2026, 9, 1, 10, 0)], pa.timestamp("s")),
-                      "author": ["Ana"], "message": [text], "kind": ["location"], "attachment": pa.array([None], pa.string())})
+    table = pa.table(
+        {
+            "timestamp": pa.array([datetime(2026, 9, 1, 10, 0)], pa.timestamp("s")),
+            "author": ["Ana"],
+            "message": [text],
+            "kind": ["location"],
+            "attachment": pa.array([None], pa.string()),
+        }
+    )
     roster = build_roster(b"k" * 32, "g", ["Ana"])
     assert anonymize(table, group="g", roster=roster, secret=b"k" * 32)["text"].to_pylist() == [expected]

@@ -60,13 +60,21 @@ def test_url_domain(url: str, domain: str | None) -> None:
 def _msg(i: int, text: str, attachment: str | None = None, kind: str = "text") -> Message:
     author = None if kind == "system" else f"amber-falcon-{i % 2}"
     return Message(
-        id=f"m{i}", group="g1", timestamp=datetime(2024, 3, 2, 10, i), author=author,
-        text=text, kind=kind, attachment=attachment,
+        id=f"m{i}",
+        group="g1",
+        timestamp=datetime(2024, 3, 2, 10, i),
+        author=author,
+        text=text,
+        kind=kind,
+        attachment=attachment,
     )
 
 
 WINDOW = Window(
-    id="w1", group="g1", date=date(2024, 3, 2), index=0,
+    id="w1",
+    group="g1",
+    date=date(2024, 3, 2),
+    index=0,
     messages=[
         _msg(0, "olha https://www.YouTube.com/watch?v=abc e https://x.org/foto.JPG"),
         _msg(1, "IMG-20240302-WA0001.jpg (file attached)", "IMG-20240302-WA0001.jpg", "media"),

@@ -290,9 +290,7 @@ def test_connection_goes_to_the_checked_address(monkeypatch, server, base):
     assert page.url == f"http://rebind.test:{port}/host"
 
 
-@pytest.mark.parametrize(
-    ("name", "status"), [("rebind.test", "ok"), ("other.test", "network error: ConnectError")]
-)
+@pytest.mark.parametrize(("name", "status"), [("rebind.test", "ok"), ("other.test", "network error: ConnectError")])
 def test_https_to_the_checked_address_verifies_the_name(monkeypatch, tls_server, name, status):
     # Connecting to the IP must still check the certificate against the URL's host name.
     monkeypatch.setattr(fetch, "_resolve", lambda host, port: ["127.0.0.1"])

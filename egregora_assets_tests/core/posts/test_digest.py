@@ -35,7 +35,11 @@ PT_TRAIL = [
     ("08:31", "slate-otter", "E protetor, mesmo com chuva o sol no pico queima"),
     ("08:40", "coral-heron", "Valeu @amber-falcon!! Me manda teu número de novo? o antigo era [phone]"),
     ("08:42", "amber-falcon", "Te mando no privado"),
-    ("09:03", "birch-lynx", "Achei esse guia da trilha, tem o mapa da subida e os pontos de água https://example.org/guias/itacolomi_(mapa)"),
+    (
+        "09:03",
+        "birch-lynx",
+        "Achei esse guia da trilha, tem o mapa da subida e os pontos de água https://example.org/guias/itacolomi_(mapa)",
+    ),
     ("09:05", "slate-otter", "Boa! O mapa mostra que a subida final é bem íngreme"),
     ("09:10", "amber-falcon", "Saímos 6h da praça então? Se chover forte a gente adia a trilha pro domingo"),
     ("09:12", "coral-heron", "Fechado, 6h na praça"),
@@ -59,7 +63,11 @@ EN_BOOK = [
     ("19:03", "slate-otter", "I vote The Dispossessed, we haven't done any Le Guin yet"),
     ("19:05", "birch-lynx", "Piranesi is short enough that people will actually finish it lol"),
     ("19:06", "amber-falcon", "True, last month half the club didn't finish the novel"),
-    ("19:08", "coral-heron", "Here's a review of Piranesi that sold me: https://www.theguardian.com/books/2020/sep/16/piranesi-susanna-clarke-review"),
+    (
+        "19:08",
+        "coral-heron",
+        "Here's a review of Piranesi that sold me: https://www.theguardian.com/books/2020/sep/16/piranesi-susanna-clarke-review",
+    ),
     ("19:10", "slate-otter", "Fine, Piranesi this month and Le Guin next. Deal?"),
     ("19:11", "birch-lynx", "Deal. Where do we meet, the library again?"),
     ("19:12", "amber-falcon", "The library room is booked, maybe the cafe on 5th?"),
@@ -95,7 +103,10 @@ def window(rows, group="g1", day=date(2024, 3, 2), context=()) -> Window:
         return Message(id=f"{group}-m{i:03d}", group=group, timestamp=stamp, author=author, text=text)
 
     return Window(
-        id=f"{group}-{day}-0", group=group, date=day, index=0,
+        id=f"{group}-{day}-0",
+        group=group,
+        date=day,
+        index=0,
         messages=[msg(i, row) for i, row in enumerate(rows)],
         context=[msg(900 + i, row) for i, row in enumerate(context)],
     )
@@ -229,8 +240,11 @@ def test_output_does_not_depend_on_hash_seed() -> None:
     path = os.pathsep.join([os.path.dirname(__file__), *filter(None, sys.path)])
     outputs = {
         subprocess.run(
-            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": path},
-            capture_output=True, text=True, check=True,
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": path},
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         for seed in ("1", "2", "3")
     }
@@ -271,8 +285,26 @@ def test_slugify(title: str, slug: str) -> None:
 
 
 # Common Portuguese and English verb forms a tag must never be (the examples first).
-VERB_FORMS = {"mandei", "levo", "acharam", "funciona", "confirmo", "posso", "vou", "tenho", "achei",
-              "chegamos", "saio", "serve", "combinado", "vote", "finish", "meet", "bring", "read"}
+VERB_FORMS = {
+    "mandei",
+    "levo",
+    "acharam",
+    "funciona",
+    "confirmo",
+    "posso",
+    "vou",
+    "tenho",
+    "achei",
+    "chegamos",
+    "saio",
+    "serve",
+    "combinado",
+    "vote",
+    "finish",
+    "meet",
+    "bring",
+    "read",
+}
 PEDRA = [
     ("08:00", "amber-falcon", "Bora fazer a trilha da Pedra Grande no sábado?"),
     ("08:02", "coral-heron", "Pedra Grande de novo! Eu topo, mandei mensagem pro guia do mutirão"),

@@ -125,12 +125,26 @@ def _deflated_zeros(size: int) -> bytes:
 def _raw_member_zip(path: Path, name: str, raw: bytes, crc: int, size: int) -> Path:
     """A zip whose single member is the given raw deflate stream, with chosen header fields."""
     encoded = name.encode()
-    local = struct.pack(
-        "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(raw), size, len(encoded), 0
-    )
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(raw), size, len(encoded), 0)
     central = struct.pack(
-        "<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(raw), size,
-        len(encoded), 0, 0, 0, 0, 0, 0,
+        "<4sHHHHHHIIIHHHHHII",
+        b"PK\x01\x02",
+        20,
+        20,
+        0,
+        8,
+        0,
+        0,
+        crc,
+        len(raw),
+        size,
+        len(encoded),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
     )
     cd_offset = len(local) + len(encoded) + len(raw)
     cd = central + encoded
@@ -264,7 +278,10 @@ def test_read_member_rules(tmp_path):
 def test_chat_file_inside_a_folder_is_read(tmp_path):
     path = make_zip(
         tmp_path / "export.zip",
-        {"WhatsApp Chat with Viagem/WhatsApp Chat with Viagem.txt": CHAT, "WhatsApp Chat with Viagem/IMG-20201231-WA0001.jpg": b"x"},
+        {
+            "WhatsApp Chat with Viagem/WhatsApp Chat with Viagem.txt": CHAT,
+            "WhatsApp Chat with Viagem/IMG-20201231-WA0001.jpg": b"x",
+        },
     )
     parsed = read_export(path)
     assert (parsed.group_name, parsed.chat.messages.num_rows) == ("Viagem", 2)
@@ -303,7 +320,9 @@ def test_member_names_in_odd_encodings(tmp_path, raw, group):
     "data",
     [
         b"31/12/2020, 21:41 - Ana: a\r\nb\r\n31/12/2020, 21:42 - Bia: c\rd\r31/12/2020, 21:43 - Ana: e\n",
-        "31/12/2020, 21:41 - Ana: a\r\nb\r\n31/12/2020, 21:42 - Bia: c\rd\r31/12/2020, 21:43 - Ana: e\n".encode("utf-16"),
+        "31/12/2020, 21:41 - Ana: a\r\nb\r\n31/12/2020, 21:42 - Bia: c\rd\r31/12/2020, 21:43 - Ana: e\n".encode(
+            "utf-16"
+        ),
     ],
     ids=["utf8", "utf16"],
 )
@@ -311,20 +330,31 @@ def test_mixed_line_endings_are_read_fully(tmp_path, data):
     for path in (make_zip(tmp_path / "mixed.zip", {"_chat.txt": data}), tmp_path / "_chat.txt"):
         path.write_bytes(data) if path.suffix == ".txt" else None
         got = read_export(path).chat.messages
-        assert [(r["author"], r["message"]) for r in got.to_pylist()] == [("Ana", "a\nb"), ("Bia", "c\nd"), ("Ana", "e")]
+        assert [(r["author"], r["message"]) for r in got.to_pylist()] == [
+            ("Ana", "a\nb"),
+            ("Bia", "c\nd"),
+            ("Ana", "e"),
+        ]
 
 
 def test_a_50_mb_line_in_a_zip_is_read_fully(tmp_path):
     rng = __import__("random").Random(10)
-    words = [rng.choice(["kkk", "haha", "sim:", "não", "ok", "🎉", "amanhã", "10:30"]) for _ in range(10_500_000)]  # about 54 MB
+    words = [
+        rng.choice(["kkk", "haha", "sim:", "não", "ok", "🎉", "amanhã", "10:30"]) for _ in range(10_500_000)
+    ]  # about 54 MB
     line = " ".join(words)
-    path = make_zip(tmp_path / "long.zip", {"_chat.txt": f"31/12/2020, 21:41 - Ana: {line}\n31/12/2020, 21:42 - Bia: ok\n"})
+    path = make_zip(
+        tmp_path / "long.zip", {"_chat.txt": f"31/12/2020, 21:41 - Ana: {line}\n31/12/2020, 21:42 - Bia: ok\n"}
+    )
     got = read_export(path).chat.messages
     assert [len(m) for m in got["message"].to_pylist()] == [len(line), 2]
 
 
 REFUSED = {  # what is inside the zip -> what the one line says
-    "nested zip": ({"WhatsApp Chat - Viagem.zip": b"PK\x03\x04inner"}, "it holds another zip, 'WhatsApp Chat - Viagem.zip'"),
+    "nested zip": (
+        {"WhatsApp Chat - Viagem.zip": b"PK\x03\x04inner"},
+        "it holds another zip, 'WhatsApp Chat - Viagem.zip'",
+    ),
     "media only": ({"IMG-20201231-WA0001.jpg": b"\xff\xd8", "PTT-1.opus": b"x"}, "it holds only 2 other file(s)"),
     "empty zip": ({}, "the zip is empty"),
     "only folders": ({"a/": b"", "a/b/": b""}, "the zip is empty"),
@@ -336,7 +366,10 @@ REFUSED = {  # what is inside the zip -> what the one line says
     "binary chat": ({"_chat.txt": bytes(range(256)) * 100}, "not a text chat: it looks like binary data"),
     "jpeg chat": ({"_chat.txt": b"\xff\xd8\xff\xe0" + bytes(1000)}, "not a text chat: it is a JPEG image"),
     "zip as chat": ({"_chat.txt": b"PK\x03\x04" + bytes(1000)}, "not a text chat: it is a zip archive"),
-    "text, no chat": ({"_chat.txt": "Dear diary,\nnothing here\n"}, "no message could be read; first line 'Dear diary,'"),
+    "text, no chat": (
+        {"_chat.txt": "Dear diary,\nnothing here\n"},
+        "no message could be read; first line 'Dear diary,'",
+    ),
 }
 
 
@@ -348,7 +381,11 @@ def test_refusals_name_the_problem_in_one_line(tmp_path, case):
 
 @pytest.mark.parametrize(
     ("data", "why"),
-    [(b"", "the chat file is empty"), (bytes(range(256)) * 100, "not a text chat"), (b"%PDF-1.4\n", "not a text chat: it is a PDF")],
+    [
+        (b"", "the chat file is empty"),
+        (bytes(range(256)) * 100, "not a text chat"),
+        (b"%PDF-1.4\n", "not a text chat: it is a PDF"),
+    ],
     ids=["empty", "binary", "pdf"],
 )
 def test_txt_refusals_name_the_problem_in_one_line(tmp_path, data, why):

@@ -15,10 +15,7 @@ NBSP, NNBSP, LRM, RLM = "\u00a0", "\u202f", "\u200e", "\u200f"
 def rows(text, **kwargs) -> list[tuple]:
     chat = parse_chat(text, **kwargs)
     assert chat.messages.schema == PARSED_SCHEMA
-    return [
-        (r["timestamp"], r["author"], r["message"], r["kind"], r["attachment"])
-        for r in chat.messages.to_pylist()
-    ]
+    return [(r["timestamp"], r["author"], r["message"], r["kind"], r["attachment"]) for r in chat.messages.to_pylist()]
 
 
 def first(text, **kwargs) -> tuple:
@@ -110,9 +107,16 @@ def test_header_families(line, when, fmt):
 
 
 AM_PM = [
-    ("12:05 AM", (0, 5)), ("12:05 PM", (12, 5)), ("1:05 am", (1, 5)), ("1:05 pm", (13, 5)),
-    ("11:59 a.m.", (11, 59)), ("11:59 p.m.", (23, 59)), ("6:30 a. m.", (6, 30)),
-    ("6:30 p. m.", (18, 30)), (f"6:30{NNBSP}p.{NNBSP}m.", (18, 30)), (f"6:30{NBSP}AM", (6, 30)),
+    ("12:05 AM", (0, 5)),
+    ("12:05 PM", (12, 5)),
+    ("1:05 am", (1, 5)),
+    ("1:05 pm", (13, 5)),
+    ("11:59 a.m.", (11, 59)),
+    ("11:59 p.m.", (23, 59)),
+    ("6:30 a. m.", (6, 30)),
+    ("6:30 p. m.", (18, 30)),
+    (f"6:30{NNBSP}p.{NNBSP}m.", (18, 30)),
+    (f"6:30{NBSP}AM", (6, 30)),
     ("6:30AM", (6, 30)),
 ]
 
@@ -125,11 +129,22 @@ def test_every_am_pm_spelling(clock, hm):
 
 # 12-hour clocks as phones really write them: 00 a.m. is midnight, 13-23 keep their value
 CLOCK_QUIRKS = [
-    ("00:05 a. m.", (0, 5, 0)), ("0:05 AM", (0, 5, 0)), ("00:30 a.m.", (0, 30, 0)),
-    ("00:00 a. m.", (0, 0, 0)), ("12:00 a. m.", (0, 0, 0)), ("12:00 p. m.", (12, 0, 0)),
-    ("13:05 PM", (13, 5, 0)), ("13:05:09 p.m.", (13, 5, 9)), ("23:59:59 p. m.", (23, 59, 59)),
-    ("18:30 a. m.", (18, 30, 0)), (f"21:41:05{NNBSP}PM", (21, 41, 5)), ("17:00 pm", (17, 0, 0)),
-    ("12:05 上午", (0, 5, 0)), ("12:05 下午", (12, 5, 0)), ("9:05 午前", (9, 5, 0)), ("9:05 오후", (21, 5, 0)),
+    ("00:05 a. m.", (0, 5, 0)),
+    ("0:05 AM", (0, 5, 0)),
+    ("00:30 a.m.", (0, 30, 0)),
+    ("00:00 a. m.", (0, 0, 0)),
+    ("12:00 a. m.", (0, 0, 0)),
+    ("12:00 p. m.", (12, 0, 0)),
+    ("13:05 PM", (13, 5, 0)),
+    ("13:05:09 p.m.", (13, 5, 9)),
+    ("23:59:59 p. m.", (23, 59, 59)),
+    ("18:30 a. m.", (18, 30, 0)),
+    (f"21:41:05{NNBSP}PM", (21, 41, 5)),
+    ("17:00 pm", (17, 0, 0)),
+    ("12:05 上午", (0, 5, 0)),
+    ("12:05 下午", (12, 5, 0)),
+    ("9:05 午前", (9, 5, 0)),
+    ("9:05 오후", (21, 5, 0)),
 ]
 
 
@@ -197,7 +212,9 @@ def test_invalid_utf8_is_replaced_and_said(data, message, count):
 def test_invalid_utf8_in_a_name_is_counted():
     chat = parse_chat(b"31/12/2020, 21:41 - Ana: ok\n31/12/2020, 21:42 - B\xe9a: oi\n")
     assert (chat.messages["author"].to_pylist(), chat.invalid_utf8, chat.invalid_utf8_at) == (
-        ["Ana", "B\ufffda"], 1, "2020-12-31T21:42:00",
+        ["Ana", "B\ufffda"],
+        1,
+        "2020-12-31T21:42:00",
     )
 
 
@@ -268,9 +285,17 @@ def test_multi_line_messages_and_date_like_continuations():
 
 
 EMPTY = [  # the message right after the colon is empty or only punctuation
-    ("Bia:", ""), ("Bia: ", ""), ("Bia:.", "."), ("Bia: .", "."), ("Bia:...", "..."),
-    ("Bia:?!", "?!"), ("Bia: :)", ":)"), ("Bia::", ":"), ("Bia:-", "-"),
-    ("Bia:\nsecond line", "\nsecond line"), ("Bia:\n\nafter a blank", "\n\nafter a blank"),
+    ("Bia:", ""),
+    ("Bia: ", ""),
+    ("Bia:.", "."),
+    ("Bia: .", "."),
+    ("Bia:...", "..."),
+    ("Bia:?!", "?!"),
+    ("Bia: :)", ":)"),
+    ("Bia::", ":"),
+    ("Bia:-", "-"),
+    ("Bia:\nsecond line", "\nsecond line"),
+    ("Bia:\n\nafter a blank", "\n\nafter a blank"),
     ("Bia:no space", "no space"),  # Bia writes clear lines elsewhere
     ("Bia:.\nand more", ".\nand more"),
 ]
@@ -281,8 +306,11 @@ NO_SPACE = [  # (line after the header, author, message): a lone "NAME:text"
     ("Carla:https://example.com", "Carla", "https://example.com"),
     ("+55 11 91234-5678:oi", "+55 11 91234-5678", "oi"),
     ('Ana changed the subject to "a:b"', None, 'Ana changed the subject to "a:b"'),
-    ("Ana joined using this group's invite link https://chat.whatsapp.com/x", None,
-     "Ana joined using this group's invite link https://chat.whatsapp.com/x"),
+    (
+        "Ana joined using this group's invite link https://chat.whatsapp.com/x",
+        None,
+        "Ana joined using this group's invite link https://chat.whatsapp.com/x",
+    ),
     ("Ana changed the group description at 10:30", None, "Ana changed the group description at 10:30"),
 ]
 
@@ -295,7 +323,10 @@ def test_a_lone_name_without_a_space_after_the_colon(line, author, message):
 
 @pytest.mark.parametrize(("line", "message"), EMPTY, ids=[e[0] for e in EMPTY])
 def test_empty_or_punctuation_messages_keep_their_author(line, message):
-    for head, tail in (("31/12/2020, 21:41 - ", "31/12/2020, 21:43 - "), ("[31/12/2020, 21:41:00] ", "[31/12/2020, 21:43:00] ")):
+    for head, tail in (
+        ("31/12/2020, 21:41 - ", "31/12/2020, 21:43 - "),
+        ("[31/12/2020, 21:41:00] ", "[31/12/2020, 21:43:00] "),
+    ):
         text = f"{head}Ana: oi\n{head}{line}\n{tail}Bia: x\n"
         assert [(r[1], r[2]) for r in rows(text)] == [("Ana", "oi"), ("Bia", message), ("Bia", "x")]
 
@@ -317,7 +348,10 @@ def test_author_with_colon_is_recognized_from_its_other_lines():
         "31/12/2020, 21:44 - Ana: ok\n"
     )
     assert [(r[1], r[2]) for r in rows(text)] == [
-        ("Dr: Who", "hello"), ("Dr: Who", "note: bring tea"), ("Ana", "Who: me"), ("Ana", "ok"),
+        ("Dr: Who", "hello"),
+        ("Dr: Who", "note: bring tea"),
+        ("Ana", "Who: me"),
+        ("Ana", "ok"),
     ]
 
 
@@ -337,8 +371,8 @@ SYSTEM_ANDROID = [
     'Ana criou o grupo "Viagem"',
     "Ana adicionou Bia",
     "Bia saiu",
-    "Ana mudou o assunto de \"a\" para \"b\"",
-    "Ana creó el grupo \"Viaje\"",
+    'Ana mudou o assunto de "a" para "b"',
+    'Ana creó el grupo "Viaje"',
     "Ana añadió a Bia",
     "Bia salió",
     "Ana hat die Gruppe „Reise“ erstellt",
@@ -346,7 +380,7 @@ SYSTEM_ANDROID = [
     "Bia hat die Gruppe verlassen",
     "Ana a créé le groupe « Voyage »",
     "Ana a ajouté Bia",
-    "Ana ha creato il gruppo \"Viaggio\"",
+    'Ana ha creato il gruppo "Viaggio"',
     "Ana ha aggiunto Bia",
     "Bia è uscito",
 ]
@@ -436,12 +470,18 @@ def test_group_names_come_from_the_first_notice_and_subject_changes():
 def test_a_member_named_like_the_group_keeps_their_words():
     text = "[31/12/2020, 21:40:00] Viagem: oi gente\n[31/12/2020, 21:41:00] Viagem: quem vem?\n"
     assert [r[1:4] for r in rows(text, group_name="Viagem")] == [
-        ("Viagem", "oi gente", "text"), ("Viagem", "quem vem?", "text"),
+        ("Viagem", "oi gente", "text"),
+        ("Viagem", "quem vem?", "text"),
     ]
 
 
 # Media, deleted and other kinds
-MEMBERS = ["IMG-20201231-WA0001.jpg", "media/PTT-20201231-WA0002.opus", "00000012-PHOTO-2020-12-31-21-41-05.jpg", "Bia.vcf"]
+MEMBERS = [
+    "IMG-20201231-WA0001.jpg",
+    "media/PTT-20201231-WA0002.opus",
+    "00000012-PHOTO-2020-12-31-21-41-05.jpg",
+    "Bia.vcf",
+]
 KINDS = [
     ("IMG-20201231-WA0001.jpg (file attached)", "media", "IMG-20201231-WA0001.jpg"),
     (f"{LRM}IMG-20201231-WA0001.jpg (file attached)\nlook at this", "media", "IMG-20201231-WA0001.jpg"),
@@ -462,7 +502,11 @@ KINDS = [
     ("<adjunto: 00000016-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000016-PHOTO-2020-12-31-21-41-05.jpg"),
     ("<Anhang: 00000017-VIDEO-2020-12-31-21-41-05.mp4>", "media", "00000017-VIDEO-2020-12-31-21-41-05.mp4"),
     ("<attached：00000018-PHOTO-2020-12-31-21-41-05.jpg>", "media", "00000018-PHOTO-2020-12-31-21-41-05.jpg"),
-    ("4f2680f1db95a8454775cc2eefc95bfc.jpg (Datei angehängt)\nFrohe Ostern", "media", "4f2680f1db95a8454775cc2eefc95bfc.jpg"),
+    (
+        "4f2680f1db95a8454775cc2eefc95bfc.jpg (Datei angehängt)\nFrohe Ostern",
+        "media",
+        "4f2680f1db95a8454775cc2eefc95bfc.jpg",
+    ),
     ("<anexado: 00000013-AUDIO-2020-12-31-21-41-05.opus>", "media", "00000013-AUDIO-2020-12-31-21-41-05.opus"),
     ("<Media omitted>", "media", None),
     ("<Mídia oculta>", "media", None),
@@ -520,11 +564,35 @@ ORDER = [
     ("13/01/2021, 10:00 - A: x\n01/02/2021, 10:00 - A: y", None, None, True, "a part above 12 in first position"),
     ("01/13/2021, 10:00 - A: x\n02/01/2021, 10:00 - A: y", None, None, False, "a part above 12 in second position"),
     # 1. progression: dates go back under the wrong reading (Jan 2, Jan 3, Feb 1)
-    ("1/2/21, 9:00 AM - A: x\n1/3/21, 9:00 AM - A: y\n2/1/21, 9:00 AM - A: z", None, None, False, "date progression: dates go back"),
-    ("2/1/21, 09:00 - A: x\n3/1/21, 09:00 - A: y\n1/2/21, 09:00 - A: z", None, None, True, "date progression: dates go back"),
+    (
+        "1/2/21, 9:00 AM - A: x\n1/3/21, 9:00 AM - A: y\n2/1/21, 9:00 AM - A: z",
+        None,
+        None,
+        False,
+        "date progression: dates go back",
+    ),
+    (
+        "2/1/21, 09:00 - A: x\n3/1/21, 09:00 - A: y\n1/2/21, 09:00 - A: z",
+        None,
+        None,
+        True,
+        "date progression: dates go back",
+    ),
     # ... or they never go back, but jump by months (Feb 1, 2, 3 read as Jan 2, Feb 2, Mar 2)
-    ("1/2/21, 09:00 - A: x\n2/2/21, 09:00 - A: y\n3/2/21, 09:00 - A: z", None, None, True, "date progression: consecutive dates move 2 days"),
-    ("2/1/21, 9:00 PM - A: x\n2/2/21, 9:00 PM - A: y\n2/3/21, 9:00 PM - A: z", None, None, False, "date progression: consecutive dates move 59 days"),
+    (
+        "1/2/21, 09:00 - A: x\n2/2/21, 09:00 - A: y\n3/2/21, 09:00 - A: z",
+        None,
+        None,
+        True,
+        "date progression: consecutive dates move 2 days",
+    ),
+    (
+        "2/1/21, 9:00 PM - A: x\n2/2/21, 9:00 PM - A: y\n2/3/21, 9:00 PM - A: z",
+        None,
+        None,
+        False,
+        "date progression: consecutive dates move 59 days",
+    ),
     ("[2/1/21, 09:00:00] A: x\n[2/2/21, 09:00:00] A: y", None, None, False, "date progression"),
     ("[5/3/21, 09:00:00] A: x\n[6/3/21, 09:00:00] A: y\n[8/3/21, 09:00:00] A: y", None, None, True, "date progression"),
     # progression beats locale evidence: a US 12-hour phone in a Portuguese group
@@ -542,7 +610,13 @@ ORDER = [
     ("03/04/2021 10:00 - Ana hat Bia hinzugefügt", None, None, True, "locale: system lines in German"),
     ("[03/04/2021 10:00:00] A: ‎<Médias omis>", None, None, True, "locale: system lines in French"),
     ("03/04/2021, 10:00 - A: <Media omessi>", None, None, True, "locale: system lines in Italian"),
-    ("3/4/21, 10:00 PM - A: <Media omitted>", None, None, False, "locale: system lines in English with a 12-hour clock"),
+    (
+        "3/4/21, 10:00 PM - A: <Media omitted>",
+        None,
+        None,
+        False,
+        "locale: system lines in English with a 12-hour clock",
+    ),
     # 3. the documented default
     ("03/04/2021, 10:00 - A: <Media omitted>", None, None, True, "default: day-first"),
     ("03/04/2021, 10:00 - A: x", None, None, True, "default: day-first"),
@@ -555,7 +629,9 @@ ORDER = [
 ]
 
 
-@pytest.mark.parametrize(("text", "given", "hint", "day_first", "evidence"), ORDER, ids=[o[4][:40] + "/" + o[0][:18] for o in ORDER])
+@pytest.mark.parametrize(
+    ("text", "given", "hint", "day_first", "evidence"), ORDER, ids=[o[4][:40] + "/" + o[0][:18] for o in ORDER]
+)
 def test_day_month_decision(text, given, hint, day_first, evidence):
     chat = parse_chat(text, day_first=given, locale_hint=hint)
     assert chat.day_first == day_first
@@ -594,7 +670,10 @@ def test_the_shape_is_the_files_not_a_date_like_first_line():
         ("Ana", "the plan\n01/01/2021 10:00 breakfast\n01/01/2021 12:00 beach\n01/01/2021 18:00 dinner"),
         ("Bia", "ok"),
     ]
-    assert (chat.header, chat.first_unparsed_line) == ("DD/MM/YYYY, HH:MM - NAME: TEXT", "12/31/2020 10:00 exported by a tool")
+    assert (chat.header, chat.first_unparsed_line) == (
+        "DD/MM/YYYY, HH:MM - NAME: TEXT",
+        "12/31/2020 10:00 exported by a tool",
+    )
 
 
 def test_lines_before_the_first_header_are_reported():
@@ -604,12 +683,18 @@ def test_lines_before_the_first_header_are_reported():
 
 def test_summary():
     chat = parse_chat(
-        "31/12/2020, 21:40 - Ana created group \"x\"\n31/12/2020, 21:41 - Ana: oi\n01/01/2021, 00:01 - Bia: feliz"
+        '31/12/2020, 21:40 - Ana created group "x"\n31/12/2020, 21:41 - Ana: oi\n01/01/2021, 00:01 - Bia: feliz'
     )
     assert summary(chat) == {
-        "messages": 3, "first": "2020-12-31T21:40:00", "last": "2021-01-01T00:01:00",
-        "authors": 2, "format": "android", "header": "DD/MM/YYYY, HH:MM - NAME: TEXT", "clock": "24-hour",
-        "day_first": True, "evidence": "a part above 12 in first position (31/12/2020)",
+        "messages": 3,
+        "first": "2020-12-31T21:40:00",
+        "last": "2021-01-01T00:01:00",
+        "authors": 2,
+        "format": "android",
+        "header": "DD/MM/YYYY, HH:MM - NAME: TEXT",
+        "clock": "24-hour",
+        "day_first": True,
+        "evidence": "a part above 12 in first position (31/12/2020)",
         "invalid_utf8_replaced": 0,
     }
 

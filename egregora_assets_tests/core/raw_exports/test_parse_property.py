@@ -53,13 +53,13 @@ AT = [", ", " ", " klo ", " à "]
 # Android-style tails; iOS always writes "[WHEN] "
 TAILS = [" - ", " \u2013 ", ". - ", ": ", " "]
 
-NAMES = st.text(
-    st.characters(whitelist_categories=("L", "Nd"), whitelist_characters=" -_.'😀🌸"), min_size=1, max_size=12
-).map(str.strip).filter(lambda n: n and n.lower().replace(".", "").replace(" ", "") not in ("am", "pm", "grupo"))
-TRICKY = st.sampled_from(["+55 11 91234-5678", "Jean-Luc", "Zoë 🌸", "Dr: Who", "A: B: C", "~ Mãe ~"])
-LINE = st.text(
-    st.characters(whitelist_categories=("L", "Nd", "So"), whitelist_characters=" !?.,-/()'\""), max_size=30
+NAMES = (
+    st.text(st.characters(whitelist_categories=("L", "Nd"), whitelist_characters=" -_.'😀🌸"), min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(lambda n: n and n.lower().replace(".", "").replace(" ", "") not in ("am", "pm", "grupo"))
 )
+TRICKY = st.sampled_from(["+55 11 91234-5678", "Jean-Luc", "Zoë 🌸", "Dr: Who", "A: B: C", "~ Mãe ~"])
+LINE = st.text(st.characters(whitelist_categories=("L", "Nd", "So"), whitelist_characters=" !?.,-/()'\""), max_size=30)
 TEXT = st.lists(LINE, min_size=1, max_size=4).map("\n".join).filter(lambda t: not t.endswith("\n"))
 SYSTEM = ["Ana added Bia", "Bia left", "Messages and calls are end-to-end encrypted. Tap to learn more."]
 # (as written, as parsed, kind)
@@ -68,11 +68,19 @@ KINDS = [
     ("This message was deleted", "This message was deleted", "deleted"),
     ("see you <This message was edited>", "see you", "edited"),
     ("POLL:\nPizza?\nOPTION: yes (1 vote)", "POLL:\nPizza?\nOPTION: yes (1 vote)", "poll"),
-    ("location: https://maps.google.com/?q=-23.5,-46.6", "location: https://maps.google.com/?q=-23.5,-46.6", "location"),
+    (
+        "location: https://maps.google.com/?q=-23.5,-46.6",
+        "location: https://maps.google.com/?q=-23.5,-46.6",
+        "location",
+    ),
     ("Contact card omitted", "Contact card omitted", "contact"),
 ]
 ANDROID_FILE = ("IMG-20201231-WA0001.jpg (file attached)", "IMG-20201231-WA0001.jpg (file attached)", "media")
-IOS_FILE = (f"{LRM}<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>", "media")
+IOS_FILE = (
+    f"{LRM}<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>",
+    "<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>",
+    "media",
+)
 STEPS = [0, 1, 30, 300, 3 * 3600, 86400, 2 * 86400 + 7]  # seconds between messages: a chat is dense
 
 
