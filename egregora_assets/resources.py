@@ -17,6 +17,7 @@ from .core.home import Home
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
 
 REPO = Path(__file__).resolve().parent.parent
+MAX_EMBED_CHARS = 32_000
 PROMPTS = REPO / "prompts"
 
 
@@ -181,6 +182,9 @@ class Embedder(  # fields derived from EmbeddingSettings
             client = OpenAI(base_url=self.base_url, api_key=self.api_key or "none")
             response = client.embeddings.create(model=self.model, input=texts)
             return [item.embedding for item in response.data]
+        # MiniLM reads 256 tokens; a word piece never spans more than ~100 characters, so this
+        # prefix holds them all, and a 20 MB message no longer costs gigabytes to tokenize.
+        texts = [t[:MAX_EMBED_CHARS] for t in texts]
         vectors = _local_model().encode(texts, batch_size=32, normalize_embeddings=True)
         return [list(map(float, v)) for v in vectors]
 

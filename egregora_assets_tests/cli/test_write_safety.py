@@ -196,3 +196,21 @@ def test_two_writers_into_one_home_both_complete(tmp_path):
     for group in groups:
         assert (home / "feeds" / f"{group}.atom.xml").is_file()
         assert (home / "sites" / group / "public" / "index.html").is_file()
+
+
+def test_a_20_mb_message_is_written_in_bounded_memory(tmp_path):
+    chat = tmp_path / "Conversa do WhatsApp com Longa.txt"
+    huge = " ".join(f"palavra{i % 5000}" for i in range(2_000_000))  # about 20 MB, one message
+    chat.write_text(f"01/09/2026 10:00 - Ana: oi\n01/09/2026 10:01 - Bia: {huge}\n01/09/2026 10:02 - Ana: ok\n")
+    home = tmp_path / "home"
+    script = (
+        "import resource, subprocess, sys;"
+        f"done = subprocess.run({[*CLI, 'write', str(chat), '--home', str(home), '--json']!r});"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=clean_env(home), capture_output=True, text=True, timeout=900
+    )
+    code, peak_mb = map(int, out.stdout.split()[-2:])
+    assert code == 0, out.stderr[-2000:]
+    assert peak_mb < 2000, f"peak {peak_mb} MB"  # 4.1 GB before the caps; about 1.6 GB measured with them

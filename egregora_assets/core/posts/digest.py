@@ -55,6 +55,9 @@ _MEASURE = re.compile(r"\b\d+(?:[.,:]\d+)?\s*[^\W\d_]{0,3}\b")  # "10 min", "2km
 _SHOUT = re.compile(r"^[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*$", re.IGNORECASE)  # "aeeee", "boraaa"
 
 
+MAX_MESSAGE_CHARS = 50_000  # what the offline writer reads of one message
+
+
 def _clean(text: str) -> str:
     """A message without URLs, mentions, placeholders or laughter, ended as a sentence."""
     text = _MEASURE.sub(" ", _NOISE.sub(" ", URL_PATTERN.sub(" ", text)))
@@ -336,6 +339,18 @@ def _post(
     )
 
 
+def _bounded(window: Window) -> Window:
+    """The window with each message cut at MAX_MESSAGE_CHARS: one pasted 20 MB message must
+    not cost the offline writer gigabytes (a window is a few thousand tokens otherwise)."""
+    if all(len(m.text) <= MAX_MESSAGE_CHARS for m in window.messages):
+        return window
+    cut = [
+        m if len(m.text) <= MAX_MESSAGE_CHARS else m.model_copy(update={"text": m.text[:MAX_MESSAGE_CHARS] + " […]"})
+        for m in window.messages
+    ]
+    return window.model_copy(update={"messages": cut})
+
+
 def write_digest(
     window: Window,
     enrichments: Sequence[Enrichment],
@@ -349,6 +364,7 @@ def write_digest(
     are preferred, so the tag page indexes the archive. `embed` turns texts into vectors
     (the packaged MiniLM) to pick the messages worth quoting.
     """
+    window = _bounded(window)
     authors = {m.author for m in [*window.context, *window.messages] if m.author}
     names = frozenset(part for author in authors for part in author.split("-"))
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
