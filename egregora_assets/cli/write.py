@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import threading
@@ -79,6 +80,8 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     from ..resources import build_resources
 
     instance = DagsterInstance.get()  # $DAGSTER_HOME inside the home: the UI sees these runs
+    if not os.environ.get("EGREGORA_DEBUG"):  # instructor logs each failed attempt; the summary line says it
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
     ended = end_stale_runs(instance)
     if ended and console is not None:
         console.print(f"[yellow]Marked {len(ended)} interrupted earlier run(s) as failed and freed their LLM slots.[/]")
@@ -129,6 +132,7 @@ def _require_success(result) -> None:
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         message = (error.message or "").strip().splitlines()[0] if error else "unknown error"
+        message = message.removeprefix("dagster._core.definitions.events.Failure: ")
         raise RuntimeError(f"step {event.step_key} failed: {message} (run {result.run_id})")
     raise RuntimeError(f"run {result.run_id} failed")
 

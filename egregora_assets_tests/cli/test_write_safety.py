@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -214,3 +215,27 @@ def test_a_20_mb_message_is_written_in_bounded_memory(tmp_path):
     code, peak_mb = map(int, out.stdout.split()[-2:])
     assert code == 0, out.stderr[-2000:]
     assert peak_mb < 2000, f"peak {peak_mb} MB"  # 4.1 GB before the caps; about 1.6 GB measured with them
+
+
+def test_a_failed_step_reads_as_one_line(tmp_path):
+    home = tmp_path / "home"
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # a port nothing listens on: every LLM call fails to connect
+    port = closed.getsockname()[1]
+    env = clean_env(
+        home,
+        EGREGORA_LLM__BASE_URL=f"http://127.0.0.1:{port}/v1",
+        EGREGORA_LLM__MAX_RETRIES="0",
+        EGREGORA_LLM__FETCH_URLS="false",
+    )
+    done = subprocess.run(
+        [*CLI, "write", str(DEMO_EXPORT), "--home", str(home), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    closed.close()
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1, done.stderr[-3000:]
+    assert lines[0].startswith("egregora: failed: step posts failed:") and "Connection error" in lines[0]
