@@ -54,6 +54,7 @@ def posts(
     identity = fingerprint(writer, prompt_hash(prompts.path, "writer") if client else embedder.model)
     previews: list[str] = []
     no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
+    day_texts: dict[str, dict] = {}  # group -> its days' texts, read once per step
 
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(
@@ -67,7 +68,10 @@ def posts(
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
         found, extras = day_windows(conn, group, day), day_enrichments(conn, group, day)
         # The offline writer's tags favour what the group's other days share.
-        docs, others = [], [] if client else group_day_texts(conn, group, day)
+        if not client and group not in day_texts:
+            day_texts[group] = group_day_texts(conn, group)
+        others = [text for d, text in day_texts.get(group, {}).items() if d != day]
+        docs: list = []
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
             if client:

@@ -163,14 +163,14 @@ def group_messages(conn: duckdb.DuckDBPyConnection, group: str) -> list[tuple[st
     return conn.execute('SELECT id, author, text, attachment FROM messages WHERE "group" = ?', [group]).fetchall()
 
 
-def group_day_texts(conn: duckdb.DuckDBPyConnection, group: str, skip: date) -> list[str]:
-    """The text said on each other day of a group (pseudonymized), one string per day."""
+def group_day_texts(conn: duckdb.DuckDBPyConnection, group: str) -> dict[date, str]:
+    """The text said on each day of a group (pseudonymized), one string per day."""
     rows = conn.execute(
-        "SELECT string_agg(text, chr(10) ORDER BY timestamp, id) FROM messages "
-        "WHERE \"group\" = ? AND date <> ? AND kind IN ('text', 'edited') GROUP BY date ORDER BY date",
-        [group, skip],
+        "SELECT date, string_agg(text, chr(10) ORDER BY timestamp, id) FROM messages "
+        "WHERE \"group\" = ? AND kind IN ('text', 'edited') GROUP BY date ORDER BY date",
+        [group],
     ).fetchall()
-    return [text for (text,) in rows if text]
+    return {day: text for day, text in rows if text}
 
 
 def day_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Message]:

@@ -5,25 +5,14 @@ from __future__ import annotations
 import os
 
 import lancedb
-import pyarrow as pa
 import pytest
 
 from egregora_assets.core.embeddings import hybrid_search, index_text, search_terms
+from egregora_assets.resources import vector_schema
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("group", pa.string()),
-        ("date", pa.string()),
-        ("kind", pa.string()),
-        ("title", pa.string()),
-        ("text", pa.string()),
-        ("url", pa.string()),
-        ("vector", pa.list_(pa.float32(), 384)),
-    ]
-)
+SCHEMA = vector_schema(384)
 
 # (id, group, date, kind, title, text)
 PASSAGES = [
