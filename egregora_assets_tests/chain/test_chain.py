@@ -89,3 +89,17 @@ def test_runs_are_visible_to_the_dagster_instance(demo):
         runs = instance.get_runs()
         assert len(runs) >= 4  # two runs per write
         assert instance.get_dynamic_partitions("groups")
+
+
+def test_readme_screenshots_show_this_demo(demo):
+    # The README's pictures come from `python -m egregora_assets.demo.screenshots`; when the
+    # writer changes what the demo says, they are stale until taken again.
+    from egregora_assets.demo.screenshots import OUT, posts_of
+
+    home, first, _ = demo
+    manifest = json.loads((OUT / "manifest.json").read_text(encoding="utf-8"))
+    shown = sorted(title for title, _ in posts_of(Path(first["sites"][0]).parent))
+    assert manifest["titles"] == shown
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((egregora_assets/demo/screenshots/[\w.-]+\.png)\)", readme)
+    assert {Path(p).name for p in pictures} == {p.name for p in OUT.glob("*.png")}

@@ -289,16 +289,32 @@ def _link_line(link: Enrichment) -> str:
     return line
 
 
-def _title(topics: _Topics, lang: str, labels: Labels) -> str:
-    """A short noun phrase: the best keyphrase, joined by a second when it is a single word."""
+def _title(topics: _Topics, lang: str, labels: Labels, elsewhere: str = "") -> str:
+    """A short noun phrase: the best keyphrase, joined by a second when it is a single word,
+    or by the day's own topic when other days of the group already speak of it."""
     first = topics.phrases[0]
-    if len(_WORD.findall(first)) == 1 and len(topics.phrases) > 1:
-        first_form = tag_form(first, lang)
+    forms = {tag_form(w, lang) for w in _WORD.findall(first)}
+    second = None
+    if len(forms) == 1 and len(topics.phrases) > 1:
         second = next(
-            (p for p in topics.phrases[1:] if first_form not in {tag_form(w, lang) for w in _WORD.findall(p)}), None
+            (p for p in topics.phrases[1:] if not forms & {tag_form(w, lang) for w in _WORD.findall(p)}), None
         )
-        if second:
-            first = f"{first} {labels.and_} {second}"
+        # A place is named whole: "Pedra" stands for the "Pedra Grande" said elsewhere in the day.
+        wider = [
+            p
+            for p in topics.phrases
+            if second
+            and second[:1].isupper()
+            and p != second
+            and re.search(rf"\b{re.escape(second)}\b", p)
+            and all(w[:1].isupper() or is_stopword(w, lang) for w in _WORD.findall(p))
+        ]
+        second = next((p for p in wider if not forms & {tag_form(w, lang) for w in _WORD.findall(p)}), second)
+    elif re.search(rf"\b{re.escape(first.lower())}\b", elsewhere):
+        # Two days on the same trail get two titles: the topic this day says most.
+        second = next((t for t in topics.ranked if t not in forms and t not in first.lower()), None)
+    if second:
+        first = f"{first} {labels.and_} {second}"
     return first[:1].upper() + first[1:]
 
 
@@ -316,10 +332,11 @@ def _post(
     links: list[Enrichment],
     lang: str,
     images: Sequence[Enrichment] = (),
+    elsewhere: str = "",
 ) -> PostDraft:
     """One digest post for one conversation."""
     labels = LABELS[lang]
-    title = _title(topics, lang, labels)
+    title = _title(topics, lang, labels, elsewhere)
     people = sorted(Counter(m.author for m in everyone).items(), key=lambda kv: (-kv[1], kv[0]))
     summary = _summary(len(people), len(everyone), len(links), labels)
     sections = [summary, f"## {labels.quotes}", "\n\n".join(_quote(m) for m in quotes)]
@@ -373,6 +390,8 @@ def write_digest(
     # The archive's shared vocabulary: what a fifth of the other days (two at least) speak of.
     common = frozenset(t for t, n in seen.items() if n >= max(2, len(background) / 5))
 
+    elsewhere = "\n".join(_clean(text) for text in background).lower()
+
     def topic(messages: Sequence[Message]) -> _Topics:
         return _topics(messages, lang, names, common)
 
@@ -389,7 +408,14 @@ def write_digest(
         found = topic(segment)
         quotes = _central_messages(segment, found, lang, names, embed)
         post = _post(
-            segment, everyone, found, quotes, _links(everyone, enrichments), lang, _images(everyone, enrichments)
+            segment,
+            everyone,
+            found,
+            quotes,
+            _links(everyone, enrichments),
+            lang,
+            _images(everyone, enrichments),
+            elsewhere,
         )
         if any(p.slug == post.slug for p in posts):  # two conversations, same title
             post = post.model_copy(update={"slug": f"{post.slug}-{len(posts) + 1}"})

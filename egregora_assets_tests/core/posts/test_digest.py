@@ -369,3 +369,29 @@ def test_embeddings_pick_the_quoted_messages() -> None:
     w, [post] = digest(PT_TRAIL, embed=embed)
     quoted = [m.text for m in w.messages if m.id in post.message_ids]
     assert len(quoted) == 3 and not any("chuva" in q.lower() for q in quoted)
+
+
+def test_two_days_on_the_same_place_get_two_titles() -> None:
+    # Same trail, two days: the second day's own talk tells them apart, the place stays whole.
+    later = [
+        ("18:00", "amber-falcon", "Voltei da Pedra Grande, a barraca aguentou a chuva toda"),
+        ("18:03", "coral-heron", "A barraca nova é boa mesmo? A minha barraca molhou por dentro"),
+        ("18:05", "slate-otter", "Na Pedra Grande venta muito, precisa esticar bem a barraca"),
+        ("18:08", "birch-lynx", "Eu levo estacas extras pra barraca na próxima"),
+        ("18:10", "amber-falcon", "Estacas e corda, a barraca fica firme até com vento"),
+        ("18:12", "coral-heron", "Vou comprar uma barraca dessas antes da próxima Pedra Grande"),
+        ("18:15", "slate-otter", "A barraca pesa quanto? Na subida tudo pesa"),
+        ("18:18", "birch-lynx", "Uns dois quilos, cabe na mochila com as estacas"),
+        ("18:20", "amber-falcon", "Dois quilos é ok. A barraca de três pessoas pesa o dobro"),
+        ("18:22", "coral-heron", "Então vale dividir a barraca maior entre duas mochilas"),
+        ("18:25", "slate-otter", "Fechado, na próxima Pedra Grande a gente divide a barraca"),
+        ("18:28", "birch-lynx", "E eu levo a lona pra cobrir a barraca se chover de novo"),
+    ]
+    text = " ".join(x for _, _, x in PEDRA)
+    _, [first] = digest(PEDRA)
+    _, [second] = digest(later, background=[text])
+    assert "Pedra Grande" in first.title and "Pedra Grande" in second.title
+    assert first.title != second.title and "barraca" in second.title.lower()
+    # And the first day, written knowing the second, adds its own topic to the shared place.
+    _, [again] = digest(PEDRA, background=[" ".join(x for _, _, x in later)])
+    assert again.title.startswith("Pedra Grande ") and again.title != second.title
