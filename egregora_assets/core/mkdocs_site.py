@@ -103,6 +103,15 @@ def _authors_files(docs: Sequence[Document]) -> dict[Path, bytes]:
     return files
 
 
+def _yaml_str(value: object) -> str:
+    """A YAML scalar for `value`, with characters outside the BMP kept whole.
+
+    Jinja's `tojson` writes them as surrogate pairs, which PyYAML reads as two lone
+    surrogates that the build then cannot encode."""
+    text = yaml.safe_dump(str(value), allow_unicode=True, default_style='"', width=1_000_000)
+    return text.removesuffix("\n...\n").rstrip("\n")
+
+
 def _template_files(template_dir: Path, context: Mapping[str, object]) -> dict[Path, bytes]:
     """The template's files: `*.j2` rendered with StrictUndefined, the rest copied."""
     env = jinja2.Environment(
@@ -111,6 +120,7 @@ def _template_files(template_dir: Path, context: Mapping[str, object]) -> dict[P
         keep_trailing_newline=True,
         autoescape=False,  # renders YAML and Markdown, not HTML
     )
+    env.filters["yaml_str"] = _yaml_str
     files: dict[Path, bytes] = {}
     for path in sorted(p for p in template_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(template_dir)

@@ -178,3 +178,15 @@ def test_an_empty_group_still_builds(tmp_path):
     assert write(tmp_path / "project", [], media={})
     index = build_site(tmp_path / "project", tmp_path / "html")
     assert "Trilhas da Serra" in index.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["Praia 🏖️ e 𝕏 do Zé", 'a: b # c "d" \\ e', "控制\x85字符\x80"])
+def test_any_chat_name_builds(tmp_path, name):
+    # Jinja's tojson wrote emoji as surrogate pairs that PyYAML could not read back.
+    feed = build_feed(group="g", title=name, feed_id="tag:x,2026:g", site_url=None, docs=[])
+    write_site_project(
+        template_dir=TEMPLATE, project_dir=tmp_path / "project", group="g", title=name,
+        docs=[], feed_xml=feed, media={},
+    )  # fmt: skip
+    index = build_site(tmp_path / "project", tmp_path / "html")
+    assert name.split()[0].split(":")[0] in index.read_text(encoding="utf-8")
