@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import html
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -178,22 +182,50 @@ def write_site_project(
     return _sync(project_dir, wanted)
 
 
+def die_with_parent() -> None:
+    """In a child process: be killed when the parent dies (Linux), so a killed run leaves
+    no orphan writing after it."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
 def build_site(project_dir: Path, out_dir: Path) -> Path:
-    """Run a real `mkdocs build` of `project_dir` into `out_dir`; return the built index.html."""
+    """Run a real `mkdocs build` of `project_dir` and put it at `out_dir`; return its index.html.
+
+    The build goes to a fresh folder beside `out_dir` that replaces it only once complete, so
+    an interrupted build leaves the previous site whole (or, killed mid-swap, no site, which
+    the next run rebuilds) and never a half-written one."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.parent.glob(f".{out_dir.name}-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     command = [
         sys.executable, "-m", "mkdocs", "build", "--quiet",
-        "-f", str(project_dir / "mkdocs.yml"), "-d", str(Path(out_dir).resolve()),
+        "-f", str(project_dir / "mkdocs.yml"), "-d", str(fresh),
     ]  # fmt: skip
     # Material 9.7+ prints a banner about MkDocs 2 on every build unless told not to.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        tail = "\n".join(result.stderr.strip().splitlines()[-20:])
-        raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{tail}")
-    index = Path(out_dir) / "index.html"
-    if not index.is_file():
-        raise RuntimeError(f"mkdocs build wrote no {index}")
-    return index
+    try:
+        result = subprocess.run(
+            command, cwd=project_dir, env=env, capture_output=True, text=True, preexec_fn=die_with_parent
+        )
+        if result.returncode != 0:
+            tail = "\n".join(result.stderr.strip().splitlines()[-20:])
+            raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{tail}")
+        if not (fresh / "index.html").is_file():
+            raise RuntimeError(f"mkdocs build wrote no {out_dir / 'index.html'}")
+        fresh.chmod(0o755)  # mkdtemp makes it private; a site is for reading
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+            out_dir.rename(old)
+            fresh.rename(out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            fresh.rename(out_dir)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    return out_dir / "index.html"
 
 
 def used_media(home: Home, group: str, docs: Sequence[Document]) -> dict[str, bytes]:

@@ -190,3 +190,23 @@ def test_any_chat_name_builds(tmp_path, name):
     )  # fmt: skip
     index = build_site(tmp_path / "project", tmp_path / "html")
     assert name.split()[0].split(":")[0] in index.read_text(encoding="utf-8")
+
+
+def test_a_failed_or_killed_build_leaves_the_previous_site_whole(tmp_path):
+    project, out = tmp_path / "project", tmp_path / "sites" / "public"
+    write(project, [make_doc(*POSTS[0])])
+    build_site(project, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (out.parent / ".public-new-killed").mkdir()  # what a SIGKILLed build leaves behind
+    (out.parent / ".public-new-killed" / "index.html").write_text("half")
+    good = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: no-such-theme\n")
+    with pytest.raises(RuntimeError):
+        build_site(project, out)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in out.parent.iterdir()] == ["public"]  # no build folder left
+    (project / "mkdocs.yml").write_text(good)
+    write(project, [make_doc(*p) for p in POSTS])
+    index = build_site(project, out)
+    assert POSTS[2][1] in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert index == out / "index.html" and [p.name for p in out.parent.iterdir()] == ["public"]
