@@ -31,9 +31,8 @@ def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: S
                 "author": row["author"],
                 "message": row["message"],
                 "kind": row["kind"],
+                "attachment": row["attachment"] or None,  # every line has the same keys
             }
-            if row["attachment"]:
-                record["attachment"] = row["attachment"]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 

@@ -130,3 +130,13 @@ def test_parse_says_what_invalid_utf8_it_replaced(tmp_path, capsys):
         "DD/MM/YYYY, HH:MM - NAME: TEXT",
         "24-hour",
     )
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_parse_lines_all_carry_the_same_keys(tmp_path, capsys, raw):
+    assert main(["parse", str(DEMO_EXPORT), *(["--raw"] if raw else ["--home", str(tmp_path)])]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    keys = {tuple(r) for r in records}
+    assert keys == {("timestamp", "author", "message", "kind", "attachment")}
+    assert any(r["attachment"] is None for r in records) and any(r["attachment"] for r in records)
+    assert all(r["attachment"] is None or r["kind"] in ("media", "contact") for r in records)
