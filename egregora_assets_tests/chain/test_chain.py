@@ -133,3 +133,15 @@ def test_ask_offline_says_so_first_and_shows_whole_messages_once(demo, question)
         assert set(shown.splitlines()) <= set(full.splitlines()) | {""}, shown
         said += [line for line in shown.splitlines() if line.strip() and not line.startswith("#")]
     assert len(said) == len(set(said)), "a line was shown twice"
+
+
+def test_the_sites_feed_is_the_group_feed_and_every_link_opens_a_built_page(demo):
+    from egregora_assets_tests.feeds import built_page, feed_links
+
+    _, first, _ = demo
+    feed, html = Path(first["feeds"][0]).read_bytes(), Path(first["sites"][0]).parent
+    assert (html / "feed.xml").read_bytes() == feed
+    hrefs = feed_links(feed)
+    assert len(hrefs) == 2 + first["posts"] and len(set(hrefs)) == len(hrefs)
+    for served_at in (html.as_uri() + "/", "https://example.org/trilhas/"):
+        assert all(built_page(html, served_at + "feed.xml", h).is_file() for h in hrefs)
