@@ -144,6 +144,12 @@ def _write(args) -> int:
         print(json.dumps(summary))
     else:
         _print_summary(summary)
+    if not summary["posts"]:  # not a silently empty blog: the last line says why
+        from ..core.posts.digest import quiet_chat_note
+
+        sys.stdout.flush()
+        note = quiet_chat_note(summary["messages"], summary["authors"], llm=settings.llm.base_url is not None)
+        print(f"egregora: {note}", file=sys.stderr)
     return 0
 
 
