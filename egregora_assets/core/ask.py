@@ -51,7 +51,8 @@ def _units(hit: dict) -> list[tuple[str, str]]:
         starts = [m.start() for m in _MESSAGE.finditer(text)] or [0]
         starts[0] = 0
         return [("\n", text[a:b].rstrip("\n")) for a, b in zip(starts, [*starts[1:], len(text)])]
-    units, sep = [], "\n"
+    units: list[tuple[str, str]] = []
+    sep = "\n"
     for line in text.split("\n"):
         if not line.strip():
             sep = "\n\n"
@@ -72,7 +73,8 @@ def _without_empty_sections(units: list[tuple[str, str]]) -> list[tuple[str, str
 
 def _fit(units: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
     """The leading units that fit in `limit` characters; the first cut at a sentence if it alone is over."""
-    kept, size = [], 0
+    kept: list[tuple[str, str]] = []
+    size = 0
     for sep, unit in units:
         if size + len(sep) + len(unit) > limit:
             if not kept:

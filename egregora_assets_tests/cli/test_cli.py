@@ -173,7 +173,9 @@ NOT_EXPORTS = {  # what the user names -> what the one line must say
     ),
     "a zip of a pdf": (lambda tmp: _zip_of(tmp / "docs.zip", {"a.pdf": b"%PDF-1.4"}), "no chat file"),
     "escapes in the name and first line": (
-        lambda tmp: _write(tmp / "chat\x1b[2J\x1b]0;x\x07.txt", b"\x1b[31mred\x1b[0m\n" + b"only notes, no chat here\n" * 50),
+        lambda tmp: _write(
+            tmp / "chat\x1b[2J\x1b]0;x\x07.txt", b"\x1b[31mred\x1b[0m\n" + b"only notes, no chat here\n" * 50
+        ),
         "not a WhatsApp export: no message could be read; first line '\\x1b[31mred\\x1b[0m'",
     ),
 }

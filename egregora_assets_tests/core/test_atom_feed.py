@@ -122,7 +122,9 @@ def test_without_site_url_links_are_relative_to_the_site_root():
 def test_a_reader_resolves_relative_links_to_the_absolute_ones(served_at):
     """Fetched from <site>/feed.xml, the relative feed opens the same pages as one built with the URL."""
     docs = [make_doc(6), make_doc(9)]
-    relative = feedparser.parse(feed_of(docs, site_url=None), response_headers={"content-location": served_at + "feed.xml"})
+    relative = feedparser.parse(
+        feed_of(docs, site_url=None), response_headers={"content-location": served_at + "feed.xml"}
+    )
     absolute = feedparser.parse(feed_of(docs, site_url=served_at))
 
     def links(parsed):
