@@ -29,7 +29,7 @@ from ..resources import ChainSettings, HomeResource
 from .common import each_partition
 from .raw_exports import raw_exports
 
-CODE_VERSION = "anon-1"
+CODE_VERSION = "anon-2"
 
 
 @daily_asset(

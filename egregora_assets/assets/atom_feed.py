@@ -25,7 +25,7 @@ from ..resources import ChainSettings, HomeResource
 from .common import each_partition
 from .posts import posts
 
-CODE_VERSION = "feed-1"
+CODE_VERSION = "feed-2"
 
 
 @asset(

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from ..core.models import BadExport
 from ..core.settings import BadSettings, Settings, load_settings
+from ..core.text import printable
 
 REPO = Path(__file__).resolve().parents[2]
 err = Console(stderr=True)
@@ -23,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (BadExport, BadSettings) as error:
-        print(f"egregora: {error}", file=sys.stderr)
+    except (BadExport, BadSettings) as error:  # names and first lines come from the file: made printable
+        print(f"egregora: {printable(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("egregora: interrupted; run the same command again to resume", file=sys.stderr)
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # one line for the user; details with EGREGORA_DEBUG=1
         if os.environ.get("EGREGORA_DEBUG"):
             raise
-        print(f"egregora: failed: {_first_line(error)}", file=sys.stderr)
+        print(f"egregora: failed: {printable(_first_line(error))}", file=sys.stderr)
         return 1
 
 
@@ -95,6 +96,8 @@ def _export_path(path: Path) -> Path:
         raise BadExport(f"{path}: is a directory; give the exported .zip or .txt file")
     if path.suffix.lower() not in (".zip", ".txt"):
         raise BadExport(f"{path.name}: not a WhatsApp export (expected a .zip or .txt file)")
+    if path.stat().st_size == 0:
+        raise BadExport(f"{path.name}: not a WhatsApp export: the file is empty (0 bytes)")
     return path
 
 
@@ -141,6 +144,12 @@ def _write(args) -> int:
         print(json.dumps(summary))
     else:
         _print_summary(summary)
+    if not summary["posts"]:  # not a silently empty blog: the last line says why
+        from ..core.posts.digest import quiet_chat_note
+
+        sys.stdout.flush()
+        note = quiet_chat_note(summary["messages"], summary["authors"], llm=settings.llm.base_url is not None)
+        print(f"egregora: {note}", file=sys.stderr)
     return 0
 
 

@@ -7,10 +7,13 @@ import sys
 
 from rich.console import Console
 
+from ..core.ask import answer_stream, offline_passages
 from ..core.embeddings import hybrid_search, search_terms
 from ..core.home import Home
 from ..core.models import BadExport
 from ..core.settings import Settings
+
+NO_LLM = "No LLM configured (set EGREGORA_LLM__BASE_URL for a written answer): the most relevant passages."
 
 
 def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_json: bool) -> int:
@@ -22,6 +25,9 @@ def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_j
     if not home.lancedb.exists():
         raise BadExport(f"{home.root}: nothing written yet; run `egregora write EXPORT` first")
     resources = build_resources(settings, outside_dagster=True)
+    llm = resources["llm"]
+    if not (llm.enabled or raw or as_json):  # said first, before the search (the model takes seconds to load)
+        print(NO_LLM, flush=True)
     err = Console(stderr=True)
     with err.status("Searching the archive…"):
         vector = resources["embedder"].embed([question])[0]
@@ -29,17 +35,16 @@ def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_j
     if raw:
         print(json.dumps(hits, ensure_ascii=False, default=str))
         return 0
-    llm = resources["llm"]
     if not llm.enabled:  # offline: the passages are the answer
         if as_json:
             print(json.dumps({"answer": None, "passages": hits}, ensure_ascii=False, default=str))
-        else:
-            err.print("[yellow]No LLM configured: showing the most relevant passages.[/]")
-            for hit in hits:
-                print(f"\n## {hit['date']} · {hit['title']} ({hit['kind']})\n{hit['text'][:1200]}")
+            return 0
+        shown = offline_passages(hits)
+        for hit, text in shown:
+            print(f"\n## {hit['date']} · {hit['title']} ({hit['kind']})\n{text}")
+        if not shown:
+            print("Nothing in the archive matches the question.")
         return 0
-    from ..core.ask import answer_stream
-
     chunks = []
     for chunk in answer_stream(llm.client(), resources["prompts"].path, question, hits):
         chunks.append(chunk)

@@ -10,6 +10,7 @@ from ..core.home import Home
 from ..core.raw_exports.archive import read_export, slugify
 from ..core.raw_exports.parse import summary
 from ..core.settings import Settings
+from ..core.text import printable
 
 
 def print_summary(path: Path, day_first: bool | None) -> int:
@@ -31,9 +32,8 @@ def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: S
                 "author": row["author"],
                 "message": row["message"],
                 "kind": row["kind"],
+                "attachment": row["attachment"] or None,  # every line has the same keys
             }
-            if row["attachment"]:
-                record["attachment"] = row["attachment"]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
@@ -42,7 +42,7 @@ def _read(path: Path, day_first: bool | None):
     """The parsed export; what had to be replaced to read it is said on stderr."""
     parsed = read_export(path, day_first=day_first)
     if note := parsed.chat.replacement_note:
-        print(f"egregora: warning: {path.name}: {note}", file=sys.stderr)
+        print(f"egregora: warning: {printable(path.name)}: {note}", file=sys.stderr)
     return parsed
 
 

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from ..core.home import Home
 from ..core.settings import Settings
-from ..core.tables import count_rows
+from ..core.tables import count_authors, count_rows
 
 REPO = Path(__file__).resolve().parents[2]
 # Failures become one line (see _require_success); EGREGORA_DEBUG=1 shows Dagster's own log.
@@ -196,12 +196,14 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
                     without_answer += int(metadata["windows_without_answer"].value)
     with duckdb.connect(str(home.warehouse), read_only=True) as conn:
         messages = count_rows(conn, "messages", group_list)
+        authors = count_authors(conn, group_list)
         posts = count_rows(conn, "documents", group_list, "kind = 'post'")
     return {
         "groups": group_list,
         "partitions": len(computed),
         "skipped": days * len(group_list) + len(group_list) - len(computed),
         "messages": messages,
+        "authors": authors,
         "posts": posts,
         "feeds": [str(home.feed(g)) for g in group_list],
         "sites": [str(home.site_html(g) / "index.html") for g in group_list],

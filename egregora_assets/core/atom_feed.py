@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import markdown
 from lxml import etree
 
-from .mkdocs_site import post_path
+from .mkdocs_site import FEED_FILE, post_path
 from .models import Document
 from .posts.documents import ENTRY_AUTHORITY
 
@@ -46,9 +46,16 @@ def render_markdown(text: str) -> str:
     return markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
 
 
-def post_url(site_url: str, doc: Document) -> str:
-    """The absolute URL of `doc` on the MkDocs blog (see `core.site.post_path`)."""
-    return site_url.rstrip("/") + "/" + post_path(doc)
+def site_base(site_url: str | None) -> str:
+    """What links to the site start with: its URL, or nothing when it has none. The feed is
+    served at the site's root (feed.xml), so a relative link resolves against the feed's own
+    address to the same page (RFC 4287 section 2, RFC 3986 section 5.1.3)."""
+    return site_url.rstrip("/") + "/" if site_url else ""
+
+
+def post_url(site_url: str | None, doc: Document) -> str:
+    """The URL of `doc` on the MkDocs blog (see `core.mkdocs_site.post_path`), relative without a site URL."""
+    return site_base(site_url) + post_path(doc)
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -70,8 +77,7 @@ def _entry(feed: etree._Element, doc: Document, site_url: str | None) -> None:
     _sub(entry, "updated", rfc3339(doc.updated))
     for name in doc.authors:
         _sub(_sub(entry, "author"), "name", name)
-    if site_url:
-        _sub(entry, "link", rel="alternate", type="text/html", href=post_url(site_url, doc))
+    _sub(entry, "link", rel="alternate", type="text/html", href=post_url(site_url, doc))
     for link in doc.links:
         attrs = {"rel": link.rel, "href": link.href}
         if link.title:
@@ -103,10 +109,9 @@ def build_feed(
     _sub(feed, "subtitle", f"Posts written from the {group} group chat")
     newest = max((d.updated for d in ordered), default=_EPOCH)
     _sub(feed, "updated", rfc3339(updated or newest))
-    if site_url:
-        base = site_url.rstrip("/") + "/"
-        _sub(feed, "link", rel="self", type="application/atom+xml", href=base + "feed.xml")
-        _sub(feed, "link", rel="alternate", type="text/html", href=base + "blog/")
+    base = site_base(site_url)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=base + FEED_FILE)
+    _sub(feed, "link", rel="alternate", type="text/html", href=base + "blog/")
     if any(not d.authors for d in ordered):
         # RFC 4287 4.1.1: an entry without authors takes the feed's.
         _sub(_sub(feed, "author"), "name", title)

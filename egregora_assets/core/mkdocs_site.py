@@ -23,6 +23,7 @@ from .home import Home
 from .models import Document
 from .text import slugify
 
+FEED_FILE = "feed.xml"  # the group's Atom feed, at the site's root: its relative links start there
 POSTS_DIR = Path("docs/blog/posts")
 MEDIA_DIR = Path("docs/media")
 AVATARS_DIR = Path("docs/blog/avatars")
@@ -174,7 +175,7 @@ def write_site_project(
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
         wanted[name] = post_markdown(doc).encode()
     wanted.update(_authors_files(docs))
-    wanted[Path("docs/feed.xml")] = feed_xml
+    wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
     for media_name, data in media.items():
         if not media_name or Path(media_name).name != media_name or media_name.startswith("."):
             raise ValueError(f"media name must be a plain file name, got {media_name!r}")

@@ -246,3 +246,10 @@ def count_rows(conn: duckdb.DuckDBPyConnection, table: str, groups: Sequence[str
         f'SELECT count(*) FROM {table} WHERE "group" IN ({marks}) AND {where}', list(groups)
     ).fetchall()[0]
     return count
+
+
+def count_authors(conn: duckdb.DuckDBPyConnection, groups: Sequence[str]) -> int:
+    """How many distinct (pseudonymous) people wrote the groups' stored messages."""
+    marks = ", ".join("?" for _ in groups)
+    sql = f'SELECT count(DISTINCT author) FROM messages WHERE "group" IN ({marks})'
+    return conn.execute(sql, list(groups)).fetchall()[0][0]

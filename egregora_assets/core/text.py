@@ -26,3 +26,9 @@ def slugify(text: str, *, limit: int = 80, fallback: str = "") -> str:
         head = slug[: limit + 1]
         slug = head.rsplit("-", 1)[0] if "-" in head else slug[:limit]
     return slug or fallback
+
+
+def printable(text: str) -> str:
+    """`text` safe to show on a terminal: control, format and other unprintable characters
+    (escape sequences, bidi overrides, NULs) written as escapes, as `repr` writes them."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)

@@ -103,3 +103,45 @@ def test_readme_screenshots_show_this_demo(demo):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     pictures = re.findall(r"\]\((egregora_assets/demo/screenshots/[\w.-]+\.png)\)", readme)
     assert {Path(p).name for p in pictures} == {p.name for p in OUT.glob("*.png")}
+
+
+PASSAGE_HEADING = re.compile(r"^## (\d{4}-\d{2}-\d{2}) · (.*) \((window|post)\)$", re.MULTILINE)
+
+
+def run_ask(home: Path, *args: str) -> str:
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert main(["ask", *args, "--home", str(home)]) == 0
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("question", ["onde tem água na travessia?", "qual bota comprar", "carona no sábado"])
+def test_ask_offline_says_so_first_and_shows_whole_messages_once(demo, question):
+    from egregora_assets.cli.ask import NO_LLM
+
+    home = demo[0]
+    hits = {(h["date"], h["title"], h["kind"]): h["text"] for h in json.loads(run_ask(home, question, "--raw"))}
+    out = run_ask(home, question)
+    assert out.splitlines()[0] == NO_LLM
+    headings = list(PASSAGE_HEADING.finditer(out))
+    assert headings, out
+    said: list[str] = []
+    for heading, following in zip(headings, [*headings[1:], None]):
+        shown = out[heading.end() : following.start() if following else len(out)].strip("\n")
+        full = hits[heading.groups()]
+        # Every line shown is a whole line of the passage: no message or word cut in half.
+        assert set(shown.splitlines()) <= set(full.splitlines()) | {""}, shown
+        said += [line for line in shown.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(said) == len(set(said)), "a line was shown twice"
+
+
+def test_the_sites_feed_is_the_group_feed_and_every_link_opens_a_built_page(demo):
+    from egregora_assets_tests.feeds import built_page, feed_links
+
+    _, first, _ = demo
+    feed, html = Path(first["feeds"][0]).read_bytes(), Path(first["sites"][0]).parent
+    assert (html / "feed.xml").read_bytes() == feed
+    hrefs = feed_links(feed)
+    assert len(hrefs) == 2 + first["posts"] and len(set(hrefs)) == len(hrefs)
+    for served_at in (html.as_uri() + "/", "https://example.org/trilhas/"):
+        assert all(built_page(html, served_at + "feed.xml", h).is_file() for h in hrefs)

@@ -130,3 +130,81 @@ def test_parse_says_what_invalid_utf8_it_replaced(tmp_path, capsys):
         "DD/MM/YYYY, HH:MM - NAME: TEXT",
         "24-hour",
     )
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_parse_lines_all_carry_the_same_keys(tmp_path, capsys, raw):
+    assert main(["parse", str(DEMO_EXPORT), *(["--raw"] if raw else ["--home", str(tmp_path)])]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    keys = {tuple(r) for r in records}
+    assert keys == {("timestamp", "author", "message", "kind", "attachment")}
+    assert any(r["attachment"] is None for r in records) and any(r["attachment"] for r in records)
+    assert all(r["attachment"] is None or r["kind"] in ("media", "contact") for r in records)
+
+
+# Run the CLI, then say on stdout whether Dagster was imported: bad input must answer before.
+BEFORE_DAGSTER = (
+    "import sys; from egregora_assets.cli import main; code = main(sys.argv[1:]); "
+    "sys.stdout.write('dagster imported' if 'dagster' in sys.modules else ''); sys.exit(code)"
+)
+
+
+def _zip_of(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+NOT_EXPORTS = {  # what the user names -> what the one line must say
+    "a directory": (lambda tmp: (tmp / "WhatsApp Chat").mkdir() or tmp / "WhatsApp Chat", "is a directory"),
+    "an empty .txt": (lambda tmp: _write(tmp / "chat.txt", b""), "not a WhatsApp export: the file is empty"),
+    "an empty .zip": (lambda tmp: _write(tmp / "chat.zip", b""), "not a WhatsApp export: the file is empty"),
+    "random bytes .txt": (lambda tmp: _write(tmp / "chat.txt", _noise()), "not a text chat"),
+    "random bytes .zip": (lambda tmp: _write(tmp / "chat.zip", _noise()), "not a WhatsApp export: not a zip file"),
+    "random bytes, no extension": (lambda tmp: _write(tmp / "chat", _noise()), "not a WhatsApp export"),
+    "a shopping list .txt": (
+        lambda tmp: _write(tmp / "notes.txt", b"Shopping list\nmilk\neggs\n"),
+        "not a WhatsApp export: no message could be read; first line 'Shopping list'",
+    ),
+    "a zip of notes": (
+        lambda tmp: _zip_of(tmp / "notes.zip", {"_chat.txt": b"hello\nworld\n"}),
+        "not a WhatsApp export: no message could be read",
+    ),
+    "a zip of a pdf": (lambda tmp: _zip_of(tmp / "docs.zip", {"a.pdf": b"%PDF-1.4"}), "no chat file"),
+    "escapes in the name and first line": (
+        lambda tmp: _write(
+            tmp / "chat\x1b[2J\x1b]0;x\x07.txt", b"\x1b[31mred\x1b[0m\n" + b"only notes, no chat here\n" * 50
+        ),
+        "not a WhatsApp export: no message could be read; first line '\\x1b[31mred\\x1b[0m'",
+    ),
+}
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _noise() -> bytes:
+    import random
+
+    return random.Random(7).randbytes(20_000)
+
+
+@pytest.mark.parametrize("case", list(NOT_EXPORTS))
+def test_write_on_what_is_no_export_answers_one_printable_line_before_dagster(tmp_path, case):
+    make, says = NOT_EXPORTS[case]
+    path = make(tmp_path)
+    home = tmp_path / "home"
+    done = subprocess.run(
+        [sys.executable, "-c", BEFORE_DAGSTER, "write", str(path), "--home", str(home)],
+        capture_output=True,
+        timeout=120,
+    )
+    err = done.stderr.decode("utf-8")
+    assert (done.returncode, done.stdout) == (2, b""), err  # and no Dagster imported
+    assert err.endswith("\n") and err.count("\n") == 1 and says in err, err
+    assert err.isascii() or all(c.isprintable() for c in err.rstrip("\n")), repr(err)
+    assert "\x1b" not in err and "\x07" not in err
+    assert not home.exists()

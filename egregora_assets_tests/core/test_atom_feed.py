@@ -108,12 +108,42 @@ def test_xml_text_keeps_legal_characters():
     assert xml_text("\x01\x08\x0c\ufffe") == ""
 
 
-def test_without_site_url_there_are_no_site_links_and_no_base():
+def test_without_site_url_links_are_relative_to_the_site_root():
     raw = feed_of([make_doc(6)], site_url=None)
     parsed = feedparser.parse(raw)
     assert not parsed.bozo
-    assert {link.rel for link in parsed.entries[0].links} == {"related"}
-    assert b"xml:base" not in raw and b'rel="self"' not in raw
+    feed_links = {(link.rel, link.href) for link in parsed.feed.links}
+    assert feed_links == {("self", "feed.xml"), ("alternate", "blog/")}
+    assert ("alternate", "blog/2026/09/06/post-6/") in {(link.rel, link.href) for link in parsed.entries[0].links}
+    assert b"xml:base" not in raw  # relative media resolve against the feed, at the site root
+
+
+@pytest.mark.parametrize("served_at", [SITE, "https://blog.example.org/", "http://localhost:8000/a/b/"])
+def test_a_reader_resolves_relative_links_to_the_absolute_ones(served_at):
+    """Fetched from <site>/feed.xml, the relative feed opens the same pages as one built with the URL."""
+    docs = [make_doc(6), make_doc(9)]
+    relative = feedparser.parse(
+        feed_of(docs, site_url=None), response_headers={"content-location": served_at + "feed.xml"}
+    )
+    absolute = feedparser.parse(feed_of(docs, site_url=served_at))
+
+    def links(parsed):
+        return [sorted((link.rel, link.href) for link in e.links) for e in parsed.entries], sorted(
+            (link.rel, link.href) for link in parsed.feed.links
+        )
+
+    assert links(relative) == links(absolute)
+    assert absolute.entries[0].link == served_at + "blog/2026/09/09/post-9/"
+
+
+def test_every_entry_has_one_alternate_link_and_the_feed_one_self():
+    for site_url in (None, SITE):
+        root = etree.fromstring(feed_of([make_doc(6), make_doc(9), make_doc(12)], site_url=site_url))
+        assert len(root.findall("a:link[@rel='self']", NS)) == 1
+        assert len(root.findall("a:link[@rel='alternate']", NS)) == 1
+        for entry in root.findall("a:entry", NS):
+            (alternate,) = entry.findall("a:link[@rel='alternate']", NS)
+            assert alternate.get("type") == "text/html"
 
 
 def test_media_links_resolve_against_the_site():

@@ -13,6 +13,7 @@ from egregora_assets.core.mkdocs_site import (
     write_site_project,
 )
 from egregora_assets.core.models import Document
+from egregora_assets_tests.feeds import built_page, feed_links
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "site"
 BRT = timezone(timedelta(hours=-3))
@@ -210,3 +211,27 @@ def test_a_failed_or_killed_build_leaves_the_previous_site_whole(tmp_path):
     index = build_site(project, out)
     assert POSTS[2][1] in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
     assert index == out / "index.html" and [p.name for p in out.parent.iterdir()] == ["public"]
+
+
+def test_every_feed_link_opens_a_built_page(built):
+    docs, _, html, _ = built
+    hrefs = feed_links((html / "feed.xml").read_bytes())  # built without a site URL: relative links
+    assert all("://" not in h for h in hrefs)
+    for feed_url in (html.as_uri() + "/feed.xml", "https://example.org/trilhas/feed.xml"):
+        pages = [built_page(html, feed_url, h) for h in hrefs]
+        assert all(p.is_file() for p in pages), [p for p in pages if not p.is_file()]
+    assert all(d.title in p.read_text(encoding="utf-8") for p, d in zip(pages[2:], reversed(docs)))
+
+
+def test_with_a_site_url_feed_links_are_absolute_and_open_built_pages(tmp_path):
+    site = "http://127.0.0.1:8000/trilhas/"
+    docs = [make_doc(*p) for p in POSTS]
+    feed = build_feed(group="trilhas", title="Trilhas", feed_id="tag:x,2026:t", site_url=site, docs=docs)
+    write_site_project(
+        template_dir=TEMPLATE, project_dir=tmp_path / "project", group="trilhas", title="Trilhas",
+        docs=docs, feed_xml=feed, site_url=site,
+    )  # fmt: skip
+    build_site(tmp_path / "project", tmp_path / "html")
+    hrefs = feed_links((tmp_path / "html" / "feed.xml").read_bytes())
+    assert all(h.startswith(site) for h in hrefs)
+    assert all(built_page(tmp_path / "html", site + "feed.xml", h).is_file() for h in hrefs)

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .pseudonyms import Roster, name_key, subkey
-from .redact import people_matcher, redact_text
+from .redact import MAP_LINK_PREFILTER, MAP_URI_START, people_matcher, redact_text
 
 # The chat command syntax: "/egregora opt-out" or "/egregora opt-in", alone in a message.
 COMMAND = r"(?i)^\s*/egregora\s+opt[- ]?(out|in)\s*$"
@@ -159,8 +159,11 @@ def _prefilter(roster: Roster) -> str:
         "(?i:/egregora)",
         # 8 digits in one run of digit groups (joined by " .-()"): shorter runs are left alone.
         r"[0-9](?:[ .()\-]{0,3}[0-9]){7}",
-        # A latitude/longitude pair (see redact.COORDINATES_RE).
+        # A latitude/longitude pair (see redact.COORDINATES_RE), in degrees too, and map links.
         r"[0-9]\.[0-9]{3,} ?, ?-?[0-9]{1,3}\.[0-9]{3}",
+        "°",
+        MAP_URI_START,
+        MAP_LINK_PREFILTER,
         # A URL changes only through its query, fragment, percent-escapes, user info ("@",
         # above) or PII in its host and path, which the other parts find in the whole text.
         # (RE2's \s is ASCII only, so this URL class reaches at least as far as URL_RE's.)

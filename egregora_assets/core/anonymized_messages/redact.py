@@ -116,16 +116,78 @@ def redact_text(text: str, roster: Roster | None) -> str:
         return text
     out, pos = [], 0
     for url in URL_RE.finditer(text):  # URLs first, so that no number in them reads as a phone
-        out += [_redact_plain(text[pos : url.start()], roster), scrub_url(url.group(), roster)]
+        link = "[location]" if is_map_link(url.group()) else scrub_url(url.group(), roster)
+        out += [_redact_plain(text[pos : url.start()], roster), link]
         pos = url.end()
     return "".join(out) + _redact_plain(text[pos:], roster)
 
 
+# --- locations -----------------------------------------------------------------------------
+
 # A latitude/longitude pair (shared locations, map links): where someone lives or is.
 COORDINATES_RE = re.compile(r"-?\b\d{1,3}\.\d{3,}\s?,\s?-?\d{1,3}\.\d{3,}")
+# The same in degrees, minutes and seconds, as map apps show it: 23°33'01.9"S 46°38'02.3"W.
+_DMS = r"\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:[.,]\d+)?(?:\"|″|'')\s?[NSEOW]"
+DMS_RE = re.compile(rf"{_DMS}[\s,;]*{_DMS}")
+# Map links in schemes other than http(s): RFC 5870 geo URIs (and Android's geo:0,0?q=ADDRESS),
+# the Windows Maps app's bingmaps:, and the iOS/Android apps' own schemes.
+MAP_URI_START = r"(?i)\b(?:geo:[+-]?[0-9]|bingmaps:\?|(?:comgooglemaps|waze|magicearth|maps|osmand\.geo)://)"
+MAP_URI_RE = re.compile(MAP_URI_START + r"[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}]")
+
+# Web links that open a map on a place, per provider: a host, then what its path must start
+# with (None: any). Place ids and short links decode to coordinates, so the whole link goes.
+_TLD = r"(?:\.[a-z]{2,3}){1,2}"
+MAP_LINKS: tuple[tuple[str, str | None], ...] = (
+    (rf"maps\.google{_TLD}", None),  # maps.google.com/?q=LAT,LON (WhatsApp's own), maps.google.com.br
+    (rf"(?:www\.)?google{_TLD}", r"/maps\b"),  # /maps/place/..., /maps/@LAT,LON, /maps/dir/, /maps?q=
+    (r"maps\.app\.goo\.gl", None),  # the Google Maps app's short links
+    (r"goo\.gl", r"/maps\b"),  # the older short links
+    (r"share\.google", None),  # Google's newer share links of places
+    (r"maps\.googleapis\.com", None),  # static map images and embeds
+    (r"maps\.apple(?:\.com)?", None),  # maps.apple.com/?ll=..., maps.apple/p/ID
+    (r"(?:www\.)?(?:openstreetmap|osm)\.org", None),  # /#map=Z/LAT/LON, /node/ID, osm.org/go/HASH
+    (r"(?:omaps\.app|comaps\.at|ge0\.me)", None),  # Organic Maps and CoMaps share links
+    (r"(?:www\.)?osmand\.net", r"/(?:go|map)\b"),
+    (r"ul\.waze\.com", None),
+    (r"(?:www\.)?waze\.com", r"(?:/[a-z]{2}(?:-[a-z]{2})?)?/(?:ul|live-map)\b"),
+    (r"(?:www\.)?bing\.com", r"/maps\b"),  # bing.com/maps?cp=LAT~LON
+    (r"(?:share|wego)\.here\.com", None),  # share.here.com/l/LAT,LON, wego.here.com/?map=...
+    (rf"maps\.yandex{_TLD}", None),
+    (rf"(?:www\.)?yandex{_TLD}", r"/(?:maps|harita)\b"),  # yandex.ru/maps/-/ID, yandex.com.tr/harita
+    (r"(?:go\.)?2gis\.[a-z]{2,3}", None),
+    (r"(?:www\.|en\.)?mapy\.(?:cz|com)", None),
+    (r"(?:www\.)?mapquest\.com", None),
+    (r"(?:j\.)?map\.baidu\.com", None),
+    (r"(?:[a-z0-9-]+\.)?amap\.com", None),
+    (r"map\.naver\.com", None),
+    (r"map\.kakao\.com", None),
+    (r"(?:www\.)?(?:what3words\.com|w3w\.co)", r"/[^/.?#]+\.[^/.?#]+\.[^/.?#]+"),  # three words, a 3 m square
+    (r"plus\.codes", None),
+    (r"(?:www\.)?foursquare\.com", r"/v/"),  # iOS exports share a venue as "NAME (CITY): <link>"
+)
+
+
+def _map_links(host_end: str) -> str:
+    return "|".join(f"(?:{host})" + (f"(?:{path})" if path else host_end) for host, path in MAP_LINKS)
+
+
+_MAP_LINK = re.compile(_map_links(r"(?:[/?#]|$)"), re.IGNORECASE)
+# For the RE2 pre-filter (see anonymize): a superset, the host ending at any non-name character.
+MAP_LINK_PREFILTER = r"(?i:https?://|www\.)(?i:" + _map_links(r"(?:[^\w-]|$)") + ")"
+
+
+def is_map_link(url: str) -> bool:
+    """Whether a web link (with or without its scheme) opens a map on a place."""
+    host, *rest = re.split(r"([/?#])", re.sub(r"(?i)^https?://", "", url), maxsplit=1)
+    host = host.rpartition("@")[2].partition(":")[0].rstrip(".")  # no user info, port or root dot
+    return bool(_MAP_LINK.match(host + "".join(rest)))
 
 
 def _redact_plain(text: str, roster: Roster | None, in_url: bool = False) -> str:
+    if ":" in text:
+        text = MAP_URI_RE.sub("[location]", text)
+    if "°" in text:
+        text = DMS_RE.sub("[location]", text)
     if "." in text and "," in text:
         text = COORDINATES_RE.sub("[location]", text)
     # E-mails first, so their "@" is no mention; numbers before names, so a name stuck to a

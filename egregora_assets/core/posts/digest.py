@@ -368,6 +368,15 @@ def _bounded(window: Window) -> Window:
     return window.model_copy(update={"messages": cut})
 
 
+def quiet_chat_note(messages: int, authors: int, *, llm: bool) -> str:
+    """The one line that ends a write which gave no post: the chat's size and what a post needs."""
+    size = f"{messages} message{'s' * (messages != 1)}, {authors} author{'s' * (authors != 1)}"
+    if llm:
+        return f"the model wrote no post for any day: {size}; see the README, 'Quiet chats'"
+    needs = f"the offline writer needs a day of {MIN_MESSAGES} messages from {MIN_AUTHORS} people"
+    return f"no day had enough conversation for a post: {size} ({needs}); see the README, 'Quiet chats'"
+
+
 def write_digest(
     window: Window,
     enrichments: Sequence[Enrichment],

@@ -63,7 +63,7 @@ def read_export(path: Path, *, day_first: bool | None = None) -> ParsedExport:
     if chat.messages.num_rows == 0:
         first = chat.first_unparsed_line
         why = f"first line {first!r}" if first else "the chat file is empty"
-        raise BadExport(f"{name}: no message could be read; {why}")
+        raise BadExport(f"{name}: not a WhatsApp export: no message could be read; {why}")
     return ParsedExport(
         sha256=digest.result(),
         size=path.stat().st_size,
@@ -128,7 +128,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
             looks_zip = f.read(4) == b"PK\x03\x04"
         if looks_zip:
             raise BadExport(f"corrupt or truncated zip ({_one_line(e)})") from None
-        raise BadExport("not a zip file") from None
+        raise BadExport("not a WhatsApp export: not a zip file") from None
 
 
 def _checked_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:

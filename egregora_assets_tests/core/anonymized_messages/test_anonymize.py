@@ -541,29 +541,3 @@ def test_find_pii_accepts_pseudonyms_and_placeholders(roster):
     text = " ".join(roster.pseudonyms.values()) + " [phone] [email] [group] Ana's? no: Mariana"
     assert find_pii([("post:1", "content", text.replace("Ana's? no: ", ""))], roster) == []
     assert find_pii([("post:1", "title", "")], roster) == []
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("localização: https://maps.google.com/?q=-23.1352,-46.5541", "localização: https://maps.google.com/"),
-        ("estou em -23.55052, -46.633308 agora", "estou em [location] agora"),
-        ("https://www.google.com/maps/@-23.5505,-46.6333,15z", "https://www.google.com/maps/@[location],15z"),
-        ("versão 1.2, 3.4 e 10.5,20.1 ficam", "versão 1.2, 3.4 e 10.5,20.1 ficam"),  # not coordinates
-    ],
-)
-def test_shared_locations_are_removed(text, expected):
-    from egregora_assets.core.anonymized_messages.redact import redact_text
-
-    assert redact_text(text, None) == expected
-    table = pa.table(
-        {
-            "timestamp": pa.array([datetime(2026, 9, 1, 10, 0)], pa.timestamp("s")),
-            "author": ["Ana"],
-            "message": [text],
-            "kind": ["location"],
-            "attachment": pa.array([None], pa.string()),
-        }
-    )
-    roster = build_roster(b"k" * 32, "g", ["Ana"])
-    assert anonymize(table, group="g", roster=roster, secret=b"k" * 32)["text"].to_pylist() == [expected]
