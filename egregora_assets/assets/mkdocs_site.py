@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
-from ..core.mkdocs_site import build_site, used_media, write_site_project
+from ..core.mkdocs_site import as_text, build_site, unrenderable, used_media, write_site_project
 from ..core.raw_exports.staging import group_title
 from ..core.tables import group_documents
 from ..partitions import after_new_posts, groups
@@ -45,21 +45,36 @@ def mkdocs_site(
 
     def compute(conn, group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
-        changed = write_site_project(
-            template_dir=site_template.path,
-            project_dir=paths.site_project(group),
-            group=group,
-            title=group_title(paths, group, settings.group(group).title),
-            docs=docs,
-            feed_xml=paths.feed(group).read_bytes(),
-            media=used_media(paths, group, docs),
-            site_url=settings.site_url,
-        )
-        index = build_site(paths.site_project(group), paths.site_html(group))
+        shown_as_text: dict[str, str] = {}
+
+        def write() -> list:
+            return write_site_project(
+                template_dir=site_template.path,
+                project_dir=paths.site_project(group),
+                group=group,
+                title=group_title(paths, group, settings.group(group).title),
+                docs=[as_text(d) if d.id in shown_as_text else d for d in docs],
+                feed_xml=paths.feed(group).read_bytes(),
+                media=used_media(paths, group, docs),
+                site_url=settings.site_url,
+            )
+
+        changed = write()
+        try:
+            index = build_site(paths.site_project(group), paths.site_html(group))
+        except RuntimeError:
+            # One post the renderer chokes on is shown as typed; the others as written.
+            shown_as_text.update(unrenderable(paths.site_project(group), docs))
+            if not shown_as_text:
+                raise
+            context.log.warning(f"{len(shown_as_text)} post(s) could not be rendered; shown as plain text")
+            changed += write()
+            index = build_site(paths.site_project(group), paths.site_html(group))
         return fingerprint([d.id for d in docs], len(changed)), {
             "pages": len(docs),
             "files_changed": len(changed),
             "index": str(index),
+            "posts_shown_as_text": shown_as_text,
         }
 
     return each_partition(

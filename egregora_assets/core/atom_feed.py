@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from lxml import etree
 from .mkdocs_site import FEED_FILE, post_path
 from .models import Document
 from .posts.documents import ENTRY_AUTHORITY
+from .sanitize import clean_html, tame_markdown
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -43,7 +45,11 @@ def rfc3339(moment: datetime) -> str:
 
 def render_markdown(text: str) -> str:
     """The HTML a post's Markdown content renders to, as in the MkDocs site."""
-    return markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    try:
+        rendered = markdown.markdown(tame_markdown(text), extensions=["extra", "sane_lists"], output_format="html")
+    except Exception:  # a post no renderer reads is shown as typed, not lost
+        rendered = f"<pre>{html.escape(text)}</pre>"
+    return clean_html(rendered)
 
 
 def site_base(site_url: str | None) -> str:

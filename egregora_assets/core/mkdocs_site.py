@@ -16,11 +16,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
+import markdown
 import yaml
 
 from .anonymized_messages.media import media_dir
 from .home import Home
 from .models import Document
+from .posts.documents import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
+from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
 
 FEED_FILE = "feed.xml"  # the group's Atom feed, at the site's root: its relative links start there
@@ -43,10 +46,10 @@ def _front_matter(doc: Document) -> str:
     """The YAML front matter the Material blog plugin reads for one post."""
     tags = list(dict.fromkeys(doc.categories))  # the plugin rejects duplicates
     meta = {
-        "title": doc.title,
+        "title": escaped(plain_line(doc.title, MAX_TITLE_CHARS)),
         "date": doc.date,
         "slug": slugify(doc.slug, fallback="post"),
-        "description": doc.summary,
+        "description": escaped(plain_line(doc.summary, MAX_SUMMARY_CHARS)),
         "authors": list(dict.fromkeys(slugify(a, fallback="anon") for a in doc.authors)),
         "categories": tags,
         "tags": list(tags),  # a copy, or YAML writes an alias
@@ -57,10 +60,10 @@ def _front_matter(doc: Document) -> str:
 
 def post_markdown(doc: Document) -> str:
     """A post's Markdown file: front matter, title, the summary as excerpt, then the content."""
-    body = re.sub(r"\A\s*# [^\n]*\n", "", doc.content).strip()
+    body = re.sub(r"\A\s*# [^\n]*\n", "", tame_markdown(doc.content)).strip()
     # Posts link media as "media/<name>" (site root); the file sits two folders down.
     body = re.sub(r"(\]\(|src=\")media/", r"\1../../media/", body)
-    title = doc.title.replace("\n", " ")
+    title = escaped(plain_line(doc.title, MAX_TITLE_CHARS))
     summary = doc.summary.strip()
     if body.startswith(summary):  # a writer that opens with its summary: say it once
         body = body[len(summary) :].lstrip()
@@ -167,7 +170,9 @@ def write_site_project(
     site_url: str | None = None,
 ) -> list[Path]:
     """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged)."""
-    context = {"group": group, "site_name": title, "site_url": site_url, "post_count": len(docs)}
+    # Templates print the site name raw.
+    site_name = escaped(plain_line(title, MAX_TITLE_CHARS)) or group
+    context = {"group": group, "site_name": site_name, "site_url": site_url, "post_count": len(docs)}
     wanted = _template_files(template_dir, context)
     for doc in docs:
         name = POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
@@ -181,6 +186,26 @@ def write_site_project(
             raise ValueError(f"media name must be a plain file name, got {media_name!r}")
         wanted[MEDIA_DIR / media_name] = data
     return _sync(project_dir, wanted)
+
+
+def unrenderable(project_dir: Path, docs: Sequence[Document]) -> dict[str, str]:
+    """The posts the site's Markdown (the extensions its mkdocs.yml names) cannot render, with why."""
+    config = yaml.safe_load((project_dir / "mkdocs.yml").read_text(encoding="utf-8"))
+    extensions = [next(iter(e)) if isinstance(e, dict) else e for e in config.get("markdown_extensions", [])]
+    md = markdown.Markdown(extensions=extensions)
+    bad = {}
+    for doc in docs:
+        try:
+            md.reset().convert(post_markdown(doc))
+        except Exception as error:  # whatever breaks one post must not break the site
+            bad[doc.id] = f"{type(error).__name__}: {error}"[:300]
+    return bad
+
+
+def as_text(doc: Document) -> Document:
+    """`doc` with its content shown as typed, in a code block, for a post that cannot render."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", doc.content)), default=0))
+    return doc.model_copy(update={"content": f"{fence}text\n{doc.content}\n{fence}\n"})
 
 
 def die_with_parent() -> None:

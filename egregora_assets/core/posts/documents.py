@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from ..models import Document, Link, PostDraft, Window
+from ..sanitize import plain_line
 from ..text import slugify
 
 ENTRY_AUTHORITY = "egregora.local,2026"
 MAX_TAG_CHARS = 40  # a tag is a word or two; the site writes a file per category, named after it
+MAX_TITLE_CHARS = 120
+MAX_SUMMARY_CHARS = 2000
+_TAG_JUNK = re.compile(r"[<>&\"'`#/\\{}\[\]|*_~^$%]")
 Slugged = TypeVar("Slugged", PostDraft, Document)
 
 
@@ -34,20 +39,27 @@ def to_documents(drafts: Sequence[PostDraft], window: Window, *, timezone: str, 
                 group=window.group,
                 date=window.date,
                 window_id=window.id,
-                title=draft.title.strip(),
+                title=plain_line(draft.title, MAX_TITLE_CHARS) or f"{window.date}",
                 slug=draft.slug,
                 published=moment,
                 updated=moment,
                 authors=authors,
-                summary=draft.summary.strip(),
+                summary=draft.summary.strip()[:MAX_SUMMARY_CHARS],
                 content=draft.body,
-                categories=[t.strip().lower() for t in draft.tags if 0 < len(t.strip()) <= MAX_TAG_CHARS][:8],
+                categories=tags(draft.tags),
                 links=_links(draft.body),
                 message_ids=[i for i in draft.message_ids if i in by_id],
                 writer=writer,
             )
         )
     return docs
+
+
+def tags(said: Sequence[str]) -> list[str]:
+    """A writer's tags as the site can index them: one plain lowercase line each, without
+    markup or path characters, short (the blog writes a file per tag), no repeats."""
+    found = (_TAG_JUNK.sub("", plain_line(t, 4 * MAX_TAG_CHARS)).strip().lower() for t in said)
+    return list(dict.fromkeys(t for t in found if 0 < len(t) <= MAX_TAG_CHARS))[:8]
 
 
 def unique_slugs(items: Sequence[Slugged]) -> list[Slugged]:
@@ -62,7 +74,8 @@ def unique_slugs(items: Sequence[Slugged]) -> list[Slugged]:
         slug, n = base, 1
         while slug in used:
             n += 1
-            slug = f"{base}-{n}"
+            # The suffix must survive the site's own slugify, which cuts at 80 characters.
+            slug = f"{base[: 79 - len(str(n))].rstrip('-')}-{n}"
         used.add(slug)
         unique.append(item if slug == base else item.model_copy(update={"slug": slug}))
     return unique

@@ -1,0 +1,203 @@
+"""A site and feed built from hostile posts (what a chat or a model could say) build, and in
+a real headless Chromium no page runs a script of theirs or carries an active node."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree, html
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from egregora_assets.core.atom_feed import build_feed
+from egregora_assets.core.mkdocs_site import as_text, build_site, unrenderable, write_site_project
+from egregora_assets.core.models import Document, Message, PostDraft, Window
+from egregora_assets.core.posts.documents import to_documents, unique_slugs
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "site"
+BRT = timezone(timedelta(hours=-3))
+MARK = "PWNED"  # every payload calls or names this; finding it active anywhere is a failure
+JS = f"alert('{MARK}')"
+PAYLOADS = [
+    f"<script>{JS}</script>",
+    f'<img src=x onerror="{JS}">',
+    f'<svg onload="{JS}"><circle r="1"/></svg>',
+    f'<iframe src="javascript:{JS}"></iframe>',
+    f'<object data="data:text/html,<script>{JS}</script>"></object>',
+    f'<form action="javascript:{JS}"><button>go</button></form>',
+    f"[click me](javascript:{JS})",
+    f"[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgnUFdORUQnKTwvc2NyaXB0Pg==) {MARK}",
+    f'<a href="jAvAsCrIpT:{JS}">x</a>',
+    f"![img](javascript:{JS})",
+    f'Paragraph {{: onclick="{JS}" }}',
+    f'[attr](https://example.org){{: onmouseover="{JS}" }}',
+    f'<div style="background:url(javascript:{JS})">styled</div>',
+    f'<details open ontoggle="{JS}"><summary>s</summary>d</details>',
+    f"</textarea></title></script><script>{JS}</script>",
+    "{{ config.site_name }} {% include 'x' %} {# comment #}",
+    "---\ntitle: injected\n---",
+    "\u202egnp.exe\u202c right-to-left override",
+    "a" * 5000,
+    "".join("  " * i + "- deep\n" for i in range(600)),
+    "[" * 3000 + "x" + "]" * 3000,
+    f'<math><mtext><table><mglyph><style><img src=x onerror="{JS}">',
+    f'<noscript><p title="</noscript><img src=x onerror={JS}>">',
+]
+HOSTILE_TITLES = [
+    f"<script>{JS}</script>",
+    f'"><img src=x onerror={JS}>',
+    f"</title><script>{JS}</script>",
+    "",
+    "   ",
+    "x" * 400,
+    "\u202eevil title",
+    "{{ 7*7 }}",
+    "same title",
+    "same title",
+]
+HOSTILE_TAGS = ["t" * 300, f"<b onclick={JS}>tag</b>", "../../etc", "{{x}}", "", "Trilha", "trilha", "a/b\\c"]
+
+
+def hostile_docs() -> list[Document]:
+    """The posts a writer could return, through the same path real drafts take."""
+    docs: list[Document] = []
+    for day, title in enumerate(HOSTILE_TITLES, start=1):
+        moment = datetime(2026, 9, day, 20, 0)
+        said = Message(id=f"g-m{day}", group="g", timestamp=moment, author="amber-falcon", text=PAYLOADS[day])
+        window = Window(id=f"w{day}", group="g", date=date(2026, 9, day), index=0, messages=[said])
+        body = "\n\n".join(PAYLOADS[(day + i) % len(PAYLOADS)] for i in range(len(PAYLOADS)))
+        drafts = [
+            PostDraft(title=title, slug=title, summary=f'summary "{PAYLOADS[day]}"', tags=HOSTILE_TAGS, body=body),
+            PostDraft(title=title, slug=title, summary="second", tags=[], body=PAYLOADS[0]),
+        ]
+        docs += to_documents(unique_slugs(drafts), window, timezone="America/Sao_Paulo", writer="llm:hostile")
+    return docs
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    docs = hostile_docs()
+    name = f"<script>{JS}</script> Grupo 🏖️ \u202e"
+    feed = build_feed(group="g", title=name, feed_id="tag:x,2026:g", site_url=None, docs=docs)
+    write_site_project(
+        template_dir=TEMPLATE, project_dir=root / "project", group="g", title=name, docs=docs, feed_xml=feed
+    )
+    build_site(root / "project", root / "html")
+    return root / "html", feed, docs
+
+
+def test_hostile_posts_build_and_every_post_has_a_page(hostile_site):
+    site, _, docs = hostile_site
+    pages = list(site.glob("blog/2026/09/*/*/index.html"))
+    assert len(pages) == len(docs)
+    categories = [p.parent.name for p in site.glob("blog/category/*/index.html")]
+    assert categories and all(len(c) <= 60 for c in categories)
+
+
+def test_no_page_carries_active_content(hostile_site):
+    site, _, _ = hostile_site
+    for page in site.rglob("*.html"):
+        tree = html.fromstring(page.read_bytes())
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            if element.tag in {"iframe", "object", "embed", "svg", "math", "style", "script", "form"}:
+                # The theme's own icons, styles, scripts and search form: never one of ours.
+                assert MARK not in etree.tostring(element, encoding="unicode"), (page, element.tag)
+            for attribute, value in element.attrib.items():
+                assert not attribute.startswith("on"), (page, attribute)
+                if attribute in {"href", "src", "action", "data", "formaction"}:
+                    assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (page, value)
+
+
+def test_no_script_runs_in_a_browser(hostile_site, tmp_path):
+    site, _, _ = hostile_site
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    # Before any page script: record every dialog and every eval a payload could reach for.
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {"source": "window.__ran = []; for (const f of ['alert', 'confirm', 'prompt']) "
+                   "{ window[f] = (m) => { window.__ran.push(String(m)); }; }"},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        pages = sorted(site.rglob("*.html"))
+        assert len(pages) > 20
+        ran = []
+        for page in pages:
+            driver.get(base + page.relative_to(site).as_posix())
+            for element in driver.find_elements("css selector", "a, img, p, li, div, details, summary"):
+                try:
+                    driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('mouseover'))", element)
+                except Exception:
+                    pass
+                if len(ran) > 0:
+                    break
+            ran += driver.execute_script("return window.__ran")
+            logs = [e["message"] for e in driver.get_log("browser")]
+            ran += [m for m in logs if MARK in m]
+        assert ran == []
+    finally:
+        driver.quit()
+        server.shutdown()
+
+
+def test_the_feed_parses_and_carries_nothing_active(hostile_site):
+    _, feed, docs = hostile_site
+    parsed = feedparser.parse(feed)
+    assert not parsed.bozo and len(parsed.entries) == len(docs)
+    root = etree.fromstring(feed)
+    for content in root.iter("{http://www.w3.org/2005/Atom}content"):
+        fragment = html.fragment_fromstring(content.text or "", create_parent="div")
+        for element in fragment.iter():
+            assert element.tag not in {"script", "iframe", "object", "embed", "form", "svg", "style"}
+            assert not [a for a in element.attrib if a.startswith("on")]
+            for attribute in ("href", "src"):
+                assert not element.get(attribute, "").strip().lower().startswith(("javascript:", "data:"))
+
+
+def test_a_post_the_renderer_cannot_read_is_named_and_shown_as_text(tmp_path, monkeypatch):
+    # What the mkdocs_site asset does when a build fails: find the posts, show them as text.
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))  # for mkdocs' own process
+    good, bad = hostile_docs()[:2]
+    bad = bad.model_copy(update={"content": "It went BOOM here."})
+
+    def write(docs):
+        write_site_project(template_dir=TEMPLATE, project_dir=tmp_path / "p", group="g", title="g",
+                           docs=docs, feed_xml=b"")  # fmt: skip
+        config = (tmp_path / "p" / "mkdocs.yml").read_text()
+        (tmp_path / "p" / "mkdocs.yml").write_text(
+            config.replace("  - tables\n", "  - tables\n  - egregora_assets_tests.boom_markdown\n")
+        )
+
+    write([good, bad])
+    with pytest.raises(RuntimeError, match="BOOM"):
+        build_site(tmp_path / "p", tmp_path / "html")
+    reasons = unrenderable(tmp_path / "p", [good, bad])
+    assert list(reasons) == [bad.id] and "BOOM" in reasons[bad.id]
+    write([good, as_text(bad)])
+    build_site(tmp_path / "p", tmp_path / "html")
+    page = next(p for p in (tmp_path / "html").glob("blog/2026/*/*/*/index.html") if "BOOM" in p.read_text())
+    assert re.search(r"<pre[^>]*>(?:(?!</pre>).)*It went BOOM here\.", page.read_text(), re.S)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
