@@ -7,7 +7,7 @@ from .assets.atom_feed import atom_feed, nothing_identifying_published
 from .assets.embeddings import embeddings
 from .assets.enrichments import enrichments
 from .assets.mkdocs_site import mkdocs_site
-from .assets.posts import posts
+from .assets.posts import citations_hold, posts
 from .assets.raw_exports import raw_exports
 from .assets.windows import windows
 from .core.settings import Settings, load_settings
@@ -15,7 +15,7 @@ from .resources import build_resources
 from .sensors import inbox_sensor, publish_automation
 
 CHAIN = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, atom_feed, mkdocs_site]
-CHECKS = [no_real_identities, nothing_identifying_published]
+CHECKS = [no_real_identities, citations_hold, nothing_identifying_published]
 
 
 def build_definitions(settings: Settings) -> Definitions:

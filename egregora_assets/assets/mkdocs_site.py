@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 from ..core.journal import fingerprint, upstream_hash
 from ..core.mkdocs_site import as_text, build_site, unrenderable, used_media, write_site_project
 from ..core.raw_exports.staging import group_title
-from ..core.tables import group_documents
+from ..core.tables import cited_messages, group_documents
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource
 from .atom_feed import atom_feed
@@ -45,6 +45,7 @@ def mkdocs_site(
 
     def compute(conn, group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
+        cited = cited_messages(conn, group, [i for d in docs for i in d.message_ids])
         shown_as_text: dict[str, str] = {}
 
         def write() -> list:
@@ -57,6 +58,7 @@ def mkdocs_site(
                 feed_xml=paths.feed(group).read_bytes(),
                 media=used_media(paths, group, docs),
                 site_url=settings.site_url,
+                cited=cited,
             )
 
         changed = write()
@@ -75,6 +77,7 @@ def mkdocs_site(
             "files_changed": len(changed),
             "index": str(index),
             "posts_shown_as_text": shown_as_text,
+            "messages_cited": len(cited),
         }
 
     return each_partition(

@@ -2,15 +2,32 @@
 
 from datetime import date
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetExecutionContext,
+    MaterializeResult,
+    MetadataValue,
+    asset_check,
+)
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
+from ..core.models import Document
 from ..core.posts.digest import DIGEST_WRITER, write_digest
-from ..core.posts.documents import post_text, to_documents, unique_slugs
+from ..core.posts.documents import citation_problems, hold_citations, post_text, to_documents, unique_slugs
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
-from ..core.tables import day_enrichments, day_windows, documents_table, group_day_texts, replace_slice
+from ..core.tables import (
+    WAREHOUSE_DDL,
+    day_enrichments,
+    day_windows,
+    documents_table,
+    group_day_texts,
+    group_documents,
+    groups_in,
+    replace_slice,
+)
 from ..core.windows import window_text
 from ..partitions import daily_asset
 from ..resources import (
@@ -54,6 +71,7 @@ def posts(
     identity = fingerprint(writer, prompt_hash(prompts.path, "writer") if client else embedder.model)
     previews: list[str] = []
     no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
+    citations_fixed = [0]  # ids outside the window dropped, misquotes made plain text
     day_texts: dict[str, dict] = {}  # group -> its days' texts, read once per step
 
     def signature(conn, group: str, day: date) -> str:
@@ -71,7 +89,7 @@ def posts(
         if not client and group not in day_texts:
             day_texts[group] = group_day_texts(conn, group)
         others = [text for d, text in day_texts.get(group, {}).items() if d != day]
-        docs: list = []
+        docs: list[Document] = []
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
             if client:
@@ -80,7 +98,10 @@ def posts(
                     no_answer[window.id] = reason
             else:
                 drafts = write_digest(window, mine, background=others, embed=embedder.embed)
-            docs += to_documents(drafts, window, timezone=zone, writer=writer)
+            for doc in to_documents(drafts, window, timezone=zone, writer=writer):
+                doc, fixes = hold_citations(doc, window)
+                citations_fixed[0] += fixes
+                docs.append(doc)
         docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
         replace_slice(conn, "documents", group, day, documents_table(docs))
         vectors.replace_posts(group, day.isoformat(), docs, [post_text(d) for d in docs], embedder)
@@ -97,6 +118,7 @@ def posts(
             "writer": writer,
             "preview": MetadataValue.md("\n".join(previews[:30]) or "_no new posts_"),
             "windows_without_answer_reasons": MetadataValue.json(no_answer),
+            "citations_fixed": citations_fixed[0],
             **llm_facts(client),
         }
 
@@ -118,3 +140,20 @@ def _llm_drafts(client, prompts: PromptsResource, vectors: VectorStore, embedder
     )
     related = [f"{h['date']} {h['title']}: {h['text'][:800]}" for h in hits]
     return write_posts_llm(client, prompts.path, window, enrichments, related)
+
+
+@asset_check(asset=posts, blocking=True)
+def citations_hold(context: AssetCheckExecutionContext, warehouse: DuckDBResource) -> AssetCheckResult:
+    """Every post cites messages of its own window, and every quote is in a message it cites."""
+    problems: list[str] = []
+    with warehouse.get_connection() as conn:
+        conn.execute(WAREHOUSE_DDL)
+        for group in groups_in(conn, "documents"):
+            docs = group_documents(conn, group)
+            for day in sorted({d.date for d in docs}):
+                held = {w.id: w for w in day_windows(conn, group, day)}
+                for doc in (d for d in docs if d.date == day):
+                    problems += citation_problems(doc, held.get(doc.window_id))
+    return AssetCheckResult(
+        passed=not problems, metadata={"problems": len(problems), "first_problems": "\n".join(problems[:20])}
+    )

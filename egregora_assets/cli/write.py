@@ -124,11 +124,9 @@ def _require_success(result) -> None:
         return
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
-            findings = evaluation.metadata.get("first_findings")
+            findings = evaluation.metadata.get("first_findings") or evaluation.metadata.get("first_problems")
             first = (findings.value.splitlines() or [""])[0] if findings else ""
-            raise RuntimeError(
-                f"privacy check {evaluation.check_name} failed ({first}); run {result.run_id} has the rest"
-            )
+            raise RuntimeError(f"check {evaluation.check_name} failed ({first}); run {result.run_id} has the rest")
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         message = (error.message or "").strip().splitlines()[0] if error else "unknown error"

@@ -21,8 +21,9 @@ import yaml
 
 from .anonymized_messages.media import media_dir
 from .home import Home
-from .models import Document
+from .models import Document, Message
 from .posts.documents import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
+from .posts.quotes import QUOTE_CHARS, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
 
@@ -58,8 +59,23 @@ def _front_matter(doc: Document) -> str:
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def post_markdown(doc: Document) -> str:
-    """A post's Markdown file: front matter, title, the summary as excerpt, then the content."""
+SOURCES_LABEL = "The messages this post draws on"
+
+
+def sources_markdown(messages: Sequence[Message]) -> str:
+    """The cited messages under a post, pseudonymized, with their time, collapsed."""
+    items = "\n".join(
+        f"- **{m.author}** ({m.timestamp:%Y-%m-%d %H:%M}): {md_text(shorten(m.text, QUOTE_CHARS))}" for m in messages
+    )
+    return (
+        f'<details class="quote sources" markdown="1">\n<summary>{SOURCES_LABEL} ({len(messages)})</summary>\n\n'
+        f"{items}\n\n</details>\n"
+    )
+
+
+def post_markdown(doc: Document, sources: Sequence[Message] = ()) -> str:
+    """A post's Markdown file: front matter, title, the summary as excerpt, the content, then
+    the messages it cites."""
     body = re.sub(r"\A\s*# [^\n]*\n", "", tame_markdown(doc.content)).strip()
     # Posts link media as "media/<name>" (site root); the file sits two folders down.
     body = re.sub(r"(\]\(|src=\")media/", r"\1../../media/", body)
@@ -68,7 +84,8 @@ def post_markdown(doc: Document) -> str:
     if body.startswith(summary):  # a writer that opens with its summary: say it once
         body = body[len(summary) :].lstrip()
     note = writer_note(doc.writer)
-    return f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n<!-- more -->\n\n{body}\n" + (
+    cited = f"\n{sources_markdown(sources)}" if sources else ""
+    return f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n<!-- more -->\n\n{body}\n{cited}" + (
         f"\n---\n\n*{note}*\n" if note else ""
     )
 
@@ -168,8 +185,11 @@ def write_site_project(
     feed_xml: bytes,
     media: Mapping[str, bytes] = {},
     site_url: str | None = None,
+    cited: Mapping[str, Message] = {},
 ) -> list[Path]:
-    """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged)."""
+    """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged).
+
+    `cited` holds the messages posts cite, by id; each post lists its own under it."""
     # Templates print the site name raw.
     site_name = escaped(plain_line(title, MAX_TITLE_CHARS)) or group
     context = {"group": group, "site_name": site_name, "site_url": site_url, "post_count": len(docs)}
@@ -178,7 +198,8 @@ def write_site_project(
         name = POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
         if name in wanted:  # both would get one URL, and one post would vanish
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
-        wanted[name] = post_markdown(doc).encode()
+        sources = [cited[i] for i in doc.message_ids if i in cited]
+        wanted[name] = post_markdown(doc, sources).encode()
     wanted.update(_authors_files(docs))
     wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
     for media_name, data in media.items():

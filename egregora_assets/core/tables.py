@@ -183,6 +183,22 @@ def day_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list
     )
 
 
+def cited_messages(conn: duckdb.DuckDBPyConnection, group: str, ids: Sequence[str]) -> dict[str, Message]:
+    """The group's messages with these ids (those a post cites), by id."""
+    if not ids:
+        return {}
+    conn.register("_cited", pa.table({"id": list(dict.fromkeys(ids))}))
+    found = _records(
+        conn,
+        'SELECT m.id, m."group", m.timestamp, m.author, m.text, m.kind, m.attachment FROM messages m '
+        'JOIN _cited USING (id) WHERE m."group" = ?',
+        [group],
+        Message,
+    )
+    conn.unregister("_cited")
+    return {m.id: m for m in found}
+
+
 def windows_table(windows: Sequence[Window], message_bytes: Any) -> pa.Table:
     return pa.Table.from_pylist(
         [

@@ -16,7 +16,7 @@ import numpy as np
 import simplemma
 import yake
 
-from egregora_assets.core.enrichments.enrich import URL_PATTERN, trim_url, url_domain
+from egregora_assets.core.enrichments.enrich import URL_PATTERN
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
 from egregora_assets.core.posts.digest_words import (
     INFINITIVE,
@@ -31,6 +31,8 @@ from egregora_assets.core.posts.digest_words import (
 )
 from egregora_assets.core.text import slugify
 
+from .quotes import md_escape, quote, shorten
+
 DIGEST_WRITER = "offline-digest"
 Embed = Callable[[list[str]], Sequence[Sequence[float]]]
 
@@ -44,7 +46,6 @@ MAX_SHARED_TOPICS = 1
 MAX_TAGS = 3
 
 TEXT_KINDS = ("text", "edited")
-QUOTE_CHARS = 280
 
 _WEB_URL = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)  # safe inside a Markdown autolink
 _WORD = re.compile(r"[^\W\d_]+")
@@ -226,39 +227,6 @@ def _central_messages(
     return sorted(picked, key=lambda m: (m.timestamp, m.id))
 
 
-def _md_escape(text: str) -> str:
-    """Chat text made inert in Markdown: no links, emphasis, code or raw HTML of its own."""
-    # Always used mid-line (after a signature or a list marker), so block syntax cannot start.
-    return re.sub(r"([\\`*_\[\]])", r"\\\1", text).replace("<", "&lt;")
-
-
-def _md_text(text: str) -> str:
-    """Chat text as Markdown: escaped, with its URLs kept intact as autolinks."""
-    parts, pos = [], 0
-    for match in URL_PATTERN.finditer(text):
-        url = trim_url(match.group(0))
-        href = url if "://" in url[:8] else "https://" + url
-        if not url_domain(href):  # a bare "https://" is just text
-            continue
-        parts += [_md_escape(text[pos : match.start()]), f"<{href}>"]
-        pos = match.start() + len(url)
-    return "".join(parts) + _md_escape(text[pos:])
-
-
-def _shorten(text: str, limit: int) -> str:
-    """The text on one line, cut at a space before `limit` characters."""
-    text = " ".join(text.split())
-    if len(text) <= limit or " " not in text[:limit]:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
-
-
-def _quote(message: Message) -> str:
-    """A message as a Markdown blockquote, signed with its pseudonym and time."""
-    text = _md_text(_shorten(message.text, QUOTE_CHARS))
-    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}"
-
-
 def _links(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> list[Enrichment]:
     """The distinct web links shared in these messages, preferring records that know a title."""
     ids = {m.id for m in messages}
@@ -282,10 +250,10 @@ def _link_line(link: Enrichment) -> str:
     if not link.title:
         line = f"- <{link.ref}>"
     else:
-        title = _md_escape(_shorten(link.title, 90))
+        title = md_escape(shorten(link.title, 90))
         line = f"- [{title}](<{link.ref}>)" + (f" ({link.domain})" if link.domain else "")
     if link.description:
-        line += f": {_md_escape(_shorten(link.description, 200))}"
+        line += f": {md_escape(shorten(link.description, 200))}"
     return line
 
 
@@ -339,7 +307,7 @@ def _post(
     title = _title(topics, lang, labels, elsewhere)
     people = sorted(Counter(m.author for m in everyone).items(), key=lambda kv: (-kv[1], kv[0]))
     summary = _summary(len(people), len(everyone), len(links), labels)
-    sections = [summary, f"## {labels.quotes}", "\n\n".join(_quote(m) for m in quotes)]
+    sections = [summary, f"## {labels.quotes}", "\n\n".join(quote(m) for m in quotes)]
     if images:  # published names only: the site copies these files, metadata stripped
         sections.append("\n".join(f"![{e.ref}](media/{e.ref})" for e in images))
     if links:

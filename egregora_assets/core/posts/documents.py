@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import TypeVar
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from ..models import Document, Link, PostDraft, Window
 from ..sanitize import plain_line
-from ..text import slugify
+from ..text import fold, slugify
 
 ENTRY_AUTHORITY = "egregora.local,2026"
 MAX_TAG_CHARS = 40  # a tag is a word or two; the site writes a file per category, named after it
@@ -48,11 +49,59 @@ def to_documents(drafts: Sequence[PostDraft], window: Window, *, timezone: str, 
                 content=draft.body,
                 categories=tags(draft.tags),
                 links=_links(draft.body),
-                message_ids=[i for i in draft.message_ids if i in by_id],
+                message_ids=list(dict.fromkeys(draft.message_ids)),  # see hold_citations
                 writer=writer,
             )
         )
     return docs
+
+
+_QUOTE = re.compile(r"^>\s?(?:\*\*[^*\n]+\*\*\s*(?:\(\d\d:\d\d\))?\s*:\s*)?(.+)$", re.MULTILINE)
+
+
+def _comparable(text: str) -> str:
+    """Text as a quote and its message can both be compared: no Markdown escapes or autolink
+    brackets, entities decoded, case, accents and spacing folded."""
+    text = html.unescape(re.sub(r"\\([\\`*_\[\]])", r"\1", text))
+    text = re.sub(r"https?://", "", re.sub(r"<(https?://[^>\s]+)>", r"\1", text))  # autolinks gain a scheme
+    return " ".join(fold(text).split())
+
+
+def hold_citations(doc: Document, window: Window) -> tuple[Document, int]:
+    """`doc` made true to its window, and how many fixes that took: ids the window does not
+    hold are dropped, and a quote found in none of the messages it cites stops being a quote
+    (the writer's words stay, the false attribution goes)."""
+    held = {m.id: m for m in window.messages}
+    ids = [i for i in doc.message_ids if i in held]
+    cited = [_comparable(held[i].text) for i in ids]
+    fixes = len(doc.message_ids) - len(ids)
+
+    def unquote(match: re.Match[str]) -> str:
+        nonlocal fixes
+        quote = _comparable(match.group(1)).removesuffix("…").strip()
+        if quote and not any(quote in text for text in cited):
+            fixes += 1
+            return match.group(1)
+        return match.group(0)
+
+    content = _QUOTE.sub(unquote, doc.content)
+    return doc.model_copy(update={"content": content, "message_ids": ids}), fixes
+
+
+def citation_problems(doc: Document, window: Window | None) -> list[str]:
+    """Why `doc` misquotes its window: ids it cites that the window does not hold, and quotes
+    (Markdown blockquotes) found in none of the messages it cites. Names ids, never text."""
+    if window is None:
+        return [f"{doc.id}: its window {doc.window_id} is gone"]
+    held = {m.id: m for m in window.messages}
+    problems = [f"{doc.id}: cites {i}, not in its window" for i in doc.message_ids if i not in held]
+    cited = [_comparable(held[i].text) for i in doc.message_ids if i in held]
+    for n, match in enumerate(_QUOTE.finditer(doc.content), start=1):
+        quote = _comparable(match.group(1)).removesuffix("…").strip()
+        # A quote cut short ends with an ellipsis; what is left must be said word for word.
+        if quote and not any(quote in text for text in cited):
+            problems.append(f"{doc.id}: quote {n} is in none of the messages it cites")
+    return problems
 
 
 def tags(said: Sequence[str]) -> list[str]:
