@@ -244,7 +244,7 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
         ),
         "staging": DuckDBResource(database=str(home.staging)),
         "warehouse": DuckDBResource(database=str(home.warehouse)),
-        "vectors": VectorStore(uri=str(home.lancedb), dimensions=embeddings.dimensions),
+        "vectors": VectorStore(uri=settings.vectors.uri or str(home.lancedb), dimensions=embeddings.dimensions),
         "embedder": Embedder(
             **embeddings.model_dump(exclude={"api_key"}),
             api_key=secret("EGREGORA_EMBEDDINGS__API_KEY", embeddings.api_key.get_secret_value()),

@@ -1,12 +1,17 @@
-"""The vector store on a real LanceDB folder: an ANN index appears past its threshold, and search stays right."""
+"""The vector store on real LanceDB: an ANN index appears past its threshold, search stays right, in a folder or S3."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import boto3
 import numpy as np
 import pytest
 
 from egregora_assets.core.embeddings import VECTOR_INDEX, hybrid_search
-from egregora_assets.resources import VectorStore
+from egregora_assets.core.settings import BadSettings, load_settings
+from egregora_assets.resources import VectorStore, build_resources
+from egregora_assets_tests.test_webserver import free_port
 
 DIM = 32
 THRESHOLD = 1_000  # the store's ann_min_rows, lowered so a test table crosses it
@@ -90,3 +95,49 @@ def test_rows_added_after_the_index_are_found_then_folded_into_it(store):
     assert store.index_text() == "optimized"
     stats = store.table().index_stats(VECTOR_INDEX)
     assert stats.num_unindexed_rows == 0 and stats.num_indexed_rows == 1_200 + len(late) + len(more)
+
+
+@pytest.fixture
+def object_store(monkeypatch) -> Iterator[str]:
+    """An S3-compatible server on 127.0.0.1 (moto) with an empty bucket; LanceDB reaches it through AWS_*."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
+           "AWS_ENDPOINT": f"http://127.0.0.1:{port}", "AWS_ALLOW_HTTP": "true"}  # fmt: skip
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    boto3.client("s3", endpoint_url=env["AWS_ENDPOINT"]).create_bucket(Bucket="egregora")
+    try:
+        yield "s3://egregora/home/lancedb"
+    finally:
+        server.stop()
+
+
+def test_vectors_in_an_object_store_are_indexed_and_searched(object_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("EGREGORA_VECTORS__URI", object_store)
+    store = build_resources(load_settings(tmp_path))["vectors"]
+    assert store.uri == object_store
+    store = store.model_copy(update={"dimensions": DIM, "ann_min_rows": 200})
+    small = fill(store, "g1", days=2, per_day=10, seed=1)
+    fill(store, "g2", days=10, per_day=20, seed=2)
+    assert store.index_text() == "created"
+    q = unit_vectors(1, seed=3)[0]
+    assert [h["id"] for h in hybrid_search(store.table(), q.tolist(), "", group="g1", k=5)] == exact_top(small, q, 5)
+    assert not (tmp_path / "lancedb").exists()  # nothing went to the home
+
+
+@pytest.mark.parametrize("uri", [None, "s3://bucket/egregora/lancedb", "/srv/vectors"])
+def test_vectors_uri_setting(uri, tmp_path, monkeypatch):
+    if uri:
+        monkeypatch.setenv("EGREGORA_VECTORS__URI", uri)
+    settings = load_settings(tmp_path)
+    assert build_resources(settings)["vectors"].uri == (uri or str(settings.home / "lancedb"))
+
+
+def test_vectors_uri_with_an_unknown_scheme_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("EGREGORA_VECTORS__URI", "ftp://host/lancedb")
+    with pytest.raises(BadSettings, match=r"^setting vectors\.uri \(EGREGORA_VECTORS__URI"):
+        load_settings(tmp_path)
