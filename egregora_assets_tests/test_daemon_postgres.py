@@ -66,7 +66,7 @@ def overlapping(records) -> bool:
     return any(later[0] < earlier[1] for earlier, later in zip(spans, spans[1:]))
 
 
-def test_four_groups_at_once_through_the_daemon_on_postgres(postgres, tmp_path):
+def test_four_groups_at_once_through_the_daemon_on_postgres(postgres, tmp_path, monkeypatch):
     home, dagster_home = tmp_path / "home", tmp_path / "home" / "dagster"
     dagster_home.mkdir(parents=True)
     shutil.copy(REPO / "deploy" / "dagster-postgres.yaml", dagster_home / "dagster.yaml")
@@ -74,7 +74,8 @@ def test_four_groups_at_once_through_the_daemon_on_postgres(postgres, tmp_path):
     exports = {g: write_txt(home / "inbox", a, b, f"Conversa do WhatsApp com {g.replace('-', ' ').title()}.txt") for g, (a, b) in GROUPS.items()}  # fmt: skip
     messages = {g: read_export(path).chat.messages.num_rows for g, path in exports.items()}
     env = {**os.environ, **postgres.env(), "EGREGORA_HOME": str(home), "DAGSTER_HOME": str(dagster_home)}
-    os.environ.update(postgres.env())  # for this process's own view of the instance
+    for name, value in postgres.env().items():  # for this process's own view of the instance
+        monkeypatch.setenv(name, value)
     daemon_log, web_log, port = tmp_path / "daemon.log", tmp_path / "webserver.log", free_port()
     daemon = start([str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], env, daemon_log)
     web = start([str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"], env, web_log)  # fmt: skip
