@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -32,4 +33,4 @@ def postgres_server() -> Iterator[Postgres]:
 @pytest.fixture
 def postgres(postgres_server: Postgres, request) -> Postgres:
     """A fresh database of its own on the session's server."""
-    return postgres_server.database(re.sub(r"\W+", "_", request.node.name).lower()[:60])
+    return postgres_server.database(re.sub(r"\W+", "_", request.node.name).lower()[:40] + f"_{uuid.uuid4().hex[:8]}")

@@ -48,9 +48,9 @@ class Postgres:
         }
 
 
-def bin_dir() -> Path:
+def bin_dir(debian: Path = Path("/usr/lib/postgresql")) -> Path:
     """The folder of initdb and pg_ctl: Debian's newest version, else the PATH; raises if none."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
+    found = sorted(debian.glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
     if found:
         return found[-1].parent
     on_path = shutil.which("pg_ctl")

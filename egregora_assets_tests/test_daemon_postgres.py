@@ -17,12 +17,14 @@ from pathlib import Path
 import duckdb
 import feedparser
 import lancedb
+import pytest
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.launcher import DefaultRunLauncher
 from dagster._core.run_coordinator import QueuedRunCoordinator
 
 from egregora_assets.core.raw_exports.archive import read_export
 from egregora_assets_tests.exports import write_txt
+from egregora_assets_tests.postgres import bin_dir
 from egregora_assets_tests.test_webserver import free_port, graphql
 
 REPO = Path(__file__).resolve().parent.parent
@@ -128,6 +130,12 @@ def test_four_groups_at_once_through_the_daemon_on_postgres(postgres, tmp_path, 
     finally:
         stop(web)
         stop(daemon)
+
+
+def test_missing_postgres_binaries_fail_with_the_install_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match=r"apt-get install postgresql"):
+        bin_dir(tmp_path)
 
 
 def _runs_listed(port: int) -> list[dict] | None:
