@@ -1,6 +1,6 @@
 """The one Definitions of Egregora: the asset chain in data order, its checks, sensors and resources."""
 
-from dagster import Definitions
+from dagster import Definitions, in_process_executor
 
 from .assets.anonymized_messages import anonymized_messages, no_real_identities
 from .assets.atom_feed import atom_feed, nothing_identifying_published
@@ -24,6 +24,9 @@ def build_definitions(settings: Settings) -> Definitions:
         asset_checks=CHECKS,
         sensors=[inbox_sensor, publish_automation],
         resources=build_resources(settings),
+        # The chain is a line, and a process per step would import the code and load MiniLM again
+        # for each step (seconds each); a run launched by the daemon or the UI is one process.
+        executor=in_process_executor,
     )
 
 

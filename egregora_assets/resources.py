@@ -13,6 +13,7 @@ from dagster import Config, ConfigurableResource, EnvVar
 from dagster_duckdb import DuckDBResource
 from pydantic import BaseModel, create_model
 
+from .core.embeddings import ANN_MIN_ROWS
 from .core.home import Home
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
 
@@ -98,10 +99,11 @@ def vector_schema(dimensions: int) -> pa.Schema:
 
 
 class VectorStore(ConfigurableResource):
-    """The LanceDB folder holding a vector per window and per post."""
+    """The LanceDB database (a folder, or an object-store URI) holding a vector per window and per post."""
 
     uri: str
     dimensions: int = 384
+    ann_min_rows: int = ANN_MIN_ROWS  # the table size past which searches go through an ANN index
 
     def table(self):
         db = lancedb.connect(self.uri)
@@ -140,13 +142,14 @@ class VectorStore(ConfigurableResource):
             ],
         )
 
-    def index_text(self) -> None:
-        """Rebuild the full-text index that hybrid search uses beside the vectors."""
-        from .core.embeddings import index_text
+    def index_text(self) -> str | None:
+        """Refresh the indexes hybrid search uses: full text always, and vectors once the table is large."""
+        from .core.embeddings import index_text, index_vectors
 
         table = self.table()
         if table.count_rows():
             index_text(table)
+        return index_vectors(table, self.ann_min_rows)
 
 
 def _quote(value: str) -> str:
@@ -241,7 +244,7 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
         ),
         "staging": DuckDBResource(database=str(home.staging)),
         "warehouse": DuckDBResource(database=str(home.warehouse)),
-        "vectors": VectorStore(uri=str(home.lancedb), dimensions=embeddings.dimensions),
+        "vectors": VectorStore(uri=settings.vectors.uri or str(home.lancedb), dimensions=embeddings.dimensions),
         "embedder": Embedder(
             **embeddings.model_dump(exclude={"api_key"}),
             api_key=secret("EGREGORA_EMBEDDINGS__API_KEY", embeddings.api_key.get_secret_value()),

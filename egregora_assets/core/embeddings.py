@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lancedb.index import FTS
+from lancedb.index import FTS, HnswSq
 
 from .text import fold
 
@@ -286,6 +286,37 @@ def index_text(table) -> None:
     table.create_index("text", config=FTS(), replace=True)
 
 
+VECTOR_INDEX = "vector_idx"
+# Past this many rows an ANN index is faster than a full scan at a recall@10 above 0.95; below
+# it a scan is exact and cheap (benchmarks/retrieval.py, figures in benchmarks/RESULTS.md).
+ANN_MIN_ROWS = 20_000
+# The index ranks by 8-bit quantized vectors; re-ranking this many times the limit by the full
+# vectors gives exact answers under narrow filters (one group of many). A scan ignores it.
+REFINE_FACTOR = 4
+
+
+def vector_index() -> HnswSq:
+    """The ANN index of the vectors: IVF_HNSW_SQ, by l2 (the distance hybrid_search ranks by)."""
+    return HnswSq(distance_type="l2")
+
+
+def index_vectors(table, min_rows: int = ANN_MIN_ROWS) -> str | None:
+    """Create the ANN index once the table holds `min_rows`, then fold new rows into it.
+
+    Rows added after the index are still found (LanceDB scans them beside it) until they
+    pass a tenth of the table; then `optimize` adds them to the index. Returns what it did."""
+    stats = table.index_stats(VECTOR_INDEX) if any(i.name == VECTOR_INDEX for i in table.list_indices()) else None
+    if stats is None:
+        if table.count_rows() < min_rows:
+            return None
+        table.create_index("vector", config=vector_index(), name=VECTOR_INDEX)
+        return "created"
+    if stats.num_unindexed_rows * 10 > stats.num_indexed_rows:
+        table.optimize()
+        return "optimized"
+    return None
+
+
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -341,7 +372,7 @@ def hybrid_search(
 ) -> list[dict]:
     """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked."""
     where, pool = _where(group, before), max(4 * k, 20)
-    vector_query = table.search(list(query_vector), vector_column_name="vector")
+    vector_query = table.search(list(query_vector), vector_column_name="vector").refine_factor(REFINE_FACTOR)
     rankings = [_ranked(vector_query, where, pool), _full_text(table, terms, where, pool)]
     rows: dict[str, dict] = {}
     scores: dict[str, float] = {}

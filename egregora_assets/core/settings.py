@@ -38,6 +38,16 @@ def _http_url(value: str | None) -> str | None:
     return value
 
 
+# The object stores LanceDB reads and writes (a plain path is a local folder).
+VECTOR_SCHEMES = ("s3", "s3+ddb", "gs", "az", "abfs", "file")
+
+
+def _vectors_uri(value: str | None) -> str | None:
+    if value and "://" in value and value.split("://", 1)[0] not in VECTOR_SCHEMES:
+        raise ValueError(f"{value!r}: LanceDB reads a folder or {', '.join(s + '://' for s in VECTOR_SCHEMES)}")
+    return value or None
+
+
 Timezone = Annotated[str, AfterValidator(_timezone)]
 HttpURL = Annotated[str | None, AfterValidator(_http_url)]
 
@@ -69,6 +79,12 @@ class EmbeddingSettings(BaseModel):
     dimensions: int = Field(384, gt=0)
 
 
+class VectorSettings(BaseModel):
+    """Where LanceDB keeps the vectors: `<home>/lancedb`, or an object-store URI when runs are spread out."""
+
+    uri: Annotated[str | None, AfterValidator(_vectors_uri)] = None
+
+
 class PrivacySettings(BaseModel):
     """Who opted out by configuration (real names or pseudonyms)."""
 
@@ -95,6 +111,7 @@ class Settings(BaseSettings):
     site_url: HttpURL = None
     llm: LLMSettings = LLMSettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
+    vectors: VectorSettings = VectorSettings()
     privacy: PrivacySettings = PrivacySettings()
     groups: dict[str, GroupSettings] = {}
 
