@@ -20,7 +20,7 @@ from ..core.journal import computed_at
 from ..core.settings import Settings
 from ..core.tables import count_rows
 
-REPO = Path(__file__).resolve().parents[2]
+INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 # Failures become one line (see _require_success); EGREGORA_DEBUG=1 shows Dagster's own log.
 QUIET = {"loggers": {"console": {"config": {"log_level": "DEBUG" if os.environ.get("EGREGORA_DEBUG") else "CRITICAL"}}}}
 
@@ -51,7 +51,7 @@ def point_dagster_home(settings: Settings) -> None:
     dagster_home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     if not (dagster_home / "dagster.yaml").exists():
-        shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+        shutil.copyfile(INSTANCE_YAML, dagster_home / "dagster.yaml")
 
 
 def end_stale_runs(instance) -> list[str]:
