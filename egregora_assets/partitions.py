@@ -1,23 +1,25 @@
-"""The partitions of the chain: each calendar day of each group, and each group."""
+"""The partitions of the chain: each day the home's exports cover, of each group, and each group."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
 
 from dagster import (
+    AddDynamicPartitionsRequest,
     AutomationCondition,
     BackfillPolicy,
-    DailyPartitionsDefinition,
+    DagsterInstance,
+    DeleteDynamicPartitionsRequest,
     DynamicPartitionsDefinition,
     MultiPartitionsDefinition,
-    MultiToSingleDimensionPartitionMapping,
     asset,
 )
 
-from .core.raw_exports.staging import EARLIEST_DAY
-
-# WhatsApp launched in 2009; end_offset=1 so an export made today has today's partition.
-START_DATE = EARLIEST_DAY.isoformat()
-
-GROUPS = "groups"  # the name of the dynamic dimension, in the instance
+# Both dimensions hold only what the home has, so the UI counts no day that was never meant to
+# exist (a daily calendar since 2009 showed 6,500 "missing" days). Keys stay "YYYY-MM-DD|group".
+GROUPS = "groups"  # the names of the dynamic dimensions, in the instance
+DAYS = "days"
 groups = DynamicPartitionsDefinition(name=GROUPS)
-days = DailyPartitionsDefinition(start_date=START_DATE, end_offset=1)
+days = DynamicPartitionsDefinition(name=DAYS)
 day_by_group = MultiPartitionsDefinition({"date": days, "group": groups})
 
 # A backfill over many days runs as one run: per-partition runs cost seconds each.
@@ -29,17 +31,52 @@ def daily_asset(**kwargs):
     return asset(partitions_def=day_by_group, backfill_policy=single_run, **kwargs)
 
 
-# The feed and the site of a group read every day of that group.
-all_days_of_group = MultiToSingleDimensionPartitionMapping(partition_dimension_name="group")
-
-
 def key_of(day: str, group: str) -> str:
     """The string form of a day x group key (dimensions sort alphabetically: date|group)."""
     return f"{day}|{group}"
 
 
-# Eager would wait forever: a group's feed maps to every day since START_DATE, and most of
-# those days are never materialized. Refresh once any day's posts changed and nothing runs.
+def day_changes(existing: Sequence[str], wanted: Iterable[date]) -> tuple[list[str], list[str]]:
+    """The day keys to delete, then add, so `days` holds every wanted day in calendar order.
+
+    A range of a dynamic dimension follows the order its keys were added, and runs ask for
+    calendar ranges; so days earlier than the latest known one are added by re-adding the
+    later ones after them (their history is kept: it belongs to the key, not to the row)."""
+    new = sorted({d.isoformat() for d in wanted} - set(existing))
+    if not new:
+        return [], []
+    keep = 0
+    while keep < len(existing) and existing[keep] < new[0] and (keep == 0 or existing[keep - 1] < existing[keep]):
+        keep += 1
+    later = list(existing[keep:])
+    return later, sorted({*later, *new})
+
+
+def partition_requests(
+    instance: DagsterInstance, group_names: Iterable[str], wanted_days: Iterable[date]
+) -> list[AddDynamicPartitionsRequest | DeleteDynamicPartitionsRequest]:
+    """What to add (and re-add) so the instance has these groups and days; in order."""
+    new_groups = sorted({g for g in group_names if not instance.has_dynamic_partition(GROUPS, g)})
+    delete, add = day_changes(instance.get_dynamic_partitions(DAYS), wanted_days)
+    return [
+        *([groups.build_add_request(new_groups)] if new_groups else []),
+        *([days.build_delete_request(delete)] if delete else []),
+        *([days.build_add_request(add)] if add else []),
+    ]
+
+
+def register(instance: DagsterInstance, group_names: Iterable[str], wanted_days: Iterable[date]) -> None:
+    """Carry out `partition_requests` at once, as the sensor daemon does with a tick's requests."""
+    for request in partition_requests(instance, group_names, wanted_days):
+        if isinstance(request, DeleteDynamicPartitionsRequest):
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
+        else:
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+
+
+# Eager would wait forever: with two groups of different spans, a group's feed maps to days of
+# the other group it never had. Refresh once any day's posts changed and nothing runs.
 after_new_posts = (
     AutomationCondition.any_deps_updated().since_last_handled()
     & ~AutomationCondition.any_deps_in_progress()

@@ -14,8 +14,8 @@ from dagster import (
 )
 
 from .core.models import BadExport
-from .core.raw_exports.staging import changed_days, stage_export
-from .partitions import GROUPS, groups, key_of
+from .core.raw_exports.staging import changed_days, covered_days, every_staged, stage_export
+from .partitions import key_of, partition_requests
 from .resources import HomeResource
 
 DAILY = AssetSelection.groups("ingest", "write")  # every day x group asset
@@ -25,11 +25,11 @@ EXPORT_SUFFIXES = (".zip", ".txt")
 
 @sensor(asset_selection=DAILY, minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING)
 def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> SensorResult | SkipReason:
-    """Stages each new or changed export in the inbox and requests the days it changed."""
+    """Stages each new or changed export in the inbox, registers its group and days, and requests the days it changed."""
     seen = json.loads(context.cursor or "{}")
     inbox = home.paths.inbox
     files = sorted(p for p in inbox.glob("*") if p.suffix.lower() in EXPORT_SUFFIXES) if inbox.exists() else []
-    requests, new_groups = [], []
+    requests = []
     for path in files:
         state = f"{path.stat().st_mtime_ns}:{path.stat().st_size}"
         if seen.get(path.name) == state:
@@ -40,25 +40,30 @@ def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> Sensor
         except BadExport as error:
             context.log.error(str(error))  # stays in the cursor: retried only once the file changes
             continue
-        if not context.instance.has_dynamic_partition(GROUPS, staged.group):
-            new_groups.append(staged.group)
-        days = changed_days(home.paths, staged)
-        if days:
+        changed = changed_days(home.paths, staged)
+        if changed:
+            first, last = changed[0], changed[-1]
             requests.append(
                 RunRequest(
                     run_key=f"{path.name}:{staged.sha256}",
                     tags={
-                        "dagster/asset_partition_range_start": key_of(str(days[0]), staged.group),
-                        "dagster/asset_partition_range_end": key_of(str(days[-1]), staged.group),
+                        "dagster/asset_partition_range_start": key_of(str(first), staged.group),
+                        "dagster/asset_partition_range_end": key_of(str(last), staged.group),
+                        "egregora/command": "inbox",
+                        "egregora/group": staged.group,
+                        "egregora/days": str((last - first).days + 1),
                     },
                 )
             )
-    if not requests and not new_groups and json.dumps(seen) == (context.cursor or "{}"):
+    # The groups and days of every staged export: the daemon adds them before it launches the runs.
+    records = every_staged(home.paths)
+    partitions = partition_requests(context.instance, {r.group for r in records}, covered_days(records))
+    if not requests and not partitions and json.dumps(seen) == (context.cursor or "{}"):
         return SkipReason("no new or changed export in the inbox")
     return SensorResult(
         run_requests=requests,
         cursor=json.dumps(seen, sort_keys=True),
-        dynamic_partitions_requests=[groups.build_add_request(sorted(set(new_groups)))] if new_groups else [],
+        dynamic_partitions_requests=partitions,
     )
 
 

@@ -1,20 +1,26 @@
-"""The Dagster UI serves the asset graph of this project (a real webserver on 127.0.0.1)."""
+"""The Dagster UI of a written home: the real `egregora ui` on 127.0.0.1, read through its GraphQL API."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-QUERY = "{ assetNodes { assetKey { path } isPartitioned } }"
+import pytest
+
+from egregora_assets.definitions import CHAIN as ASSETS
+
+CHAIN = [a.key.to_user_string() for a in ASSETS]
+DAILY = CHAIN[:6]
+DEMO_DAYS = [f"2026-09-{d:02d}" for d in range(1, 28)]  # the demo's messages, 1 to 27 September
 
 
 def free_port() -> int:
@@ -23,53 +29,153 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+@dataclass
+class UI:
+    port: int
+    group: str
+    log: Path
+
+    def query(self, query: str, **variables) -> dict:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/graphql",
+            data=json.dumps({"query": query, "variables": variables}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.loads(response.read())
+        assert "errors" not in answer, answer["errors"]
+        return answer["data"]
 
 
-def test_webserver_shows_the_chain(tmp_path):
-    (tmp_path / "dagster").mkdir()
-    shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster" / "dagster.yaml")
-    env = {**os.environ, "EGREGORA_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster")}
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "dagster_webserver", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
+@pytest.fixture(scope="module")
+def ui(tmp_path_factory):
+    """`egregora demo` written into a home, then `egregora ui` on it, its output kept in a file."""
+    home, logs = tmp_path_factory.mktemp("home"), tmp_path_factory.mktemp("logs")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "EGREGORA_"))}
+    command = [sys.executable, "-m", "egregora_assets.cli"]
+    demo = subprocess.run(
+        [*command, "demo", "--home", str(home), "--json"], env=env, capture_output=True, text=True, timeout=900
     )
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    group = json.loads(demo.stdout.strip().splitlines()[-1])["groups"][0]
+    port, log = free_port(), logs / "ui.log"
+    with open(log, "wb") as out:  # started from elsewhere than the checkout, as users do
+        server = subprocess.Popen(
+            [*command, "ui", "--home", str(home), "--port", str(port)],
+            cwd=logs,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    served = UI(port, group, log)
     try:
-        deadline, nodes = time.monotonic() + 120, None
-        while time.monotonic() < deadline and nodes is None:
-            assert server.poll() is None, server.stderr.read().decode()[-2000:]
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert server.poll() is None, log.read_text()[-3000:]
             try:
-                nodes = graphql(port, QUERY)["data"]["assetNodes"]
-            except (OSError, KeyError, TypeError):
-                time.sleep(1)
-        assert nodes is not None, "the webserver never answered"
-        names = {"/".join(n["assetKey"]["path"]) for n in nodes}
-        assert names == {
-            "raw_exports",
-            "anonymized_messages",
-            "windows",
-            "enrichments",
-            "embeddings",
-            "posts",
-            "atom_feed",
-            "mkdocs_site",
-        }
-        assert all(n["isPartitioned"] for n in nodes)
+                if len(served.query("{ assetNodes { id } }")["assetNodes"]) == len(CHAIN):
+                    break
+            except OSError:
+                pass
+            time.sleep(1)
+        else:
+            pytest.fail("the UI never answered: " + log.read_text()[-3000:])
+        yield served
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        server.send_signal(signal.SIGTERM)  # `egregora ui` stops its webserver and daemon on it
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=60)
+        finally:
+            try:
+                os.killpg(server.pid, signal.SIGKILL)  # whatever of the session is left
+            except ProcessLookupError:
+                pass
+
+
+def test_ui_shows_the_chain(ui):
+    nodes = ui.query("{ assetNodes { assetKey { path } isPartitioned } }")["assetNodes"]
+    assert {n["assetKey"]["path"][0] for n in nodes} == set(CHAIN)
+    assert all(n["isPartitioned"] for n in nodes)
+
+
+STATS = """{ assetNodes { assetKey { path }
+  partitionStats { numMaterialized numPartitions numFailed numMaterializing }
+  partitionKeysByDimension { name partitionKeys } } }"""
+
+
+def stats(ui: UI) -> dict[str, dict]:
+    return {n["assetKey"]["path"][0]: n for n in ui.query(STATS)["assetNodes"]}
+
+
+def test_the_written_days_show_as_materialized_and_none_as_missing(ui):
+    nodes = stats(ui)
+    for name in DAILY:
+        counts = nodes[name]["partitionStats"]
+        assert counts == {"numMaterialized": 27, "numPartitions": 27, "numFailed": 0, "numMaterializing": 0}, name
+        dimensions = {d["name"]: d["partitionKeys"] for d in nodes[name]["partitionKeysByDimension"]}
+        assert dimensions == {"date": DEMO_DAYS, "group": [ui.group]}  # in calendar order
+    for name in ("atom_feed", "mkdocs_site"):
+        assert nodes[name]["partitionStats"]["numMaterialized"] == nodes[name]["partitionStats"]["numPartitions"] == 1
+
+
+def test_the_run_page_shows_the_range_counts_and_a_preview_of_the_posts(ui):
+    (posts,) = ui.query(
+        """{ assetNodes(assetKeys: [{path: ["posts"]}]) { assetMaterializations(limit: 1) { runId
+             metadataEntries { label ... on IntMetadataEntry { intValue } ... on MarkdownMetadataEntry { mdStr } } } } }"""
+    )["assetNodes"]
+    (latest,) = posts["assetMaterializations"]
+    metadata = {e["label"]: e.get("intValue", e.get("mdStr")) for e in latest["metadataEntries"]}
+    assert metadata["partitions_computed"] == 27 and metadata["partitions_skipped"] == 0
+    assert metadata["posts"] >= 3 and metadata["preview"].count("\n> ") == min(10, metadata["posts"])
+    assert metadata["preview"].startswith("**")  # a title
+    run = ui.query(
+        "query($id: ID!) { runOrError(runId: $id) { ... on Run { tags { key value } } } }", id=latest["runId"]
+    )["runOrError"]
+    tags = {t["key"]: t["value"] for t in run["tags"]}
+    assert tags["egregora/days"] == "27" and tags["egregora/group"] == ui.group
+    assert tags["dagster/asset_partition_range_start"] == f"2026-09-01|{ui.group}"
+    assert tags["dagster/asset_partition_range_end"] == f"2026-09-27|{ui.group}"
+
+
+LAUNCH = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
+  __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }"""
+BACKFILL = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill {
+  status runs(limit: 10) { status tags { key value } assetMaterializations { assetKey { path } partition } } } } }"""
+
+
+def test_a_backfill_of_a_range_of_days_materializes_exactly_those_days_in_one_run(ui):
+    days = [f"{d}|{ui.group}" for d in DEMO_DAYS[2:5]]  # what the UI sends for 3 to 5 September
+    params = {
+        "partitionNames": days,
+        "assetSelection": [{"path": ["raw_exports"]}, {"path": ["anonymized_messages"]}],
+        "fromFailure": False,
+        "tags": [],
+    }
+    launched = ui.query(LAUNCH, params=params)["launchPartitionBackfill"]
+    assert launched["__typename"] == "LaunchBackfillSuccess", launched
+    deadline, backfill = time.monotonic() + 300, None
+    while time.monotonic() < deadline:
+        backfill = ui.query(BACKFILL, id=launched["backfillId"])["partitionBackfillOrError"]
+        if backfill["status"] not in ("REQUESTED", "CANCELING"):
+            break
+        time.sleep(2)
+    assert backfill and backfill["status"] == "COMPLETED_SUCCESS", backfill
+    (run,) = backfill["runs"]  # a single run over the range
+    tags = {t["key"]: t["value"] for t in run["tags"]}
+    assert tags["dagster/asset_partition_range_start"] == days[0]
+    assert tags["dagster/asset_partition_range_end"] == days[-1]
+    done = sorted((m["assetKey"]["path"][0], m["partition"]) for m in run["assetMaterializations"])
+    assert done == sorted((a, d) for a in ("raw_exports", "anonymized_messages") for d in days)
+    assert stats(ui)["raw_exports"]["partitionStats"]["numMaterialized"] == 27
+
+
+# Python's warnings (DeprecationWarning, SupersessionWarning...) and Dagster's WARNING log lines.
+WARNING = re.compile(r"warn", re.IGNORECASE)
+
+
+def test_the_ui_logged_no_warning(ui):
+    """Runs last in this module: the log covers the start, the queries and the backfill's run."""
+    text = ui.log.read_text(errors="replace")
+    assert "Serving dagster-webserver" in text
+    assert [line for line in text.splitlines() if WARNING.search(line)] == []

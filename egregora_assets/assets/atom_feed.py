@@ -5,7 +5,6 @@ import hashlib
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
-    AssetDep,
     AssetExecutionContext,
     MaterializeResult,
     asset,
@@ -20,7 +19,7 @@ from ..core.home import write_atomic
 from ..core.journal import fingerprint, group_hashes
 from ..core.raw_exports.staging import group_title
 from ..core.tables import WAREHOUSE_DDL, group_documents, groups_in
-from ..partitions import after_new_posts, all_days_of_group, groups
+from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource
 from .common import each_partition
 from .posts import posts
@@ -32,7 +31,9 @@ CODE_VERSION = "feed-2"
     partitions_def=groups,
     code_version=CODE_VERSION,
     group_name="publish",
-    deps=[AssetDep(posts, partition_mapping=all_days_of_group)],
+    # `groups` is the group dimension of the posts' day x group partitions, so Dagster maps a
+    # group's feed to every day of that group (its default mapping, not a beta class at import).
+    deps=[posts],
     automation_condition=after_new_posts,
     kinds={"xml"},
 )

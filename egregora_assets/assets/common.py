@@ -76,7 +76,7 @@ def _progress(context: AssetExecutionContext, total: int) -> Callable[[str], Non
 
 
 def result(tally: Tally, **extra: Any) -> MaterializeResult:
-    """Run facts as metadata: computed and skipped partitions, counts, anything extra.
+    """Run facts as metadata: how many partitions were computed and skipped, counts, anything extra.
 
     Partitions that failed were rolled back while the others were kept; the step then fails
     naming them, and a re-run resumes with only those."""
@@ -87,15 +87,15 @@ def result(tally: Tally, **extra: Any) -> MaterializeResult:
             f"first: {first[0]}: {first[1]}",
             metadata={"failed": MetadataValue.json(tally.failed), "computed": MetadataValue.json(tally.computed)},
         )
+    # A single run over N partitions records this metadata on each of its N materializations:
+    # counts and capped previews only, never a list that grows with N.
     metadata: dict[str, Any] = {
         "partitions_computed": len(tally.computed),
         "partitions_skipped": len(tally.skipped),
-        "computed": MetadataValue.json(tally.computed),
-        # Each partition's data version: a hash of its content (unchanged content, same hash).
-        "data_versions": MetadataValue.json(tally.versions),
         **tally.facts,
         **extra,
     }
+    # One partition: its content hash is its data version (unchanged content, same version).
     single = next(iter(tally.versions.values())) if len(tally.versions) == 1 else None
     return MaterializeResult(metadata=metadata, data_version=DataVersion(single) if single else None)
 

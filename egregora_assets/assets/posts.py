@@ -15,7 +15,15 @@ from dagster_duckdb import DuckDBResource
 from ..core.journal import fingerprint, upstream_hash
 from ..core.models import Document
 from ..core.posts.digest import DIGEST_WRITER, write_digest
-from ..core.posts.documents import citation_problems, hold_citations, post_text, to_documents, unique_slugs
+from ..core.posts.documents import (
+    PREVIEW_POSTS,
+    citation_problems,
+    hold_citations,
+    post_text,
+    preview,
+    to_documents,
+    unique_slugs,
+)
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
 from ..core.tables import (
@@ -69,7 +77,7 @@ def posts(
     client = llm.client() if llm.enabled else None
     writer = f"llm:{llm.model}" if client else DIGEST_WRITER
     identity = fingerprint(writer, prompt_hash(prompts.path, "writer") if client else embedder.model)
-    previews: list[str] = []
+    written: list = []  # the first posts of the step, for the preview
     no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
     citations_fixed = [0]  # ids outside the window dropped, misquotes made plain text
     day_texts: dict[str, dict] = {}  # group -> its days' texts, read once per step
@@ -105,7 +113,7 @@ def posts(
         docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
         replace_slice(conn, "documents", group, day, documents_table(docs))
         vectors.replace_posts(group, day.isoformat(), docs, [post_text(d) for d in docs], embedder)
-        previews.extend(f"- **{d.title}** ({d.date})" for d in docs)
+        written.extend(docs[: PREVIEW_POSTS - len(written)])
         return fingerprint([d.model_dump_json() for d in docs]), {
             "posts": len(docs),
             "windows_without_answer": sum(w.id in no_answer for w in found),
@@ -116,8 +124,8 @@ def posts(
             vectors.index_text()
         return {
             "writer": writer,
-            "preview": MetadataValue.md("\n".join(previews[:30]) or "_no new posts_"),
-            "windows_without_answer_reasons": MetadataValue.json(no_answer),
+            "preview": MetadataValue.md(preview(written, tally.facts.get("posts", 0))),
+            "windows_without_answer_reasons": MetadataValue.json(dict(list(no_answer.items())[:10])),
             "citations_fixed": citations_fixed[0],
             **llm_facts(client),
         }

@@ -16,7 +16,6 @@ from ..core.models import BadExport
 from ..core.settings import BadSettings, Settings, load_settings
 from ..core.text import printable
 
-REPO = Path(__file__).resolve().parents[2]
 err = Console(stderr=True)
 
 
@@ -179,16 +178,12 @@ def _ask(args) -> int:
 
 
 def _ui(args) -> int:
-    from .write import point_dagster_home
+    from .ui import serve
 
     settings = _writable(load_settings(args.home))
-    point_dagster_home(settings)
     (settings.home / "inbox").mkdir(parents=True, exist_ok=True)
     err.print(
         f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {settings.home / 'inbox'}"
     )
-    os.chdir(REPO)  # workspace.yaml names the code location relative to the checkout
-    command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(args.port)]
-    # The code location reads the same home.
-    os.execve(sys.executable, command, {**os.environ, "EGREGORA_HOME": str(settings.home)})
+    serve(settings, args.port)
     return 0

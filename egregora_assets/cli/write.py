@@ -16,10 +16,11 @@ from pathlib import Path
 from rich.console import Console
 
 from ..core.home import Home
+from ..core.journal import computed_at
 from ..core.settings import Settings
 from ..core.tables import count_authors, count_rows
 
-REPO = Path(__file__).resolve().parents[2]
+INSTANCE_YAML = Path(__file__).resolve().parents[2] / "dagster.yaml"
 # Failures become one line (see _require_success); EGREGORA_DEBUG=1 shows Dagster's own log.
 QUIET = {"loggers": {"console": {"config": {"log_level": "DEBUG" if os.environ.get("EGREGORA_DEBUG") else "CRITICAL"}}}}
 
@@ -50,7 +51,7 @@ def point_dagster_home(settings: Settings) -> None:
     dagster_home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     if not (dagster_home / "dagster.yaml").exists():
-        shutil.copyfile(REPO / "dagster.yaml", dagster_home / "dagster.yaml")
+        shutil.copyfile(INSTANCE_YAML, dagster_home / "dagster.yaml")
 
 
 def end_stale_runs(instance) -> list[str]:
@@ -76,7 +77,7 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     from dagster import AssetSelection, DagsterInstance, materialize
 
     from ..definitions import CHAIN, CHECKS
-    from ..partitions import GROUPS, key_of
+    from ..partitions import key_of
     from ..resources import build_resources
 
     instance = DagsterInstance.get()  # $DAGSTER_HOME inside the home: the UI sees these runs
@@ -85,11 +86,10 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     ended = end_stale_runs(instance)
     if ended and console is not None:
         console.print(f"[yellow]Marked {len(ended)} interrupted earlier run(s) as failed and freed their LLM slots.[/]")
-    if not instance.has_dynamic_partition(GROUPS, group):
-        instance.add_dynamic_partitions(GROUPS, [group])
-    resources, tags = build_resources(settings), {"egregora/command": "write"}
+    register_home(instance, Home(settings.home))
+    resources, tags = build_resources(settings), {"egregora/command": "write", "egregora/group": group}
     days = (last - first).days + 1
-    results = []
+    results, before = [], journal_stamps(Home(settings.home), [group])
     for selection, label, partition in [
         (AssetSelection.groups("ingest", "write"), f"Writing {days} days of {group} (single run)…", None),
         (AssetSelection.groups("publish"), f"Publishing the feed and site of {group}…", group),
@@ -100,6 +100,7 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
             else {
                 "dagster/asset_partition_range_start": key_of(str(first), group),
                 "dagster/asset_partition_range_end": key_of(str(last), group),
+                "egregora/days": str(days),  # the run page shows the range and its size
             }
         )
         with _status(console, label, instance):
@@ -115,7 +116,28 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
             )
         _require_success(result)
         results.append(result)
-    return _summary(settings, [group], results, days)
+    return _summary(settings, [group], results, days, before)
+
+
+def register_home(instance, home: Home) -> None:
+    """Give the instance every group and every day the home's exports cover (older homes had none)."""
+    from ..core.raw_exports.staging import covered_days, every_staged
+    from ..partitions import register
+
+    records = every_staged(home)
+    register(instance, {r.group for r in records}, covered_days(records))
+
+
+def journal_stamps(home: Home, group_list: list[str]) -> set[tuple]:
+    """(database, asset, group, day, when) of every journaled partition of these groups."""
+    import duckdb
+
+    stamps: set[tuple] = set()
+    for path in (home.staging, home.warehouse):
+        if path.exists():
+            with duckdb.connect(str(path), read_only=True) as conn:
+                stamps |= {(path.name, *row) for row in computed_at(conn, group_list)}
+    return stamps
 
 
 def _require_success(result) -> None:
@@ -171,11 +193,13 @@ def _status(console: Console | None, text: str, instance) -> Iterator[None]:
             watcher.join()
 
 
-def _summary(settings: Settings, group_list: list[str], results, days: int) -> dict:
+def _summary(settings: Settings, group_list: list[str], results, days: int, before: set[tuple]) -> dict:
     import duckdb
 
     home = Home(settings.home)
-    computed: set[str] = set()
+    # Partitions any asset recomputed: their journal entries are new (not read from metadata, which
+    # a single run repeats on each of its partitions and so must stay small).
+    computed = {(group, day) for _, _, group, day, _ in journal_stamps(home, group_list) - before}
     llm = {"llm_requests": 0, "llm_cache_hits": 0, "llm_input_tokens": 0, "llm_output_tokens": 0}
     cost, without_answer = None, 0
     for result in results:
@@ -183,7 +207,6 @@ def _summary(settings: Settings, group_list: list[str], results, days: int) -> d
         for event in result.get_asset_materialization_events():
             # A single run over many partitions repeats the step's metadata on each of them.
             metadata, key = event.materialization.metadata, event.asset_key
-            computed.update(metadata["computed"].value if "computed" in metadata else [])
             if key not in counted and "llm_requests" in metadata:
                 counted.add(key)
                 for name in llm:

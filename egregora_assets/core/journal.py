@@ -130,3 +130,12 @@ def group_hashes(conn: duckdb.DuckDBPyConnection, asset: str, group: str) -> lis
         [asset, group],
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
+
+
+def computed_at(conn: duckdb.DuckDBPyConnection, groups: list[str]) -> list[tuple]:
+    """(asset, group, day, when) of each journaled partition of these groups; none before any run."""
+    if not conn.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'journal'").fetchall():
+        return []
+    return conn.execute(
+        'SELECT asset, "group", date, updated_at FROM journal WHERE list_contains(?, "group")', [groups]
+    ).fetchall()

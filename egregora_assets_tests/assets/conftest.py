@@ -10,10 +10,11 @@ import pytest
 from dagster import AssetSelection, DagsterInstance, materialize
 
 from egregora_assets.core.home import Home
-from egregora_assets.core.raw_exports.staging import stage_export
+from egregora_assets.core.raw_exports.staging import covered_days, every_staged, stage_export
 from egregora_assets.core.settings import load_settings
 from egregora_assets.definitions import CHAIN, CHECKS
 from egregora_assets.demo import DEMO_EXPORT
+from egregora_assets.partitions import register
 from egregora_assets.resources import build_resources
 
 DAY = "2026-09-06"  # a busy day of the demo, with photos and links
@@ -55,7 +56,7 @@ def world(request, tmp_path_factory) -> World:
     root = tmp_path_factory.mktemp("home")
     staged = stage_export(DEMO_EXPORT, Home(root), timezone="America/Sao_Paulo")
     instance = DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions("groups", [staged.group])
+    register(instance, [staged.group], covered_days(every_staged(Home(root))))
     world = World(Home(root), staged.group, instance, build_resources(load_settings(root)))
     for upstream in NAMES[: NAMES.index(name)]:
         world.run(upstream)

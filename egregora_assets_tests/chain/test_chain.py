@@ -88,7 +88,11 @@ def test_runs_are_visible_to_the_dagster_instance(demo):
     with DagsterInstance.from_config(str(home / "dagster")) as instance:
         runs = instance.get_runs()
         assert len(runs) >= 4  # two runs per write
-        assert instance.get_dynamic_partitions("groups")
+        (group,) = instance.get_dynamic_partitions("groups")
+        # The partitions are the days the export covers, in calendar order: nothing shows as missing.
+        assert instance.get_dynamic_partitions("days") == [f"2026-09-{d:02d}" for d in range(1, 28)]
+        daily = [r for r in runs if "egregora/days" in r.tags]
+        assert daily and all(r.tags["egregora/days"] == "27" and r.tags["egregora/group"] == group for r in daily)
 
 
 def test_readme_screenshots_show_this_demo(demo):

@@ -18,6 +18,7 @@ MAX_TITLE_CHARS = 120
 MAX_SUMMARY_CHARS = 2000
 _TAG_JUNK = re.compile(r"[<>&\"'`#/\\{}\[\]|*_~^$%]")
 Slugged = TypeVar("Slugged", PostDraft, Document)
+PREVIEW_POSTS = 10  # a run's metadata is repeated on each of its partitions: a preview stays short
 
 
 def entry_id(group: str, window: Window, n: int) -> str:
@@ -128,6 +129,24 @@ def unique_slugs(items: Sequence[Slugged]) -> list[Slugged]:
         used.add(slug)
         unique.append(item if slug == base else item.model_copy(update={"slug": slug}))
     return unique
+
+
+def preview(docs: Sequence[Document], total: int) -> str:
+    """Markdown for the Dagster UI: the first posts' titles, days and opening lines."""
+    parts = [f"**{d.title}** · {d.date}\n\n> {opening(d.content)}" for d in docs[:PREVIEW_POSTS]]
+    if total > len(parts):
+        parts.append(f"_… and {total - len(parts)} more_")
+    return "\n\n".join(parts) or "_no new posts_"
+
+
+def opening(markdown: str, chars: int = 200) -> str:
+    """The first words of a post's text as plain text: no headings, list marks, emphasis or images."""
+    lines = (_MARKS.sub("", line.strip()) for line in markdown.splitlines())
+    text = " ".join(line for line in lines if line and not line.startswith("![")).replace("**", "")
+    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + "…"
+
+
+_MARKS = re.compile(r"^(?:#+|>|[-*+]|\d+\.)\s+")
 
 
 def _links(body: str) -> list[Link]:

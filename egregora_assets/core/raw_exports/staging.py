@@ -187,11 +187,11 @@ def stage_export(
     )
 
 
-EARLIEST_DAY = date(2009, 1, 1)  # WhatsApp's launch: the first daily partition
+EARLIEST_DAY = date(2009, 1, 1)  # WhatsApp's launch
 
 
 def _check_dates(path: Path, first: date, last: date) -> None:
-    # Partitions exist from EARLIEST_DAY to tomorrow; other dates mean a wrong clock or order.
+    # Before WhatsApp existed or after tomorrow: a wrong clock or day/month order, not days to write.
     if first < EARLIEST_DAY or last > date.today() + timedelta(days=1):
         raise BadExport(
             f"{path.name}: messages dated {first} to {last} fall outside {EARLIEST_DAY} to tomorrow; "
@@ -227,6 +227,16 @@ def staged_exports(home: Home, group: str) -> list[tuple[Path, ExportRecord]]:
     records = [ExportRecord.model_validate_json(p.read_text()) for p in sorted(folder.glob("*.json"))]
     records.sort(key=lambda r: (r.ingested_at, r.sha256))
     return [(folder / r.staged, r) for r in records]
+
+
+def every_staged(home: Home) -> list[ExportRecord]:
+    """The exports registered in the home, of every group."""
+    return [ExportRecord.model_validate_json(p.read_text()) for p in sorted(home.exports.glob("*/*.json"))]
+
+
+def covered_days(records: list[ExportRecord]) -> set[date]:
+    """Every day from each export's first to its last: quiet days too, as a run covers that range."""
+    return {r.first_day + timedelta(days=n) for r in records for n in range((r.last_day - r.first_day).days + 1)}
 
 
 def covering(exports: list[tuple[Path, ExportRecord]], day: date) -> list[tuple[Path, ExportRecord]]:
