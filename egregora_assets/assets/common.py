@@ -1,5 +1,6 @@
 """The one partition loop every asset of the chain runs, and the metadata it reports."""
 
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -60,16 +61,28 @@ def each_partition(
             _progress(context, len(keys)),
             missing,
         )
+    computed = set(tally.computed)
+    for label, content_hash in tally.versions.items():  # each partition's event: its own facts
+        context.add_asset_metadata(partition_facts(label in computed, content_hash), partition_key=label)
     return result(tally, **facts, **((after(tally) if after else None) or {}))
+
+
+def partition_facts(recomputed: bool, content_hash: str) -> dict[str, Any]:
+    """One partition's metadata: whether this run recomputed it, and a hash of its content."""
+    return {"recomputed": recomputed, "content_hash": content_hash}
+
+
+PROGRESS_SECONDS = 2.0  # every log line is an event in the run's storage: a few per step, not one per day
 
 
 def _progress(context: AssetExecutionContext, total: int) -> Callable[[str], None]:
     """A logger of finished partitions, so long backfills show how far they are."""
-    done, every = [0], max(1, total // 50)
+    done, last = [0], [time.monotonic()]
 
     def log(label: str) -> None:
         done[0] += 1
-        if done[0] == total or done[0] % every == 0:
+        if done[0] == total or time.monotonic() - last[0] >= PROGRESS_SECONDS:
+            last[0] = time.monotonic()
             context.log.info(f"{done[0]}/{total} partitions computed (last: {label})")
 
     return log

@@ -74,13 +74,14 @@ def end_stale_runs(instance) -> list[str]:
 
 def run_group(settings: Settings, group: str, first: date, last: date, console: Console | None = None) -> dict:
     """Materialize the group's days, then its feed and site; return the summary."""
-    from dagster import AssetSelection, DagsterInstance, materialize
+    from dagster import AssetSelection, materialize
 
     from ..definitions import CHAIN, CHECKS
+    from ..instance import write_instance
     from ..partitions import key_of
     from ..resources import build_resources
 
-    instance = DagsterInstance.get()  # $DAGSTER_HOME inside the home: the UI sees these runs
+    instance = write_instance(settings.home / "dagster")  # inside the home: the UI sees these runs
     if not os.environ.get("EGREGORA_DEBUG"):  # instructor logs each failed attempt; the summary line says it
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
     ended = end_stale_runs(instance)

@@ -1,0 +1,70 @@
+"""The Dagster instance `egregora write` opens on a home: the same storage, with cheaper bookkeeping."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from dagster import DagsterInstance
+from dagster._core.events import ASSET_EVENTS
+from dagster._core.events.log import EventLogEntry
+from dagster._core.instance.ref import InstanceRef
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+# A single run over N days writes N materializations per asset. Dagster hands them to the
+# storage as one batch when DAGSTER_EVENT_BATCH_SIZE is set, and records a range's planned
+# materializations as one event per asset (not per partition) with the second variable.
+BOOKKEEPING_ENV = {
+    "DAGSTER_EVENT_BATCH_SIZE": "100000",
+    "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "1",
+}
+
+
+class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
+    """Dagster's sqlite event log, storing a batch of asset events in one transaction per database.
+
+    The stock class opens, writes and commits each event twice (the run's database, then the
+    index); 730 per-partition materializations took 10 CPU-s and 34 s here, batched 1.2 and 2.3."""
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value):  # type: ignore[override]
+        return cls(inst_data=inst_data, **config_value)
+
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        assets = [e for e in events if e.dagster_event_type in ASSET_EVENTS and e.get_dagster_event().asset_key]
+        runs: dict[str, list[EventLogEntry]] = {}
+        for event in assets:
+            runs.setdefault(event.run_id, []).append(event)
+        for run_id, batch in runs.items():
+            with self.run_connection(run_id) as conn:
+                conn.execute(self.prepare_insert_event_batch(batch))
+        with self.index_transaction() as conn:  # what store_event mirrors into the index, for all at once
+            ids = [conn.execute(self.prepare_insert_event(e)).inserted_primary_key[0] for e in assets]
+            self._store_asset_event_tags(conn, assets, ids)
+            for event, event_id in zip(assets, ids):
+                self._store_asset_event(conn, event, event_id)
+        for event in events:
+            if not any(event is a for a in assets):  # check events and the like: the stock path
+                self.store_event(event)
+
+
+def write_instance(dagster_home: Path) -> DagsterInstance:
+    """The home's instance (its dagster.yaml, its sqlite storage) as `egregora write` runs it.
+
+    Events are batched (see above), and step output is not captured: the assets log through
+    Dagster's logger, and capturing spawned `tail -F` processes for every step."""
+    os.environ.update(BOOKKEEPING_ENV)
+    events = dagster_home / "history" / "runs"  # where the default storage keeps them
+    overrides = {
+        "event_log_storage": {
+            "module": __name__,
+            "class": BatchedSqliteEventLogStorage.__name__,
+            "config": {"base_dir": str(events)},
+        },
+        "compute_logs": {
+            "module": "dagster._core.storage.noop_compute_log_manager",
+            "class": "NoOpComputeLogManager",
+        },
+    }
+    return DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home), overrides=overrides))
