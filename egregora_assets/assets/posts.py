@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.models import Document
-from ..core.posts.digest import DIGEST_WRITER, write_digest
+from ..core.posts.digest import DIGEST_WRITER, Archive, write_digest
 from ..core.posts.documents import (
     PREVIEW_POSTS,
     citation_problems,
@@ -80,7 +80,7 @@ def posts(
     written: list = []  # the first posts of the step, for the preview
     no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
     citations_fixed = [0]  # ids outside the window dropped, misquotes made plain text
-    day_texts: dict[str, dict] = {}  # group -> its days' texts, read once per step
+    archives: dict[str, Archive] = {}  # group -> its days' texts, read once per step
 
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(
@@ -94,9 +94,8 @@ def posts(
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
         found, extras = day_windows(conn, group, day), day_enrichments(conn, group, day)
         # The offline writer's tags favour what the group's other days share.
-        if not client and group not in day_texts:
-            day_texts[group] = group_day_texts(conn, group)
-        others = [text for d, text in day_texts.get(group, {}).items() if d != day]
+        if not client and group not in archives:
+            archives[group] = Archive(group_day_texts(conn, group))
         docs: list[Document] = []
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
@@ -105,7 +104,7 @@ def posts(
                 if reason:
                     no_answer[window.id] = reason
             else:
-                drafts = write_digest(window, mine, background=others, embed=embedder.embed)
+                drafts = write_digest(window, mine, background=archives[group].without(day), embed=embedder.embed)
             for doc in to_documents(drafts, window, timezone=zone, writer=writer):
                 doc, fixes = hold_citations(doc, window)
                 citations_fixed[0] += fixes

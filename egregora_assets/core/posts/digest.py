@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -59,6 +61,7 @@ _SHOUT = re.compile(r"^[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*$", re.IGNORECASE)  # "
 MAX_MESSAGE_CHARS = 50_000  # what the offline writer reads of one message
 
 
+@lru_cache(maxsize=1 << 16)  # a message is cleaned for its topics, tags, quotes and the archive
 def _clean(text: str) -> str:
     """A message without URLs, mentions, placeholders or laughter, ended as a sentence."""
     text = _MEASURE.sub(" ", _NOISE.sub(" ", URL_PATTERN.sub(" ", text)))
@@ -76,10 +79,22 @@ def _content_words(text: str, lang: str, names: frozenset[str]) -> list[str]:
 
 
 def detect_language(texts: Sequence[str]) -> str:
-    """The chat's language among pt, en, es, de, fr and it (simplemma's guess); en when unsure."""
-    found = simplemma.langdetect(" ".join(texts), lang=LANGUAGES)
+    """The chat's language among pt, en, es, de, fr and it (simplemma's guess); en when unsure.
+
+    simplemma scores each language on its own, so it is asked only about the two whose
+    stopwords the text uses most: loading each language's dictionary costs ~1.5 CPU-s."""
+    text = " ".join(texts)
+    found = simplemma.langdetect(text, lang=_likely_languages(text))
     best, score = found[0]
     return best if best in LANGUAGES and score > 0 else "en"
+
+
+def _likely_languages(text: str, keep: int = 2) -> tuple[str, ...]:
+    """The `keep` languages whose stopwords are most of the text's words (ties in LANGUAGES order)."""
+    words = Counter(w.lower() for w in _WORD.findall(text))
+    share = {lang: sum(n for w, n in words.items() if w in stopwords(lang)) for lang in LANGUAGES}
+    top = sorted(LANGUAGES, key=lambda lang: -share[lang])[:keep]
+    return tuple(lang for lang in LANGUAGES if lang in top)
 
 
 def _capitalized(messages: Sequence[Message]) -> set[str]:
@@ -257,7 +272,7 @@ def _link_line(link: Enrichment) -> str:
     return line
 
 
-def _title(topics: _Topics, lang: str, labels: Labels, elsewhere: str = "") -> str:
+def _title(topics: _Topics, lang: str, labels: Labels, elsewhere: Callable[[str], bool] = lambda _: False) -> str:
     """A short noun phrase: the best keyphrase, joined by a second when it is a single word,
     or by the day's own topic when other days of the group already speak of it."""
     first = topics.phrases[0]
@@ -278,7 +293,7 @@ def _title(topics: _Topics, lang: str, labels: Labels, elsewhere: str = "") -> s
             and all(w[:1].isupper() or is_stopword(w, lang) for w in _WORD.findall(p))
         ]
         second = next((p for p in wider if not forms & {tag_form(w, lang) for w in _WORD.findall(p)}), second)
-    elif re.search(rf"\b{re.escape(first.lower())}\b", elsewhere):
+    elif elsewhere(first.lower()):
         # Two days on the same trail get two titles: the topic this day says most.
         second = next((t for t in topics.ranked if t not in forms and t not in first.lower()), None)
     if second:
@@ -300,7 +315,7 @@ def _post(
     links: list[Enrichment],
     lang: str,
     images: Sequence[Enrichment] = (),
-    elsewhere: str = "",
+    elsewhere: Callable[[str], bool] = lambda _: False,
 ) -> PostDraft:
     """One digest post for one conversation."""
     labels = LABELS[lang]
@@ -345,32 +360,102 @@ def quiet_chat_note(messages: int, authors: int, *, llm: bool) -> str:
     return f"no day had enough conversation for a post: {size} ({needs}); see the README, 'Quiet chats'"
 
 
+class Archive:
+    """The other texts of a group (its days, say), read once for every window written against them.
+
+    Written against the rest of a year, each day re-read all 364 others: a year cost 365 x 364
+    readings. This keeps each text's words and cleaned form, and answers for "all but one"."""
+
+    def __init__(self, texts: Mapping[Hashable, str]) -> None:
+        self._index = {key: i for i, key in enumerate(texts)}
+        cleaned = [_clean(text).lower() for text in texts.values()]  # one line each: _clean joins lines
+        self._joined = "\n".join(cleaned)
+        self._starts = [0]
+        for text in cleaned:
+            self._starts.append(self._starts[-1] + len(text) + 1)
+        self._texts = list(texts.values())
+        self._tags: dict[str, tuple[list[dict[str, frozenset[str]]], Counter[str], dict[str, list[int]]]] = {}
+
+    def without(self, key: Hashable | None) -> Background:
+        """The archive as seen from one of its texts: every text but that one."""
+        return Background(self, self._index.get(key) if key is not None else None)
+
+    def _words(self, lang: str) -> tuple[list[dict[str, frozenset[str]]], Counter[str], dict[str, list[int]]]:
+        """Per text, each tag and the words said for it; texts per tag; texts per word."""
+        if lang not in self._tags:
+            per_text: list[dict[str, frozenset[str]]] = []
+            texts_with: Counter[str] = Counter()
+            word_in: dict[str, list[int]] = {}
+            for i, text in enumerate(self._texts):
+                said: dict[str, set[str]] = {}
+                for word in _content_words(text, lang, frozenset()):
+                    said.setdefault(tag_form(word, lang), set()).add(word.lower())
+                per_text.append({tag: frozenset(words) for tag, words in said.items()})
+                texts_with.update(said.keys())
+                for word in {w for words in said.values() for w in words}:
+                    word_in.setdefault(word, []).append(i)
+            self._tags[lang] = per_text, texts_with, word_in
+        return self._tags[lang]
+
+
+@dataclass(frozen=True)
+class Background:
+    """An archive less one of its texts (or none): what `write_digest` weighs a window against."""
+
+    archive: Archive
+    left_out: int | None
+
+    def __len__(self) -> int:
+        return len(self.archive._texts) - (self.left_out is not None)
+
+    def common(self, lang: str, names: frozenset[str]) -> frozenset[str]:
+        """Tags said in a fifth of the texts (two at least), counting no word in `names`."""
+        per_text, texts_with, word_in = self.archive._words(lang)
+        fewer: Counter[str] = Counter(per_text[self.left_out].keys() if self.left_out is not None else ())
+        # A text whose only words for a tag are the window's names does not say that tag.
+        named = {(tag_form(name, lang), i) for name in names for i in word_in.get(name, ()) if i != self.left_out}
+        fewer.update(tag for tag, i in named if per_text[i][tag] <= names)
+        least = max(2, len(self) / 5)
+        return frozenset(t for t, n in texts_with.items() if n - fewer[t] >= least)
+
+    def says(self, phrase: str) -> bool:
+        """Whether another text says `phrase` (lowercase, whole words)."""
+        skip = self.left_out
+        for match in re.finditer(rf"\b{re.escape(phrase)}\b", self.archive._joined):
+            if skip is None or not self.archive._starts[skip] <= match.start() < self.archive._starts[skip + 1]:
+                return True
+        return False
+
+
 def write_digest(
     window: Window,
     enrichments: Sequence[Enrichment],
     *,
-    background: Sequence[str] = (),
+    background: Sequence[str] | Background = (),
     embed: Embed | None = None,
 ) -> list[PostDraft]:
     """The offline digest of a window: none on a quiet day, else one post per conversation.
 
-    `background` holds other texts of the group (other days, say); tags said in a fifth of them
-    are preferred, so the tag page indexes the archive. `embed` turns texts into vectors
-    (the packaged MiniLM) to pick the messages worth quoting.
+    `background` holds other texts of the group (other days, say; an `Archive` less this day
+    when writing many); tags said in a fifth of them are preferred, so the tag page indexes
+    the archive. `embed` turns texts into vectors to pick the messages worth quoting.
     """
     window = _bounded(window)
     authors = {m.author for m in [*window.context, *window.messages] if m.author}
     names = frozenset(part for author in authors for part in author.split("-"))
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
     lang = detect_language([m.text for m in texts])
-    seen = Counter(t for text in background for t in {tag_form(w, lang) for w in _content_words(text, lang, names)})
+    if not isinstance(background, Background):
+        background = Archive(dict(enumerate(background))).without(None)
     # The archive's shared vocabulary: what a fifth of the other days (two at least) speak of.
-    common = frozenset(t for t, n in seen.items() if n >= max(2, len(background) / 5))
+    common = background.common(lang, names)
+    found_topics: dict[tuple[str, ...], _Topics] = {}
 
-    elsewhere = "\n".join(_clean(text) for text in background).lower()
-
-    def topic(messages: Sequence[Message]) -> _Topics:
-        return _topics(messages, lang, names, common)
+    def topic(messages: Sequence[Message]) -> _Topics:  # the same run of messages is weighed more than once
+        key = tuple(m.id for m in messages)
+        if key not in found_topics:
+            found_topics[key] = _topics(messages, lang, names, common)
+        return found_topics[key]
 
     posts: list[PostDraft] = []
     segments = _segments(texts, topic)
@@ -392,7 +477,7 @@ def write_digest(
             _links(everyone, enrichments),
             lang,
             _images(everyone, enrichments),
-            elsewhere,
+            background.says,
         )
         if any(p.slug == post.slug for p in posts):  # two conversations, same title
             post = post.model_copy(update={"slug": f"{post.slug}-{len(posts) + 1}"})
