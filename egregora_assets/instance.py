@@ -10,6 +10,7 @@ from dagster import DagsterInstance
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.events.log import EventLogEntry
 from dagster._core.instance.ref import InstanceRef
+from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 # A single run over N days writes N materializations per asset. Dagster hands them to the
@@ -33,17 +34,24 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         assets = [e for e in events if e.dagster_event_type in ASSET_EVENTS and e.get_dagster_event().asset_key]
-        runs: dict[str, list[EventLogEntry]] = {}
-        for event in assets:
-            runs.setdefault(event.run_id, []).append(event)
+        rows = [self._event_to_row(e) for e in assets]  # serialized once, stored twice
+        runs: dict[str, list[dict]] = {}
+        for event, row in zip(assets, rows):
+            runs.setdefault(event.run_id, []).append(row)
         for run_id, batch in runs.items():
             with self.run_connection(run_id) as conn:
-                conn.execute(self.prepare_insert_event_batch(batch))
+                conn.execute(SqlEventLogStorageTable.insert(), batch)
         with self.index_transaction() as conn:  # what store_event mirrors into the index, for all at once
-            ids = [conn.execute(self.prepare_insert_event(e)).inserted_primary_key[0] for e in assets]
+            insert = SqlEventLogStorageTable.insert().returning(
+                SqlEventLogStorageTable.c.id, sort_by_parameter_order=True
+            )
+            ids = [row.id for row in conn.execute(insert, rows)] if rows else []
             self._store_asset_event_tags(conn, assets, ids)
-            for event, event_id in zip(assets, ids):
-                self._store_asset_event(conn, event, event_id)
+            # Each event overwrites its asset's summary row with what its type records: the last
+            # event of each (asset, type), applied in order, leaves the row as all of them would.
+            last = {(e.get_dagster_event().asset_key, e.dagster_event_type): i for i, e in enumerate(assets)}
+            for i in sorted(last.values()):
+                self._store_asset_event(conn, assets[i], ids[i])
         for event in events:
             if not any(event is a for a in assets):  # check events and the like: the stock path
                 self.store_event(event)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import lancedb
+import numpy as np
 import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
 from dagster_duckdb import DuckDBResource
@@ -19,6 +22,7 @@ from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settin
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_EMBED_CHARS = 32_000
+STATIC_MODEL = "all-MiniLM-L6-v2-static"  # see core/static_model.py; "all-MiniLM-L6-v2" runs MiniLM itself
 PROMPTS = REPO / "prompts"
 
 
@@ -109,38 +113,45 @@ class VectorStore(ConfigurableResource):
         db = lancedb.connect(self.uri)
         return db.create_table(VECTOR_TABLE, schema=vector_schema(self.dimensions), exist_ok=True)
 
-    def replace(self, group: str, day: str | None, kind: str, rows: list[dict]) -> None:
-        """Replace the vectors of one partition, so a re-run never duplicates them."""
+    def replace_days(self, kind: str, days: Sequence[tuple[str, date]], rows: list[dict], vectors: Any) -> None:
+        """Replace the `kind` vectors of these (group, day) partitions: one delete, one append.
+
+        A re-run never duplicates them, and a run adds one fragment to the table however many
+        days it wrote (a write per day gave a year 730 fragments). `vectors[i]` is rows[i]'s."""
+        by_group: dict[str, list[str]] = {}
+        for group, day in days:
+            by_group.setdefault(group, []).append(f"'{day.isoformat()}'")
+        if not by_group:
+            return
         table = self.table()
-        where = f"\"group\" = '{_quote(group)}' AND kind = '{kind}'"
-        if day is not None:
-            where += f" AND date = '{day}'"
-        table.delete(where)
+        where = " OR ".join(f"(\"group\" = '{_quote(g)}' AND date IN ({', '.join(d)}))" for g, d in by_group.items())
+        table.delete(f"kind = '{kind}' AND ({where})")
         if rows:
-            table.add(pa.Table.from_pylist(rows, schema=vector_schema(self.dimensions)))
+            schema = vector_schema(self.dimensions)
+            flat = pa.array(np.asarray(vectors, dtype=np.float32).ravel(), pa.float32())
+            columns = {name: pa.array([r[name] for r in rows], pa.string()) for name in schema.names[:-1]}
+            vector = pa.FixedSizeListArray.from_arrays(flat, self.dimensions)
+            table.add(pa.Table.from_arrays([*columns.values(), vector], schema=schema))
 
-    def replace_posts(self, group: str, day: str, docs: list, texts: list[str], embedder: Embedder) -> None:
-        """Replace one day's post vectors (for retrieval of earlier posts)."""
+    def replace_posts(self, days: Sequence[tuple[str, date]], docs: list, embedder: Embedder) -> None:
+        """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
         from .core.mkdocs_site import post_path
+        from .core.posts.documents import post_text
 
-        self.replace(
-            group,
-            day,
-            "post",
-            [
-                {
-                    "id": d.id,
-                    "group": group,
-                    "date": day,
-                    "kind": "post",
-                    "title": d.title,
-                    "text": t,
-                    "url": post_path(d),
-                    "vector": v,
-                }
-                for d, t, v in zip(docs, texts, embedder.embed(texts))
-            ],
-        )
+        texts = [post_text(d) for d in docs]
+        rows = [
+            {
+                "id": d.id,
+                "group": d.group,
+                "date": d.date.isoformat(),
+                "kind": "post",
+                "title": d.title,
+                "text": t,
+                "url": post_path(d),
+            }
+            for d, t in zip(docs, texts)
+        ]
+        self.replace_days("post", days, rows, embedder.embed(texts))
 
     def index_text(self) -> str | None:
         """Refresh the indexes hybrid search uses: full text always, and vectors once the table is large."""
@@ -176,20 +187,24 @@ class Embedder(  # fields derived from EmbeddingSettings
 ):
     """Turns texts into semantic vectors: the packaged MiniLM model, or an OpenAI-compatible API."""
 
-    def embed(self, texts: list[str]) -> list[list[float]]:
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One unit vector per text, as the rows of an array."""
         if not texts:
-            return []
+            return np.zeros((0, self.dimensions), np.float32)
         if self.provider == "openai":
             from openai import OpenAI
 
             client = OpenAI(base_url=self.base_url, api_key=self.api_key or "none")
             response = client.embeddings.create(model=self.model, input=texts)
-            return [item.embedding for item in response.data]
+            return np.asarray([item.embedding for item in response.data], dtype=np.float32)
         # MiniLM reads 256 tokens; a word piece never spans more than ~100 characters, so this
         # prefix holds them all, and a 20 MB message no longer costs gigabytes to tokenize.
         texts = [t[:MAX_EMBED_CHARS] for t in texts]
-        vectors = _local_model().encode(texts, batch_size=32, normalize_embeddings=True)
-        return [list(map(float, v)) for v in vectors]
+        if self.model == STATIC_MODEL:  # the default: derived from MiniLM once, then a lookup
+            from .core.static_model import static_model
+
+            return static_model().encode(texts)
+        return _local_model().encode(texts, batch_size=32, normalize_embeddings=True)
 
 
 class LLMResource(  # fields derived from LLMSettings

@@ -22,7 +22,6 @@ from ..core.tables import (
     day_raw_messages,
     group_messages,
     groups_in,
-    replace_slice,
 )
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource
@@ -72,12 +71,15 @@ def anonymized_messages(
             kept = without_authors(messages, gone)
             rows = anonymize(kept, group=group, roster=without(state.roster, gone), secret=state.secret)
             media = publish_day_media(home.paths, group, day, messages, state.secret)
-            replace_slice(conn, "messages", group, day, rows)
-            return table_hash(rows), {
-                "messages": rows.num_rows,
-                "media_published": media,
-                "opted_out_removed": messages.num_rows - kept.num_rows,
-            }
+            return (
+                table_hash(rows),
+                {
+                    "messages": rows.num_rows,
+                    "media_published": media,
+                    "opted_out_removed": messages.num_rows - kept.num_rows,
+                },
+                {"messages": rows},
+            )
 
         return each_partition(
             context,

@@ -15,10 +15,9 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from ..core.journal import Tally, run_slices
+from ..core.journal import Key, Tally, run_slices
 from ..core.tables import WAREHOUSE_DDL
 
-Key = tuple[str, date | None]  # (group, day); day is None for the per-group assets
 Step = Callable[[duckdb.DuckDBPyConnection, str, Any], Any]
 
 
@@ -40,14 +39,16 @@ def each_partition(
     ddl: str = WAREHOUSE_DDL,
     missing: Callable[[str, Any], bool] | None = None,
     after: Callable[[Tally], dict[str, Any] | None] | None = None,
+    before_commit: Callable[[list[Key]], None] | None = None,
     **facts: Any,
 ) -> MaterializeResult:
     """Compute every partition of the run whose inputs changed, journaled in `db`; report it.
 
-    `signature(conn, group, day)` names the inputs; `compute(conn, group, day)` writes the
-    slice and returns (output hash, counts). `missing` says when an output outside the
-    database was deleted, so it is rebuilt anyway; `after(tally)` runs once the loop is done
-    and returns more metadata."""
+    `signature(conn, group, day)` names the inputs; `compute(conn, group, day)` returns
+    (output hash, counts, rows per table), written with the journal (see run_slices), and
+    `before_commit(keys)` first writes what those partitions keep outside the database.
+    `missing` says when an output outside the database was deleted, so it is rebuilt anyway;
+    `after(tally)` runs once the loop is done and returns more metadata."""
     keys = partition_keys(context)
     name = context.assets_def.key.to_user_string()
     with db.get_connection() as conn:
@@ -60,16 +61,9 @@ def each_partition(
             lambda g, d: compute(conn, g, d),
             _progress(context, len(keys)),
             missing,
+            before_commit,
         )
-    computed = set(tally.computed)
-    for label, content_hash in tally.versions.items():  # each partition's event: its own facts
-        context.add_asset_metadata(partition_facts(label in computed, content_hash), partition_key=label)
     return result(tally, **facts, **((after(tally) if after else None) or {}))
-
-
-def partition_facts(recomputed: bool, content_hash: str) -> dict[str, Any]:
-    """One partition's metadata: whether this run recomputed it, and a hash of its content."""
-    return {"recomputed": recomputed, "content_hash": content_hash}
 
 
 PROGRESS_SECONDS = 2.0  # every log line is an event in the run's storage: a few per step, not one per day
@@ -90,6 +84,9 @@ def _progress(context: AssetExecutionContext, total: int) -> Callable[[str], Non
 
 def result(tally: Tally, **extra: Any) -> MaterializeResult:
     """Run facts as metadata: how many partitions were computed and skipped, counts, anything extra.
+
+    Per-partition metadata is no way out: Dagster 1.13 checks each
+    `add_asset_metadata(partition_key=...)` against the whole range (88 CPU-s for 6 x 365).
 
     Partitions that failed were rolled back while the others were kept; the step then fails
     naming them, and a re-run resumes with only those."""

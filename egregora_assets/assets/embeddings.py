@@ -1,4 +1,4 @@
-"""embeddings: a semantic vector for each window, in LanceDB, replaced per partition."""
+"""embeddings: a semantic vector for each window, in LanceDB, replaced for the run's partitions at once."""
 
 from datetime import date
 
@@ -30,35 +30,34 @@ def embeddings(
 ) -> MaterializeResult:
     """Vectors of every window's pseudonymized text, for retrieval by the writer and `egregora ask`."""
     model = f"{embedder.provider}:{embedder.model}"
+    waiting: dict = {}  # (group, day) -> its windows, embedded together when their batch commits
 
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(CODE_VERSION, upstream_hash(conn, "windows", group, day), model)
 
     def compute(conn, group: str, day: date) -> tuple[str, dict]:
-        found = day_windows(conn, group, day)
+        waiting[(group, day)] = day_windows(conn, group, day)
+        return fingerprint(upstream_hash(conn, "windows", group, day), model), {"vectors": len(waiting[(group, day)])}
+
+    def write(keys: list) -> None:  # one encode and one LanceDB write for the whole batch
+        found = [w for key in keys for w in waiting.pop(key)]
         texts = [window_text(w) for w in found]
-        vectors.replace(
-            group,
-            day.isoformat(),
-            "window",
-            [
-                {
-                    "id": w.id,
-                    "group": group,
-                    "date": day.isoformat(),
-                    "kind": "window",
-                    "title": f"{day} #{w.index + 1}",
-                    "text": text,
-                    "url": "",
-                    "vector": vector,
-                }
-                for w, text, vector in zip(found, texts, embedder.embed(texts))
-            ],
-        )
-        return fingerprint(upstream_hash(conn, "windows", group, day), model), {"vectors": len(found)}
+        rows = [
+            {
+                "id": w.id,
+                "group": w.group,
+                "date": w.date.isoformat(),
+                "kind": "window",
+                "title": f"{w.date} #{w.index + 1}",
+                "text": text,
+                "url": "",
+            }
+            for w, text in zip(found, texts)
+        ]
+        vectors.replace_days("window", keys, rows, embedder.embed(texts))
 
     def reindex(tally) -> None:
         if tally.computed:  # the full-text index covers the whole table
             vectors.index_text()
 
-    return each_partition(context, warehouse, signature, compute, after=reindex, model=model)
+    return each_partition(context, warehouse, signature, compute, before_commit=write, after=reindex, model=model)

@@ -9,7 +9,7 @@ from ..core.enrichments.describe import describe_enrichments, media_info_reader
 from ..core.enrichments.enrich import offline_enrichments
 from ..core.journal import fingerprint, upstream_hash
 from ..core.prompts import prompt_hash
-from ..core.tables import day_windows, enrichments_table, replace_slice
+from ..core.tables import day_windows, enrichments_table
 from ..partitions import daily_asset
 from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource
 from .common import each_partition, llm_facts
@@ -49,11 +49,8 @@ def enrichments(
         if client:
             found = describe_enrichments(client, prompts.path, home.paths, found, llm)
         rows = enrichments_table(found)
-        replace_slice(conn, "enrichments", group, day, rows)
-        return fingerprint(rows.to_pylist()), {
-            "links": sum(e.kind == "url" for e in found),
-            "media": sum(e.kind == "media" for e in found),
-        }
+        facts = {"links": sum(e.kind == "url" for e in found), "media": sum(e.kind == "media" for e in found)}
+        return fingerprint(rows.to_pylist()), facts, {"enrichments": rows}
 
     return each_partition(
         context, warehouse, signature, compute, after=lambda _: {"describer": describer, **llm_facts(client)}

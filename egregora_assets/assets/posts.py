@@ -19,7 +19,6 @@ from ..core.posts.documents import (
     PREVIEW_POSTS,
     citation_problems,
     hold_citations,
-    post_text,
     preview,
     to_documents,
     unique_slugs,
@@ -34,7 +33,6 @@ from ..core.tables import (
     group_day_texts,
     group_documents,
     groups_in,
-    replace_slice,
 )
 from ..core.windows import window_text
 from ..partitions import daily_asset
@@ -81,6 +79,7 @@ def posts(
     no_answer: dict[str, str] = {}  # window id -> why the model gave it no usable answer
     citations_fixed = [0]  # ids outside the window dropped, misquotes made plain text
     archives: dict[str, Archive] = {}  # group -> its days' texts, read once per step
+    waiting: dict = {}  # (group, day) -> its posts, whose vectors are written when their batch commits
 
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(
@@ -110,13 +109,13 @@ def posts(
                 citations_fixed[0] += fixes
                 docs.append(doc)
         docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
-        replace_slice(conn, "documents", group, day, documents_table(docs))
-        vectors.replace_posts(group, day.isoformat(), docs, [post_text(d) for d in docs], embedder)
+        waiting[(group, day)] = docs
         written.extend(docs[: PREVIEW_POSTS - len(written)])
-        return fingerprint([d.model_dump_json() for d in docs]), {
-            "posts": len(docs),
-            "windows_without_answer": sum(w.id in no_answer for w in found),
-        }
+        facts = {"posts": len(docs), "windows_without_answer": sum(w.id in no_answer for w in found)}
+        return fingerprint([d.model_dump_json() for d in docs]), facts, {"documents": documents_table(docs)}
+
+    def write(keys: list) -> None:  # the batch's post vectors in one encode and one LanceDB write
+        vectors.replace_posts(keys, [d for key in keys for d in waiting.pop(key)], embedder)
 
     def report(tally) -> dict:
         if tally.computed:
@@ -129,7 +128,7 @@ def posts(
             **llm_facts(client),
         }
 
-    return each_partition(context, warehouse, signature, compute, after=report)
+    return each_partition(context, warehouse, signature, compute, before_commit=write, after=report)
 
 
 def _llm_drafts(client, prompts: PromptsResource, vectors: VectorStore, embedder: Embedder, window, enrichments):

@@ -12,12 +12,12 @@ from ..core.raw_exports.staging import (
     day_signature,
     staged_exports,
 )
-from ..core.tables import STAGING_DDL, replace_slice
+from ..core.tables import STAGING_DDL
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource
 from .common import each_partition
 
-CODE_VERSION = "raw-2"
+CODE_VERSION = "raw-3"
 
 
 @daily_asset(
@@ -47,8 +47,7 @@ def raw_exports(
     def compute(conn, group: str, day: date) -> tuple[str, dict]:
         rows, digest, read = day_lines(exports_on(group, day), group, day, settings.group(group).day_first)
         decisions.update(read)
-        replace_slice(conn, "raw_messages", group, day, rows)
-        return digest, {"messages": rows.num_rows}
+        return digest, {"messages": rows.num_rows}, {"raw_messages": rows}
 
     return each_partition(
         context,

@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, MaterializeResult
 from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
-from ..core.tables import day_messages, replace_slice, windows_table
+from ..core.tables import day_messages, windows_table
 from ..core.windows import message_bytes, pack_windows
 from ..partitions import daily_asset
 from ..resources import ChainSettings
@@ -32,7 +32,6 @@ def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: 
     def compute(conn, group: str, day: date) -> tuple[str, dict]:
         packed = pack_windows(day_messages(conn, group, day), group=group, day=day, max_tokens=tokens)
         rows = windows_table(packed, message_bytes)
-        replace_slice(conn, "windows", group, day, rows)
-        return fingerprint(rows["payload"].to_pylist()), {"windows": len(packed)}
+        return fingerprint(rows["payload"].to_pylist()), {"windows": len(packed)}, {"windows": rows}
 
     return each_partition(context, warehouse, signature, compute, token_budget=tokens)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,22 +34,6 @@ def journal_entry(conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: 
     return (row[0], row[1]) if row else None
 
 
-def record_journal(
-    conn: duckdb.DuckDBPyConnection,
-    asset: str,
-    group: str,
-    day: date | None,
-    input_sig: str,
-    output_hash: str,
-) -> None:
-    clause, args = _day_clause(day)
-    conn.execute(f'DELETE FROM journal WHERE asset = ? AND "group" = ? AND {clause}', [asset, group, *args])
-    conn.execute(
-        'INSERT INTO journal (asset, "group", date, input_sig, output_hash) VALUES (?, ?, ?, ?, ?)',
-        [asset, group, day, input_sig, output_hash],
-    )
-
-
 def table_hash(rows: pa.Table) -> str:
     """A hash of a slice's content, used as its data version."""
     digest = hashlib.sha256()
@@ -73,54 +58,134 @@ class Tally:
             self.facts[key] = self.facts.get(key, 0) + value
 
 
+Key = tuple[str, date | None]  # (group, day); day is None for the per-group assets
+Rows = dict[str, pa.Table]  # table -> one partition's rows
+FLUSH_SECONDS = 30.0  # computed partitions wait at most this long for their commit
+
+
+@dataclass
+class _Pending:
+    """Computed partitions not yet committed: their rows and journal entries."""
+
+    keys: list[Key] = field(default_factory=list)
+    sigs: list[str] = field(default_factory=list)
+    hashes: list[str] = field(default_factory=list)
+    rows: dict[str, list[pa.Table]] = field(default_factory=dict)
+    since: float = field(default_factory=time.monotonic)
+
+
 def run_slices(
     conn: duckdb.DuckDBPyConnection,
     asset: str,
-    keys: Iterable[tuple[str, date | None]],
+    keys: Iterable[Key],
     signature: Callable[[str, date | None], str],
-    compute: Callable[[str, date | None], tuple[str, dict[str, Any]]],
+    compute: Callable[[str, date | None], tuple],
     on_progress: Callable[[str], None] | None = None,
     missing: Callable[[str, date | None], bool] | None = None,
+    before_commit: Callable[[list[Key]], None] | None = None,
 ) -> Tally:
     """Compute each partition whose input signature changed; skip the rest.
 
-    `compute` writes its slice and returns (output hash, facts); the write and the
-    journal entry commit together, so an interrupted run leaves no half-written slice.
+    `compute` returns (output hash, facts) or (output hash, facts, rows per table) and writes
+    nothing itself: the rows and the journal entries of the computed partitions are written
+    together, in one transaction per batch (a run, or FLUSH_SECONDS of work), so an
+    interrupted run leaves no half-written slice, and a year is not 365 commits per asset.
+    `before_commit(keys)` writes what lives outside the database (vectors) first.
     `missing` says when an output outside the database was deleted, to rebuild it anyway.
-    A partition that raises is rolled back and listed in `failed`; the others go on.
+    A partition that raises is listed in `failed` and leaves nothing; the others go on.
     """
-    tally = Tally()
+    tally, pending = Tally(), _Pending()
+    recorded = journal_entries(conn, asset)
     for group, day in keys:
         label = f"{day}|{group}" if day else group
         sig = signature(group, day)
-        entry = journal_entry(conn, asset, group, day)
+        entry = recorded.get((group, day))
         if entry and entry[0] == sig and not (missing and missing(group, day)):
             tally.skipped.append(label)
             tally.versions[label] = entry[1]
             continue
-        conn.begin()
         try:
-            output_hash, facts = compute(group, day)
-            record_journal(conn, asset, group, day, sig, output_hash)
-            conn.commit()
+            output_hash, facts, *rows = compute(group, day)
         except Exception as error:  # one bad partition must not cost the others their work
-            conn.rollback()
             tally.failed[label] = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
             continue
-        except BaseException:
-            conn.rollback()
-            raise
+        pending.keys.append((group, day))
+        pending.sigs.append(sig)
+        pending.hashes.append(output_hash)
+        for table, slice_rows in (rows[0] if rows else {}).items():
+            pending.rows.setdefault(table, []).append(slice_rows)
         tally.computed.append(label)
         tally.versions[label] = output_hash
         tally.add(**{k: v for k, v in facts.items() if isinstance(v, int)})
         if on_progress:
             on_progress(label)
+        if time.monotonic() - pending.since > FLUSH_SECONDS:
+            _commit(conn, asset, pending, before_commit)
+            pending = _Pending()
+    _commit(conn, asset, pending, before_commit)
     return tally
+
+
+def _commit(
+    conn: duckdb.DuckDBPyConnection, asset: str, pending: _Pending, before: Callable[[list[Key]], None] | None
+) -> None:
+    """Write the pending partitions' rows and journal entries in one transaction."""
+    if not pending.keys:
+        return
+    if before:
+        before(pending.keys)
+    keys = pa.table(
+        {
+            "group": pa.array([g for g, _ in pending.keys], pa.string()),
+            "date": pa.array([d for _, d in pending.keys], pa.date32()),
+            "input_sig": pa.array(pending.sigs, pa.string()),
+            "output_hash": pa.array(pending.hashes, pa.string()),
+        }
+    )
+    same = '_keys."group" = t."group" AND _keys.date IS NOT DISTINCT FROM t.date'
+    conn.register("_keys", keys)
+    conn.begin()
+    try:
+        for table, parts in pending.rows.items():
+            conn.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _keys WHERE {same})")
+            rows = pa.concat_tables(parts)
+            if rows.num_rows:
+                conn.register("_rows", rows)
+                cols = ", ".join(f'"{c}"' for c in rows.column_names)
+                conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
+                conn.unregister("_rows")
+        conn.execute(f"DELETE FROM journal t WHERE asset = ? AND EXISTS (SELECT 1 FROM _keys WHERE {same})", [asset])
+        conn.execute(
+            'INSERT INTO journal (asset, "group", date, input_sig, output_hash) '
+            'SELECT ?, "group", date, input_sig, output_hash FROM _keys',
+            [asset],
+        )
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.unregister("_keys")
+
+
+def journal_entries(conn: duckdb.DuckDBPyConnection, asset: str) -> dict[Key, tuple[str, str]]:
+    """(input signature, output hash) of every recorded partition of an asset, in one query."""
+    rows = conn.execute('SELECT "group", date, input_sig, output_hash FROM journal WHERE asset = ?', [asset])
+    return {(g, d): (sig, h) for g, d, sig, h in rows.fetchall()}
 
 
 def upstream_hash(conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None) -> str | None:
     entry = journal_entry(conn, asset, group, day)
     return entry[1] if entry else None
+
+
+def computed_at(conn: duckdb.DuckDBPyConnection, groups: list[str]) -> list[tuple]:
+    """(asset, group, day, when) of each journaled partition of these groups; none before any run."""
+    if not conn.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'journal'").fetchall():
+        return []
+    return conn.execute(
+        'SELECT asset, "group", date, updated_at FROM journal WHERE list_contains(?, "group")', [groups]
+    ).fetchall()
 
 
 def group_hashes(conn: duckdb.DuckDBPyConnection, asset: str, group: str) -> list[tuple[str, str]]:
@@ -132,10 +197,3 @@ def group_hashes(conn: duckdb.DuckDBPyConnection, asset: str, group: str) -> lis
     return [(r[0], r[1]) for r in rows]
 
 
-def computed_at(conn: duckdb.DuckDBPyConnection, groups: list[str]) -> list[tuple]:
-    """(asset, group, day, when) of each journaled partition of these groups; none before any run."""
-    if not conn.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'journal'").fetchall():
-        return []
-    return conn.execute(
-        'SELECT asset, "group", date, updated_at FROM journal WHERE list_contains(?, "group")', [groups]
-    ).fetchall()

@@ -73,7 +73,7 @@ class EmbeddingSettings(BaseModel):
     """Where vectors come from: the packaged local MiniLM model, or an OpenAI-compatible API."""
 
     provider: Literal["local", "openai"] = "local"
-    model: str = "all-MiniLM-L6-v2"
+    model: str = "all-MiniLM-L6-v2-static"  # or "all-MiniLM-L6-v2": MiniLM itself, ~50x dearer
     base_url: HttpURL = None
     api_key: SecretStr = SecretStr("")
     dimensions: int = Field(384, gt=0)

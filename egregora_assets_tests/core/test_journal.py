@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from egregora_assets.core.journal import fingerprint, run_slices, upstream_hash
-from egregora_assets.core.tables import WAREHOUSE_DDL, replace_slice
+from egregora_assets.core.tables import WAREHOUSE_DDL
 
 D1, D2 = date(2026, 9, 1), date(2026, 9, 2)
 
@@ -31,8 +31,7 @@ def test_run_slices_skips_unchanged_and_recomputes_changed(conn):
 
     def compute(group, day):
         calls.append(day)
-        replace_slice(conn, "messages", group, day, rows(group, day, 2))
-        return fingerprint(inputs[(group, day)]), {"messages": 2}
+        return fingerprint(inputs[(group, day)]), {"messages": 2}, {"messages": rows(group, day, 2)}
 
     keys = list(inputs)
     first = run_slices(conn, "x", keys, lambda g, d: inputs[(g, d)], compute)
@@ -50,10 +49,9 @@ def test_failed_partition_rolls_back_alone_and_is_retried(conn):
     broken = {D1}
 
     def compute(group, day):
-        replace_slice(conn, "messages", group, day, rows(group, day, 3))
         if day in broken:
             raise RuntimeError("boom\nsecond line")
-        return "h", {"messages": 3}
+        return "h", {"messages": 3}, {"messages": rows(group, day, 3)}
 
     tally = run_slices(conn, "x", [("g", D1), ("g", D2)], lambda g, d: "sig", compute)
     assert tally.failed == {f"{D1}|g": "RuntimeError: boom"} and tally.computed == [f"{D2}|g"]
@@ -68,3 +66,22 @@ def test_group_level_partitions_use_null_dates(conn):
     tally = run_slices(conn, "feed", [("g", None)], lambda g, d: "s", lambda g, d: ("h", {}))
     assert tally.computed == ["g"]
     assert upstream_hash(conn, "feed", "g", None) == "h"
+
+
+def test_a_run_commits_its_partitions_once_and_all_or_nothing(conn):
+    keys = [("g", date(2026, 9, d)) for d in range(1, 11)]
+
+    def compute(group, day):
+        return "h", {}, {"messages": rows(group, day, 1)}
+
+    def crash(_keys):  # the vectors' write fails (or the process dies) before the commit
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_slices(conn, "x", keys, lambda g, d: "sig", compute, before_commit=crash)
+    assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM journal").fetchone()[0] == 0
+    written: list = []
+    tally = run_slices(conn, "x", keys, lambda g, d: "sig", compute, before_commit=written.append)
+    assert len(tally.computed) == 10 and [len(batch) for batch in written] == [10]
+    assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 10

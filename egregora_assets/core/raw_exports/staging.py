@@ -123,9 +123,11 @@ def day_lines(
 def day_signature(exports: list[tuple[Path, ExportRecord]], day: date, day_first: bool | None) -> list[str | None]:
     """What one day's lines depend on: that day's hash in each export covering it.
 
-    A re-export that adds a day leaves the other days alone. Under an override of the
-    day/month order the staged hashes (keyed by the detected order) do not apply."""
-    return [r.day_hashes.get(day) if day_first in (None, r.day_first) else r.sha256 for _, r in exports]
+    A re-export that adds a day leaves the other days alone: the days it shows as before add
+    no new hash (a union of equal days is that day). Under an override of the day/month
+    order the staged hashes (keyed by the detected order) do not apply."""
+    found = {r.day_hashes.get(day) if day_first in (None, r.day_first) else r.sha256 for _, r in exports}
+    return sorted(found, key=str)
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,172 @@
+"""`egregora write` of 7, 30, 90 and 365 days of chat: first run, unchanged re-run, one more day.
+
+    python benchmarks/scale.py [--days 7 30 90 365] [--no-append]
+
+Each size gets a fresh home and a synthetic export from benchmarks/year_export.py (about 137
+messages a day). Every write is a separate `egregora write --json` process; its CPU time is
+that of the whole process tree (the mkdocs build included) and its peak memory the largest
+sum of the tree's RSS, sampled every 50 ms. The peer, in the same run, is plain Python doing
+the least such a tool must: parse the export with one regex, store the messages in DuckDB and
+write one Markdown page per day. Results are printed and appended to benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from year_export import year_chat  # noqa: E402
+
+PEER = r"""
+import re, sys, duckdb, pathlib
+text = pathlib.Path(sys.argv[1]).read_text(encoding="utf-8")
+out = pathlib.Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+head = re.compile(r"^(\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d) - (?:([^:]+): )?(.*)$")
+rows = []
+for line in text.splitlines():
+    m = head.match(line)
+    if m:
+        d, mo, y, hm, who, said = m.groups()
+        rows.append([f"{y}-{mo}-{d}", hm, who, said])
+    elif rows:
+        rows[-1][3] += "\n" + line
+with duckdb.connect(str(out / "peer.duckdb")) as conn:
+    conn.execute("CREATE TABLE m (day VARCHAR, time VARCHAR, author VARCHAR, text VARCHAR)")
+    conn.executemany("INSERT INTO m VALUES (?, ?, ?, ?)", rows)
+days = {}
+for day, hm, who, said in rows:
+    days.setdefault(day, []).append(f"- {hm} **{who or 'system'}**: {said}")
+for day, lines in days.items():
+    (out / f"{day}.md").write_text(f"# {day}\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+print(len(rows))
+"""
+
+
+def tree_rss(pid: int) -> int:
+    """RSS in bytes of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        p = int(status.parent.name)
+        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(p)
+        rss[p] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def measure(command: list[str]) -> dict:
+    """Wall and CPU seconds, peak tree RSS and the last stdout line of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.monotonic() - start
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{command} failed: {err[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    last = (out.strip().splitlines() or [""])[-1]
+    return {"wall": wall, "cpu": cpu, "rss": peak[0], "last": last}
+
+
+def egregora(export: Path, home: Path) -> dict:
+    command = [sys.executable, "-m", "egregora_assets.cli", "write", str(export), "--home", str(home)]
+    result = measure([*command, "--group", "bench", "--json"])
+    result["summary"] = json.loads(result["last"])
+    return result
+
+
+def run_size(days: int, folder: Path) -> dict:
+    export = folder / f"{days}" / "Conversa do WhatsApp com Bench.txt"
+    export.parent.mkdir()
+    export.write_text(year_chat(days), encoding="utf-8")
+    home = folder / f"home-{days}"
+    first = egregora(export, home)
+    again = egregora(export, home)
+    more_export = folder / "more" / export.name  # a re-export has the chat's name
+    more_export.parent.mkdir(exist_ok=True)
+    more_export.write_text(year_chat(days + 1), encoding="utf-8")
+    more = egregora(more_export, home)
+    peer = measure([sys.executable, "-c", PEER, str(export), str(folder / f"peer-{days}")])
+    return {"days": days, "first": first, "again": again, "more": more, "peer": peer}
+
+
+def row(r: dict) -> str:
+    first, again, more, peer = r["first"], r["again"], r["more"], r["peer"]
+    s = first["summary"]
+    per = first["cpu"] / max(1, s["partitions"])
+    return (
+        f"| {r['days']} | {s['messages']:,} | {s['posts']} | {first['wall']:.1f} s | {first['cpu']:.1f} s "
+        f"| {first['rss'] / 2**20:.0f} MB | {per:.2f} s | {again['wall']:.1f} s / {again['cpu']:.1f} s "
+        f"({again['summary']['partitions']} recomputed) | {more['wall']:.1f} s / {more['cpu']:.1f} s "
+        f"({more['summary']['partitions']} recomputed) | {peer['wall']:.1f} s / {peer['cpu']:.1f} s |"
+    )
+
+
+HEADER = (
+    "| days | messages | posts | first: wall | CPU | peak RSS (tree) | CPU per partition | unchanged re-run: "
+    "wall / CPU | one more day: wall / CPU | peer (parse + DuckDB + Markdown): wall / CPU |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, nargs="+", default=[7, 30, 90, 365])
+    parser.add_argument("--no-append", action="store_true")
+    parser.add_argument("--note", default="", help="a line for RESULTS.md (what changed, what else ran)")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    rows = []
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        for days in args.days:
+            result = run_size(days, Path(tmp))
+            rows.append(row(result))
+            print(rows[-1], flush=True)
+    text = (
+        f"\n## Scale, {datetime.date.today()} (2-core / 24 GiB, Python {platform.python_version()})\n\n"
+        f"`python benchmarks/scale.py`: `egregora write` of a synthetic export (benchmarks/year_export.py),\n"
+        f"offline, in a fresh home per size; CPU is the process tree's. Load average when started: {load:.2f}\n"
+        f"(a shared machine: wall times include waiting for a core).{(' ' + args.note) if args.note else ''}\n\n"
+        f"{HEADER}\n" + "\n".join(rows) + "\n"
+    )
+    print(text)
+    if not args.no_append:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as results:
+            results.write(text)
+
+
+if __name__ == "__main__":
+    main()
