@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import lancedb
 import numpy as np
 import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
@@ -110,6 +109,8 @@ class VectorStore(ConfigurableResource):
     ann_min_rows: int = ANN_MIN_ROWS  # the table size past which searches go through an ANN index
 
     def table(self):
+        import lancedb  # ~1 CPU-s to import: only when vectors are read or written
+
         db = lancedb.connect(self.uri)
         return db.create_table(VECTOR_TABLE, schema=vector_schema(self.dimensions), exist_ok=True)
 

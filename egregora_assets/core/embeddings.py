@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lancedb.index import FTS, HnswSq
-
 from .text import fold
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of the very top ranks
@@ -282,6 +280,8 @@ def search_terms(question: str) -> str:
 
 def index_text(table) -> None:
     """(Re)build the native LanceDB full-text index on `text` that hybrid_search relies on."""
+    from lancedb.index import FTS
+
     # lancedb 0.40: the first argument of create_index is the column when `config` is given.
     table.create_index("text", config=FTS(), replace=True)
 
@@ -295,8 +295,10 @@ ANN_MIN_ROWS = 20_000
 REFINE_FACTOR = 4
 
 
-def vector_index() -> HnswSq:
+def vector_index():
     """The ANN index of the vectors: IVF_HNSW_SQ, by l2 (the distance hybrid_search ranks by)."""
+    from lancedb.index import HnswSq
+
     return HnswSq(distance_type="l2")
 
 

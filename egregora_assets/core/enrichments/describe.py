@@ -12,16 +12,19 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from ..anonymized_messages.media import media_dir, strip_image_metadata
 from ..home import Home, write_atomic
-from ..llm import LLM
 from ..models import Enrichment
 from ..prompts import chat_messages
 from .enrich import guess_media_type
 from .fetch import Page, fetch_page
+
+if TYPE_CHECKING:  # openai and instructor load only when an LLM is configured (~1 s)
+    from ..llm import LLM
 
 MAX_PAGE_CHARS = 6000  # enough for a description; pages can be megabytes
 MAX_IMAGE_SIDE = 1024  # what vision models look at anyway; smaller costs fewer tokens
