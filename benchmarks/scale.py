@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 from year_export import year_chat  # noqa: E402
 
 PEER = r"""
-import re, sys, duckdb, pathlib
+import re, sys, duckdb, pathlib, pyarrow as pa
 text = pathlib.Path(sys.argv[1]).read_text(encoding="utf-8")
 out = pathlib.Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
 head = re.compile(r"^(\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d) - (?:([^:]+): )?(.*)$")
@@ -44,9 +44,9 @@ for line in text.splitlines():
         rows.append([f"{y}-{mo}-{d}", hm, who, said])
     elif rows:
         rows[-1][3] += "\n" + line
+table = pa.table({k: [r[i] for r in rows] for i, k in enumerate(["day", "time", "author", "text"])})
 with duckdb.connect(str(out / "peer.duckdb")) as conn:
-    conn.execute("CREATE TABLE m (day VARCHAR, time VARCHAR, author VARCHAR, text VARCHAR)")
-    conn.executemany("INSERT INTO m VALUES (?, ?, ?, ?)", rows)
+    conn.execute("CREATE TABLE m AS SELECT * FROM table")
 days = {}
 for day, hm, who, said in rows:
     days.setdefault(day, []).append(f"- {hm} **{who or 'system'}**: {said}")

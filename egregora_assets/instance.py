@@ -6,12 +6,14 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
 from dagster import DagsterInstance
 from dagster._core.events import ASSET_EVENTS
 from dagster._core.events.log import EventLogEntry
 from dagster._core.instance.ref import InstanceRef
 from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.sqlite_storage import _event_logs_directory
 
 # A single run over N days writes N materializations per asset. Dagster hands them to the
 # storage as one batch when DAGSTER_EVENT_BATCH_SIZE is set, and records a range's planned
@@ -29,7 +31,7 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
     index); 730 per-partition materializations took 10 CPU-s and 34 s here, batched 1.2 and 2.3."""
 
     @classmethod
-    def from_config_value(cls, inst_data, config_value):  # type: ignore[override]
+    def from_config_value(cls, inst_data, config_value):
         return cls(inst_data=inst_data, **config_value)
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
@@ -58,21 +60,21 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
 
 
 def write_instance(dagster_home: Path) -> DagsterInstance:
-    """The home's instance (its dagster.yaml, its sqlite storage) as `egregora write` runs it.
+    """The home's instance (its dagster.yaml, its storage) as `egregora write` runs it.
 
-    Events are batched (see above), and step output is not captured: the assets log through
-    Dagster's logger, and capturing spawned `tail -F` processes for every step."""
+    On sqlite storage (the default) events are batched as above; step output is never captured:
+    the assets log through Dagster's logger, and capturing spawned `tail -F` processes per step.
+    A dagster.yaml naming other storage (Postgres, say) keeps its event log as it is."""
     os.environ.update(BOOKKEEPING_ENV)
-    events = dagster_home / "history" / "runs"  # where the default storage keeps them
-    overrides = {
-        "event_log_storage": {
+    overrides: dict = {
+        "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"}
+    }
+    storage = InstanceRef.from_dir(str(dagster_home)).storage_data
+    if storage is not None and storage.class_name == "DagsterSqliteStorage":
+        events = _event_logs_directory(yaml.safe_load(storage.config_yaml)["base_dir"])
+        overrides["event_log_storage"] = {
             "module": __name__,
             "class": BatchedSqliteEventLogStorage.__name__,
-            "config": {"base_dir": str(events)},
-        },
-        "compute_logs": {
-            "module": "dagster._core.storage.noop_compute_log_manager",
-            "class": "NoOpComputeLogManager",
-        },
-    }
+            "config": {"base_dir": events},
+        }
     return DagsterInstance.from_ref(InstanceRef.from_dir(str(dagster_home), overrides=overrides))

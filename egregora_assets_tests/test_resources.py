@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import boto3
 import numpy as np
@@ -28,17 +29,17 @@ def unit_vectors(rows: int, seed: int) -> np.ndarray:
 def fill(store: VectorStore, group: str, days: int, per_day: int, seed: int) -> dict[str, np.ndarray]:
     """`days` partitions of `per_day` window vectors of one group, written as the embeddings asset does."""
     vectors = unit_vectors(days * per_day, seed)
-    written = {}
+    keys, rows = [], []
     for d in range(days):
-        day = f"2024-{1 + d // 28:02d}-{1 + d % 28:02d}"
-        rows = [
-            {"id": f"{group}-{day}-{i}", "group": group, "date": day, "kind": "window", "title": "", "text": f"passage {i}",
-             "url": "", "vector": vectors[d * per_day + i].tolist()}
+        day = date(2024, 1 + d // 28, 1 + d % 28)
+        keys.append((group, day))
+        rows += [
+            {"id": f"{group}-{day}-{i}", "group": group, "date": day.isoformat(), "kind": "window", "title": "",
+             "text": f"passage {i}", "url": ""}
             for i in range(per_day)
         ]  # fmt: skip
-        store.replace(group, day, "window", rows)
-        written |= {r["id"]: np.array(r["vector"]) for r in rows}
-    return written
+    store.replace_days("window", keys, rows, vectors)  # one write for the run's days
+    return {r["id"]: v for r, v in zip(rows, vectors)}
 
 
 def exact_top(vectors: dict[str, np.ndarray], query: np.ndarray, k: int) -> list[str]:

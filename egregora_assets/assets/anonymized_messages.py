@@ -65,7 +65,7 @@ def anonymized_messages(
                 sorted(people.get(n, n) for n in gone),
             )
 
-        def compute(conn, group: str, day: date) -> tuple[str, dict]:
+        def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
             state, gone = of(group)
             messages = day_raw_messages(raw, group, day)
             kept = without_authors(messages, gone)

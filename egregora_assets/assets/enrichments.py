@@ -43,7 +43,7 @@ def enrichments(
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(CODE_VERSION, upstream_hash(conn, "windows", group, day), describer)
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict]:
+    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
         info = media_info_reader(home.paths, group)
         found = [e for w in day_windows(conn, group, day) for e in offline_enrichments(w, media_info=info)]
         if client:

@@ -32,6 +32,7 @@ from ..core.tables import (
     documents_table,
     group_day_texts,
     group_documents,
+    group_windows,
     groups_in,
 )
 from ..core.windows import window_text
@@ -89,7 +90,7 @@ def posts(
             upstream_hash(conn, "enrichments", group, day),
         )
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict]:
+    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
         found, extras = day_windows(conn, group, day), day_enrichments(conn, group, day)
         # The offline writer's tags favour what the group's other days share.
@@ -155,11 +156,9 @@ def citations_hold(context: AssetCheckExecutionContext, warehouse: DuckDBResourc
     with warehouse.get_connection() as conn:
         conn.execute(WAREHOUSE_DDL)
         for group in groups_in(conn, "documents"):
-            docs = group_documents(conn, group)
-            for day in sorted({d.date for d in docs}):
-                held = {w.id: w for w in day_windows(conn, group, day)}
-                for doc in (d for d in docs if d.date == day):
-                    problems += citation_problems(doc, held.get(doc.window_id))
+            held = {w.id: w for day in group_windows(conn, group).values() for w in day}
+            for doc in group_documents(conn, group):
+                problems += citation_problems(doc, held.get(doc.window_id))
     return AssetCheckResult(
         passed=not problems, metadata={"problems": len(problems), "first_problems": "\n".join(problems[:20])}
     )

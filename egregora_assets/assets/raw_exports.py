@@ -44,7 +44,7 @@ def raw_exports(
         day_first = settings.group(group).day_first
         return fingerprint(CODE_VERSION, day_signature(exports_on(group, day), day, day_first), day_first)
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict]:
+    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
         rows, digest, read = day_lines(exports_on(group, day), group, day, settings.group(group).day_first)
         decisions.update(read)
         return digest, {"messages": rows.num_rows}, {"raw_messages": rows}

@@ -29,7 +29,7 @@ def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: 
     def signature(conn, group: str, day: date) -> str:
         return fingerprint(CODE_VERSION, upstream_hash(conn, "anonymized_messages", group, day), tokens)
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict]:
+    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
         packed = pack_windows(day_messages(conn, group, day), group=group, day=day, max_tokens=tokens)
         rows = windows_table(packed, message_bytes)
         return fingerprint(rows["payload"].to_pylist()), {"windows": len(packed)}, {"windows": rows}

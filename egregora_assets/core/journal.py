@@ -195,5 +195,3 @@ def group_hashes(conn: duckdb.DuckDBPyConnection, asset: str, group: str) -> lis
         [asset, group],
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
-
-

@@ -82,5 +82,6 @@ def test_a_single_run_writes_one_planned_event_per_asset_and_small_metadata(writ
     for record in materialized:
         metadata = record.event_log_entry.dagster_event.step_materialization_data.materialization.metadata
         size = len(json.dumps({k: str(v.value) for k, v in metadata.items()}))
-        assert size < 1500, (record.event_log_entry.dagster_event.asset_key, size)  # no per-partition lists
+        # Counts and capped previews (posts: its first 10), no list that grows with the run's days.
+        assert size < 5000, (record.event_log_entry.dagster_event.asset_key, size)
         assert "partitions_computed" in metadata

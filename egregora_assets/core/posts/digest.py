@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import simplemma
@@ -36,7 +36,7 @@ from egregora_assets.core.text import slugify
 from .quotes import md_escape, quote, shorten
 
 DIGEST_WRITER = "offline-digest"
-Embed = Callable[[list[str]], Sequence[Sequence[float]]]
+Embed = Callable[[list[str]], "Sequence[Sequence[float]] | np.ndarray"]
 
 # A quiet day gives no post: below any of these there is nothing worth a digest.
 MIN_MESSAGES = 12
@@ -150,12 +150,12 @@ def _topics(
     text = "\n".join(_clean(m.text) for m in messages)
     proper = _capitalized(messages)
     # A name keeps its every word: "Grande" in "Pedra Grande" is no stopword.
-    words = set(stopwords(lang)) - proper
+    stop = set(stopwords(lang)) - proper
 
     def written(phrase: str) -> str:  # a name keeps its capitals, other words are lowercased
         return re.sub(r"[^\W\d_]+", lambda w: w[0] if w[0].lower() in proper else w[0].lower(), phrase)
 
-    found = [written(p).strip(" .,;:!?") for p, _ in keyphrases(text, words) if _phrase_ok(p, lang, names, proper)]
+    found = [written(p).strip(" .,;:!?") for p, _ in keyphrases(text, stop) if _phrase_ok(p, lang, names, proper)]
     phrases = list(dict.fromkeys(found))
     lowered = [f" {' '.join(_WORD.findall(_clean(m.text).lower()))} " for m in messages]
     said = [{tag_form(w, lang) for w in _content_words(m.text, lang, names)} for m in messages]
@@ -371,7 +371,7 @@ class Archive:
     Written against the rest of a year, each day re-read all 364 others: a year cost 365 x 364
     readings. This keeps each text's words and cleaned form, and answers for "all but one"."""
 
-    def __init__(self, texts: Mapping[Hashable, str]) -> None:
+    def __init__(self, texts: Mapping[Any, str]) -> None:
         self._index = {key: i for i, key in enumerate(texts)}
         cleaned = [_clean(text).lower() for text in texts.values()]  # one line each: _clean joins lines
         self._joined = "\n".join(cleaned)
