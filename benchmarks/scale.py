@@ -44,9 +44,9 @@ for line in text.splitlines():
         rows.append([f"{y}-{mo}-{d}", hm, who, said])
     elif rows:
         rows[-1][3] += "\n" + line
-table = pa.table({k: [r[i] for r in rows] for i, k in enumerate(["day", "time", "author", "text"])})
+messages = pa.table({k: [r[i] for r in rows] for i, k in enumerate(["day", "time", "author", "text"])})
 with duckdb.connect(str(out / "peer.duckdb")) as conn:
-    conn.execute("CREATE TABLE m AS SELECT * FROM table")
+    conn.execute("CREATE TABLE m AS SELECT * FROM messages")
 days = {}
 for day, hm, who, said in rows:
     days.setdefault(day, []).append(f"- {hm} **{who or 'system'}**: {said}")
