@@ -31,7 +31,9 @@ def test_posts_are_documents_and_vectors(world):
 
 
 def test_preview_is_capped(world):
+    world.run("posts")  # on its own (xdist may run it alone), not after the test above
     docs = documents(world)
+    assert docs
     many = (docs * (PREVIEW_POSTS + 5))[: PREVIEW_POSTS + 5]
     text = preview(many, total=40)
     assert text.count("\n> ") == PREVIEW_POSTS and text.endswith(f"_… and {40 - PREVIEW_POSTS} more_")
