@@ -29,6 +29,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def graphql(port: int, query: str, **variables) -> dict:
+    """The webserver's whole GraphQL answer (data, or errors) to `query`."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
 @dataclass
 class UI:
     port: int
@@ -36,13 +47,7 @@ class UI:
     log: Path
 
     def query(self, query: str, **variables) -> dict:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/graphql",
-            data=json.dumps({"query": query, "variables": variables}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            answer = json.loads(response.read())
+        answer = graphql(self.port, query, **variables)
         assert "errors" not in answer, answer["errors"]
         return answer["data"]
 
