@@ -19,6 +19,7 @@ import jinja2
 import markdown
 import yaml
 
+from . import site_text
 from .anonymized_messages.media import media_dir
 from .home import Home
 from .models import Document, Message
@@ -59,7 +60,7 @@ def _front_matter(doc: Document) -> str:
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-SOURCES_LABEL = "The messages this post draws on"
+SOURCES_LABEL = site_text.text("sources", "en")
 
 
 def sources_markdown(messages: Sequence[Message]) -> str:
