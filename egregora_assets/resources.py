@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -12,12 +13,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
-from dagster_duckdb import DuckDBResource
 from pydantic import BaseModel, create_model
 
 from .core.embeddings import ANN_MIN_ROWS
 from .core.home import Home
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
+from .core.warehouse import Database, connect, duckdb_url
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_EMBED_CHARS = 32_000
@@ -81,6 +82,18 @@ class SiteTemplateResource(ConfigurableResource):
     @property
     def path(self) -> Path:
         return Path(self.directory)
+
+
+class WarehouseResource(ConfigurableResource):
+    """A database of the chain, by URL: an embedded DuckDB file or PostgreSQL (see core/warehouse.py)."""
+
+    url: str
+
+    @contextmanager
+    def get_connection(self, on_wait: Callable[[str], None] | None = None) -> Iterator[Database]:
+        """An open connection; `on_wait` hears once if it waits for another writer's lock."""
+        with connect(self.url, on_wait=on_wait) as db:
+            yield db
 
 
 VECTOR_TABLE = "vectors"
@@ -258,8 +271,11 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
             opt_out=settings.privacy.opt_out,
             groups={slug: GroupConfig(**g.model_dump()) for slug, g in settings.groups.items()},
         ),
-        "staging": DuckDBResource(database=str(home.staging)),
-        "warehouse": DuckDBResource(database=str(home.warehouse)),
+        # Real names stay on this machine: the staging database is always the home's own DuckDB file.
+        "staging": WarehouseResource(url=duckdb_url(home.staging)),
+        "warehouse": WarehouseResource(
+            url=secret("EGREGORA_WAREHOUSE__URL", settings.warehouse.url or duckdb_url(home.warehouse))
+        ),
         "vectors": VectorStore(uri=settings.vectors.uri or str(home.lancedb), dimensions=embeddings.dimensions),
         "embedder": Embedder(
             **embeddings.model_dump(exclude={"api_key"}),

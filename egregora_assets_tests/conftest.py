@@ -8,6 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from egregora_assets.core.tables import WAREHOUSE_TABLES
+from egregora_assets.core.warehouse import Database, connect, duckdb_url
+
 from egregora_assets_tests.fake_openai import FakeOpenAI
 from egregora_assets_tests.postgres import Postgres, bin_dir, running_postgres
 
@@ -34,3 +37,19 @@ def postgres_server() -> Iterator[Postgres]:
 def postgres(postgres_server: Postgres, request) -> Postgres:
     """A fresh database of its own on the session's server."""
     return postgres_server.database(re.sub(r"\W+", "_", request.node.name).lower()[:40] + f"_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse_url(request, tmp_path) -> str:
+    """The URL of an empty warehouse on each engine: a DuckDB file, and a PostgreSQL database."""
+    if request.param == "duckdb":
+        return duckdb_url(tmp_path / "warehouse.duckdb")
+    return request.getfixturevalue("postgres").url
+
+
+@pytest.fixture
+def warehouse(warehouse_url: str) -> Iterator[Database]:
+    """An open warehouse with the chain's tables, on each engine."""
+    with connect(warehouse_url) as db:
+        db.create(WAREHOUSE_TABLES)
+        yield db

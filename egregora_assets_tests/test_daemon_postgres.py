@@ -1,7 +1,9 @@
 """Dagster on PostgreSQL: the real daemon turns 4 exports dropped at once into 4 overlapping runs, nothing lost.
 
-The instance is deploy/dagster-postgres.yaml, unchanged, against a real PostgreSQL server; the
-webserver, on the same instance, lists the runs over GraphQL."""
+The instance is deploy/dagster-postgres.yaml, unchanged, against a real PostgreSQL server, and
+the warehouse is a database of its own on that server (EGREGORA_WAREHOUSE__URL), so the 4 runs
+write at once instead of taking turns at a DuckDB file; the webserver, on the same instance,
+lists the runs over GraphQL."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import feedparser
 import lancedb
 import pytest
@@ -23,6 +24,7 @@ from dagster._core.launcher import DefaultRunLauncher
 from dagster._core.run_coordinator import QueuedRunCoordinator
 
 from egregora_assets.core.raw_exports.archive import read_export
+from egregora_assets.core.warehouse import connect
 from egregora_assets_tests.exports import write_txt
 from egregora_assets_tests.postgres import bin_dir
 from egregora_assets_tests.test_webserver import free_port, graphql
@@ -75,7 +77,14 @@ def test_four_groups_at_once_through_the_daemon_on_postgres(postgres, tmp_path, 
     (home / "inbox").mkdir()
     exports = {g: write_txt(home / "inbox", a, b, f"Conversa do WhatsApp com {g.replace('-', ' ').title()}.txt") for g, (a, b) in GROUPS.items()}  # fmt: skip
     messages = {g: read_export(path).chat.messages.num_rows for g, path in exports.items()}
-    env = {**os.environ, **postgres.env(), "EGREGORA_HOME": str(home), "DAGSTER_HOME": str(dagster_home)}
+    warehouse = postgres.database(postgres.db + "_warehouse").url
+    env = {
+        **os.environ,
+        **postgres.env(),
+        "EGREGORA_HOME": str(home),
+        "DAGSTER_HOME": str(dagster_home),
+        "EGREGORA_WAREHOUSE__URL": warehouse,
+    }
     for name, value in postgres.env().items():  # for this process's own view of the instance
         monkeypatch.setenv(name, value)
     daemon_log, web_log, port = tmp_path / "daemon.log", tmp_path / "webserver.log", free_port()
@@ -110,11 +119,15 @@ def test_four_groups_at_once_through_the_daemon_on_postgres(postgres, tmp_path, 
             wait_for(published, 300, "4 feeds were not published", daemon, daemon_log)
 
         # Nothing lost: every message, window vector and post of every group, and 4 valid feeds.
-        with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-            stored = dict(conn.execute('SELECT "group", count(*) FROM messages GROUP BY 1').fetchall())
-            windows = dict(conn.execute('SELECT "group", count(*) FROM windows GROUP BY 1').fetchall())
-            posts = dict(conn.execute('SELECT "group", count(*) FROM documents GROUP BY 1').fetchall())
+        with connect(warehouse) as db:
+
+            def per_group(table: str) -> dict[str, int]:
+                t = db.table(table)
+                return {r["group"]: r["n"] for r in db.rows(t.group_by("group").aggregate(n=t.count()))}
+
+            stored, windows, posts = per_group("messages"), per_group("windows"), per_group("documents")
         assert stored == messages
+        assert not (home / "egregora.duckdb").exists()  # the warehouse was PostgreSQL only
         vectors = lancedb.connect(home / "lancedb").open_table("vectors").to_arrow().to_pylist()
         assert {g: sum(v["group"] == g and v["kind"] == "window" for v in vectors) for g in GROUPS} == windows
         assert set(posts) == set(GROUPS) and all(posts.values())

@@ -142,3 +142,19 @@ def test_vectors_uri_with_an_unknown_scheme_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("EGREGORA_VECTORS__URI", "ftp://host/lancedb")
     with pytest.raises(BadSettings, match=r"^setting vectors\.uri \(EGREGORA_VECTORS__URI"):
         load_settings(tmp_path)
+
+
+def test_warehouse_url_setting(tmp_path, monkeypatch):
+    settings = load_settings(tmp_path)
+    assert build_resources(settings)["warehouse"].url == f"duckdb://{(settings.home / 'egregora.duckdb').resolve()}"
+    monkeypatch.setenv("EGREGORA_WAREHOUSE__URL", "postgres://egregora:secret@db:5432/egregora")
+    warehouse = build_resources(load_settings(tmp_path))["warehouse"]
+    assert "secret" not in repr(warehouse)  # Dagster shows the variable's name, never the password
+    assert warehouse.url.get_value() == "postgres://egregora:secret@db:5432/egregora"
+    assert build_resources(load_settings(tmp_path))["staging"].url.startswith("duckdb://")  # real names stay here
+
+
+def test_warehouse_url_with_an_unknown_engine_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("EGREGORA_WAREHOUSE__URL", "mysql://u@h/db")
+    with pytest.raises(BadSettings, match=r"^setting warehouse\.url \(EGREGORA_WAREHOUSE__URL.*duckdb:// or postgres://"):
+        load_settings(tmp_path)

@@ -45,6 +45,7 @@ class UI:
     port: int
     group: str
     log: Path
+    home: Path
 
     def query(self, query: str, **variables) -> dict:
         answer = graphql(self.port, query, **variables)
@@ -73,7 +74,7 @@ def ui(tmp_path_factory):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    served = UI(port, group, log)
+    served = UI(port, group, log, home)
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -173,6 +174,74 @@ def test_a_backfill_of_a_range_of_days_materializes_exactly_those_days_in_one_ru
     done = sorted((m["assetKey"]["path"][0], m["partition"]) for m in run["assetMaterializations"])
     assert done == sorted((a, d) for a in ("raw_exports", "anonymized_messages") for d in days)
     assert stats(ui)["raw_exports"]["partitionStats"]["numMaterialized"] == 27
+
+
+RUNS = """{ runsOrError { ... on Runs { results { runId status startTime endTime tags { key value } } } } }"""
+
+
+def runs(ui: UI) -> list[dict]:
+    return ui.query(RUNS)["runsOrError"]["results"]
+
+
+def wait_until(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(1)
+    raise AssertionError(what)
+
+
+def tag(run: dict, key: str) -> str | None:
+    return {t["key"]: t["value"] for t in run["tags"]}.get(key)
+
+
+def test_a_backfill_and_the_inbox_sensor_write_the_warehouse_at_once(ui):
+    """A UI backfill of the whole daily chain and the inbox sensor's run of a new group, both held
+    at the DuckDB file's lock at once: both wait, both succeed, and no row is lost."""
+    import duckdb
+
+    from egregora_assets.core.raw_exports.archive import read_export
+    from egregora_assets.core.tables import count_rows
+    from egregora_assets.core.warehouse import connect, duckdb_url
+    from egregora_assets_tests.exports import write_txt
+
+    before = {r["runId"] for r in runs(ui)}
+    held = duckdb.connect(str(ui.home / "egregora.duckdb"))  # another writer, holding the file
+    try:
+        export = write_txt(ui.home / "inbox", 1, 12, "Conversa do WhatsApp com Vizinhos.txt")
+        expected = read_export(export).chat.messages.num_rows
+        params = {
+            "partitionNames": [f"{d}|{ui.group}" for d in DEMO_DAYS],
+            "assetSelection": [{"path": [name]} for name in DAILY],
+            "fromFailure": False,
+            "tags": [],
+        }
+        launched = ui.query(LAUNCH, params=params)["launchPartitionBackfill"]
+        assert launched["__typename"] == "LaunchBackfillSuccess", launched
+
+        def both_started() -> list[dict] | None:
+            new = [r for r in runs(ui) if r["runId"] not in before]
+            started = [r for r in new if r["status"] == "STARTED"]
+            kinds = {tag(r, "dagster/sensor_name") or tag(r, "dagster/backfill") for r in started}
+            return new if {"inbox_sensor", launched["backfillId"]} <= kinds else None
+
+        wait_until(both_started, 300, "the sensor's run and the backfill's run were not running at once")
+        time.sleep(5)  # both are at the lock now, or past what they can do without it
+    finally:
+        held.close()
+
+    def finished() -> list[dict] | None:
+        new = [r for r in runs(ui) if r["runId"] not in before]
+        return new if new and all(r["status"] not in ("QUEUED", "STARTING", "STARTED") for r in new) else None
+
+    new = wait_until(finished, 480, "the runs did not finish")
+    assert sorted(r["status"] for r in new) == ["SUCCESS", "SUCCESS"], new
+    with connect(duckdb_url(ui.home / "egregora.duckdb"), read_only=True) as db:
+        assert count_rows(db, "messages", ["vizinhos"]) == expected
+        assert count_rows(db, "messages", [ui.group]) == 440
+    assert "Traceback" not in ui.log.read_text(errors="replace")
 
 
 # Python's warnings (DeprecationWarning, SupersessionWarning...) and Dagster's WARNING log lines.

@@ -9,7 +9,6 @@ from dagster import (
     MaterializeResult,
     asset_check,
 )
-from dagster_duckdb import DuckDBResource
 
 from ..core.anonymized_messages.anonymize import anonymize, opt_outs, without_authors
 from ..core.anonymized_messages.media import publish_day_media
@@ -17,15 +16,16 @@ from ..core.anonymized_messages.pseudonyms import GroupPrivacy, group_privacy, w
 from ..core.anonymized_messages.redact import find_pii
 from ..core.journal import fingerprint, table_hash, upstream_hash
 from ..core.tables import (
-    WAREHOUSE_DDL,
+    WAREHOUSE_TABLES,
     command_lines,
     day_raw_messages,
     group_messages,
     groups_in,
 )
+from ..core.warehouse import days_by_group
 from ..partitions import daily_asset
-from ..resources import ChainSettings, HomeResource
-from .common import each_partition
+from ..resources import ChainSettings, HomeResource, WarehouseResource
+from .common import each_partition, partition_keys
 from .raw_exports import raw_exports
 
 CODE_VERSION = "anon-2"
@@ -41,13 +41,14 @@ def anonymized_messages(
     context: AssetExecutionContext,
     home: HomeResource,
     settings: ChainSettings,
-    staging: DuckDBResource,
-    warehouse: DuckDBResource,
+    staging: WarehouseResource,
+    warehouse: WarehouseResource,
 ) -> MaterializeResult:
     """Messages with pseudonymous authors and PII replaced; opted-out authors' messages removed."""
     privacy: dict[str, tuple[GroupPrivacy, set[str]]] = {}
 
-    with staging.get_connection() as raw:
+    with staging.get_connection(on_wait=context.log.info) as raw:
+        raw.run_days = days_by_group(partition_keys(context))  # the run's lines in one read
 
         def of(group: str) -> tuple[GroupPrivacy, set[str]]:
             if group not in privacy:  # the whole history decides who opted out (last command wins)
@@ -55,7 +56,7 @@ def anonymized_messages(
                 privacy[group] = state, opt_outs(command_lines(raw, group), settings.opt_out, roster=state.roster)
             return privacy[group]
 
-        def signature(conn, group: str, day: date) -> str:
+        def signature(db, group: str, day: date) -> str:
             state, gone = of(group)
             people = state.roster.pseudonyms
             return fingerprint(
@@ -65,7 +66,7 @@ def anonymized_messages(
                 sorted(people.get(n, n) for n in gone),
             )
 
-        def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
+        def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
             state, gone = of(group)
             messages = day_raw_messages(raw, group, day)
             kept = without_authors(messages, gone)
@@ -94,17 +95,17 @@ def anonymized_messages(
 def no_real_identities(
     context: AssetCheckExecutionContext,
     home: HomeResource,
-    staging: DuckDBResource,
-    warehouse: DuckDBResource,
+    staging: WarehouseResource,
+    warehouse: WarehouseResource,
 ) -> AssetCheckResult:
     """No participant's real name, phone number or e-mail is left in any stored message."""
     findings: list[str] = []
-    with staging.get_connection() as raw, warehouse.get_connection() as conn:
-        conn.execute(WAREHOUSE_DDL)
-        for group in groups_in(conn, "messages"):
+    with staging.get_connection() as raw, warehouse.get_connection() as db:
+        db.create(WAREHOUSE_TABLES)
+        for group in groups_in(db, "messages"):
             fields = [
                 (f"message:{row[0]}", name, value or "")
-                for row in group_messages(conn, group)
+                for row in group_messages(db, group)
                 for name, value in zip(("author", "text", "attachment"), row[1:])
             ]
             findings += find_pii(fields, group_privacy(raw, home.paths, group).roster)

@@ -10,7 +10,6 @@ from dagster import (
     asset,
     asset_check,
 )
-from dagster_duckdb import DuckDBResource
 
 from ..core.anonymized_messages.pseudonyms import group_privacy
 from ..core.anonymized_messages.redact import find_pii
@@ -18,9 +17,9 @@ from ..core.atom_feed import build_feed, feed_id, feed_texts
 from ..core.home import write_atomic
 from ..core.journal import fingerprint, group_hashes
 from ..core.raw_exports.staging import group_title
-from ..core.tables import WAREHOUSE_DDL, group_documents, groups_in
+from ..core.tables import WAREHOUSE_TABLES, group_documents, groups_in
 from ..partitions import after_new_posts, groups
-from ..resources import ChainSettings, HomeResource
+from ..resources import ChainSettings, HomeResource, WarehouseResource
 from .common import each_partition
 from .posts import posts
 
@@ -41,18 +40,18 @@ def atom_feed(
     context: AssetExecutionContext,
     home: HomeResource,
     settings: ChainSettings,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
 ) -> MaterializeResult:
     """The group's posts as an Atom feed with stable entry ids; rewritten only when it changes."""
 
     def title(group: str) -> str:
         return group_title(home.paths, group, settings.group(group).title)
 
-    def signature(conn, group: str, _) -> str:
-        return fingerprint(CODE_VERSION, group_hashes(conn, "posts", group), settings.site_url, title(group))
+    def signature(db, group: str, _) -> str:
+        return fingerprint(CODE_VERSION, group_hashes(db, "posts", group), settings.site_url, title(group))
 
-    def compute(conn, group: str, _) -> tuple[str, dict]:
-        docs = group_documents(conn, group)
+    def compute(db, group: str, _) -> tuple[str, dict]:
+        docs = group_documents(db, group)
         xml = build_feed(group=group, title=title(group), feed_id=feed_id(group), site_url=settings.site_url, docs=docs)
         write_atomic(home.paths.feed(group), xml)
         return hashlib.sha256(xml).hexdigest()[:24], {"entries": len(docs), "feed_bytes": len(xml)}
@@ -71,17 +70,17 @@ def atom_feed(
 def nothing_identifying_published(
     context: AssetCheckExecutionContext,
     home: HomeResource,
-    staging: DuckDBResource,
-    warehouse: DuckDBResource,
+    staging: WarehouseResource,
+    warehouse: WarehouseResource,
 ) -> AssetCheckResult:
     """The final audit before the site: no real name, phone or e-mail in any post or feed."""
     findings, checked = [], 0
-    with staging.get_connection() as raw, warehouse.get_connection() as conn:
-        conn.execute(WAREHOUSE_DDL)
-        for group in groups_in(conn, "documents"):
+    with staging.get_connection() as raw, warehouse.get_connection() as db:
+        db.create(WAREHOUSE_TABLES)
+        for group in groups_in(db, "documents"):
             fields = [
                 (f"post:{d.id}", name, str(getattr(d, name)))
-                for d in group_documents(conn, group)
+                for d in group_documents(db, group)
                 for name in ("title", "summary", "content", "authors", "categories", "links")
             ]
             feed = home.paths.feed(group)

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import duckdb
 from dagster import (
     AssetExecutionContext,
     DataVersion,
@@ -13,12 +12,13 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
 )
-from dagster_duckdb import DuckDBResource
 
 from ..core.journal import Key, Tally, run_slices
-from ..core.tables import WAREHOUSE_DDL
+from ..core.tables import WAREHOUSE_TABLES
+from ..core.warehouse import Database, days_by_group
+from ..resources import WarehouseResource
 
-Step = Callable[[duckdb.DuckDBPyConnection, str, Any], Any]
+Step = Callable[[Database, str, Any], Any]
 
 
 def partition_keys(context: AssetExecutionContext) -> list[Key]:
@@ -32,33 +32,34 @@ def partition_keys(context: AssetExecutionContext) -> list[Key]:
 
 def each_partition(
     context: AssetExecutionContext,
-    db: DuckDBResource,
+    warehouse: WarehouseResource,
     signature: Step,
     compute: Step,
     *,
-    ddl: str = WAREHOUSE_DDL,
+    tables: dict = WAREHOUSE_TABLES,
     missing: Callable[[str, Any], bool] | None = None,
     after: Callable[[Tally], dict[str, Any] | None] | None = None,
     before_commit: Callable[[list[Key]], None] | None = None,
     **facts: Any,
 ) -> MaterializeResult:
-    """Compute every partition of the run whose inputs changed, journaled in `db`; report it.
+    """Compute every partition of the run whose inputs changed, journaled in the `warehouse`; report it.
 
-    `signature(conn, group, day)` names the inputs; `compute(conn, group, day)` returns
+    `signature(db, group, day)` names the inputs; `compute(db, group, day)` returns
     (output hash, counts, rows per table), written with the journal (see run_slices), and
     `before_commit(keys)` first writes what those partitions keep outside the database.
     `missing` says when an output outside the database was deleted, so it is rebuilt anyway;
     `after(tally)` runs once the loop is done and returns more metadata."""
     keys = partition_keys(context)
     name = context.assets_def.key.to_user_string()
-    with db.get_connection() as conn:
-        conn.execute(ddl)
+    with warehouse.get_connection(on_wait=context.log.info) as db:
+        db.create(tables)
+        db.run_days = days_by_group(keys)  # so per-day reads fetch the whole run at once
         tally = run_slices(
-            conn,
+            db,
             name,
             keys,
-            lambda g, d: signature(conn, g, d),
-            lambda g, d: compute(conn, g, d),
+            lambda g, d: signature(db, g, d),
+            lambda g, d: compute(db, g, d),
             _progress(context, len(keys)),
             missing,
             before_commit,

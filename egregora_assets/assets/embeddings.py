@@ -3,13 +3,12 @@
 from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult
-from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.tables import day_windows
 from ..core.windows import window_text
 from ..partitions import daily_asset
-from ..resources import Embedder, VectorStore
+from ..resources import Embedder, VectorStore, WarehouseResource
 from .common import each_partition
 from .windows import windows
 
@@ -24,7 +23,7 @@ CODE_VERSION = "embed-1"
 )
 def embeddings(
     context: AssetExecutionContext,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     vectors: VectorStore,
     embedder: Embedder,
 ) -> MaterializeResult:
@@ -32,12 +31,12 @@ def embeddings(
     model = f"{embedder.provider}:{embedder.model}"
     waiting: dict = {}  # (group, day) -> its windows, embedded together when their batch commits
 
-    def signature(conn, group: str, day: date) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(conn, "windows", group, day), model)
+    def signature(db, group: str, day: date) -> str:
+        return fingerprint(CODE_VERSION, upstream_hash(db, "windows", group, day), model)
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict]:
-        waiting[(group, day)] = day_windows(conn, group, day)
-        return fingerprint(upstream_hash(conn, "windows", group, day), model), {"vectors": len(waiting[(group, day)])}
+    def compute(db, group: str, day: date) -> tuple[str, dict]:
+        waiting[(group, day)] = day_windows(db, group, day)
+        return fingerprint(upstream_hash(db, "windows", group, day), model), {"vectors": len(waiting[(group, day)])}
 
     def write(keys: list) -> None:  # one encode and one LanceDB write for the whole batch
         found = [w for key in keys for w in waiting.pop(key)]

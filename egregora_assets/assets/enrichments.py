@@ -3,7 +3,6 @@
 from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult
-from dagster_duckdb import DuckDBResource
 
 from ..core.enrichments.describe import describe_enrichments, media_info_reader
 from ..core.enrichments.enrich import offline_enrichments
@@ -11,7 +10,7 @@ from ..core.journal import fingerprint, upstream_hash
 from ..core.prompts import prompt_hash
 from ..core.tables import day_windows, enrichments_table
 from ..partitions import daily_asset
-from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource
+from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource, WarehouseResource
 from .common import each_partition, llm_facts
 from .windows import windows
 
@@ -30,7 +29,7 @@ CODE_VERSION = "enrich-1+" + fingerprint(*(prompt_hash(PROMPTS, n) for n in PROM
 def enrichments(
     context: AssetExecutionContext,
     home: HomeResource,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     llm: LLMResource,
     prompts: PromptsResource,
 ) -> MaterializeResult:
@@ -40,12 +39,12 @@ def enrichments(
         f"llm:{llm.model}:{fingerprint(*(prompt_hash(prompts.path, n) for n in PROMPT_NAMES))}" if client else "offline"
     )
 
-    def signature(conn, group: str, day: date) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(conn, "windows", group, day), describer)
+    def signature(db, group: str, day: date) -> str:
+        return fingerprint(CODE_VERSION, upstream_hash(db, "windows", group, day), describer)
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
+    def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
         info = media_info_reader(home.paths, group)
-        found = [e for w in day_windows(conn, group, day) for e in offline_enrichments(w, media_info=info)]
+        found = [e for w in day_windows(db, group, day) for e in offline_enrichments(w, media_info=info)]
         if client:
             found = describe_enrichments(client, prompts.path, home.paths, found, llm)
         rows = enrichments_table(found)

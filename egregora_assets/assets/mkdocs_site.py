@@ -3,14 +3,13 @@
 import hashlib
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
-from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.mkdocs_site import as_text, build_site, unrenderable, used_media, write_site_project
 from ..core.raw_exports.staging import group_title
 from ..core.tables import cited_messages, group_documents
 from ..partitions import after_new_posts, groups
-from ..resources import ChainSettings, HomeResource, SiteTemplateResource
+from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource
 from .atom_feed import atom_feed
 from .common import each_partition
 
@@ -29,7 +28,7 @@ def mkdocs_site(
     context: AssetExecutionContext,
     home: HomeResource,
     settings: ChainSettings,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     site_template: SiteTemplateResource,
 ) -> MaterializeResult:
     """The group's blog: posts as Markdown with front matter, built by a real `mkdocs build`."""
@@ -40,12 +39,12 @@ def mkdocs_site(
         if p.is_file()
     )
 
-    def signature(conn, group: str, _) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(conn, "atom_feed", group, None), template)
+    def signature(db, group: str, _) -> str:
+        return fingerprint(CODE_VERSION, upstream_hash(db, "atom_feed", group, None), template)
 
-    def compute(conn, group: str, _) -> tuple[str, dict]:
-        docs = group_documents(conn, group)
-        cited = cited_messages(conn, group, [i for d in docs for i in d.message_ids])
+    def compute(db, group: str, _) -> tuple[str, dict]:
+        docs = group_documents(db, group)
+        cited = cited_messages(db, group, [i for d in docs for i in d.message_ids])
         shown_as_text: dict[str, str] = {}
 
         def write() -> list:

@@ -10,7 +10,6 @@ from dagster import (
     MetadataValue,
     asset_check,
 )
-from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.models import Document
@@ -26,7 +25,7 @@ from ..core.posts.documents import (
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
 from ..core.tables import (
-    WAREHOUSE_DDL,
+    WAREHOUSE_TABLES,
     day_enrichments,
     day_windows,
     documents_table,
@@ -45,6 +44,7 @@ from ..resources import (
     LLMResource,
     PromptsResource,
     VectorStore,
+    WarehouseResource,
 )
 from .common import each_partition, llm_facts
 from .embeddings import embeddings
@@ -66,7 +66,7 @@ def posts(
     context: AssetExecutionContext,
     home: HomeResource,
     settings: ChainSettings,
-    warehouse: DuckDBResource,
+    warehouse: WarehouseResource,
     vectors: VectorStore,
     embedder: Embedder,
     llm: LLMResource,
@@ -82,20 +82,20 @@ def posts(
     archives: dict[str, Archive] = {}  # group -> its days' texts, read once per step
     waiting: dict = {}  # (group, day) -> its posts, whose vectors are written when their batch commits
 
-    def signature(conn, group: str, day: date) -> str:
+    def signature(db, group: str, day: date) -> str:
         return fingerprint(
             CODE_VERSION,
             identity,
-            upstream_hash(conn, "windows", group, day),
-            upstream_hash(conn, "enrichments", group, day),
+            upstream_hash(db, "windows", group, day),
+            upstream_hash(db, "enrichments", group, day),
         )
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
+    def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
-        found, extras = day_windows(conn, group, day), day_enrichments(conn, group, day)
+        found, extras = day_windows(db, group, day), day_enrichments(db, group, day)
         # The offline writer's tags favour what the group's other days share.
         if not client and group not in archives:
-            archives[group] = Archive(group_day_texts(conn, group))
+            archives[group] = Archive(group_day_texts(db, group))
         docs: list[Document] = []
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
@@ -150,14 +150,14 @@ def _llm_drafts(client, prompts: PromptsResource, vectors: VectorStore, embedder
 
 
 @asset_check(asset=posts, blocking=True)
-def citations_hold(context: AssetCheckExecutionContext, warehouse: DuckDBResource) -> AssetCheckResult:
+def citations_hold(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
     """Every post cites messages of its own window, and every quote is in a message it cites."""
     problems: list[str] = []
-    with warehouse.get_connection() as conn:
-        conn.execute(WAREHOUSE_DDL)
-        for group in groups_in(conn, "documents"):
-            held = {w.id: w for day in group_windows(conn, group).values() for w in day}
-            for doc in group_documents(conn, group):
+    with warehouse.get_connection() as db:
+        db.create(WAREHOUSE_TABLES)
+        for group in groups_in(db, "documents"):
+            held = {w.id: w for day in group_windows(db, group).values() for w in day}
+            for doc in group_documents(db, group):
                 problems += citation_problems(doc, held.get(doc.window_id))
     return AssetCheckResult(
         passed=not problems, metadata={"problems": len(problems), "first_problems": "\n".join(problems[:20])}

@@ -3,7 +3,6 @@
 from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
-from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint
 from ..core.raw_exports.staging import (
@@ -12,9 +11,9 @@ from ..core.raw_exports.staging import (
     day_signature,
     staged_exports,
 )
-from ..core.tables import STAGING_DDL
+from ..core.tables import STAGING_TABLES
 from ..partitions import daily_asset
-from ..resources import ChainSettings, HomeResource
+from ..resources import ChainSettings, HomeResource, WarehouseResource
 from .common import each_partition
 
 CODE_VERSION = "raw-3"
@@ -29,7 +28,7 @@ def raw_exports(
     context: AssetExecutionContext,
     home: HomeResource,
     settings: ChainSettings,
-    staging: DuckDBResource,
+    staging: WarehouseResource,
 ) -> MaterializeResult:
     """The chat lines of one day of one group (real names: kept in the private staging database)."""
     exports: dict[str, list] = {}
@@ -40,11 +39,11 @@ def raw_exports(
             exports[group] = staged_exports(home.paths, group)
         return covering(exports[group], day)
 
-    def signature(conn, group: str, day: date) -> str:
+    def signature(db, group: str, day: date) -> str:
         day_first = settings.group(group).day_first
         return fingerprint(CODE_VERSION, day_signature(exports_on(group, day), day, day_first), day_first)
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
+    def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
         rows, digest, read = day_lines(exports_on(group, day), group, day, settings.group(group).day_first)
         decisions.update(read)
         return digest, {"messages": rows.num_rows}, {"raw_messages": rows}
@@ -54,7 +53,7 @@ def raw_exports(
         staging,
         signature,
         compute,
-        ddl=STAGING_DDL,
+        tables=STAGING_TABLES,
         after=lambda _: {
             "exports": sum(len(v) for v in exports.values()),
             "day_month_order": MetadataValue.json(decisions),

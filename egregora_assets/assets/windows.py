@@ -3,13 +3,12 @@
 from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult
-from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
-from ..core.tables import day_messages, windows_table
+from ..core.tables import day_messages_sized, windows_table
 from ..core.windows import message_bytes, pack_windows
 from ..partitions import daily_asset
-from ..resources import ChainSettings
+from ..resources import ChainSettings, WarehouseResource
 from .anonymized_messages import anonymized_messages
 from .common import each_partition
 
@@ -22,15 +21,17 @@ CODE_VERSION = "windows-2"
     group_name="write",
     kinds={"duckdb"},
 )
-def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: DuckDBResource) -> MaterializeResult:
+def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: WarehouseResource) -> MaterializeResult:
     """Runs of a day's messages, each small enough for the writer, with reply context."""
     tokens = settings.window_tokens
 
-    def signature(conn, group: str, day: date) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(conn, "anonymized_messages", group, day), tokens)
+    def signature(db, group: str, day: date) -> str:
+        return fingerprint(CODE_VERSION, upstream_hash(db, "anonymized_messages", group, day), tokens)
 
-    def compute(conn, group: str, day: date) -> tuple[str, dict, dict]:
-        packed = pack_windows(day_messages(conn, group, day), group=group, day=day, max_tokens=tokens)
+    def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
+        sized = day_messages_sized(db, group, day)
+        messages, through = [m for m, _ in sized], [n for _, n in sized]
+        packed = pack_windows(messages, group=group, day=day, max_tokens=tokens, through=through)
         rows = windows_table(packed, message_bytes)
         return fingerprint(rows["payload"].to_pylist()), {"windows": len(packed)}, {"windows": rows}
 

@@ -22,7 +22,7 @@ def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_j
     home = Home(settings.home)
     if not question.strip():
         raise BadExport("the question is empty")
-    if not home.lancedb.exists():
+    if not settings.vectors.uri and not home.lancedb.exists():  # an object store is checked by the search
         raise BadExport(f"{home.root}: nothing written yet; run `egregora write EXPORT` first")
     resources = build_resources(settings, outside_dagster=True)
     llm = resources["llm"]

@@ -90,7 +90,7 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     register_home(instance, Home(settings.home))
     resources, tags = build_resources(settings), {"egregora/command": "write", "egregora/group": group}
     days = (last - first).days + 1
-    results, before = [], journal_stamps(Home(settings.home), [group])
+    results, before = [], journal_stamps(settings, [group])
     for selection, label, partition in [
         (AssetSelection.groups("ingest", "write"), f"Writing {days} days of {group} (single run)…", None),
         (AssetSelection.groups("publish"), f"Publishing the feed and site of {group}…", group),
@@ -129,16 +129,23 @@ def register_home(instance, home: Home) -> None:
     register(instance, {r.group for r in records}, covered_days(records))
 
 
-def journal_stamps(home: Home, group_list: list[str]) -> set[tuple]:
+def journal_stamps(settings: Settings, group_list: list[str]) -> set[tuple]:
     """(database, asset, group, day, when) of every journaled partition of these groups."""
-    import duckdb
+    from ..core.warehouse import connect, duckdb_url
 
+    home = Home(settings.home)
     stamps: set[tuple] = set()
-    for path in (home.staging, home.warehouse):
-        if path.exists():
-            with duckdb.connect(str(path), read_only=True) as conn:
-                stamps |= {(path.name, *row) for row in computed_at(conn, group_list)}
+    for name, url in (("staging", duckdb_url(home.staging)), ("warehouse", _warehouse_url(settings))):
+        if not url.startswith("duckdb://") or Path(url.removeprefix("duckdb://")).exists():
+            with connect(url, read_only=True) as db:
+                stamps |= {(name, *row) for row in computed_at(db, group_list)}
     return stamps
+
+
+def _warehouse_url(settings: Settings) -> str:
+    from ..core.warehouse import duckdb_url
+
+    return settings.warehouse.url or duckdb_url(Home(settings.home).warehouse)
 
 
 def _require_success(result) -> None:
@@ -195,12 +202,11 @@ def _status(console: Console | None, text: str, instance) -> Iterator[None]:
 
 
 def _summary(settings: Settings, group_list: list[str], results, days: int, before: set[tuple]) -> dict:
-    import duckdb
 
     home = Home(settings.home)
     # Partitions any asset recomputed: their journal entries are new (not read from metadata, which
     # a single run repeats on each of its partitions and so must stay small).
-    computed = {(group, day) for _, _, group, day, _ in journal_stamps(home, group_list) - before}
+    computed = {(group, day) for _, _, group, day, _ in journal_stamps(settings, group_list) - before}
     llm = {"llm_requests": 0, "llm_cache_hits": 0, "llm_input_tokens": 0, "llm_output_tokens": 0}
     cost, without_answer = None, 0
     for result in results:
@@ -216,10 +222,12 @@ def _summary(settings: Settings, group_list: list[str], results, days: int, befo
                     cost = (cost or 0.0) + float(metadata["llm_cost_estimate"].value)
                 if "windows_without_answer" in metadata:
                     without_answer += int(metadata["windows_without_answer"].value)
-    with duckdb.connect(str(home.warehouse), read_only=True) as conn:
-        messages = count_rows(conn, "messages", group_list)
-        authors = count_authors(conn, group_list)
-        posts = count_rows(conn, "documents", group_list, "kind = 'post'")
+    from ..core.warehouse import connect
+
+    with connect(_warehouse_url(settings), read_only=True) as db:
+        messages = count_rows(db, "messages", group_list)
+        authors = count_authors(db, group_list)
+        posts = count_rows(db, "documents", group_list, "post")
     return {
         "groups": group_list,
         "partitions": len(computed),

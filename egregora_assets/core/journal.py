@@ -10,28 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import duckdb
 import pyarrow as pa
+
+from .warehouse import Database
 
 
 def fingerprint(*parts: Any) -> str:
     """A short stable hash of JSON-able parts."""
     blob = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
-
-
-def _day_clause(day: date | None) -> tuple[str, list[Any]]:
-    return ("date IS NULL", []) if day is None else ("date = ?", [day])
-
-
-def journal_entry(conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None) -> tuple[str, str] | None:
-    """(input signature, output hash) recorded for one partition, if any."""
-    clause, args = _day_clause(day)
-    row = conn.execute(
-        f'SELECT input_sig, output_hash FROM journal WHERE asset = ? AND "group" = ? AND {clause}',
-        [asset, group, *args],
-    ).fetchone()
-    return (row[0], row[1]) if row else None
 
 
 def table_hash(rows: pa.Table) -> str:
@@ -75,7 +62,7 @@ class _Pending:
 
 
 def run_slices(
-    conn: duckdb.DuckDBPyConnection,
+    db: Database,
     asset: str,
     keys: Iterable[Key],
     signature: Callable[[str, date | None], str],
@@ -95,7 +82,7 @@ def run_slices(
     A partition that raises is listed in `failed` and leaves nothing; the others go on.
     """
     tally, pending = Tally(), _Pending()
-    recorded = journal_entries(conn, asset)
+    recorded = journal_entries(db, asset)
     for group, day in keys:
         label = f"{day}|{group}" if day else group
         sig = signature(group, day)
@@ -120,15 +107,13 @@ def run_slices(
         if on_progress:
             on_progress(label)
         if time.monotonic() - pending.since > FLUSH_SECONDS:
-            _commit(conn, asset, pending, before_commit)
+            _commit(db, asset, pending, before_commit)
             pending = _Pending()
-    _commit(conn, asset, pending, before_commit)
+    _commit(db, asset, pending, before_commit)
     return tally
 
 
-def _commit(
-    conn: duckdb.DuckDBPyConnection, asset: str, pending: _Pending, before: Callable[[list[Key]], None] | None
-) -> None:
+def _commit(db: Database, asset: str, pending: _Pending, before: Callable[[list[Key]], None] | None) -> None:
     """Write the pending partitions' rows and journal entries in one transaction."""
     if not pending.keys:
         return
@@ -142,56 +127,33 @@ def _commit(
             "output_hash": pa.array(pending.hashes, pa.string()),
         }
     )
-    same = '_keys."group" = t."group" AND _keys.date IS NOT DISTINCT FROM t.date'
-    conn.register("_keys", keys)
-    conn.begin()
-    try:
-        for table, parts in pending.rows.items():
-            conn.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _keys WHERE {same})")
-            rows = pa.concat_tables(parts)
-            if rows.num_rows:
-                conn.register("_rows", rows)
-                cols = ", ".join(f'"{c}"' for c in rows.column_names)
-                conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
-                conn.unregister("_rows")
-        conn.execute(f"DELETE FROM journal t WHERE asset = ? AND EXISTS (SELECT 1 FROM _keys WHERE {same})", [asset])
-        conn.execute(
-            'INSERT INTO journal (asset, "group", date, input_sig, output_hash) '
-            'SELECT ?, "group", date, input_sig, output_hash FROM _keys',
-            [asset],
-        )
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.unregister("_keys")
+    db.replace(asset, keys, {table: pa.concat_tables(parts) for table, parts in pending.rows.items()})
 
 
-def journal_entries(conn: duckdb.DuckDBPyConnection, asset: str) -> dict[Key, tuple[str, str]]:
+def journal_entries(db: Database, asset: str) -> dict[Key, tuple[str, str]]:
     """(input signature, output hash) of every recorded partition of an asset, in one query."""
-    rows = conn.execute('SELECT "group", date, input_sig, output_hash FROM journal WHERE asset = ?', [asset])
-    return {(g, d): (sig, h) for g, d, sig, h in rows.fetchall()}
+    t = db.table("journal")
+    rows = db.rows(t.filter(t.asset == asset).select("group", "date", "input_sig", "output_hash"))
+    return {(r["group"], r["date"]): (r["input_sig"], r["output_hash"]) for r in rows}
 
 
-def upstream_hash(conn: duckdb.DuckDBPyConnection, asset: str, group: str, day: date | None) -> str | None:
-    entry = journal_entry(conn, asset, group, day)
+def upstream_hash(db: Database, asset: str, group: str, day: date | None) -> str | None:
+    """The output hash an upstream asset recorded for a partition (its journal read once per step)."""
+    entry = db.memo(("journal", asset), lambda: journal_entries(db, asset)).get((group, day))
     return entry[1] if entry else None
 
 
-def computed_at(conn: duckdb.DuckDBPyConnection, groups: list[str]) -> list[tuple]:
+def computed_at(db: Database, groups: list[str]) -> list[tuple]:
     """(asset, group, day, when) of each journaled partition of these groups; none before any run."""
-    if not conn.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'journal'").fetchall():
+    if not db.has_table("journal"):
         return []
-    return conn.execute(
-        'SELECT asset, "group", date, updated_at FROM journal WHERE list_contains(?, "group")', [groups]
-    ).fetchall()
+    t = db.table("journal")
+    rows = db.rows(t.filter(t.group.isin(groups)).select("asset", "group", "date", "updated_at"))
+    return [(r["asset"], r["group"], r["date"], r["updated_at"]) for r in rows]
 
 
-def group_hashes(conn: duckdb.DuckDBPyConnection, asset: str, group: str) -> list[tuple[str, str]]:
+def group_hashes(db: Database, asset: str, group: str) -> list[tuple[str, str]]:
     """(date, output hash) of every partition of one group, for group-level signatures."""
-    rows = conn.execute(
-        'SELECT CAST(date AS VARCHAR), output_hash FROM journal WHERE asset = ? AND "group" = ? ORDER BY date',
-        [asset, group],
-    ).fetchall()
-    return [(r[0], r[1]) for r in rows]
+    t = db.table("journal")
+    rows = db.rows(t.filter((t.asset == asset) & (t.group == group)).order_by(t.date).select("date", "output_hash"))
+    return [(r["date"].isoformat() if r["date"] else None, r["output_hash"]) for r in rows]

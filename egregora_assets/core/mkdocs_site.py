@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import html
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -230,11 +228,18 @@ def as_text(doc: Document) -> Document:
     return doc.model_copy(update={"content": f"{fence}text\n{doc.content}\n{fence}\n"})
 
 
-def die_with_parent() -> None:
-    """In a child process: be killed when the parent dies (Linux), so a killed run leaves
-    no orphan writing after it."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+# The mkdocs child asks Linux to kill it when its parent dies, then runs mkdocs, so a killed
+# run leaves no orphan writing after it. It does so itself rather than through `preexec_fn`,
+# which forks the whole process (and LanceDB warns about forks) instead of spawning.
+_MKDOCS_CHILD = """
+import ctypes, os, runpy, sys
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    if os.getppid() != int(sys.argv[1]):  # the parent died before the line above
+        sys.exit(1)
+sys.argv = ["mkdocs", *sys.argv[2:]]
+runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+"""
 
 
 def build_site(project_dir: Path, out_dir: Path) -> Path:
@@ -249,15 +254,13 @@ def build_site(project_dir: Path, out_dir: Path) -> Path:
         shutil.rmtree(stale, ignore_errors=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
     command = [
-        sys.executable, "-m", "mkdocs", "build", "--quiet",
+        sys.executable, "-c", _MKDOCS_CHILD, str(os.getpid()), "build", "--quiet",
         "-f", str(project_dir / "mkdocs.yml"), "-d", str(fresh),
     ]  # fmt: skip
     # Material 9.7+ prints a banner about MkDocs 2 on every build unless told not to.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     try:
-        result = subprocess.run(
-            command, cwd=project_dir, env=env, capture_output=True, text=True, preexec_fn=die_with_parent
-        )
+        result = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
         if result.returncode != 0:
             tail = "\n".join(result.stderr.strip().splitlines()[-20:])
             raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{tail}")

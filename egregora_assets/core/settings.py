@@ -85,6 +85,21 @@ class VectorSettings(BaseModel):
     uri: Annotated[str | None, AfterValidator(_vectors_uri)] = None
 
 
+def _warehouse_url(value: str | None) -> str | None:
+    if value:
+        from .warehouse import engine
+
+        engine(value)  # refuses anything but duckdb:// and postgres://
+    return value or None
+
+
+class WarehouseSettings(BaseModel):
+    """Where the pseudonymous tables live: `duckdb://<home>/egregora.duckdb`, or `postgres://user:password@host:port/db`
+    when several machines or runs write at once."""
+
+    url: Annotated[str | None, AfterValidator(_warehouse_url)] = None
+
+
 class PrivacySettings(BaseModel):
     """Who opted out by configuration (real names or pseudonyms)."""
 
@@ -112,6 +127,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = LLMSettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
     vectors: VectorSettings = VectorSettings()
+    warehouse: WarehouseSettings = WarehouseSettings()
     privacy: PrivacySettings = PrivacySettings()
     groups: dict[str, GroupSettings] = {}
 

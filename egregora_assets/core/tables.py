@@ -1,4 +1,4 @@
-"""The DuckDB tables of the chain: their Arrow schemas (from the record models), DDL and reads."""
+"""The tables of the chain: their Arrow schemas (from the record models), and their reads as ibis expressions."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from .models import PARSED_SCHEMA, Document, Enrichment, Message, Window
+from .warehouse import Database
 
 _ARROW = {
     str: pa.string(),
@@ -22,18 +23,6 @@ _ARROW = {
     bool: pa.bool_(),
     date: pa.date32(),
     datetime: pa.timestamp("us"),
-}
-_SQL = {
-    pa.string(): "VARCHAR",
-    pa.int32(): "INTEGER",
-    pa.int64(): "BIGINT",
-    pa.float64(): "DOUBLE",
-    pa.bool_(): "BOOLEAN",
-    pa.date32(): "DATE",
-    pa.timestamp("s"): "TIMESTAMP",
-    pa.timestamp("us"): "TIMESTAMP",
-    pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
-    pa.list_(pa.string()): "VARCHAR[]",
 }
 
 
@@ -52,11 +41,6 @@ def model_schema(model: type[BaseModel], **columns: pa.DataType) -> pa.Schema:
     """The Arrow schema of a record model; `columns` override fields or add new ones."""
     fields = {name: columns.get(name) or _arrow_type(f.annotation) for name, f in model.model_fields.items()}
     return pa.schema(list({**fields, **columns}.items()))
-
-
-def _ddl(table: str, schema: pa.Schema) -> str:
-    columns = ", ".join(f'"{f.name}" {_SQL[f.type]}' for f in schema)
-    return f"CREATE TABLE IF NOT EXISTS {table} ({columns});"
 
 
 RAW_MESSAGES = pa.schema([("group", pa.string()), ("date", pa.date32()), ("pos", pa.int64()), *PARSED_SCHEMA])
@@ -78,114 +62,118 @@ DOCUMENTS = model_schema(
     Document, published=pa.timestamp("us", tz="UTC"), updated=pa.timestamp("us", tz="UTC"), links=pa.string()
 )
 
-# Both databases keep a journal: per asset and partition, the signature of the inputs
-# it was computed from and a hash of what it wrote. Unchanged inputs mean no work.
-_JOURNAL = """CREATE TABLE IF NOT EXISTS journal (
-    asset VARCHAR, "group" VARCHAR, date DATE, input_sig VARCHAR, output_hash VARCHAR,
-    updated_at TIMESTAMP DEFAULT current_timestamp);"""
-STAGING_DDL = "\n".join([_ddl("raw_messages", RAW_MESSAGES), _JOURNAL])
-WAREHOUSE_DDL = "\n".join(
-    [
-        _ddl("messages", MESSAGES),
-        _ddl("windows", WINDOWS),
-        _ddl("enrichments", ENRICHMENTS),
-        _ddl("documents", DOCUMENTS),
-        _JOURNAL,
-    ]
-)
+STAGING_TABLES = {"raw_messages": RAW_MESSAGES}
+WAREHOUSE_TABLES = {"messages": MESSAGES, "windows": WINDOWS, "enrichments": ENRICHMENTS, "documents": DOCUMENTS}
 
 
-def _records(conn: duckdb.DuckDBPyConnection, sql: str, args: Sequence[Any], model: Any) -> list[Any]:
-    cursor = conn.execute(sql, list(args))
-    names = [d[0] for d in cursor.description]
-    return [model(**dict(zip(names, row))) for row in cursor.fetchall()]
+def _of_days(t: Any, group: str, days: Sequence[date]) -> Any:
+    """The rows of a group on these days."""
+    return t.filter((t.group == group) & (t.date == days[0] if len(days) == 1 else t.date.isin(list(days))))
+
+
+def _split_days(rows: pa.Table, days: Sequence[date]) -> dict[date, pa.Table]:
+    """Each day's rows (in their order), without the `date` column."""
+    column = rows["date"]
+    return {d: rows.filter(pc.equal(column, pa.scalar(d, pa.date32()))).drop_columns(["date"]) for d in days}
+
+
+def _group_by_day(rows: list[dict[str, Any]], make: Any) -> dict[date, list[Any]]:
+    found: dict[date, list[Any]] = {}
+    for row in rows:
+        found.setdefault(row["date"], []).append(make(row))
+    return found
 
 
 # --- staging (real names: private) ---------------------------------------------------------
 
 
-def day_raw_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> pa.Table:
+def day_raw_messages(db: Database, group: str, day: date) -> pa.Table:
     """One day's parsed lines of a group, in export order (PARSED_SCHEMA)."""
-    return (
-        conn.execute(
-            "SELECT timestamp, author, message, kind, attachment FROM raw_messages "
-            'WHERE "group" = ? AND date = ? ORDER BY pos',
-            [group, day],
-        )
-        .arrow()
-        .read_all()
-    )
+
+    def fetch(days: list[date]) -> dict[date, pa.Table]:
+        t = _of_days(db.table("raw_messages"), group, days)
+        rows = db.arrow(t.order_by([t.date, t.pos]).select("date", *PARSED_SCHEMA.names))
+        return {d: part.cast(PARSED_SCHEMA) for d, part in _split_days(rows, days).items()}
+
+    return db.per_day("raw_messages", group, day, fetch, PARSED_SCHEMA.empty_table())
 
 
-def authors(conn: duckdb.DuckDBPyConnection, group: str) -> list[str]:
+def authors(db: Database, group: str) -> list[str]:
     """Everyone who ever wrote in the group (real names)."""
-    return [
-        r[0]
-        for r in conn.execute(
-            'SELECT DISTINCT author FROM raw_messages WHERE "group" = ? AND author IS NOT NULL ORDER BY 1', [group]
-        ).fetchall()
-    ]
+    t = db.table("raw_messages")
+    expr = t.filter((t.group == group) & t.author.notnull()).select("author").distinct().order_by("author")
+    return [r["author"] for r in db.rows(expr)]
 
 
-def command_lines(conn: duckdb.DuckDBPyConnection, group: str) -> pa.Table:
+def command_lines(db: Database, group: str) -> pa.Table:
     """Every line of a group's history that may be an `/egregora` command, in order."""
-    return (
-        conn.execute(
-            "SELECT timestamp, author, message, kind, attachment FROM raw_messages "
-            "WHERE \"group\" = ? AND lower(message) LIKE '%/egregora%' ORDER BY date, pos",
-            [group],
-        )
-        .arrow()
-        .read_all()
-    )
+    t = db.table("raw_messages")
+    expr = t.filter((t.group == group) & t.message.lower().contains("/egregora")).order_by([t.date, t.pos])
+    return db.arrow(expr.select(*PARSED_SCHEMA.names)).cast(PARSED_SCHEMA)
 
 
 # --- warehouse (pseudonymous) --------------------------------------------------------------
 
 
-def groups_in(conn: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [g for (g,) in conn.execute(f'SELECT DISTINCT "group" FROM {table} ORDER BY 1').fetchall()]
+def groups_in(db: Database, table: str) -> list[str]:
+    t = db.table(table)
+    return [r["group"] for r in db.rows(t.select("group").distinct().order_by("group"))]
 
 
-def group_messages(conn: duckdb.DuckDBPyConnection, group: str) -> list[tuple[str, str, str, str]]:
+def group_messages(db: Database, group: str) -> list[tuple[str, str, str, str]]:
     """(id, author, text, attachment) of every stored message of a group, for the privacy audit."""
-    return conn.execute('SELECT id, author, text, attachment FROM messages WHERE "group" = ?', [group]).fetchall()
+    t = db.table("messages")
+    rows = db.rows(t.filter(t.group == group).select("id", "author", "text", "attachment"))
+    return [(r["id"], r["author"], r["text"], r["attachment"]) for r in rows]
 
 
-def group_day_texts(conn: duckdb.DuckDBPyConnection, group: str) -> dict[date, str]:
+def group_day_texts(db: Database, group: str) -> dict[date, str]:
     """The text said on each day of a group (pseudonymized), one string per day."""
-    rows = conn.execute(
-        "SELECT date, string_agg(text, chr(10) ORDER BY timestamp, id) FROM messages "
-        "WHERE \"group\" = ? AND kind IN ('text', 'edited') GROUP BY date ORDER BY date",
-        [group],
-    ).fetchall()
-    return {day: text for day, text in rows if text}
+    t = db.table("messages")
+    expr = t.filter((t.group == group) & t.kind.isin(["text", "edited"]) & t.text.notnull())
+    rows = db.rows(expr.order_by([t.date, t.timestamp, t.id]).select("date", "text"))
+    texts = {day: "\n".join(found) for day, found in _group_by_day(rows, lambda r: r["text"]).items()}
+    return {day: text for day, text in texts.items() if text}
 
 
-def day_messages(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Message]:
-    return _records(
-        conn,
-        'SELECT id, "group", timestamp, author, text, kind, attachment FROM messages '
-        'WHERE "group" = ? AND date = ? ORDER BY timestamp, id',
-        [group, day],
-        Message,
-    )
+_MESSAGE = ("id", "group", "timestamp", "author", "text", "kind", "attachment")
 
 
-def cited_messages(conn: duckdb.DuckDBPyConnection, group: str, ids: Sequence[str]) -> dict[str, Message]:
+def day_messages(db: Database, group: str, day: date) -> list[Message]:
+    """A day's messages, in order."""
+    return [m for m, _ in day_messages_sized(db, group, day)]
+
+
+def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Message, int]]:
+    """A day's messages in order, each with the running total of rendered bytes through it.
+
+    The sizes are those of core.windows.message_bytes ("HH:MM author: text [attachment]" and
+    a newline), summed over the day by a window function in the database."""
+
+    def fetch(days: list[date]) -> dict[date, list[tuple[Message, int]]]:
+        t = _of_days(db.table("messages"), group, days)
+        has_attachment = t.attachment.notnull() & (t.attachment != "")
+        size = (
+            db.byte_length(t.author.fill_null("system"))
+            + db.byte_length(t.text)
+            + has_attachment.ifelse(db.byte_length(t.attachment) + 3, 0)
+            + 9  # "HH:MM ", ": " and the newline
+        )
+        order = [t.timestamp, t.id]
+        through = size.sum().over(group_by=t.date, order_by=order, rows=(None, 0))
+        expr = t.mutate(through=through).order_by([t.date, *order]).select("date", "through", *_MESSAGE)
+        return _group_by_day(db.rows(expr), lambda r: (Message(**{k: r[k] for k in _MESSAGE}), int(r["through"])))
+
+    return db.per_day("messages_sized", group, day, fetch, [])
+
+
+def cited_messages(db: Database, group: str, ids: Sequence[str]) -> dict[str, Message]:
     """The group's messages with these ids (those a post cites), by id."""
     if not ids:
         return {}
-    conn.register("_cited", pa.table({"id": list(dict.fromkeys(ids))}))
-    found = _records(
-        conn,
-        'SELECT m.id, m."group", m.timestamp, m.author, m.text, m.kind, m.attachment FROM messages m '
-        'JOIN _cited USING (id) WHERE m."group" = ?',
-        [group],
-        Message,
-    )
-    conn.unregister("_cited")
-    return {m.id: m for m in found}
+    t = db.table("messages")
+    rows = db.rows(t.filter((t.group == group) & t.id.isin(list(dict.fromkeys(ids)))).select(*_MESSAGE))
+    return {r["id"]: Message(**r) for r in rows}
 
 
 def windows_table(windows: Sequence[Window], message_bytes: Any) -> pa.Table:
@@ -205,29 +193,33 @@ def windows_table(windows: Sequence[Window], message_bytes: Any) -> pa.Table:
     )
 
 
-def day_windows(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Window]:
-    rows = conn.execute('SELECT payload FROM windows WHERE "group" = ? AND date = ? ORDER BY idx', [group, day])
-    return [Window.model_validate_json(r[0]) for r in rows.fetchall()]
+def _windows_of(db: Database, group: str, days: Sequence[date] | None) -> dict[date, list[Window]]:
+    t = db.table("windows")
+    t = t.filter(t.group == group) if days is None else _of_days(t, group, days)
+    rows = db.rows(t.order_by([t.date, t.idx]).select("date", "payload"))
+    return _group_by_day(rows, lambda r: Window.model_validate_json(r["payload"]))
 
 
-def group_windows(conn: duckdb.DuckDBPyConnection, group: str) -> dict[date, list[Window]]:
+def day_windows(db: Database, group: str, day: date) -> list[Window]:
+    return db.per_day("windows", group, day, lambda days: _windows_of(db, group, days), [])
+
+
+def group_windows(db: Database, group: str) -> dict[date, list[Window]]:
     """Every window of a group by day, in one query (a year's days one by one took 365)."""
-    rows = conn.execute('SELECT date, payload FROM windows WHERE "group" = ? ORDER BY date, idx', [group])
-    found: dict[date, list[Window]] = {}
-    for day, payload in rows.fetchall():
-        found.setdefault(day, []).append(Window.model_validate_json(payload))
-    return found
+    return _windows_of(db, group, None)
 
 
 def enrichments_table(found: Sequence[Enrichment]) -> pa.Table:
     return pa.Table.from_pylist([e.model_dump() for e in found], schema=ENRICHMENTS)
 
 
-def day_enrichments(conn: duckdb.DuckDBPyConnection, group: str, day: date) -> list[Enrichment]:
-    cols = ", ".join(f'"{c}"' for c in ENRICHMENTS.names)
-    return _records(
-        conn, f'SELECT {cols} FROM enrichments WHERE "group" = ? AND date = ? ORDER BY id', [group, day], Enrichment
-    )
+def day_enrichments(db: Database, group: str, day: date) -> list[Enrichment]:
+    def fetch(days: list[date]) -> dict[date, list[Enrichment]]:
+        t = _of_days(db.table("enrichments"), group, days)
+        rows = db.rows(t.order_by([t.date, t.id]).select(*ENRICHMENTS.names))
+        return _group_by_day(rows, lambda r: Enrichment(**r))
+
+    return db.per_day("enrichments", group, day, fetch, [])
 
 
 def documents_table(docs: Sequence[Document]) -> pa.Table:
@@ -240,30 +232,27 @@ def documents_table(docs: Sequence[Document]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=DOCUMENTS)
 
 
-def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list[Document]:
+def group_documents(db: Database, group: str) -> list[Document]:
     """Every post of a group, newest first."""
-    cols = ", ".join(f'"{c}"' for c in DOCUMENTS.names)
-    cursor = conn.execute(
-        f"SELECT {cols} FROM documents WHERE \"group\" = ? AND kind = 'post' ORDER BY published DESC, id", [group]
-    )
+    t = db.table("documents")
+    expr = t.filter((t.group == group) & (t.kind == "post")).order_by([t.published.desc(), t.id])
     docs = []
-    for row in cursor.fetchall():
-        record = dict(zip(DOCUMENTS.names, row))
+    for record in db.rows(expr.select(*DOCUMENTS.names)):
         record["links"] = json.loads(record["links"] or "[]")
         docs.append(Document(**record))
     return docs
 
 
-def count_rows(conn: duckdb.DuckDBPyConnection, table: str, groups: Sequence[str], where: str = "TRUE") -> int:
-    marks = ", ".join("?" for _ in groups)
-    (count,) = conn.execute(
-        f'SELECT count(*) FROM {table} WHERE "group" IN ({marks}) AND {where}', list(groups)
-    ).fetchall()[0]
-    return count
+def count_rows(db: Database, table: str, groups: Sequence[str], kind: str | None = None) -> int:
+    """How many rows of `table` the groups have (of one `kind`, if given)."""
+    t = db.table(table)
+    t = t.filter(t.group.isin(list(groups)))
+    if kind is not None:
+        t = t.filter(t.kind == kind)
+    return int(db.scalar(t.count()))
 
 
-def count_authors(conn: duckdb.DuckDBPyConnection, groups: Sequence[str]) -> int:
+def count_authors(db: Database, groups: Sequence[str]) -> int:
     """How many distinct (pseudonymous) people wrote the groups' stored messages."""
-    marks = ", ".join("?" for _ in groups)
-    sql = f'SELECT count(DISTINCT author) FROM messages WHERE "group" IN ({marks})'
-    return conn.execute(sql, list(groups)).fetchall()[0][0]
+    t = db.table("messages")
+    return int(db.scalar(t.filter(t.group.isin(list(groups))).author.nunique()))

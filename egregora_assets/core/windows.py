@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 from datetime import date
 
@@ -34,18 +35,24 @@ def window_id(group: str, messages: Sequence[Message]) -> str:
     return "w-" + digest.hexdigest()[:16]
 
 
-def pack_windows(messages: Sequence[Message], *, group: str, day: date, max_tokens: int) -> list[Window]:
+def pack_windows(
+    messages: Sequence[Message], *, group: str, day: date, max_tokens: int, through: Sequence[int] | None = None
+) -> list[Window]:
     """Consecutive windows under `max_tokens`; a message is never cut, so one that is
-    larger than the budget gets a window of its own."""
+    larger than the budget gets a window of its own.
+
+    `through[i]` is the running total of message_bytes up to message i (the warehouse sums it
+    in the database); without it, it is summed here."""
     budget = max_tokens * BYTES_PER_TOKEN
+    if through is None:
+        through = list(itertools.accumulate(message_bytes(m) for m in messages))
     starts: list[int] = []
-    size = 0
-    for i, message in enumerate(messages):
-        cost = message_bytes(message)
-        if not starts or size + cost > budget:
+    opened = 0  # the running total where the current window starts
+    for i, total in enumerate(through):
+        before = through[i - 1] if i else 0
+        if not starts or total - opened > budget:
             starts.append(i)
-            size = 0
-        size += cost
+            opened = before
     bounds = zip(starts, starts[1:] + [len(messages)])
     return [
         Window(

@@ -6,6 +6,7 @@ import lancedb
 
 from egregora_assets.core.posts.documents import PREVIEW_POSTS, opening, preview
 from egregora_assets.core.tables import group_documents
+from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets.demo import DEMO_REAL_NAMES
 
 from .conftest import DAY
@@ -46,12 +47,11 @@ def test_preview_is_capped(world):
 
 
 def documents(world):
-    with duckdb.connect(str(world.home.warehouse), read_only=True) as conn:
-        return [d for d in group_documents(conn, world.group) if d.date == date.fromisoformat(DAY)]
+    with connect(duckdb_url(world.home.warehouse), read_only=True) as db:
+        return [d for d in group_documents(db, world.group) if d.date == date.fromisoformat(DAY)]
 
 
 def test_citations_hold_passes_then_blocks_a_misquote(world):
-    import duckdb
     from dagster import AssetSelection, materialize
 
     from egregora_assets.definitions import CHAIN, CHECKS

@@ -92,7 +92,8 @@ def mkdocs_running(home: Path) -> bool:
             args = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"mkdocs" in args and str(home).encode() in b" ".join(args):
+        # `python -m mkdocs build ...`, or our child that runs mkdocs (core/mkdocs_site.py)
+        if b"build" in args and any(b"mkdocs" in a for a in args) and str(home).encode() in b" ".join(args):
             return True
     return False
 

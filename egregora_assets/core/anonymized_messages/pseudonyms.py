@@ -15,12 +15,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
-
 from ..home import Home, write_atomic
 from ..models import BadExport
 from ..tables import authors
 from ..text import fold
+from ..warehouse import Database
 from .pseudonym_words import ADJECTIVES, NOUNS
 
 # Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
@@ -294,7 +293,7 @@ def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> G
     return GroupPrivacy(roster=roster, secret=secret)
 
 
-def group_privacy(raw: duckdb.DuckDBPyConnection, home: Home, group: str) -> GroupPrivacy:
+def group_privacy(raw: Database, home: Home, group: str) -> GroupPrivacy:
     """Everyone who ever wrote in the group, from the staged messages."""
     return roster_for(home, group, authors(raw, group), save=True)
 

@@ -1,0 +1,40 @@
+"""The whole demo on each warehouse engine: PostgreSQL (one setting) gives the posts, feed and site DuckDB gives."""
+
+from __future__ import annotations
+
+import json
+
+from egregora_assets.cli import main
+from egregora_assets.core.tables import group_documents, groups_in
+from egregora_assets.core.warehouse import connect, duckdb_url
+
+GROUP = "trilhas-da-serra"
+
+
+def demo(home, capsys) -> dict:
+    assert main(["demo", "--home", str(home), "--json"]) == 0
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def posts(url: str) -> list[dict]:
+    with connect(url, read_only=url.startswith("duckdb")) as db:
+        assert groups_in(db, "documents") == [GROUP]
+        return [d.model_dump(exclude={"published", "updated"}) for d in group_documents(db, GROUP)]
+
+
+def test_the_demo_on_postgres_matches_the_demo_on_duckdb(postgres, tmp_path, monkeypatch, capsys):
+    on_duckdb = demo(tmp_path / "duckdb", capsys)
+    monkeypatch.setenv("EGREGORA_WAREHOUSE__URL", postgres.url)
+    on_postgres = demo(tmp_path / "postgres", capsys)
+    assert not (tmp_path / "postgres" / "egregora.duckdb").exists()  # nothing went to a DuckDB file
+    for name in ("messages", "authors", "posts", "partitions"):
+        assert on_postgres[name] == on_duckdb[name], name
+    assert on_postgres["posts"] > 0
+    assert posts(postgres.url) == posts(duckdb_url(tmp_path / "duckdb" / "egregora.duckdb"))
+    feeds = [(tmp_path / h / "feeds" / f"{GROUP}.atom.xml").read_bytes() for h in ("duckdb", "postgres")]
+    assert feeds[0] == feeds[1]
+    pages = [sorted((tmp_path / h / "sites" / GROUP / "project" / "docs" / "blog" / "posts").glob("*.md")) for h in ("duckdb", "postgres")]  # fmt: skip
+    assert [p.read_bytes() for p in pages[0]] == [p.read_bytes() for p in pages[1]] and pages[0]
+    # Unchanged, a second run on PostgreSQL computes nothing.
+    again = demo(tmp_path / "postgres", capsys)
+    assert (again["partitions"], again["posts"]) == (0, on_postgres["posts"])

@@ -1,0 +1,196 @@
+"""The warehouse on both engines: the same reads, windows and writes on DuckDB and on a real PostgreSQL."""
+
+import itertools
+import multiprocessing
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import pyarrow as pa
+import pytest
+
+from egregora_assets.core.journal import fingerprint, run_slices
+from egregora_assets.core.models import Document, Enrichment, Link, Message
+from egregora_assets.core.tables import (
+    MESSAGES,
+    cited_messages,
+    count_authors,
+    count_rows,
+    day_enrichments,
+    day_messages,
+    day_messages_sized,
+    day_windows,
+    documents_table,
+    enrichments_table,
+    group_day_texts,
+    group_documents,
+    group_messages,
+    group_windows,
+    groups_in,
+    windows_table,
+)
+from egregora_assets.core.warehouse import connect, duckdb_url, engine
+from egregora_assets.core.windows import message_bytes, pack_windows
+
+D1, D2, D3 = date(2026, 9, 1), date(2026, 9, 2), date(2026, 9, 3)
+# What chats hold: accents, emoji outside the BMP, joined emoji, right-to-left text and its
+# override, CJK, combining marks, a NUL, tabs and newlines, empty and very long texts.
+TEXTS = [
+    "bom dia", "ação é já", "😀👍🏽", "👨‍👩‍👧‍👦 família", "مرحبا بالعالم", "\u202egnp.exe", "漢字かな交じり",
+    "e\u0301 combining", "nul\x00inside", "tab\tand\nnewline", "", "x" * 5000, "quote ' and \" and \\",
+]  # fmt: skip
+AUTHORS = ["Ana Paula", None, "Zé 😀", "محمد"]
+
+
+def messages(group: str, day: date, n: int = len(TEXTS)) -> list[Message]:
+    start = datetime.combine(day, datetime.min.time()) + timedelta(hours=8)
+    return [
+        Message(
+            id=f"{group}-{day}-{i:03}",
+            group=group,
+            timestamp=start + timedelta(minutes=i // 2),  # pairs share a minute: the id orders them
+            author=AUTHORS[i % len(AUTHORS)],
+            text=TEXTS[i % len(TEXTS)],
+            kind="system" if i % len(AUTHORS) == 1 else "text",
+            attachment=["IMG-1.jpg", None, "", "áudio 😀.opus"][i % 4],
+        )
+        for i in range(n)
+    ]
+
+
+def message_rows(found: list[Message]) -> pa.Table:
+    return pa.Table.from_pylist([{**m.model_dump(), "date": m.timestamp.date()} for m in found], schema=MESSAGES)
+
+
+def write(db, asset: str, table: str, parts: dict) -> None:
+    """Commit (group, day) -> rows through the journal, as an asset does."""
+    run_slices(
+        db, asset, list(parts), lambda g, d: "sig", lambda g, d: (fingerprint(g, str(d)), {}, {table: parts[(g, d)]})
+    )
+
+
+def stored(m: Message) -> Message:
+    return m.model_copy(update={"text": m.text.replace("\x00", "\ufffd")})
+
+
+def test_engine_is_chosen_by_the_url_and_anything_else_is_refused():
+    assert engine("duckdb:///tmp/x.duckdb") == "duckdb"
+    assert engine("postgres://u@h/db") == engine("postgresql://u@h:5/db") == "postgres"
+    with pytest.raises(ValueError, match="duckdb:// or postgres://"):
+        engine("mysql://u@h/db")
+
+
+def test_messages_come_back_whole_and_in_order(warehouse):
+    found = {(g, d): messages(g, d) for g in ("g1", "g2") for d in (D1, D2)}
+    write(warehouse, "anonymized_messages", "messages", {k: message_rows(v) for k, v in found.items()})
+    warehouse.run_days = {"g1": [D1, D2]}
+    for (group, day), expected in found.items():
+        assert day_messages(warehouse, group, day) == [stored(m) for m in expected]
+    assert groups_in(warehouse, "messages") == ["g1", "g2"]
+    assert len(group_messages(warehouse, "g1")) == 2 * len(TEXTS)
+    assert count_rows(warehouse, "messages", ["g1", "g2"]) == 4 * len(TEXTS)
+    assert count_authors(warehouse, ["g1"]) == 3  # the system lines have none
+    texts = group_day_texts(warehouse, "g1")
+    assert sorted(texts) == [D1, D2] and "漢字かな交じり" in texts[D1] and "ação é já" not in texts[D1]  # a system line
+    assert "\x00" not in texts[D1]
+    ids = [found[("g2", D2)][3].id, found[("g2", D2)][0].id, "missing"]
+    assert set(cited_messages(warehouse, "g2", ids)) == set(ids[:2])
+
+
+def test_running_byte_totals_from_the_database_match_the_writer(warehouse):
+    """The windowing's sums, computed by a window function in the engine, equal message_bytes."""
+    found = messages("g", D1, 3 * len(TEXTS))
+    write(warehouse, "anonymized_messages", "messages", {("g", D1): message_rows(found)})
+    sized = day_messages_sized(warehouse, "g", D1)
+    expected = list(itertools.accumulate(message_bytes(stored(m)) for m in found))
+    assert [n for _, n in sized] == expected
+    kept = [m for m, _ in sized]
+    for tokens in (200, 1000, 3000, 100_000):
+        in_database = pack_windows(kept, group="g", day=D1, max_tokens=tokens, through=[n for _, n in sized])
+        in_python = pack_windows(kept, group="g", day=D1, max_tokens=tokens)
+        assert in_database == in_python and sum(len(w.messages) for w in in_database) == len(found)
+    assert len(pack_windows(kept, group="g", day=D1, max_tokens=200)) > 1
+
+
+def test_per_day_reads_fetch_the_whole_run_at_once(warehouse):
+    write(
+        warehouse,
+        "anonymized_messages",
+        "messages",
+        {("g", d): message_rows(messages("g", d, 3)) for d in (D1, D2, D3)},
+    )
+    warehouse.run_days = {"g": [D1, D2, D3]}
+    calls = []
+    original = warehouse.rows
+    warehouse.rows = lambda expr: calls.append(1) or original(expr)
+    assert [len(day_messages(warehouse, "g", d)) for d in (D1, D2, D3)] == [3, 3, 3]
+    assert len(calls) == 1
+    assert day_messages(warehouse, "g", date(2026, 9, 9)) == [] and len(calls) == 2  # a day outside the run
+
+
+def test_windows_enrichments_and_documents_round_trip(warehouse):
+    day_msgs = messages("g", D1)
+    packed = pack_windows(day_msgs, group="g", day=D1, max_tokens=400)
+    write(warehouse, "windows", "windows", {("g", D1): windows_table(packed, message_bytes)})
+    assert day_windows(warehouse, "g", D1) == packed and group_windows(warehouse, "g") == {D1: packed}
+    extra = Enrichment(
+        id="e1", group="g", date=D1, window_id=packed[0].id, message_id=day_msgs[0].id, kind="url",
+        ref="https://example.org/ação", domain="example.org", title="Título 😀",
+    )  # fmt: skip
+    write(warehouse, "enrichments", "enrichments", {("g", D1): enrichments_table([extra])})
+    assert day_enrichments(warehouse, "g", D1) == [extra]
+    when = datetime(2026, 9, 1, 21, 30, 5, 123456, tzinfo=timezone.utc)
+    doc = Document(
+        id="tag:egregora,2026:g/1", group="g", date=D1, window_id=packed[0].id, title="Ação 😀 ' \"",
+        slug="acao", published=when, updated=when + timedelta(seconds=1), authors=["Ana", "Zé 😀"],
+        summary="s\x00", content="# t\n\n{{ x }} <script>", categories=["trilha", "água"],
+        links=[Link(href="https://example.org", rel="related")], message_ids=[day_msgs[0].id], writer="offline-digest",
+    )  # fmt: skip
+    write(warehouse, "posts", "documents", {("g", D1): documents_table([doc])})
+    (back,) = group_documents(warehouse, "g")
+    assert back == doc.model_copy(update={"summary": "s\ufffd"})
+    assert back.published.utcoffset() == timedelta(0)
+
+
+def test_a_failed_write_keeps_the_partitions_as_they_were(warehouse):
+    write(warehouse, "anonymized_messages", "messages", {("g", D1): message_rows(messages("g", D1, 4))})
+    bad = pa.table({"id": ["x"], "group": ["g"], "date": [D1], "no_such_column": ["boom"]})
+    keys = pa.table({"group": ["g"], "date": pa.array([D1], pa.date32()), "input_sig": ["new"], "output_hash": ["h"]})
+    with pytest.raises(Exception, match="no_such_column"):
+        warehouse.replace("anonymized_messages", keys, {"messages": bad})
+    assert len(day_messages(warehouse, "g", D1)) == 4  # the delete before the failed insert rolled back
+    journal = warehouse.rows(warehouse.table("journal").select("input_sig"))
+    assert journal == [{"input_sig": "sig"}]
+
+
+def test_creating_the_tables_twice_changes_nothing(warehouse, warehouse_url):
+    write(warehouse, "anonymized_messages", "messages", {("g", D1): message_rows(messages("g", D1, 2))})
+    with connect(warehouse_url) as again:
+        from egregora_assets.core.tables import WAREHOUSE_TABLES
+
+        again.create(WAREHOUSE_TABLES)
+        assert len(day_messages(again, "g", D1)) == 2
+
+
+def _hold(path: str, seconds: float, ready) -> None:
+    import duckdb
+
+    conn = duckdb.connect(path)
+    ready.set()
+    time.sleep(seconds)
+    conn.close()
+
+
+def test_a_second_duckdb_process_waits_for_the_lock_and_says_so(tmp_path):
+    path = tmp_path / "w.duckdb"
+    ready = multiprocessing.get_context("spawn").Event()
+    holder = multiprocessing.get_context("spawn").Process(target=_hold, args=(str(path), 2.0, ready))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        told: list[str] = []
+        with connect(duckdb_url(path), on_wait=told.append) as db:
+            assert db.engine == "duckdb"
+        assert len(told) == 1 and "waiting for another process" in told[0]
+    finally:
+        holder.join(30)
+    assert holder.exitcode == 0
