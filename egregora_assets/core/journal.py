@@ -152,7 +152,7 @@ def computed_at(db: Database, groups: list[str]) -> list[tuple]:
     return [(r["asset"], r["group"], r["date"], r["updated_at"]) for r in rows]
 
 
-def group_hashes(db: Database, asset: str, group: str) -> list[tuple[str, str]]:
+def group_hashes(db: Database, asset: str, group: str) -> list[tuple[str | None, str]]:
     """(date, output hash) of every partition of one group, for group-level signatures."""
     t = db.table("journal")
     rows = db.rows(t.filter((t.asset == asset) & (t.group == group)).order_by(t.date).select("date", "output_hash"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 from egregora_assets.cli import main
+from egregora_assets.core.home import Home
 from egregora_assets.core.tables import group_documents, groups_in
 from egregora_assets.core.warehouse import connect, duckdb_url
 
@@ -24,6 +26,9 @@ def posts(url: str) -> list[dict]:
 
 def test_the_demo_on_postgres_matches_the_demo_on_duckdb(postgres, tmp_path, monkeypatch, capsys):
     on_duckdb = demo(tmp_path / "duckdb", capsys)
+    # The same secret, so the same pseudonyms and ids.
+    (tmp_path / "postgres" / "private").mkdir(parents=True)
+    shutil.copy(Home(tmp_path / "duckdb").secret, Home(tmp_path / "postgres").secret)
     monkeypatch.setenv("EGREGORA_WAREHOUSE__URL", postgres.url)
     on_postgres = demo(tmp_path / "postgres", capsys)
     assert not (tmp_path / "postgres" / "egregora.duckdb").exists()  # nothing went to a DuckDB file
