@@ -254,6 +254,15 @@ def group_documents(conn: duckdb.DuckDBPyConnection, group: str) -> list[Documen
     return docs
 
 
+_TIME_ORDER = {"documents": "published, id", "messages": "timestamp, id"}
+
+
+def group_rows(conn: duckdb.DuckDBPyConnection, table: str, group: str) -> pa.Table:
+    """Every row of one group in `documents` or `messages`, in time order (for the analysis exports)."""
+    sql = f'SELECT * FROM {table} WHERE "group" = ? ORDER BY {_TIME_ORDER[table]}'
+    return conn.execute(sql, [group]).arrow().read_all()
+
+
 def count_rows(conn: duckdb.DuckDBPyConnection, table: str, groups: Sequence[str], where: str = "TRUE") -> int:
     marks = ", ".join("?" for _ in groups)
     (count,) = conn.execute(
