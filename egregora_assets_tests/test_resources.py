@@ -142,3 +142,12 @@ def test_vectors_uri_with_an_unknown_scheme_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("EGREGORA_VECTORS__URI", "ftp://host/lancedb")
     with pytest.raises(BadSettings, match=r"^setting vectors\.uri \(EGREGORA_VECTORS__URI"):
         load_settings(tmp_path)
+
+
+def test_a_group_language_reaches_the_chain_and_an_unknown_one_is_refused(tmp_path):
+    (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "de"\n')
+    chain = build_resources(load_settings(tmp_path))["settings"]
+    assert chain.group("trilhas").language == "de" and chain.group("other").language is None
+    (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "nl"\n')
+    with pytest.raises(BadSettings, match=r"^setting groups\.trilhas\.language .*unknown language 'nl'"):
+        load_settings(tmp_path)
