@@ -9,12 +9,15 @@ from .assets.enrichments import enrichments
 from .assets.mkdocs_site import mkdocs_site
 from .assets.posts import citations_hold, posts
 from .assets.raw_exports import raw_exports
+from .assets.sinks import archive_sqlite, documents_csv, documents_parquet
 from .assets.windows import windows
 from .core.settings import Settings, load_settings
 from .resources import build_resources
 from .sensors import inbox_sensor, publish_automation
 
-CHAIN = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, atom_feed, mkdocs_site]
+# The analysis exports sit beside the feed (they read the posts) and share one module, assets/sinks.py.
+SINKS = [documents_parquet, documents_csv, archive_sqlite]
+CHAIN = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, atom_feed, *SINKS, mkdocs_site]
 CHECKS = [no_real_identities, citations_hold, nothing_identifying_published]
 
 

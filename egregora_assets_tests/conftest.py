@@ -10,7 +10,6 @@ import pytest
 
 from egregora_assets.core.tables import WAREHOUSE_TABLES
 from egregora_assets.core.warehouse import Database, connect, duckdb_url
-
 from egregora_assets_tests.fake_openai import FakeOpenAI
 from egregora_assets_tests.postgres import Postgres, bin_dir, running_postgres
 

@@ -18,6 +18,9 @@ ORDER = [
     "embeddings",
     "posts",
     "atom_feed",
+    "documents_parquet",
+    "documents_csv",
+    "archive_sqlite",
     "mkdocs_site",
 ]
 
@@ -35,6 +38,9 @@ READS = {
     "embeddings": {"windows"},
     "posts": {"windows", "enrichments", "embeddings"},
     "atom_feed": {"posts"},
+    "documents_parquet": {"posts"},
+    "documents_csv": {"posts"},
+    "archive_sqlite": {"anonymized_messages", "posts"},
     "mkdocs_site": {"atom_feed"},
 }
 

@@ -37,7 +37,14 @@ def test_docker_instance_loads_against_postgres(docker_instance):
     assert isinstance(launcher, DockerRunLauncher)
     assert launcher.image == "egregora:test" and launcher.networks == ["egregora"]
     # Each run's container gets the connection, the home and LanceDB's object store.
-    passed = {"DAGSTER_PG_HOST", "DAGSTER_PG_PASSWORD", "EGREGORA_HOME", "EGREGORA_WAREHOUSE__URL", "EGREGORA_VECTORS__URI", "AWS_ACCESS_KEY_ID"}
+    passed = {
+        "DAGSTER_PG_HOST",
+        "DAGSTER_PG_PASSWORD",
+        "EGREGORA_HOME",
+        "EGREGORA_WAREHOUSE__URL",
+        "EGREGORA_VECTORS__URI",
+        "AWS_ACCESS_KEY_ID",
+    }
     assert passed <= set(launcher.env_vars)
     assert launcher.container_kwargs["volumes"] == ["egregora-home:/home/egregora"]
     assert isinstance(docker_instance.run_coordinator, QueuedRunCoordinator)

@@ -156,5 +156,16 @@ def test_warehouse_url_setting(tmp_path, monkeypatch):
 
 def test_warehouse_url_with_an_unknown_engine_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("EGREGORA_WAREHOUSE__URL", "mysql://u@h/db")
-    with pytest.raises(BadSettings, match=r"^setting warehouse\.url \(EGREGORA_WAREHOUSE__URL.*duckdb:// or postgres://"):
+    with pytest.raises(
+        BadSettings, match=r"^setting warehouse\.url \(EGREGORA_WAREHOUSE__URL.*duckdb:// or postgres://"
+    ):
+        load_settings(tmp_path)
+
+
+def test_a_group_language_reaches_the_chain_and_an_unknown_one_is_refused(tmp_path):
+    (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "de"\n')
+    chain = build_resources(load_settings(tmp_path))["settings"]
+    assert chain.group("trilhas").language == "de" and chain.group("other").language is None
+    (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "nl"\n')
+    with pytest.raises(BadSettings, match=r"^setting groups\.trilhas\.language .*unknown language 'nl'"):
         load_settings(tmp_path)

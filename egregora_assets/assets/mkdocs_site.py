@@ -2,18 +2,26 @@
 
 import hashlib
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from ..core.journal import fingerprint, upstream_hash
-from ..core.mkdocs_site import as_text, build_site, unrenderable, used_media, write_site_project
+from ..core.mkdocs_site import (
+    as_text,
+    build_site,
+    site_language,
+    unrenderable,
+    used_media,
+    write_site_project,
+)
+from ..core.posts.digest import detect_language
 from ..core.raw_exports.staging import group_title
-from ..core.tables import cited_messages, group_documents
+from ..core.tables import cited_messages, group_day_texts, group_documents
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource
 from .atom_feed import atom_feed
 from .common import each_partition
 
-CODE_VERSION = "site-1"
+CODE_VERSION = "site-2"
 
 
 @asset(
@@ -40,12 +48,16 @@ def mkdocs_site(
     )
 
     def signature(db, group: str, _) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(db, "atom_feed", group, None), template)
+        return fingerprint(
+            CODE_VERSION, upstream_hash(db, "atom_feed", group, None), template, settings.group(group).language
+        )
 
     def compute(db, group: str, _) -> tuple[str, dict]:
         docs = group_documents(db, group)
         cited = cited_messages(db, group, [i for d in docs for i in d.message_ids])
         shown_as_text: dict[str, str] = {}
+        # Once per build; in an offline run the digest has loaded simplemma's dictionaries already.
+        language = settings.group(group).language or detect_language(list(group_day_texts(db, group).values()))
 
         def write() -> list:
             return write_site_project(
@@ -58,6 +70,7 @@ def mkdocs_site(
                 media=used_media(paths, group, docs),
                 site_url=settings.site_url,
                 cited=cited,
+                language=language,
             )
 
         changed = write()
@@ -85,5 +98,9 @@ def mkdocs_site(
         signature,
         compute,
         missing=lambda g, _: not (paths.site_html(g) / "index.html").exists(),
+        # Read back from each project, so a run that skipped the build still shows it.
+        after=lambda _: {
+            "language": MetadataValue.json({g: site_language(paths.site_project(g)) for g in context.partition_keys})
+        },
         sites=[str(paths.site_html(g) / "index.html") for g in context.partition_keys],
     )

@@ -157,8 +157,8 @@ def _print_summary(summary: dict) -> None:
         f"[green]✓[/] {summary['partitions']} partitions computed, {summary['skipped']} unchanged; "
         f"{summary['messages']} messages, {summary['posts']} posts, {summary['llm_requests']} LLM requests"
     )
-    for feed, site in zip(summary["feeds"], summary["sites"]):
-        print(f"feed: {feed}\nsite: {site}")
+    for feed, site, analysis in zip(summary["feeds"], summary["sites"], summary["analysis"]):
+        print(f"feed: {feed}\nsite: {site}\nanalysis: {analysis}")
 
 
 def _parse(args) -> int:

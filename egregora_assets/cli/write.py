@@ -237,6 +237,7 @@ def _summary(settings: Settings, group_list: list[str], results, days: int, befo
         "posts": posts,
         "feeds": [str(home.feed(g)) for g in group_list],
         "sites": [str(home.site_html(g) / "index.html") for g in group_list],
+        "analysis": [str(home.analysis / g) for g in group_list],  # the Parquet, CSV and SQLite exports
         **llm,
         "windows_without_answer": without_answer,
         **({"llm_cost_estimate": round(cost, 6)} if cost is not None else {}),

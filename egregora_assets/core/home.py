@@ -59,6 +59,11 @@ class Home:
     def inbox(self) -> Path:
         return self.root / "inbox"
 
+    @property
+    def analysis(self) -> Path:
+        # Files for other tools (Parquet, CSV, SQLite), pseudonymized like the feed: <group>/...
+        return self.root / "analysis"
+
     def feed(self, group: str) -> Path:
         return self.feeds / f"{group}.atom.xml"
 

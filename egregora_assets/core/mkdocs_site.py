@@ -58,21 +58,18 @@ def _front_matter(doc: Document) -> str:
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-SOURCES_LABEL = site_text.text("sources", "en")
-
-
-def sources_markdown(messages: Sequence[Message]) -> str:
+def sources_markdown(messages: Sequence[Message], language: str = "en") -> str:
     """The cited messages under a post, pseudonymized, with their time, collapsed."""
     items = "\n".join(
         f"- **{m.author}** ({m.timestamp:%Y-%m-%d %H:%M}): {md_text(shorten(m.text, QUOTE_CHARS))}" for m in messages
     )
     return (
-        f'<details class="quote sources" markdown="1">\n<summary>{SOURCES_LABEL} ({len(messages)})</summary>\n\n'
+        f'<details class="quote sources" markdown="1">\n<summary>{site_text.text("sources", language)} ({len(messages)})</summary>\n\n'
         f"{items}\n\n</details>\n"
     )
 
 
-def post_markdown(doc: Document, sources: Sequence[Message] = ()) -> str:
+def post_markdown(doc: Document, sources: Sequence[Message] = (), language: str = "en") -> str:
     """A post's Markdown file: front matter, title, the summary as excerpt, the content, then
     the messages it cites."""
     body = re.sub(r"\A\s*# [^\n]*\n", "", tame_markdown(doc.content)).strip()
@@ -82,17 +79,17 @@ def post_markdown(doc: Document, sources: Sequence[Message] = ()) -> str:
     summary = doc.summary.strip()
     if body.startswith(summary):  # a writer that opens with its summary: say it once
         body = body[len(summary) :].lstrip()
-    note = writer_note(doc.writer)
-    cited = f"\n{sources_markdown(sources)}" if sources else ""
+    note = writer_note(doc.writer, language)
+    cited = f"\n{sources_markdown(sources, language)}" if sources else ""
     return f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n<!-- more -->\n\n{body}\n{cited}" + (
         f"\n---\n\n*{note}*\n" if note else ""
     )
 
 
-def writer_note(writer: str) -> str | None:
+def writer_note(writer: str, language: str = "en") -> str | None:
     """The line under a post telling readers how it was written; the offline digest says it itself."""
     if writer.startswith("llm:"):
-        return f"Drafted by a language model ({writer[4:]}) from the group's messages."
+        return site_text.text("writer_llm", language, model=writer[4:])
     return None  # its own closing line, in the chat's language
 
 
@@ -109,7 +106,7 @@ def _avatar_svg(name: str) -> bytes:
     return svg.encode()
 
 
-def _authors_files(docs: Sequence[Document]) -> dict[Path, bytes]:
+def _authors_files(docs: Sequence[Document], language: str) -> dict[Path, bytes]:
     """`.authors.yml` with every pseudonym, and one avatar each."""
     names = sorted({a for d in docs for a in d.authors})
     files: dict[Path, bytes] = {}
@@ -119,7 +116,7 @@ def _authors_files(docs: Sequence[Document]) -> dict[Path, bytes]:
         files[AVATARS_DIR / f"{key}.svg"] = _avatar_svg(name)
         authors[key] = {
             "name": name,
-            "description": "Pseudonym of a group member",
+            "description": site_text.text("author_description", language),
             "avatar": f"blog/avatars/{key}.svg",
         }
     text = yaml.safe_dump({"authors": authors}, allow_unicode=True, sort_keys=True)
@@ -185,27 +182,44 @@ def write_site_project(
     media: Mapping[str, bytes] = {},
     site_url: str | None = None,
     cited: Mapping[str, Message] = {},
+    language: str = "en",
 ) -> list[Path]:
     """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged).
 
-    `cited` holds the messages posts cite, by id; each post lists its own under it."""
+    `cited` holds the messages posts cite, by id; each post lists its own under it. `language`
+    (one of site_text.LANGUAGES) is the interface's: Material's and our own strings."""
     # Templates print the site name raw.
     site_name = escaped(plain_line(title, MAX_TITLE_CHARS)) or group
-    context = {"group": group, "site_name": site_name, "site_url": site_url, "post_count": len(docs)}
+    context = {
+        "group": group,
+        "site_name": site_name,
+        "site_url": site_url,
+        "post_count": len(docs),
+        "language": language,
+        "t": lambda key, **values: site_text.text(key, language, **values),
+    }
     wanted = _template_files(template_dir, context)
     for doc in docs:
         name = POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
         if name in wanted:  # both would get one URL, and one post would vanish
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
         sources = [cited[i] for i in doc.message_ids if i in cited]
-        wanted[name] = post_markdown(doc, sources).encode()
-    wanted.update(_authors_files(docs))
+        wanted[name] = post_markdown(doc, sources, language).encode()
+    wanted.update(_authors_files(docs, language))
     wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
     for media_name, data in media.items():
         if not media_name or Path(media_name).name != media_name or media_name.startswith("."):
             raise ValueError(f"media name must be a plain file name, got {media_name!r}")
         wanted[MEDIA_DIR / media_name] = data
     return _sync(project_dir, wanted)
+
+
+def site_language(project_dir: Path) -> str | None:
+    """The interface language a written project was given (its mkdocs.yml's theme.language)."""
+    config = project_dir / "mkdocs.yml"
+    if not config.is_file():
+        return None
+    return yaml.safe_load(config.read_text(encoding="utf-8"))["theme"]["language"]
 
 
 def unrenderable(project_dir: Path, docs: Sequence[Document]) -> dict[str, str]:

@@ -16,6 +16,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from .site_text import LANGUAGES
+
 DEFAULT_HOME = Path("~/.egregora")
 
 
@@ -35,6 +37,12 @@ def _http_url(value: str | None) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+def _language(value: str | None) -> str | None:
+    if value is not None and value not in LANGUAGES:
+        raise ValueError(f"unknown language {value!r} (the site speaks {', '.join(LANGUAGES)})")
     return value
 
 
@@ -112,6 +120,8 @@ class GroupSettings(BaseModel):
     timezone: Timezone | None = None
     day_first: bool | None = None
     title: str | None = None
+    # The site's interface language; detected from the chat's messages when not given.
+    language: Annotated[str | None, AfterValidator(_language)] = None
 
 
 class Settings(BaseSettings):

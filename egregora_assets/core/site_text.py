@@ -4,7 +4,8 @@ from __future__ import annotations
 
 LANGUAGES = ("en", "pt", "es", "de", "fr", "it")  # the languages the offline digest detects
 
-# key -> language -> text. Every key has every language; a test checks it.
+# key -> language -> text, with `{name}` placeholders filled by `text`. Every key has every
+# language; a test checks it. Markdown is allowed where the page is Markdown.
 STRINGS: dict[str, dict[str, str]] = {
     "sources": {
         "en": "The messages this post draws on",
@@ -14,10 +15,127 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Les messages sur lesquels s'appuie cet article",
         "it": "I messaggi su cui si basa questo post",
     },
+    "writer_llm": {
+        "en": "Drafted by a language model ({model}) from the group's messages.",
+        "pt": "Rascunho de um modelo de linguagem ({model}) a partir das mensagens do grupo.",
+        "es": "Redactado por un modelo de lenguaje ({model}) a partir de los mensajes del grupo.",
+        "de": "Von einem Sprachmodell ({model}) aus den Nachrichten der Gruppe entworfen.",
+        "fr": "Rédigé par un modèle de langage ({model}) à partir des messages du groupe.",
+        "it": "Scritto da un modello linguistico ({model}) a partire dai messaggi del gruppo.",
+    },
+    "site_description": {
+        "en": "Posts written from the {site} group chat",
+        "pt": "Posts escritos a partir do grupo {site}",
+        "es": "Entradas escritas a partir del chat de grupo {site}",
+        "de": "Beiträge aus dem Gruppenchat {site}",
+        "fr": "Articles écrits à partir de la discussion de groupe {site}",
+        "it": "Post scritti a partire dalla chat di gruppo {site}",
+    },
+    "nav_home": {"en": "Home", "pt": "Início", "es": "Inicio", "de": "Startseite", "fr": "Accueil", "it": "Home"},
+    "nav_blog": {"en": "Blog", "pt": "Blog", "es": "Blog", "de": "Blog", "fr": "Blog", "it": "Blog"},
+    "nav_tags": {"en": "Tags", "pt": "Tags", "es": "Etiquetas", "de": "Schlagwörter", "fr": "Étiquettes", "it": "Tag"},
+    "home_intro": {
+        "en": "This is the private blog of a WhatsApp group: posts written from the group's conversations, "
+        "{count} so far. Read them on the [blog](blog/index.md), browse them by [tag](tags.md), "
+        "or follow the [Atom feed](feed.xml).",
+        "pt": "Este é o blog privado de um grupo de WhatsApp: posts escritos a partir das conversas do grupo, "
+        "{count} até agora. Leia-os no [blog](blog/index.md), navegue por [tag](tags.md) "
+        "ou acompanhe o [feed Atom](feed.xml).",
+        "es": "Este es el blog privado de un grupo de WhatsApp: entradas escritas a partir de las conversaciones "
+        "del grupo, {count} hasta ahora. Léelas en el [blog](blog/index.md), explóralas por "
+        "[etiqueta](tags.md) o sigue el [feed Atom](feed.xml).",
+        "de": "Dies ist der private Blog einer WhatsApp-Gruppe: Beiträge aus den Unterhaltungen der Gruppe, "
+        "bisher {count}. Lies sie im [Blog](blog/index.md), stöbere nach [Schlagwort](tags.md) "
+        "oder folge dem [Atom-Feed](feed.xml).",
+        "fr": "Voici le blog privé d'un groupe WhatsApp : des articles écrits à partir des conversations du "
+        "groupe, {count} à ce jour. Lisez-les sur le [blog](blog/index.md), parcourez-les par "
+        "[étiquette](tags.md) ou suivez le [flux Atom](feed.xml).",
+        "it": "Questo è il blog privato di un gruppo WhatsApp: post scritti a partire dalle conversazioni del "
+        "gruppo, {count} finora. Leggili sul [blog](blog/index.md), sfogliali per [tag](tags.md) "
+        "o segui il [feed Atom](feed.xml).",
+    },
+    "home_note_title": {
+        "en": "About these posts",
+        "pt": "Sobre estes posts",
+        "es": "Sobre estas entradas",
+        "de": "Über diese Beiträge",
+        "fr": "À propos de ces articles",
+        "it": "A proposito di questi post",
+    },
+    "home_note_pseudonyms": {
+        "en": "Every author is shown under a **pseudonym**, and names, phone numbers and e-mail addresses "
+        "are removed from what the group wrote before anything is published.",
+        "pt": "Cada autor aparece sob um **pseudônimo**, e nomes, telefones e e-mails são removidos do que "
+        "o grupo escreveu antes de qualquer publicação.",
+        "es": "Cada autor aparece con un **seudónimo**, y los nombres, teléfonos y correos electrónicos se "
+        "eliminan de lo que escribió el grupo antes de publicar nada.",
+        "de": "Jede Person erscheint unter einem **Pseudonym**; Namen, Telefonnummern und E-Mail-Adressen "
+        "werden aus dem, was die Gruppe schrieb, entfernt, bevor etwas veröffentlicht wird.",
+        "fr": "Chaque auteur apparaît sous un **pseudonyme**, et les noms, numéros de téléphone et adresses "
+        "e-mail sont retirés de ce que le groupe a écrit avant toute publication.",
+        "it": "Ogni autore compare con uno **pseudonimo**, e nomi, numeri di telefono e indirizzi e-mail "
+        "vengono rimossi da ciò che il gruppo ha scritto prima di pubblicare qualsiasi cosa.",
+    },
+    "home_note_writers": {
+        "en": "Posts whose writer is **offline-digest** are automatic digests of a day's messages, made "
+        "without a language model; the others were drafted by a language model.",
+        "pt": "Posts cujo autor é **offline-digest** são resumos automáticos das mensagens de um dia, feitos "
+        "sem modelo de linguagem; os demais foram rascunhados por um modelo de linguagem.",
+        "es": "Las entradas cuyo redactor es **offline-digest** son resúmenes automáticos de los mensajes de "
+        "un día, hechos sin modelo de lenguaje; las demás las redactó un modelo de lenguaje.",
+        "de": "Beiträge mit dem Verfasser **offline-digest** sind automatische Zusammenfassungen der "
+        "Nachrichten eines Tages, ohne Sprachmodell erstellt; die anderen hat ein Sprachmodell entworfen.",
+        "fr": "Les articles dont le rédacteur est **offline-digest** sont des résumés automatiques des "
+        "messages d'une journée, faits sans modèle de langage ; les autres ont été rédigés par un modèle "
+        "de langage.",
+        "it": "I post il cui autore è **offline-digest** sono riassunti automatici dei messaggi di un giorno, "
+        "fatti senza modello linguistico; gli altri sono stati scritti da un modello linguistico.",
+    },
+    "blog_title": {"en": "Posts", "pt": "Posts", "es": "Entradas", "de": "Beiträge", "fr": "Articles", "it": "Post"},
+    "blog_intro": {
+        "en": "The newest posts first. [Subscribe with the Atom feed](../feed.xml).",
+        "pt": "Os posts mais recentes primeiro. [Assine pelo feed Atom](../feed.xml).",
+        "es": "Las entradas más recientes primero. [Suscríbete con el feed Atom](../feed.xml).",
+        "de": "Die neuesten Beiträge zuerst. [Mit dem Atom-Feed abonnieren](../feed.xml).",
+        "fr": "Les articles les plus récents d'abord. [S'abonner avec le flux Atom](../feed.xml).",
+        "it": "Prima i post più recenti. [Iscriviti con il feed Atom](../feed.xml).",
+    },
+    "tags_intro": {
+        "en": "Every post, grouped by the topics it touches.",
+        "pt": "Todos os posts, agrupados pelos assuntos que tocam.",
+        "es": "Todas las entradas, agrupadas por los temas que tocan.",
+        "de": "Alle Beiträge, nach den Themen geordnet, die sie berühren.",
+        "fr": "Tous les articles, regroupés par les sujets qu'ils abordent.",
+        "it": "Tutti i post, raggruppati per gli argomenti che toccano.",
+    },
+    "footer_feed": {
+        "en": "Subscribe to the Atom feed",
+        "pt": "Assine o feed Atom",
+        "es": "Suscríbete al feed Atom",
+        "de": "Den Atom-Feed abonnieren",
+        "fr": "S'abonner au flux Atom",
+        "it": "Iscriviti al feed Atom",
+    },
+    "footer_credit": {
+        "en": "Pseudonymized posts, written from a group chat by Egregora · Made with",
+        "pt": "Posts pseudonimizados, escritos a partir de um grupo de conversa pelo Egregora · Feito com",
+        "es": "Entradas seudonimizadas, escritas a partir de un chat de grupo por Egregora · Hecho con",
+        "de": "Pseudonymisierte Beiträge, von Egregora aus einem Gruppenchat geschrieben · Erstellt mit",
+        "fr": "Articles pseudonymisés, écrits à partir d'une discussion de groupe par Egregora · Fait avec",
+        "it": "Post pseudonimizzati, scritti a partire da una chat di gruppo da Egregora · Realizzato con",
+    },
+    "author_description": {
+        "en": "Pseudonym of a group member",
+        "pt": "Pseudônimo de um membro do grupo",
+        "es": "Seudónimo de un miembro del grupo",
+        "de": "Pseudonym eines Gruppenmitglieds",
+        "fr": "Pseudonyme d'un membre du groupe",
+        "it": "Pseudonimo di un membro del gruppo",
+    },
 }
 
 
-def text(key: str, language: str) -> str:
-    """The interface string `key` in `language`, English when the language is not one we have."""
+def text(key: str, language: str, **values: object) -> str:
+    """The interface string `key` in `language` (English when we do not have it), `values` filled in."""
     found = STRINGS[key]
-    return found.get(language) or found["en"]
+    return (found.get(language) or found["en"]).format(**values)

@@ -243,6 +243,15 @@ def group_documents(db: Database, group: str) -> list[Document]:
     return docs
 
 
+_TIME_ORDER = {"documents": ("published", "id"), "messages": ("timestamp", "id")}
+
+
+def group_rows(db: Database, table: str, group: str) -> pa.Table:
+    """Every row of one group in `documents` or `messages`, in time order (for the analysis exports)."""
+    t = db.table(table)
+    return db.arrow(t.filter(t.group == group).order_by(list(_TIME_ORDER[table])))
+
+
 def count_rows(db: Database, table: str, groups: Sequence[str], kind: str | None = None) -> int:
     """How many rows of `table` the groups have (of one `kind`, if given)."""
     t = db.table(table)

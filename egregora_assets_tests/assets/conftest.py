@@ -14,11 +14,12 @@ from egregora_assets.core.raw_exports.staging import covered_days, every_staged,
 from egregora_assets.core.settings import load_settings
 from egregora_assets.definitions import CHAIN, CHECKS
 from egregora_assets.demo import DEMO_EXPORT
-from egregora_assets.partitions import register
+from egregora_assets.partitions import groups, register
 from egregora_assets.resources import build_resources
 
 DAY = "2026-09-06"  # a busy day of the demo, with photos and links
 NAMES = [a.key.to_user_string() for a in CHAIN]
+GROUP_ASSETS = {a.key.to_user_string() for a in CHAIN if a.partitions_def is groups}  # one partition per group
 
 
 @dataclass
@@ -29,7 +30,7 @@ class World:
     resources: dict
 
     def key(self, name: str) -> str:
-        return self.group if name in ("atom_feed", "mkdocs_site") else f"{DAY}|{self.group}"
+        return self.group if name in GROUP_ASSETS else f"{DAY}|{self.group}"
 
     def run(self, name: str):
         """Materialize one asset (and its checks) on its one partition; its materialization."""
@@ -51,8 +52,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(request, tmp_path_factory) -> World:
-    """The asset under test is named by the test module (test_<asset>.py); its upstream is built."""
-    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    """The asset under test is named by the test module (test_<asset>.py, or its ASSET); its upstream is built."""
+    name = getattr(request.module, "ASSET", None) or request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
     root = tmp_path_factory.mktemp("home")
     staged = stage_export(DEMO_EXPORT, Home(root), timezone="America/Sao_Paulo")
     instance = DagsterInstance.ephemeral()

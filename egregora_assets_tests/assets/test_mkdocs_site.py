@@ -1,3 +1,8 @@
+from dataclasses import replace
+from html import unescape
+
+from egregora_assets.core.settings import load_settings
+from egregora_assets.resources import build_resources
 from egregora_assets_tests.feeds import built_page, feed_links
 
 
@@ -20,3 +25,28 @@ def test_the_site_serves_the_group_feed_byte_for_byte_and_its_links_open_pages(w
     assert len(hrefs) > 2
     missing = [h for h in hrefs if not built_page(html, html.as_uri() + "/feed.xml", h).is_file()]
     assert not missing
+
+
+def test_a_portuguese_chat_gets_a_portuguese_site(world):
+    site = world.run("mkdocs_site")
+    html = world.home.site_html(world.group)
+    index = unescape((html / "index.html").read_text(encoding="utf-8"))
+    assert site.metadata["language"].value == {world.group: "pt"}  # detected from the demo's messages
+    assert '<html lang="pt"' in index and 'placeholder="Buscar"' in index  # Material's Portuguese
+    assert all(label in index for label in ("Início", "Blog", "Tags", "Sobre estes posts", "Assine o feed Atom"))
+    post = next(p for p in (html / "blog").rglob("index.html") if "/20" in str(p.relative_to(html / "blog")))
+    assert "de setembro de 2026" in unescape(post.read_text(encoding="utf-8"))  # the blog's dates too
+
+
+def test_egregora_toml_overrides_the_language(world):
+    (world.home.root / "egregora.toml").write_text(f'[groups."{world.group}"]\nlanguage = "de"\n')
+    german = replace(world, resources=build_resources(load_settings(world.home.root)))
+    try:
+        site = german.run("mkdocs_site")
+        index = unescape((world.home.site_html(world.group) / "index.html").read_text(encoding="utf-8"))
+        assert site.metadata["language"].value == {world.group: "de"}
+        assert '<html lang="de"' in index and 'placeholder="Suche"' in index
+        assert all(label in index for label in ("Startseite", "Schlagwörter", "Über diese Beiträge"))
+        assert "Início" not in index
+    finally:
+        (world.home.root / "egregora.toml").unlink()

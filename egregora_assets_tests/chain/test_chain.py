@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 import re
+import sqlite3
 from contextlib import redirect_stdout
 from pathlib import Path
 
 import duckdb
 import feedparser
+import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
@@ -73,12 +75,28 @@ def test_no_real_identity_reaches_documents_feed_or_site(demo):
         for p in Path(first["sites"][0]).parent.rglob("*")
         if p.is_file() and p.suffix in {".html", ".xml", ".json", ".md", ".txt"}
     ]
+    analysis = Path(first["analysis"][0])  # the exports: CSV as text, SQLite as its SQL dump
+    published.append((analysis / "documents.csv").read_text(encoding="utf-8"))
+    with sqlite3.connect(analysis / f"{analysis.name}.sqlite") as db:
+        published.append("\n".join(db.iterdump()))
     for name in DEMO_REAL_NAMES:
         pattern = re.compile(re.escape(name), re.IGNORECASE)
         assert not pattern.search(docs), f"{name!r} in documents"
         assert not pattern.search(messages), f"{name!r} in messages"
         for text in published:
             assert not pattern.search(text), f"{name!r} published"
+
+
+def test_the_demo_gets_its_analysis_exports_and_a_portuguese_site(demo):
+    home, first, second = demo
+    (folder,) = [Path(p) for p in first["analysis"]]
+    group = folder.name
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["documents.csv", "documents.parquet", f"{group}.sqlite"])
+    with sqlite3.connect(folder / f"{group}.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == first["posts"]
+        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == first["messages"]
+    assert pq.read_metadata(folder / "documents.parquet").num_rows == first["posts"]
+    assert '<html lang="pt"' in Path(first["sites"][0]).read_text(encoding="utf-8")
 
 
 def test_runs_are_visible_to_the_dagster_instance(demo):

@@ -7,8 +7,10 @@ run writes outside `private/`, must be free of it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import sqlite3
 import threading
 import zipfile
 from contextlib import redirect_stdout
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import lancedb
+import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
@@ -161,5 +164,16 @@ def test_no_pii_reaches_the_llm_or_any_output(tmp_path, fake_llm, pages, monkeyp
             data = path.read_bytes()
             for value in PII:
                 assert value.encode() not in data, f"{value!r} in {path.relative_to(home)}"
+    # The analysis exports, decoded (Parquet compresses its pages, so its bytes would hide a name).
+    exports = {suffix: sorted((home / "analysis").rglob(f"*{suffix}")) for suffix in (".parquet", ".csv", ".sqlite")}
+    assert all(len(found) == 1 for found in exports.values()), exports
+    decoded = [json.dumps(pq.read_table(exports[".parquet"][0]).to_pylist(), default=str, ensure_ascii=False)]
+    decoded.append(exports[".csv"][0].read_text(encoding="utf-8"))
+    with contextlib.closing(sqlite3.connect(exports[".sqlite"][0])) as db:
+        decoded.append("\n".join(db.iterdump()))
+        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] > 30
+    assert all(summary["groups"][0] in text for text in decoded)  # the rows were read
+    for value in PII:
+        assert not any(value in text for text in decoded), f"{value!r} in an analysis export"
     published = list((home / "media").rglob("*.jpg")) + list((home / "sites").rglob("media-*.jpg"))
     assert published and all(not Image.open(p).getexif() for p in published)  # no EXIF, no GPS

@@ -35,7 +35,7 @@ def test_a_quiet_chat_ends_with_one_line_saying_why_there_is_no_post(tmp_path, c
     # Without --json, after the feed and site lines; again on a re-run that computes nothing.
     assert main(["write", str(chat), "--home", str(home)]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines()[-1].startswith("site: ") and err.strip().splitlines()[-1].startswith(expected)
+    assert out.splitlines()[-1].startswith("analysis: ") and err.strip().splitlines()[-1].startswith(expected)
 
 
 @pytest.mark.parametrize("llm", [False, True])

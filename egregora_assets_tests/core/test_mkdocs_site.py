@@ -1,10 +1,13 @@
 """The MkDocs project writer and a real `mkdocs build` of it."""
 
+import functools
 from datetime import date, datetime, timedelta, timezone
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
 
+from egregora_assets.core import site_text
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_site import (
     build_site,
@@ -12,7 +15,7 @@ from egregora_assets.core.mkdocs_site import (
     slugify,
     write_site_project,
 )
-from egregora_assets.core.models import Document
+from egregora_assets.core.models import Document, Message
 from egregora_assets_tests.feeds import built_page, feed_links
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "site"
@@ -235,3 +238,50 @@ def test_with_a_site_url_feed_links_are_absolute_and_open_built_pages(tmp_path):
     hrefs = feed_links((tmp_path / "html" / "feed.xml").read_bytes())
     assert all(h.startswith(site) for h in hrefs)
     assert all(built_page(tmp_path / "html", site + "feed.xml", h).is_file() for h in hrefs)
+
+
+# Material's own translations (its partials/languages/<lang>.html) and Babel's long dates.
+MATERIAL = {
+    "en": ("Search", "September 9, 2026"),
+    "pt": ("Buscar", "9 de setembro de 2026"),
+    "es": ("Búsqueda", "9 de septiembre de 2026"),
+    "de": ("Suche", "9. September 2026"),
+    "fr": ("Rechercher", "9 septembre 2026"),
+    "it": ("Cerca", "9 settembre 2026"),
+}
+OURS = {  # a few of core/site_text.py's strings, spelled out so a lost translation fails
+    "pt": ("Início", "Sobre estes posts", "As mensagens em que este post se baseia"),
+    "de": ("Startseite", "Über diese Beiträge", "Die Nachrichten, auf denen dieser Beitrag beruht"),
+}
+
+
+@pytest.mark.parametrize("language", site_text.LANGUAGES)
+def test_the_site_speaks_its_language(tmp_path, language):
+    doc = make_doc(*POSTS[1]).model_copy(update={"message_ids": ["m1"]})
+    cited = {
+        "m1": Message(id="m1", group="trilhas", timestamp=datetime(2026, 9, 9, 10), author="Guará Azul", text="Oi")
+    }
+    feed = build_feed(group="trilhas", title="Trilhas", feed_id="tag:x,2026:trilhas", site_url=None, docs=[doc])
+    write_site_project(
+        template_dir=TEMPLATE, project_dir=tmp_path / "project", group="trilhas", title="Trilhas",
+        docs=[doc], feed_xml=feed, media={}, cited=cited, language=language,
+    )  # fmt: skip
+    html = build_site(tmp_path / "project", tmp_path / "html").parent
+    pages = {
+        name: html_unescape((html / name).read_text(encoding="utf-8"))
+        for name in ("index.html", "blog/index.html", "tags/index.html", f"{post_path(doc)}index.html")
+    }
+    placeholder, day = MATERIAL[language]
+    say = functools.partial(site_text.text, language=language)
+    for name, page in pages.items():
+        assert f'<html lang="{language}"' in page, name
+        assert f'placeholder="{placeholder}"' in page, name
+        for key in ("nav_home", "nav_blog", "nav_tags", "footer_feed"):
+            assert say(key) in page, (name, key)
+    post = pages[f"{post_path(doc)}index.html"]
+    assert day in post and say("sources") in post
+    assert say("writer_llm", model="qwen2.5") in post
+    assert say("home_note_title") in pages["index.html"]
+    assert say("tags_intro") in pages["tags/index.html"]
+    if language in OURS:
+        assert all(s in page for s, page in zip(OURS[language], (post, pages["index.html"], post)))

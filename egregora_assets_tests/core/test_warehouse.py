@@ -3,7 +3,7 @@
 import itertools
 import multiprocessing
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
 import pytest
@@ -138,7 +138,7 @@ def test_windows_enrichments_and_documents_round_trip(warehouse):
     )  # fmt: skip
     write(warehouse, "enrichments", "enrichments", {("g", D1): enrichments_table([extra])})
     assert day_enrichments(warehouse, "g", D1) == [extra]
-    when = datetime(2026, 9, 1, 21, 30, 5, 123456, tzinfo=timezone.utc)
+    when = datetime(2026, 9, 1, 21, 30, 5, 123456, tzinfo=UTC)
     doc = Document(
         id="tag:egregora,2026:g/1", group="g", date=D1, window_id=packed[0].id, title="Ação 😀 ' \"",
         slug="acao", published=when, updated=when + timedelta(seconds=1), authors=["Ana", "Zé 😀"],
