@@ -8,13 +8,14 @@ from .assets.embeddings import embeddings
 from .assets.enrichments import enrichments
 from .assets.mkdocs_site import mkdocs_site
 from .assets.posts import citations_hold, posts
+from .assets.rankings import rankings
 from .assets.raw_exports import raw_exports
 from .assets.windows import windows
 from .core.settings import Settings, load_settings
 from .resources import build_resources
 from .sensors import inbox_sensor, publish_automation
 
-CHAIN = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, atom_feed, mkdocs_site]
+CHAIN = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, rankings, atom_feed, mkdocs_site]
 CHECKS = [no_real_identities, citations_hold, nothing_identifying_published]
 
 

@@ -7,21 +7,23 @@ from dagster_duckdb import DuckDBResource
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.mkdocs_site import as_text, build_site, unrenderable, used_media, write_site_project
+from ..core.rankings import best_of
 from ..core.raw_exports.staging import group_title
-from ..core.tables import cited_messages, group_documents
+from ..core.tables import cited_messages, group_documents, group_ratings
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource
 from .atom_feed import atom_feed
 from .common import each_partition
+from .rankings import rankings
 
-CODE_VERSION = "site-1"
+CODE_VERSION = "site-2"
 
 
 @asset(
     partitions_def=groups,
     code_version=CODE_VERSION,
     group_name="publish",
-    deps=[atom_feed],
+    deps=[atom_feed, rankings],
     automation_condition=after_new_posts,
     kinds={"mkdocs"},
 )
@@ -41,11 +43,13 @@ def mkdocs_site(
     )
 
     def signature(conn, group: str, _) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(conn, "atom_feed", group, None), template)
+        feed, ranked = upstream_hash(conn, "atom_feed", group, None), upstream_hash(conn, "rankings", group, None)
+        return fingerprint(CODE_VERSION, feed, ranked, template)
 
     def compute(conn, group: str, _) -> tuple[str, dict]:
         docs = group_documents(conn, group)
         cited = cited_messages(conn, group, [i for d in docs for i in d.message_ids])
+        best = best_of(docs, group_ratings(conn, group))
         shown_as_text: dict[str, str] = {}
 
         def write() -> list:
@@ -59,6 +63,7 @@ def mkdocs_site(
                 media=used_media(paths, group, docs),
                 site_url=settings.site_url,
                 cited=cited,
+                best=best,
             )
 
         changed = write()

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 from pydantic import BaseModel
 
-from .models import PARSED_SCHEMA, Document, Enrichment, Message, Window
+from .models import PARSED_SCHEMA, Comparison, Document, Enrichment, Message, Rating, Window
 
 _ARROW = {
     str: pa.string(),
@@ -77,6 +77,9 @@ ENRICHMENTS = model_schema(Enrichment)
 DOCUMENTS = model_schema(
     Document, published=pa.timestamp("us", tz="UTC"), updated=pa.timestamp("us", tz="UTC"), links=pa.string()
 )
+# Rows of a per-group asset carry a NULL date: the journal's day of a group's partition.
+COMPARISONS = model_schema(Comparison, date=pa.date32())
+RATINGS = model_schema(Rating, date=pa.date32())
 
 # Both databases keep a journal: per asset and partition, the signature of the inputs
 # it was computed from and a hash of what it wrote. Unchanged inputs mean no work.
@@ -90,6 +93,8 @@ WAREHOUSE_DDL = "\n".join(
         _ddl("windows", WINDOWS),
         _ddl("enrichments", ENRICHMENTS),
         _ddl("documents", DOCUMENTS),
+        _ddl("comparisons", COMPARISONS),
+        _ddl("ratings", RATINGS),
         _JOURNAL,
     ]
 )
@@ -267,3 +272,32 @@ def count_authors(conn: duckdb.DuckDBPyConnection, groups: Sequence[str]) -> int
     marks = ", ".join("?" for _ in groups)
     sql = f'SELECT count(DISTINCT author) FROM messages WHERE "group" IN ({marks})'
     return conn.execute(sql, list(groups)).fetchall()[0][0]
+
+
+def group_rows(records: Sequence[BaseModel], schema: pa.Schema) -> pa.Table:
+    """Records of a per-group asset as rows of its table (date NULL)."""
+    return pa.Table.from_pylist([{**r.model_dump(), "date": None} for r in records], schema=schema)
+
+
+def post_windows(conn: duckdb.DuckDBPyConnection, group: str) -> dict[str, Window]:
+    """The windows the group's posts were written from, by id."""
+    rows = conn.execute(
+        'SELECT payload FROM windows WHERE "group" = ? AND id IN '
+        "(SELECT window_id FROM documents WHERE \"group\" = ? AND kind = 'post')",
+        [group, group],
+    )
+    windows = [Window.model_validate_json(payload) for (payload,) in rows.fetchall()]
+    return {w.id: w for w in windows}
+
+
+def group_comparisons(conn: duckdb.DuckDBPyConnection, group: str) -> list[Comparison]:
+    """Every stored comparison of a group's posts."""
+    cols = ", ".join(f'"{c}"' for c in Comparison.model_fields)
+    sql = f'SELECT {cols} FROM comparisons WHERE "group" = ? ORDER BY post_a, post_b'
+    return _records(conn, sql, [group], Comparison)
+
+
+def group_ratings(conn: duckdb.DuckDBPyConnection, group: str) -> list[Rating]:
+    """The ratings of a group's posts, best first (none before the group was ranked)."""
+    cols = ", ".join(f'"{c}"' for c in Rating.model_fields)
+    return _records(conn, f'SELECT {cols} FROM ratings WHERE "group" = ? ORDER BY rank', [group], Rating)
