@@ -17,6 +17,7 @@ ORDER = [
     "enrichments",
     "embeddings",
     "posts",
+    "rankings",
     "atom_feed",
     "mkdocs_site",
 ]
@@ -34,8 +35,9 @@ READS = {
     "enrichments": {"windows"},
     "embeddings": {"windows"},
     "posts": {"windows", "enrichments", "embeddings"},
-    "atom_feed": {"posts"},
-    "mkdocs_site": {"atom_feed"},
+    "rankings": {"posts"},
+    "atom_feed": {"posts", "rankings"},  # the feed can hold only the best-rated posts
+    "mkdocs_site": {"atom_feed", "rankings"},
 }
 
 

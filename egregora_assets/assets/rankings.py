@@ -56,7 +56,9 @@ def rankings(
     def compute(conn, group: str, _) -> tuple[str, dict, dict]:
         docs = group_documents(conn, group)
         found = candidates(docs, post_windows(conn, group), None if client else vectors.post_vectors(group))
-        comparisons, judged, unanswered = compare(group, found, group_comparisons(conn, group), judge=judge, decide=decide)
+        comparisons, judged, unanswered = compare(
+            group, found, group_comparisons(conn, group), judge=judge, decide=decide
+        )
         ratings = elo_ratings(group, judge, [c.id for c in found], comparisons)
         facts = {
             "posts": len(docs),

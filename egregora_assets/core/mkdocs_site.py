@@ -59,7 +59,9 @@ def best_markdown(docs: Sequence[Document], language: str = "en") -> str:
         for d in docs
     ]
     listing = "\n".join(items) or site_text.text("best_of_empty", language)
-    return f"# {site_text.text('best_of_title', language)}\n\n{site_text.text('best_of_intro', language)}\n\n{listing}\n"
+    return (
+        f"# {site_text.text('best_of_title', language)}\n\n{site_text.text('best_of_intro', language)}\n\n{listing}\n"
+    )
 
 
 def _front_matter(doc: Document) -> str:

@@ -207,7 +207,7 @@ def compare(
             winner, reason = outcome
             comparison = Comparison(
                 group=group, post_a=a, post_b=b, hash_a=hash_a, hash_b=hash_b, judge=judge, winner=winner, reason=reason
-            )  # type: ignore[arg-type]  # winner is one of the Literal's values
+            )
         comparisons.append(comparison)
     return comparisons, judged, unanswered
 

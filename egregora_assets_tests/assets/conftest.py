@@ -29,7 +29,7 @@ class World:
     resources: dict
 
     def key(self, name: str) -> str:
-        return self.group if name in ("atom_feed", "mkdocs_site") else f"{DAY}|{self.group}"
+        return self.group if name in ("rankings", "atom_feed", "mkdocs_site") else f"{DAY}|{self.group}"
 
     def run(self, name: str):
         """Materialize one asset (and its checks) on its one partition; its materialization."""

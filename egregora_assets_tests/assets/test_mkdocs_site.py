@@ -20,3 +20,20 @@ def test_the_site_serves_the_group_feed_byte_for_byte_and_its_links_open_pages(w
     assert len(hrefs) > 2
     missing = [h for h in hrefs if not built_page(html, html.as_uri() + "/feed.xml", h).is_file()]
     assert not missing
+
+
+def test_the_feed_encloses_the_photos_its_posts_show_and_the_site_serves_them(world):
+    import feedparser
+
+    html = world.home.site_html(world.group)
+    if not (html / "feed.xml").exists():
+        world.run("mkdocs_site")
+    feed_url = html.as_uri() + "/feed.xml"
+    parsed = feedparser.parse((html / "feed.xml").read_bytes())
+    enclosed = [(e, x) for e in parsed.entries for x in e.get("enclosures", [])]
+    assert enclosed  # the busy day's photos
+    for entry, enclosure in enclosed:
+        served = built_page(html, feed_url, enclosure.href)
+        assert enclosure.type == "image/jpeg" and int(enclosure.length) == served.stat().st_size
+        post = built_page(html, feed_url, next(x.href for x in entry.links if x.rel == "alternate"))
+        assert f"media/{served.name}" in post.read_text(encoding="utf-8")  # and the post shows it
