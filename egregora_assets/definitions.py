@@ -8,6 +8,7 @@ from .assets.embeddings import embeddings
 from .assets.enrichments import enrichments
 from .assets.mkdocs_site import mkdocs_site
 from .assets.posts import citations_hold, posts
+from .assets.rankings import rankings
 from .assets.raw_exports import raw_exports
 from .assets.sinks import archive_sqlite, documents_csv, documents_parquet
 from .assets.windows import windows
@@ -17,7 +18,9 @@ from .sensors import inbox_sensor, publish_automation
 
 # The analysis exports sit beside the feed (they read the posts) and share one module, assets/sinks.py.
 SINKS = [documents_parquet, documents_csv, archive_sqlite]
-CHAIN = [raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, atom_feed, *SINKS, mkdocs_site]
+CHAIN = [
+    raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, rankings, atom_feed, *SINKS, mkdocs_site,
+]  # fmt: skip
 CHECKS = [no_real_identities, citations_hold, nothing_identifying_published]
 
 

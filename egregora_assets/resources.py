@@ -52,16 +52,20 @@ class ChainSettings(  # fields derived from Settings
     create_model(
         "_ChainFields",
         __base__=ConfigurableResource,
-        **_fields(Settings, "timezone", "window_tokens", "site_url"),
+        **_fields(Settings, "timezone", "window_tokens", "site_url", "feed_top"),
         opt_out=(list[str], []),
         groups=(dict[str, GroupConfig], {}),
     )
 ):
-    """The settings the chain reads: token budget, timezone, site URL, opt-outs, per-group overrides."""
+    """The settings the chain reads: token budget, timezone, site URL, feed size, opt-outs, per-group overrides."""
 
     def group(self, slug: str) -> GroupSettings:
         found = self.groups.get(slug)
         return GroupSettings(**found.model_dump()) if found else GroupSettings()
+
+    def feed_top_of(self, slug: str) -> int | None:
+        """How many of its best-rated posts the group's feed holds (None: all)."""
+        return self.group(slug).feed_top or self.feed_top
 
 
 class PromptsResource(ConfigurableResource):
@@ -167,6 +171,12 @@ class VectorStore(ConfigurableResource):
         ]
         self.replace_days("post", days, rows, embedder.embed(texts))
 
+    def post_vectors(self, group: str) -> dict[str, np.ndarray]:
+        """The vector of each post of a group, by post id."""
+        query = self.table().search().where(f"kind = 'post' AND \"group\" = '{_quote(group)}'", prefilter=True)
+        rows = query.select(["id", "vector"]).limit(None).to_arrow()
+        return dict(zip(rows["id"].to_pylist(), rows["vector"].to_numpy(zero_copy_only=False)))
+
     def index_text(self) -> str | None:
         """Refresh the indexes hybrid search uses: full text always, and vectors once the table is large."""
         from .core.embeddings import index_text, index_vectors
@@ -268,6 +278,7 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
             timezone=settings.timezone,
             window_tokens=settings.window_tokens,
             site_url=settings.site_url,
+            feed_top=settings.feed_top,
             opt_out=settings.privacy.opt_out,
             groups={slug: GroupConfig(**g.model_dump()) for slug, g in settings.groups.items()},
         ),

@@ -19,7 +19,7 @@ from .partitions import key_of, partition_requests
 from .resources import HomeResource
 
 DAILY = AssetSelection.groups("ingest", "write")  # every day x group asset
-PUBLISH = AssetSelection.groups("publish")  # the per-group feed and site
+PUBLISH = AssetSelection.groups("publish")  # the per-group rankings, feed and site
 EXPORT_SUFFIXES = (".zip", ".txt")
 
 

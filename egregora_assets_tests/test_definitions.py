@@ -17,6 +17,7 @@ ORDER = [
     "enrichments",
     "embeddings",
     "posts",
+    "rankings",
     "atom_feed",
     "documents_parquet",
     "documents_csv",
@@ -37,11 +38,12 @@ READS = {
     "enrichments": {"windows"},
     "embeddings": {"windows"},
     "posts": {"windows", "enrichments", "embeddings"},
-    "atom_feed": {"posts"},
+    "rankings": {"posts"},
+    "atom_feed": {"posts", "rankings"},  # the feed can hold only the best-rated posts
     "documents_parquet": {"posts"},
     "documents_csv": {"posts"},
     "archive_sqlite": {"anonymized_messages", "posts"},
-    "mkdocs_site": {"atom_feed"},
+    "mkdocs_site": {"atom_feed", "rankings"},
 }
 
 

@@ -15,15 +15,18 @@ from ..core.anonymized_messages.pseudonyms import group_privacy
 from ..core.anonymized_messages.redact import find_pii
 from ..core.atom_feed import build_feed, feed_id, feed_texts
 from ..core.home import write_atomic
-from ..core.journal import fingerprint, group_hashes
+from ..core.journal import fingerprint, group_hashes, upstream_hash
+from ..core.mkdocs_site import media_sizes
+from ..core.rankings import top_posts
 from ..core.raw_exports.staging import group_title
-from ..core.tables import WAREHOUSE_TABLES, group_documents, groups_in
+from ..core.tables import WAREHOUSE_TABLES, group_documents, group_ratings, groups_in
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, WarehouseResource
 from .common import each_partition
 from .posts import posts
+from .rankings import rankings
 
-CODE_VERSION = "feed-2"
+CODE_VERSION = "feed-3"
 
 
 @asset(
@@ -32,7 +35,7 @@ CODE_VERSION = "feed-2"
     group_name="publish",
     # `groups` is the group dimension of the posts' day x group partitions, so Dagster maps a
     # group's feed to every day of that group (its default mapping, not a beta class at import).
-    deps=[posts],
+    deps=[posts, rankings],
     automation_condition=after_new_posts,
     kinds={"xml"},
 )
@@ -48,11 +51,22 @@ def atom_feed(
         return group_title(home.paths, group, settings.group(group).title)
 
     def signature(db, group: str, _) -> str:
-        return fingerprint(CODE_VERSION, group_hashes(db, "posts", group), settings.site_url, title(group))
+        top = settings.feed_top_of(group)  # the order matters only to a feed of the top N
+        ranked = (top, upstream_hash(db, "rankings", group, None)) if top else None
+        return fingerprint(CODE_VERSION, group_hashes(db, "posts", group), settings.site_url, title(group), ranked)
 
     def compute(db, group: str, _) -> tuple[str, dict]:
-        docs = group_documents(db, group)
-        xml = build_feed(group=group, title=title(group), feed_id=feed_id(group), site_url=settings.site_url, docs=docs)
+        docs, top = group_documents(db, group), settings.feed_top_of(group)
+        if top:
+            docs = top_posts(docs, group_ratings(db, group), top)
+        xml = build_feed(
+            group=group,
+            title=title(group),
+            feed_id=feed_id(group),
+            site_url=settings.site_url,
+            docs=docs,
+            media=media_sizes(home.paths, group, docs),
+        )
         write_atomic(home.paths.feed(group), xml)
         return hashlib.sha256(xml).hexdigest()[:24], {"entries": len(docs), "feed_bytes": len(xml)}
 

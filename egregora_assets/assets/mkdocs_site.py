@@ -14,12 +14,14 @@ from ..core.mkdocs_site import (
     write_site_project,
 )
 from ..core.posts.digest import detect_language
+from ..core.rankings import best_of
 from ..core.raw_exports.staging import group_title
-from ..core.tables import cited_messages, group_day_texts, group_documents
+from ..core.tables import cited_messages, group_day_texts, group_documents, group_ratings
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource
 from .atom_feed import atom_feed
 from .common import each_partition
+from .rankings import rankings
 
 CODE_VERSION = "site-2"
 
@@ -28,7 +30,7 @@ CODE_VERSION = "site-2"
     partitions_def=groups,
     code_version=CODE_VERSION,
     group_name="publish",
-    deps=[atom_feed],
+    deps=[atom_feed, rankings],
     automation_condition=after_new_posts,
     kinds={"mkdocs"},
 )
@@ -48,13 +50,13 @@ def mkdocs_site(
     )
 
     def signature(db, group: str, _) -> str:
-        return fingerprint(
-            CODE_VERSION, upstream_hash(db, "atom_feed", group, None), template, settings.group(group).language
-        )
+        feed, ranked = upstream_hash(db, "atom_feed", group, None), upstream_hash(db, "rankings", group, None)
+        return fingerprint(CODE_VERSION, feed, ranked, template, settings.group(group).language)
 
     def compute(db, group: str, _) -> tuple[str, dict]:
         docs = group_documents(db, group)
         cited = cited_messages(db, group, [i for d in docs for i in d.message_ids])
+        best = best_of(docs, group_ratings(db, group))
         shown_as_text: dict[str, str] = {}
         # Once per build; in an offline run the digest has loaded simplemma's dictionaries already.
         language = settings.group(group).language or detect_language(list(group_day_texts(db, group).values()))
@@ -71,6 +73,7 @@ def mkdocs_site(
                 site_url=settings.site_url,
                 cited=cited,
                 language=language,
+                best=best,
             )
 
         changed = write()

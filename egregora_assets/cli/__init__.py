@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer and passages as JSON")
     ask.set_defaults(run=_ask)
 
+    rank = sub.add_parser("rank", help="order each group's posts by pairwise comparison (Elo ratings)")
+    _home_option(rank)
+    rank.add_argument("--group", help="only this group (default: every group of the home)")
+    rank.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    rank.set_defaults(run=_rank)
+
     ui = sub.add_parser("ui", help="start the Dagster UI (and its daemon: sensors, automation) on this home")
     _home_option(ui)
     ui.add_argument("--port", type=int, default=3000)
@@ -175,6 +181,12 @@ def _ask(args) -> int:
     from .ask import ask
 
     return ask(load_settings(args.home), args.question, group=args.group, raw=args.raw, as_json=args.json)
+
+
+def _rank(args) -> int:
+    from .rank import rank
+
+    return rank(_writable(load_settings(args.home)), group=args.group, as_json=args.json, console=err)
 
 
 def _ui(args) -> int:

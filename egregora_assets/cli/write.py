@@ -135,14 +135,14 @@ def journal_stamps(settings: Settings, group_list: list[str]) -> set[tuple]:
 
     home = Home(settings.home)
     stamps: set[tuple] = set()
-    for name, url in (("staging", duckdb_url(home.staging)), ("warehouse", _warehouse_url(settings))):
+    for name, url in (("staging", duckdb_url(home.staging)), ("warehouse", warehouse_url(settings))):
         if not url.startswith("duckdb://") or Path(url.removeprefix("duckdb://")).exists():
             with connect(url, read_only=True) as db:
                 stamps |= {(name, *row) for row in computed_at(db, group_list)}
     return stamps
 
 
-def _warehouse_url(settings: Settings) -> str:
+def warehouse_url(settings: Settings) -> str:
     from ..core.warehouse import duckdb_url
 
     return settings.warehouse.url or duckdb_url(Home(settings.home).warehouse)
@@ -224,7 +224,7 @@ def _summary(settings: Settings, group_list: list[str], results, days: int, befo
                     without_answer += int(metadata["windows_without_answer"].value)
     from ..core.warehouse import connect
 
-    with connect(_warehouse_url(settings), read_only=True) as db:
+    with connect(warehouse_url(settings), read_only=True) as db:
         messages = count_rows(db, "messages", group_list)
         authors = count_authors(db, group_list)
         posts = count_rows(db, "documents", group_list, "post")

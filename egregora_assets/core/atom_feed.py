@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import html
+import mimetypes
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import markdown
 from lxml import etree
 
-from .mkdocs_site import FEED_FILE, post_path
+from .mkdocs_site import FEED_FILE, post_media, post_path
 from .models import Document
 from .posts.documents import ENTRY_AUTHORITY
 from .sanitize import clean_html, tame_markdown
@@ -74,8 +75,8 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     return child
 
 
-def _entry(feed: etree._Element, doc: Document, site_url: str | None) -> None:
-    """Append the <entry> of one Document."""
+def _entry(feed: etree._Element, doc: Document, site_url: str | None, media: Mapping[str, int]) -> None:
+    """Append the <entry> of one Document; `media` gives the size of each published media file."""
     entry = _sub(feed, "entry")
     _sub(entry, "id", doc.id)
     _sub(entry, "title", doc.title)
@@ -89,6 +90,11 @@ def _entry(feed: etree._Element, doc: Document, site_url: str | None) -> None:
         if link.title:
             attrs["title"] = link.title
         _sub(entry, "link", **attrs)
+    for name in post_media(doc):  # RFC 4287 4.2.7.2: what the post shows, for readers to fetch
+        if name in media:
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            href = site_base(site_url) + "media/" + name
+            _sub(entry, "link", rel="enclosure", href=href, type=kind, length=str(media[name]))
     for tag in dict.fromkeys(doc.categories):
         _sub(entry, "category", term=tag)
     _sub(entry, "summary", doc.summary, type="text")
@@ -106,8 +112,12 @@ def build_feed(
     site_url: str | None,
     docs: Sequence[Document],
     updated: datetime | None = None,
+    media: Mapping[str, int] = {},
 ) -> bytes:
-    """A group's Atom 1.0 feed: one entry per Document, newest first, same bytes for same input."""
+    """A group's Atom 1.0 feed: one entry per Document, newest first, same bytes for same input.
+
+    `media` holds the byte size of each published media file, by name: each entry lists those
+    its post shows as enclosures."""
     ordered = sorted(docs, key=lambda d: (d.published, d.id), reverse=True)
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
     _sub(feed, "id", feed_id)
@@ -123,7 +133,7 @@ def build_feed(
         _sub(_sub(feed, "author"), "name", title)
     _sub(feed, "generator", GENERATOR)
     for doc in ordered:
-        _entry(feed, doc, site_url)
+        _entry(feed, doc, site_url, media)
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 

@@ -22,11 +22,12 @@ from .anonymized_messages.media import media_dir
 from .home import Home
 from .models import Document, Message
 from .posts.documents import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
-from .posts.quotes import QUOTE_CHARS, md_text, shorten
+from .posts.quotes import QUOTE_CHARS, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
 
 FEED_FILE = "feed.xml"  # the group's Atom feed, at the site's root: its relative links start there
+BEST_PAGE = Path("docs/best.md")  # the best-rated posts; in the nav of mkdocs.yml.j2
 POSTS_DIR = Path("docs/blog/posts")
 MEDIA_DIR = Path("docs/media")
 AVATARS_DIR = Path("docs/blog/avatars")
@@ -40,6 +41,25 @@ _PALETTE = ("#00897b", "#5e35b1", "#c62828", "#2e7d32", "#ef6c00", "#1565c0", "#
 def post_path(doc: Document) -> str:
     """A post's URL path below the site root; mkdocs.yml.j2's post_url_format must match."""
     return f"blog/{doc.date:%Y/%m/%d}/{slugify(doc.slug, fallback='post')}/"
+
+
+def post_file(doc: Document) -> Path:
+    """A post's Markdown file in the MkDocs project."""
+    return POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
+
+
+def best_markdown(docs: Sequence[Document], language: str = "en") -> str:
+    """The "best of" page: the given posts in order, each linking its page, with its day and summary."""
+    items = [
+        f"1. [{md_escape(plain_line(d.title, MAX_TITLE_CHARS))}]"
+        f"({post_file(d).relative_to(BEST_PAGE.parent).as_posix()}) · {d.date.isoformat()}  \n"
+        f"   {md_escape(plain_line(d.summary, MAX_SUMMARY_CHARS))}"
+        for d in docs
+    ]
+    listing = "\n".join(items) or site_text.text("best_of_empty", language)
+    return (
+        f"# {site_text.text('best_of_title', language)}\n\n{site_text.text('best_of_intro', language)}\n\n{listing}\n"
+    )
 
 
 def _front_matter(doc: Document) -> str:
@@ -183,11 +203,13 @@ def write_site_project(
     site_url: str | None = None,
     cited: Mapping[str, Message] = {},
     language: str = "en",
+    best: Sequence[Document] = (),
 ) -> list[Path]:
     """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged).
 
     `cited` holds the messages posts cite, by id; each post lists its own under it. `language`
-    (one of site_text.LANGUAGES) is the interface's: Material's and our own strings."""
+    (one of site_text.LANGUAGES) is the interface's: Material's and our own strings. `best`
+    are the best-rated posts, best first, for the "best of" page."""
     # Templates print the site name raw.
     site_name = escaped(plain_line(title, MAX_TITLE_CHARS)) or group
     context = {
@@ -200,12 +222,13 @@ def write_site_project(
     }
     wanted = _template_files(template_dir, context)
     for doc in docs:
-        name = POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
+        name = post_file(doc)
         if name in wanted:  # both would get one URL, and one post would vanish
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
         sources = [cited[i] for i in doc.message_ids if i in cited]
         wanted[name] = post_markdown(doc, sources, language).encode()
     wanted.update(_authors_files(docs, language))
+    wanted[BEST_PAGE] = best_markdown(best, language).encode()
     wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
     for media_name, data in media.items():
         if not media_name or Path(media_name).name != media_name or media_name.startswith("."):
@@ -293,8 +316,20 @@ def build_site(project_dir: Path, out_dir: Path) -> Path:
     return out_dir / "index.html"
 
 
+def post_media(doc: Document) -> list[str]:
+    """The names of the media files a post shows (it links them as `media/<name>`), in order."""
+    return list(dict.fromkeys(re.findall(r"media/([\w.-]+)", doc.content)))
+
+
 def used_media(home: Home, group: str, docs: Sequence[Document]) -> dict[str, bytes]:
     """The published media files the posts show, by name."""
-    names = {n for d in docs for n in re.findall(r"media/([\w.-]+)", d.content)}
+    names = {n for d in docs for n in post_media(d)}
     folder = media_dir(home, group)
     return {n: (folder / n).read_bytes() for n in sorted(names) if (folder / n).exists()}
+
+
+def media_sizes(home: Home, group: str, docs: Sequence[Document]) -> dict[str, int]:
+    """The byte size of each published media file the posts show, by name."""
+    names = {n for d in docs for n in post_media(d)}
+    folder = media_dir(home, group)
+    return {n: (folder / n).stat().st_size for n in sorted(names) if (folder / n).is_file()}

@@ -130,3 +130,40 @@ class Document(BaseModel):
     links: list[Link] = Field(default_factory=list)
     message_ids: list[str] = Field(default_factory=list)
     writer: str  # "offline-digest" or "llm:<model>"
+
+
+class Verdict(BaseModel):
+    """The LLM judge's answer for one pair of posts shown as A and B."""
+
+    winner: Literal["A", "B"] = Field(description="The post more worth re-reading: A or B")
+    reason: str = Field("", description="One short sentence saying why")
+
+
+class Comparison(BaseModel):
+    """One judged pair of a group's posts, valid while both read the same to the same judge."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group: str
+    post_a: str  # the two post ids, post_a < post_b
+    post_b: str
+    hash_a: str  # a hash of what the judge read of each post
+    hash_b: str
+    judge: str  # "heuristic-1", or "llm:<model>+<prompt hash>"
+    winner: Literal["a", "b", "even"]
+    reason: str = ""
+
+
+class Rating(BaseModel):
+    """A post's place in its group's ranking: its Elo rating from the stored comparisons."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group: str
+    post_id: str
+    rank: int  # 1 is the best
+    rating: float
+    wins: int
+    losses: int
+    draws: int
+    judge: str

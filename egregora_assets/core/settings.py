@@ -122,6 +122,7 @@ class GroupSettings(BaseModel):
     title: str | None = None
     # The site's interface language; detected from the chat's messages when not given.
     language: Annotated[str | None, AfterValidator(_language)] = None
+    feed_top: int | None = Field(None, ge=1)  # the group's own `feed_top`
 
 
 class Settings(BaseSettings):
@@ -134,6 +135,8 @@ class Settings(BaseSettings):
     # What one window may hold, in the writer's tokens; smaller windows give more, shorter posts.
     window_tokens: int = Field(3000, ge=200, le=1_000_000)
     site_url: HttpURL = None
+    # The Atom feed holds only the N best-rated posts (see the rankings asset); None: every post.
+    feed_top: int | None = Field(None, ge=1)
     llm: LLMSettings = LLMSettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
     vectors: VectorSettings = VectorSettings()

@@ -132,6 +132,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Pseudonyme d'un membre du groupe",
         "it": "Pseudonimo di un membro del gruppo",
     },
+    "best_of_title": {
+        "en": "Best of",
+        "pt": "Os melhores",
+        "es": "Lo mejor",
+        "de": "Das Beste",
+        "fr": "Le meilleur",
+        "it": "Il meglio",
+    },
+    "best_of_intro": {
+        "en": "The posts of this blog ranked highest, best first, from comparing them two at a time.",
+        "pt": "Os posts deste blog mais bem classificados, do melhor para baixo, comparados dois a dois.",
+        "es": "Las entradas de este blog mejor valoradas, de la mejor hacia abajo, comparadas de dos en dos.",
+        "de": "Die am besten bewerteten Beiträge dieses Blogs, der beste zuerst, jeweils zu zweit verglichen.",
+        "fr": "Les articles de ce blog les mieux classés, du meilleur au suivant, comparés deux à deux.",
+        "it": "I post di questo blog meglio classificati, dal migliore in giù, confrontati a due a due.",
+    },
+    "best_of_empty": {
+        "en": "No post has been ranked yet.",
+        "pt": "Nenhum post foi classificado ainda.",
+        "es": "Todavía no se ha clasificado ninguna entrada.",
+        "de": "Noch kein Beitrag wurde bewertet.",
+        "fr": "Aucun article n'a encore été classé.",
+        "it": "Nessun post è stato ancora classificato.",
+    },
 }
 
 

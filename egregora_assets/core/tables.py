@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
-from .models import PARSED_SCHEMA, Document, Enrichment, Message, Window
+from .models import PARSED_SCHEMA, Comparison, Document, Enrichment, Message, Rating, Window
 from .warehouse import Database
 
 _ARROW = {
@@ -61,9 +61,19 @@ ENRICHMENTS = model_schema(Enrichment)
 DOCUMENTS = model_schema(
     Document, published=pa.timestamp("us", tz="UTC"), updated=pa.timestamp("us", tz="UTC"), links=pa.string()
 )
+# Rows of a per-group asset carry a NULL date: the journal's day of a group's partition.
+COMPARISONS = model_schema(Comparison, date=pa.date32())
+RATINGS = model_schema(Rating, date=pa.date32())
 
 STAGING_TABLES = {"raw_messages": RAW_MESSAGES}
-WAREHOUSE_TABLES = {"messages": MESSAGES, "windows": WINDOWS, "enrichments": ENRICHMENTS, "documents": DOCUMENTS}
+WAREHOUSE_TABLES = {
+    "messages": MESSAGES,
+    "windows": WINDOWS,
+    "enrichments": ENRICHMENTS,
+    "documents": DOCUMENTS,
+    "comparisons": COMPARISONS,
+    "ratings": RATINGS,
+}
 
 
 def _of_days(t: Any, group: str, days: Sequence[date]) -> Any:
@@ -265,3 +275,30 @@ def count_authors(db: Database, groups: Sequence[str]) -> int:
     """How many distinct (pseudonymous) people wrote the groups' stored messages."""
     t = db.table("messages")
     return int(db.scalar(t.filter(t.group.isin(list(groups))).author.nunique()))
+
+
+def per_group_rows(records: Sequence[BaseModel], schema: pa.Schema) -> pa.Table:
+    """Records of a per-group asset as rows of its table (date NULL)."""
+    return pa.Table.from_pylist([{**r.model_dump(), "date": None} for r in records], schema=schema)
+
+
+def post_windows(db: Database, group: str) -> dict[str, Window]:
+    """The windows the group's posts were written from, by id."""
+    w, d = db.table("windows"), db.table("documents")
+    used = d.filter((d.group == group) & (d.kind == "post")).select("window_id")
+    expr = w.filter((w.group == group) & w.id.isin(used.window_id)).select("payload")
+    windows = [Window.model_validate_json(r["payload"]) for r in db.rows(expr)]
+    return {x.id: x for x in windows}
+
+
+def group_comparisons(db: Database, group: str) -> list[Comparison]:
+    """Every stored comparison of a group's posts."""
+    t = db.table("comparisons")
+    expr = t.filter(t.group == group).order_by(["post_a", "post_b"]).select(*Comparison.model_fields)
+    return [Comparison(**r) for r in db.rows(expr)]
+
+
+def group_ratings(db: Database, group: str) -> list[Rating]:
+    """The ratings of a group's posts, best first (none before the group was ranked)."""
+    t = db.table("ratings")
+    return [Rating(**r) for r in db.rows(t.filter(t.group == group).order_by("rank").select(*Rating.model_fields))]

@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                 shoot(driver, f"{url}/blog/", "blog", wait_for=posts[0][0][:20])
                 shoot(driver, f"{url}/{page.removesuffix('index.html')}", "post", wait_for=title[:20])
                 shoot(driver, f"{url}/tags/", "tags", wait_for="trilha")
+                shoot(driver, f"{url}/best/", "best", wait_for="Best of")
             with dagster_ui(home) as url:
                 shoot(driver, f"{url}/assets/posts?view=partitions", "dagster-posts", wait_for="Materialized", settle=3)
                 shoot(driver, f"{url}/assets", "dagster-assets", wait_for="partition", settle=3)

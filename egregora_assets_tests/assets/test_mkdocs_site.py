@@ -50,3 +50,20 @@ def test_egregora_toml_overrides_the_language(world):
         assert "Início" not in index
     finally:
         (world.home.root / "egregora.toml").unlink()
+
+
+def test_the_feed_encloses_the_photos_its_posts_show_and_the_site_serves_them(world):
+    import feedparser
+
+    html = world.home.site_html(world.group)
+    if not (html / "feed.xml").exists():
+        world.run("mkdocs_site")
+    feed_url = html.as_uri() + "/feed.xml"
+    parsed = feedparser.parse((html / "feed.xml").read_bytes())
+    enclosed = [(e, x) for e in parsed.entries for x in e.get("enclosures", [])]
+    assert enclosed  # the busy day's photos
+    for entry, enclosure in enclosed:
+        served = built_page(html, feed_url, enclosure.href)
+        assert enclosure.type == "image/jpeg" and int(enclosure.length) == served.stat().st_size
+        post = built_page(html, feed_url, next(x.href for x in entry.links if x.rel == "alternate"))
+        assert f"media/{served.name}" in post.read_text(encoding="utf-8")  # and the post shows it

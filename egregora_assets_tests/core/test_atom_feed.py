@@ -170,3 +170,28 @@ def test_naive_dates_are_refused():
     naive = datetime(2026, 9, 6, 21, 0)
     with pytest.raises(ValueError, match="timezone"):
         feed_of([make_doc(6, published=naive)])
+
+
+def test_media_a_post_shows_are_enclosures_with_type_and_length():
+    shown = make_doc(6, content="A foto do cume:\n\n![media-abc.jpg](media/media-abc.jpg)\n\n![x](media/media-d.png)\n")
+    plain = make_doc(9, "Botas novas")
+    media = {"media-abc.jpg": 48213, "media-d.png": 1200, "media-unused.jpg": 9}
+    parsed = feedparser.parse(feed_of([shown, plain], media=media))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    entry = next(e for e in parsed.entries if e.id == shown.id)
+    found = [(e.href, e.type, e.length) for e in entry.enclosures]
+    assert found == [
+        (SITE + "media/media-abc.jpg", "image/jpeg", "48213"),
+        (SITE + "media/media-d.png", "image/png", "1200"),
+    ]
+    assert all(link.rel != "enclosure" for e in parsed.entries if e.id == plain.id for link in e.links)
+    assert not next(e for e in parsed.entries if e.id == plain.id).get("enclosures")
+
+
+def test_enclosures_are_relative_to_the_feed_without_a_site_url_and_need_a_published_file():
+    shown = make_doc(6, content="![a](media/media-abc.jpg) ![b](media/media-gone.jpg)")
+    root = etree.fromstring(feed_of([shown], site_url=None, media={"media-abc.jpg": 10}))
+    links = root.findall("a:entry/a:link[@rel='enclosure']", NS)
+    assert [(link.get("href"), link.get("type"), link.get("length")) for link in links] == [
+        ("media/media-abc.jpg", "image/jpeg", "10")
+    ]

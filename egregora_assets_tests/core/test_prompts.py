@@ -19,6 +19,7 @@ from egregora_assets.core.prompts import (
     render,
     template_names,
 )
+from egregora_assets.core.rankings import Candidate
 
 PROMPTS = Path(__file__).parents[2] / "prompts"
 
@@ -102,6 +103,20 @@ CONTEXTS = {
             ),
         ],
     ),
+    "judge": dict(
+        first=Candidate(
+            id="tag:egregora,2025:hikers/2025-01-06/0",
+            title="The Saturday trail, rain or shine",
+            summary="The group settled on an early start on the ridge.",
+            content="**Ana Lua** shared the forecast: showers after noon.\n\n> If we're at the trailhead by seven...",
+        ),
+        second=Candidate(
+            id="tag:egregora,2025:hikers/2025-01-13/0",
+            title="Thermos and sandwiches",
+            summary="Who brings what for Saturday.",
+            content="Rio Manso brings the thermos; Ana Lua the sandwiches.",
+        ),
+    ),
 }
 
 
@@ -121,7 +136,7 @@ def test_declared_variables_are_the_ones_used(name):
 
 
 def test_there_is_one_template_per_call():
-    assert set(template_names(PROMPTS)) >= {"writer", "enrich_url", "describe_media", "answer"}
+    assert set(template_names(PROMPTS)) >= {"writer", "enrich_url", "describe_media", "answer", "judge"}
 
 
 def test_writer_prompt_shows_messages_enrichments_and_earlier_context():

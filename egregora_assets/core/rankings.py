@@ -1,0 +1,273 @@
+"""Ranking a group's posts: pairwise comparisons by a judge, turned into Elo ratings.
+
+Which pairs (`schedule`): up to 2 x NEIGHBOURS x RINGS + 1 posts, every pair. Past that, the
+posts are placed on RINGS rings, each in its own seeded pseudo-random order, and each post
+meets the NEIGHBOURS posts after it on every ring: at most NEIGHBOURS x RINGS comparisons per
+post (n x 6 in all, not n²/2), against up to 12 opponents spread over the archive. A new post
+takes one place on each ring, so the only new pairs are its own (pairs of older posts can
+drop out, never come in): re-ranking judges only what is new or changed.
+
+Judges (`judge_llm`, `judge_heuristic`): with an LLM, the model reads both posts
+(prompts/judge.md.j2) and picks one; which post it sees first is seeded per pair, so neither
+the older nor the newer post always gets the first place LLM judges tend to favour. Offline,
+the post with the higher `heuristic_score` wins, from the conversation it was written from:
+
+    score = ln(1 + messages) + ln(1 + turns) + ln(1 + authors) + 2 x novelty
+
+where messages counts what people wrote in the post's window, authors the distinct people,
+turns the messages answering someone else (the previous message is another person's: the
+export marks no replies), and novelty is 1 minus the highest cosine similarity between the
+post's vector and any earlier post's (1 for the first post, 0 without a vector).
+
+Each comparison is stored with a hash of what the judge read of both posts; it is reused
+while both hashes and the judge are the same. Ratings are Elo (start 1500, K 32) over the
+comparisons in a fixed seeded order, so they depend only on the set of comparisons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from .journal import fingerprint
+from .models import Comparison, Document, Rating, Verdict, Window
+from .posts.documents import MAX_TITLE_CHARS
+from .posts.quotes import md_escape
+from .prompts import chat_messages
+from .sanitize import plain_line
+
+SEED = "egregora-rank-1"
+NEIGHBOURS = 3
+RINGS = 2
+ELO_START = 1500.0
+ELO_K = 32.0
+NOVELTY_WEIGHT = 2.0
+HEURISTIC = "heuristic-1"  # the offline judge's name; change it when the score changes
+JUDGE_CHARS = 3000  # of each post's content shown to the LLM judge
+JUDGE_ANSWER_TOKENS = 200
+TOP_SHOWN = 10  # posts in the step's metadata
+BEST_OF_POSTS = 20  # posts on the site's "best of" page
+_SPOKEN = {"text", "edited", "media", "poll", "location", "contact"}
+
+Outcome = tuple[str, str]  # (winner "a" | "b" | "even", reason)
+Decide = Callable[["Candidate", "Candidate"], Outcome | None]
+
+
+class Candidate(BaseModel):
+    """A post as the judges see it: its text, and the engagement and novelty of its conversation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    summary: str
+    content: str
+    messages: int = 0
+    authors: int = 0
+    turns: int = 0
+    novelty: float = 0.0
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+def engagement(window: Window | None) -> tuple[int, int, int]:
+    """(messages, distinct authors, turns) of the conversation a post was written from."""
+    said = [m for m in (window.messages if window else []) if m.author and m.kind in _SPOKEN]
+    turns = sum(1 for before, m in zip(said, said[1:]) if m.author != before.author)
+    return len(said), len({m.author for m in said}), turns
+
+
+def novelty(docs: Sequence[Document], vectors: Mapping[str, Any], block: int = 512) -> dict[str, float]:
+    """1 minus each post's highest cosine similarity to an earlier post (1 for the first), by id."""
+    ordered = [d.id for d in sorted(docs, key=lambda d: (d.published, d.id)) if d.id in vectors]
+    if not ordered:
+        return {}
+    matrix = np.asarray([vectors[i] for i in ordered], dtype=np.float64)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    found: dict[str, float] = {}
+    for start in range(0, len(ordered), block):  # rows of a block against every post up to it
+        sims = matrix[start : start + block] @ matrix[: start + block].T
+        sims[np.arange(sims.shape[1])[None, :] >= np.arange(start, start + len(sims))[:, None]] = -np.inf
+        for offset, best in enumerate(sims.max(axis=1)):
+            # Rounded, so the hash of what the judge reads does not move with float noise.
+            found[ordered[start + offset]] = 1.0 if math.isinf(best) else round(1.0 - max(float(best), 0.0), 4)
+    return found
+
+
+def candidates(
+    docs: Sequence[Document], windows: Mapping[str, Window], vectors: Mapping[str, Any] | None = None
+) -> list[Candidate]:
+    """The group's posts with what the judges read of them (novelty only given vectors)."""
+    new = novelty(docs, vectors or {})
+    found = []
+    for doc in docs:
+        messages, authors, turns = engagement(windows.get(doc.window_id))
+        found.append(
+            Candidate(
+                id=doc.id,
+                title=doc.title,
+                summary=doc.summary,
+                content=doc.content[:JUDGE_CHARS],
+                messages=messages,
+                authors=authors,
+                turns=turns,
+                novelty=new.get(doc.id, 0.0),
+            )
+        )
+    return found
+
+
+def view_hash(candidate: Candidate, judge: str) -> str:
+    """A hash of what `judge` reads of a post: its features offline, its text for an LLM."""
+    if judge == HEURISTIC:
+        return fingerprint(candidate.messages, candidate.authors, candidate.turns, candidate.novelty)
+    return fingerprint(candidate.title, candidate.summary, candidate.content)
+
+
+def schedule(
+    ids: Iterable[str], *, neighbours: int = NEIGHBOURS, rings: int = RINGS, seed: str = SEED
+) -> list[tuple[str, str]]:
+    """The pairs (a, b), a < b, to compare: all of them for few posts, else each post against its
+    `neighbours` successors on `rings` seeded rings (see the module's docstring)."""
+    unique = sorted(set(ids))
+    n = len(unique)
+    if n - 1 <= 2 * neighbours * rings:  # every pair costs no more than the rings would
+        return [(a, b) for i, a in enumerate(unique) for b in unique[i + 1 :]]
+    pairs: set[tuple[str, str]] = set()
+    for ring in range(rings):
+        order = sorted(unique, key=lambda i: _hash(seed, ring, i))
+        for j, a in enumerate(order):
+            for step in range(1, neighbours + 1):
+                b = order[(j + step) % n]
+                pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)
+
+
+def shown_first(a: str, b: str, seed: str = SEED) -> bool:
+    """Whether post `a` is shown to the LLM judge as A: seeded per pair, about half the time."""
+    return int(_hash(seed, "order", a, b)[:8], 16) % 2 == 0
+
+
+def heuristic_score(c: Candidate) -> float:
+    """The offline judge's score of a post: engagement of its conversation and novelty."""
+    return math.log1p(c.messages) + math.log1p(c.turns) + math.log1p(c.authors) + NOVELTY_WEIGHT * c.novelty
+
+
+def judge_heuristic(a: Candidate, b: Candidate) -> Outcome:
+    """The offline judge: the higher `heuristic_score` wins; equal scores are even."""
+    score_a, score_b = heuristic_score(a), heuristic_score(b)
+    reason = f"score {score_a:.3f} vs {score_b:.3f}"
+    if abs(score_a - score_b) < 1e-9:
+        return "even", reason
+    return ("a" if score_a > score_b else "b"), reason
+
+
+def judge_llm(client: Any, prompts_dir: Path, a: Candidate, b: Candidate) -> Outcome | None:
+    """The LLM judge's pick of one pair (cached by the client); None when it gave no usable answer."""
+    first, second = (a, b) if shown_first(a.id, b.id) else (b, a)
+    messages = chat_messages(prompts_dir, "judge", first=first, second=second)
+    try:
+        verdict = client.structured(messages, Verdict, max_tokens=JUDGE_ANSWER_TOKENS)
+    except (ValueError, OverflowError):
+        return None
+    chosen = first if verdict.winner == "A" else second
+    return ("a" if chosen.id == a.id else "b"), verdict.reason[:300]
+
+
+def compare(
+    group: str,
+    found: Sequence[Candidate],
+    stored: Iterable[Comparison],
+    *,
+    judge: str,
+    decide: Decide,
+) -> tuple[list[Comparison], int, int]:
+    """The comparison of each scheduled pair: the stored one while both posts read the same to
+    `judge`, else judged now. Returns them, how many were judged now and how many got no answer."""
+    by_id = {c.id: c for c in found}
+    known = {(c.post_a, c.post_b, c.hash_a, c.hash_b, c.judge): c for c in stored}
+    comparisons, judged, unanswered = [], 0, 0
+    for a, b in schedule(by_id):
+        hash_a, hash_b = view_hash(by_id[a], judge), view_hash(by_id[b], judge)
+        comparison = known.get((a, b, hash_a, hash_b, judge))
+        if comparison is None:
+            judged += 1
+            outcome = decide(by_id[a], by_id[b])
+            if outcome is None:
+                unanswered += 1
+                continue
+            winner, reason = outcome
+            comparison = Comparison(
+                group=group, post_a=a, post_b=b, hash_a=hash_a, hash_b=hash_b, judge=judge, winner=winner, reason=reason
+            )
+        comparisons.append(comparison)
+    return comparisons, judged, unanswered
+
+
+def elo_ratings(group: str, judge: str, ids: Iterable[str], comparisons: Iterable[Comparison]) -> list[Rating]:
+    """Elo ratings of the posts from these comparisons, best first.
+
+    Elo depends on the order of games, so they are played in one seeded order of their
+    pairs: the same comparisons give the same ratings, in whatever order they come."""
+    rating = dict.fromkeys(sorted(set(ids)), ELO_START)
+    record = {i: [0, 0, 0] for i in rating}  # wins, losses, draws
+    played = sorted(
+        (c for c in comparisons if c.post_a in rating and c.post_b in rating),
+        key=lambda c: (_hash(SEED, "elo", c.post_a, c.post_b), c.post_a, c.post_b),
+    )
+    for c in played:
+        expected = 1.0 / (1.0 + 10.0 ** ((rating[c.post_b] - rating[c.post_a]) / 400.0))
+        score = {"a": 1.0, "b": 0.0, "even": 0.5}[c.winner]
+        rating[c.post_a] += ELO_K * (score - expected)
+        rating[c.post_b] -= ELO_K * (score - expected)
+        outcome = {"a": (0, 1), "b": (1, 0), "even": (2, 2)}[c.winner]
+        record[c.post_a][outcome[0]] += 1
+        record[c.post_b][outcome[1]] += 1
+    order = sorted(rating, key=lambda i: (-round(rating[i], 6), i))
+    return [
+        Rating(
+            group=group,
+            post_id=i,
+            rank=place,
+            rating=round(rating[i], 1),
+            wins=record[i][0],
+            losses=record[i][1],
+            draws=record[i][2],
+            judge=judge,
+        )
+        for place, i in enumerate(order, start=1)
+    ]
+
+
+def top_posts(docs: Sequence[Document], ratings: Sequence[Rating], n: int | None = None) -> list[Document]:
+    """The `n` best-rated posts (all of them when `n` is None), best first; unrated ones last, newest first."""
+    rank = {r.post_id: r.rank for r in ratings}
+    newest = sorted(docs, key=lambda d: (d.published, d.id), reverse=True)
+    ordered = sorted(newest, key=lambda d: rank.get(d.id, len(rank) + 1))  # stable: newest first among unrated
+    return ordered if n is None else ordered[:n]
+
+
+def best_of(docs: Sequence[Document], ratings: Sequence[Rating], n: int = BEST_OF_POSTS) -> list[Document]:
+    """The `n` best-rated posts, best first (only posts that have a rating)."""
+    rated = {r.post_id for r in ratings}
+    return top_posts([d for d in docs if d.id in rated], ratings, n)
+
+
+def ranking_markdown(docs: Sequence[Document], ratings: Sequence[Rating], limit: int = TOP_SHOWN) -> str:
+    """The best posts as a Markdown list, for the Dagster UI: title, day, rating and record."""
+    by_id = {d.id: d for d in docs}
+    lines = [
+        f"{r.rank}. **{md_escape(plain_line(by_id[r.post_id].title, MAX_TITLE_CHARS))}** · "
+        f"{by_id[r.post_id].date} · {r.rating:.0f} ({r.wins}-{r.losses}-{r.draws})"
+        for r in ratings[:limit]
+        if r.post_id in by_id
+    ]
+    return "\n".join(lines) or "_no posts yet_"
