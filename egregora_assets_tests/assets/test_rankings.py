@@ -12,8 +12,8 @@ import pytest
 from dagster import AssetSelection, materialize
 
 from egregora_assets.core.rankings import HEURISTIC, schedule
-from egregora_assets.core.site_text import text as text_of
 from egregora_assets.core.settings import load_settings
+from egregora_assets.core.site_text import text as text_of
 from egregora_assets.core.tables import group_documents, group_ratings
 from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets.definitions import CHAIN, CHECKS
