@@ -5,7 +5,8 @@
 Each size gets a fresh home and a synthetic export from benchmarks/year_export.py (about 137
 messages a day). Every write is a separate `egregora write --json` process; its CPU time is
 that of the whole process tree (the mkdocs build included) and its peak memory the largest
-sum of the tree's RSS, sampled every 50 ms. The peer, in the same run, is plain Python doing
+sum of the tree's RSS, sampled every 50 ms; the same samples give the `mkdocs build` child's CPU
+seconds, printed with their share of the run's (the site build share). The peer, in the same run, is plain Python doing
 the least such a tool must: parse the export with one regex, store the messages in DuckDB and
 write one Markdown page per day. Results are printed and appended to benchmarks/RESULTS.md.
 """
@@ -56,8 +57,12 @@ print(len(rows))
 """
 
 
-def tree_rss(pid: int) -> int:
-    """RSS in bytes of a process and all its descendants."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree(pid: int) -> tuple[int, dict[int, float]]:
+    """RSS in bytes of a process and all its descendants, and the CPU seconds so far of those
+    that are `mkdocs build` (the site build)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -68,24 +73,34 @@ def tree_rss(pid: int) -> int:
         p = int(status.parent.name)
         children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(p)
         rss[p] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-    total, todo = 0, [pid]
+    total, site, todo = 0, {}, [pid]
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
         todo += children.get(p, [])
-    return total
+        try:
+            if p != pid and b"mkdocs" in Path(f"/proc/{p}/cmdline").read_bytes():
+                stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+                site[p] = (int(stat[11]) + int(stat[12])) / TICK  # utime + stime
+        except OSError:
+            continue
+    return total, site
 
 
 def measure(command: list[str]) -> dict:
-    """Wall and CPU seconds, peak tree RSS and the last stdout line of one process."""
+    """Wall and CPU seconds, peak tree RSS, the site build's CPU seconds (sampled, so up to 50 ms
+    short each) and the last stdout line of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
+    site: dict[int, float] = {}
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, cpu = tree(proc.pid)
+            peak[0] = max(peak[0], rss)
+            site.update(cpu)
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -98,7 +113,7 @@ def measure(command: list[str]) -> dict:
         raise RuntimeError(f"{command} failed: {err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     last = (out.strip().splitlines() or [""])[-1]
-    return {"wall": wall, "cpu": cpu, "rss": peak[0], "last": last}
+    return {"wall": wall, "cpu": cpu, "rss": peak[0], "site_cpu": sum(site.values()), "last": last}
 
 
 def egregora(export: Path, home: Path) -> dict:
@@ -131,14 +146,21 @@ def row(r: dict) -> str:
         f"| {r['days']} | {s['messages']:,} | {s['posts']} | {first['wall']:.1f} s | {first['cpu']:.1f} s "
         f"| {first['rss'] / 2**20:.0f} MB | {per:.2f} s | {again['wall']:.1f} s / {again['cpu']:.1f} s "
         f"({again['summary']['partitions']} recomputed) | {more['wall']:.1f} s / {more['cpu']:.1f} s "
-        f"({more['summary']['partitions']} recomputed) | {peer['wall']:.1f} s / {peer['cpu']:.1f} s |"
+        f"({more['summary']['partitions']} recomputed) | {share(first)} | {share(more)} "
+        f"| {peer['wall']:.1f} s / {peer['cpu']:.1f} s |"
     )
+
+
+def share(run: dict) -> str:
+    """The site build's CPU seconds in a run, and their share of the run's."""
+    return f"{run['site_cpu']:.1f} s ({run['site_cpu'] / max(run['cpu'], 1e-9):.0%})"
 
 
 HEADER = (
     "| days | messages | posts | first: wall | CPU | peak RSS (tree) | CPU per partition | unchanged re-run: "
-    "wall / CPU | one more day: wall / CPU | peer (parse + DuckDB + Markdown): wall / CPU |\n"
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    "wall / CPU | one more day: wall / CPU | site build CPU (share): first | one more day "
+    "| peer (parse + DuckDB + Markdown): wall / CPU |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 )
 
 
