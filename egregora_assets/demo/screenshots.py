@@ -28,6 +28,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from egregora_assets.core import site_text
+
 OUT = Path(__file__).with_name("screenshots")
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = (
@@ -111,14 +113,18 @@ def chromium(profile: Path):
         driver.quit()
 
 
-def shoot(driver, url: str, name: str, wait_for: str | None = None, settle: float = 0.5) -> Path:
-    """Open `url`, wait until `wait_for` (a text on the page) shows, and save `<name>.png`."""
+def shoot(
+    driver, url: str, name: str, wait_for: str | None = None, settle: float = 0.5, script: str | None = None
+) -> Path:
+    """Open `url`, wait until `wait_for` (a text on the page) shows, run `script`, and save `<name>.png`."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(url)
     if wait_for:
         WebDriverWait(driver, 60).until(lambda d: wait_for in d.page_source)
+    if script:
+        driver.execute_script(script)
     time.sleep(settle)  # let fonts and late layout land before the picture
     for button in driver.find_elements(By.XPATH, "//button[normalize-space()='Skip']"):
         button.click()  # the Dagster UI's first-visit newsletter dialog
@@ -135,6 +141,12 @@ def demo_home(home: Path | None, scratch: Path) -> Path:
     home = scratch / "home"
     subprocess.run([sys.executable, "-m", "egregora_assets.cli", "demo", "--home", str(home), "--json"], check=True)
     return home
+
+
+def language(site: Path) -> str:
+    """The built site's interface language (its <html lang>)."""
+    found = re.search(r'<html lang="([a-z]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    return found.group(1) if found else "en"
 
 
 def posts_of(site: Path) -> list[tuple[str, str]]:
@@ -166,7 +178,15 @@ def main(argv: list[str] | None = None) -> int:
                 shoot(driver, f"{url}/blog/", "blog", wait_for=posts[0][0][:20])
                 shoot(driver, f"{url}/{page.removesuffix('index.html')}", "post", wait_for=title[:20])
                 shoot(driver, f"{url}/tags/", "tags", wait_for="trilha")
-                shoot(driver, f"{url}/best/", "best", wait_for="Best of")
+                # The messages a post draws on, unfolded: its provenance.
+                opened = (
+                    "const d = document.querySelector('details.sources'); d.open = true;"
+                    "d.scrollIntoView({block: 'start'}); window.scrollBy(0, -80);"
+                )
+                shoot(
+                    driver, f"{url}/{page.removesuffix('index.html')}", "provenance", wait_for=title[:20], script=opened
+                )
+                shoot(driver, f"{url}/best/", "best", wait_for=site_text.text("best_of_title", language(site)))
             with dagster_ui(home) as url:
                 shoot(driver, f"{url}/assets/posts?view=partitions", "dagster-posts", wait_for="Materialized", settle=3)
                 shoot(driver, f"{url}/assets", "dagster-assets", wait_for="partition", settle=3)
