@@ -176,6 +176,8 @@ class FakeOpenAI:
         for post in plan["posts"]:
             cited = [_placeholder(i, ids) for i in post["message_ids"]]
             post["message_ids"] = list(dict.fromkeys(cited))
+            # The body's source marks too: "[placeholder-K]" becomes "[<K-th id>]".
+            post["body"] = re.sub(r"placeholder-\d+", lambda m: _placeholder(m.group(0), ids), post["body"])
         return json.dumps(plan, ensure_ascii=False)
 
     def _completion(self, marker: str, body: dict, content: str, prompt: str) -> dict:

@@ -14,6 +14,7 @@ from lxml import etree
 from .mkdocs_site import FEED_FILE, post_media, post_path
 from .models import Document
 from .posts.documents import ENTRY_AUTHORITY
+from .posts.quotes import strip_marks
 from .sanitize import clean_html, tame_markdown
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -98,7 +99,7 @@ def _entry(feed: etree._Element, doc: Document, site_url: str | None, media: Map
     for tag in dict.fromkeys(doc.categories):
         _sub(entry, "category", term=tag)
     _sub(entry, "summary", doc.summary, type="text")
-    content = _sub(entry, "content", render_markdown(doc.content), type="html")
+    content = _sub(entry, "content", render_markdown(strip_marks(doc.content)), type="html")
     if site_url:
         # Posts link their media as "media/<name>"; xml:base lets readers resolve it.
         content.set(XML_BASE, site_url.rstrip("/") + "/")

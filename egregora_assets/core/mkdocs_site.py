@@ -22,7 +22,7 @@ from .anonymized_messages.media import media_dir
 from .home import Home
 from .models import Document, Message
 from .posts.documents import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
-from .posts.quotes import QUOTE_CHARS, md_escape, md_text, shorten
+from .posts.quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
 
@@ -79,9 +79,12 @@ def _front_matter(doc: Document) -> str:
 
 
 def sources_markdown(messages: Sequence[Message], language: str = "en") -> str:
-    """The cited messages under a post, pseudonymized, with their time, collapsed."""
+    """The cited messages under a post, pseudonymized, with their time, collapsed; numbered,
+    each with the anchor the post's source marks link to (link_marks)."""
     items = "\n".join(
-        f"- **{m.author}** ({m.timestamp:%Y-%m-%d %H:%M}): {md_text(shorten(m.text, QUOTE_CHARS))}" for m in messages
+        f'{n}. <span id="{anchor(m.id)}"></span>**{m.author}** ({m.timestamp:%Y-%m-%d %H:%M}): '
+        f"{md_text(shorten(m.text, QUOTE_CHARS))}"
+        for n, m in enumerate(messages, start=1)
     )
     return (
         f'<details class="quote sources" markdown="1">\n<summary>{site_text.text("sources", language)} ({len(messages)})</summary>\n\n'
@@ -93,6 +96,8 @@ def post_markdown(doc: Document, sources: Sequence[Message] = (), language: str 
     """A post's Markdown file: front matter, title, the summary as excerpt, the content, then
     the messages it cites."""
     body = re.sub(r"\A\s*# [^\n]*\n", "", tame_markdown(doc.content)).strip()
+    # The writer's source marks link to the messages listed under the post.
+    body = link_marks(body, {m.id: n for n, m in enumerate(sources, start=1)})
     # Posts link media as "media/<name>" (site root); the file sits two folders down.
     body = re.sub(r"(\]\(|src=\")media/", r"\1../../media/", body)
     title = escaped(plain_line(doc.title, MAX_TITLE_CHARS))

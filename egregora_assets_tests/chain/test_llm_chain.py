@@ -9,6 +9,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 import duckdb
+import lxml.html
 import pytest
 from dagster import AssetKey, DagsterInstance
 
@@ -42,6 +43,17 @@ def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, mo
     with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
         writers = {w for (w,) in conn.execute("SELECT DISTINCT writer FROM documents").fetchall()}
     assert writers == {"llm:golden-model"}
+
+    # The writer's source marks link each sentence to the cited message under the post.
+    site = home / "sites" / "trilhas-da-serra" / "public"
+    page = next(p for p in site.glob("blog/20*/*/*/*/index.html") if 'class="quote sources"' in p.read_text())
+    tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    links = tree.xpath("//article//a[starts-with(@href, '#m-')]")
+    assert len(links) >= 2 and {a.text_content() for a in links} <= {"[1]", "[2]", "[3]"}
+    for link in links:
+        (target,) = tree.xpath(f"//details[contains(@class, 'sources')]//*[@id='{link.get('href')[1:]}']")
+    feed = (home / "feeds" / "trilhas-da-serra.atom.xml").read_text(encoding="utf-8")
+    assert not re.search(r"\[[0-9a-f]{16}", feed)  # the feed drops the marks
 
     sent = len(fake_llm.calls)
     second = write(home)

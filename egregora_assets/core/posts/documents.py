@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from ..models import Document, Link, PostDraft, Window
 from ..sanitize import plain_line
 from ..text import fold, slugify
+from .quotes import strip_marks
 
 ENTRY_AUTHORITY = "egregora.local,2026"
 MAX_TAG_CHARS = 40  # a tag is a word or two; the site writes a file per category, named after it
@@ -63,7 +64,7 @@ _QUOTE = re.compile(r"^>\s?(?:\*\*[^*\n]+\*\*\s*(?:\(\d\d:\d\d\))?\s*:\s*)?(.+)$
 def _comparable(text: str) -> str:
     """Text as a quote and its message can both be compared: no Markdown escapes or autolink
     brackets, entities decoded, case, accents and spacing folded."""
-    text = html.unescape(re.sub(r"\\([\\`*_\[\]])", r"\1", text))
+    text = html.unescape(re.sub(r"\\([\\`*_\[\]])", r"\1", strip_marks(text)))
     text = re.sub(r"https?://", "", re.sub(r"<(https?://[^>\s]+)>", r"\1", text))  # autolinks gain a scheme
     return " ".join(fold(text).split())
 
@@ -141,7 +142,7 @@ def preview(docs: Sequence[Document], total: int) -> str:
 
 def opening(markdown: str, chars: int = 200) -> str:
     """The first words of a post's text as plain text: no headings, list marks, emphasis or images."""
-    lines = (_MARKS.sub("", line.strip()) for line in markdown.splitlines())
+    lines = (_MARKS.sub("", line.strip()) for line in strip_marks(markdown).splitlines())
     text = " ".join(line for line in lines if line and not line.startswith("![")).replace("**", "")
     return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + "…"
 
@@ -157,4 +158,4 @@ def _links(body: str) -> list[Link]:
 
 def post_text(doc: Document) -> str:
     """What gets embedded for a post."""
-    return f"{doc.title}\n{doc.summary}\n{doc.content}"
+    return f"{doc.title}\n{doc.summary}\n{strip_marks(doc.content)}"

@@ -8,6 +8,36 @@ from ..enrichments.enrich import URL_PATTERN, trim_url, url_domain
 from ..models import Message
 
 QUOTE_CHARS = 280
+MESSAGE_ID = r"[0-9a-f]{16}"  # core/anonymized_messages: the first 16 hex digits of a keyed hash
+# A writer marks the sentence or quote that draws on messages with their ids: "... [id]" or
+# "[id, id]". Never a Markdown link ("[text](url)").
+_MARK = re.compile(rf"[ \t]?\[({MESSAGE_ID}(?:\s*[,;]\s*{MESSAGE_ID})*)\](?!\()")
+
+
+def mark(message: Message) -> str:
+    """The mark a post puts after what draws on `message`."""
+    return f" [{message.id}]"
+
+
+def strip_marks(text: str) -> str:
+    """`text` without its source marks (for the feed, the embedder and previews)."""
+    return _MARK.sub("", text)
+
+
+def link_marks(text: str, numbers: dict[str, int]) -> str:
+    """Each source mark as links to the cited messages' anchors, numbered as the sources list
+    numbers them (`numbers`: message id -> n); ids the post does not hold are dropped."""
+
+    def links(match: re.Match[str]) -> str:
+        ids = [i for i in re.findall(MESSAGE_ID, match.group(1)) if i in numbers]
+        return "".join(f" [[{numbers[i]}]](#{anchor(i)})" for i in dict.fromkeys(ids))
+
+    return _MARK.sub(links, text)
+
+
+def anchor(message_id: str) -> str:
+    """The id of a cited message's item in the sources under a post."""
+    return f"m-{message_id}"
 
 
 def md_escape(text: str) -> str:
@@ -40,4 +70,4 @@ def shorten(text: str, limit: int) -> str:
 def quote(message: Message) -> str:
     """A message as a Markdown blockquote, signed with its pseudonym and time."""
     text = md_text(shorten(message.text, QUOTE_CHARS))
-    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}"
+    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}{mark(message)}"

@@ -11,9 +11,9 @@ from egregora_assets.core.posts.quotes import quote
 from egregora_assets.core.text import slugify
 
 SAID = [
-    ("m1", "amber-falcon", "Bora pra trilha da Pedra Grande no sábado? Saída 6h da praça."),
-    ("m2", "coral-heron", "Levo *lanterna* e capa, olha o mapa: www.example.org/mapa_(trilha) <ok>"),
-    ("m3", "slate-otter", "Fechado!"),
+    ("0000000000000001", "amber-falcon", "Bora pra trilha da Pedra Grande no sábado? Saída 6h da praça."),
+    ("0000000000000002", "coral-heron", "Levo *lanterna* e capa, olha o mapa: www.example.org/mapa_(trilha) <ok>"),
+    ("0000000000000003", "slate-otter", "Fechado!"),
 ]
 WINDOW = Window(
     id="w1",
@@ -35,16 +35,16 @@ def doc(body: str, ids: list[str]):
 
 def test_the_digest_s_own_quotes_hold():
     body = "\n\n".join(quote(m) for m in WINDOW.messages[:2])
-    assert citation_problems(doc(body, ["m1", "m2"]), WINDOW) == []
+    assert citation_problems(doc(body, ["0000000000000001", "0000000000000002"]), WINDOW) == []
 
 
 @pytest.mark.parametrize(
     ("body", "ids", "problem"),
     [
-        ("> **amber-falcon** (08:00): Bora pra trilha", ["m9"], "cites m9, not in its window"),
-        ("> **amber-falcon** (08:00): Bora pra praia no domingo", ["m1"], "quote 1 is in none"),
-        ("> Fechado!", ["m1"], "quote 1 is in none"),  # said, but by a message it does not cite
-        ("Texto.\n\n> Bora pra trilha da Pedra Grande\n\n> inventado", ["m1"], "quote 2 is in none"),
+        ("> **amber-falcon** (08:00): Bora pra trilha", ["0000000000000009"], "cites 0000000000000009, not in its window"),
+        ("> **amber-falcon** (08:00): Bora pra praia no domingo", ["0000000000000001"], "quote 1 is in none"),
+        ("> Fechado!", ["0000000000000001"], "quote 1 is in none"),  # said, but by a message it does not cite
+        ("Texto.\n\n> Bora pra trilha da Pedra Grande\n\n> inventado", ["0000000000000001"], "quote 2 is in none"),
     ],
 )
 def test_misquotes_are_named_never_quoted(body, ids, problem):
@@ -54,11 +54,11 @@ def test_misquotes_are_named_never_quoted(body, ids, problem):
 
 
 def test_a_window_gone_is_a_problem():
-    assert "is gone" in citation_problems(doc("x", ["m1"]), None)[0]
+    assert "is gone" in citation_problems(doc("x", ["0000000000000001"]), None)[0]
 
 
 def test_cited_messages_are_listed_collapsed_under_the_post():
-    entry = doc("Corpo.", ["m2", "m1"])
+    entry = doc("Corpo.", ["0000000000000002", "0000000000000001"])
     page = post_markdown(entry, [WINDOW.messages[1], WINDOW.messages[0]])
     assert '<details class="quote sources" markdown="1">' in page and "(2)</summary>" in page
     assert "**coral-heron** (2026-09-06 08:01): Levo \\*lanterna\\*" in page
@@ -83,7 +83,7 @@ def test_the_writer_s_misquotes_are_made_true_before_they_are_stored():
     from egregora_assets.core.posts.documents import hold_citations
 
     body = "Plano.\n\n> **amber-falcon** (08:00): Bora pra trilha da Pedra Grande\n\n> Ninguém disse isto."
-    fixed, fixes = hold_citations(doc(body, ["m1", "m9"]), WINDOW)
-    assert fixes == 2 and fixed.message_ids == ["m1"]
+    fixed, fixes = hold_citations(doc(body, ["0000000000000001", "0000000000000009"]), WINDOW)
+    assert fixes == 2 and fixed.message_ids == ["0000000000000001"]
     assert "> **amber-falcon** (08:00): Bora" in fixed.content and "\nNinguém disse isto." in fixed.content
     assert citation_problems(fixed, WINDOW) == []
