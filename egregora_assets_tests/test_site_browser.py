@@ -15,11 +15,18 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_site import build_site, write_site_project
-from egregora_assets.core.models import Document
+from egregora_assets.core.models import Document, Message
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "site"
 BRT = timezone(timedelta(hours=-3))
 TITLES = {6: "Nascer do sol na Pedra Grande", 9: "Botas, meias e bolhas"}
+CITED = Message(
+    id="0123456789abcdef",
+    group="trilhas",
+    timestamp=datetime(2026, 9, 9, 7, 30),
+    author="Guará Azul",
+    text="Meia de lã e bota amaciada, senão é bolha na certa",
+)
 
 
 def make_doc(day: int) -> Document:
@@ -35,8 +42,10 @@ def make_doc(day: int) -> Document:
         updated=moment,
         authors=["Guará Azul"],
         summary="Um resumo curto do dia.",
-        content="O grupo falou de **lanternas** e de caronas.\n\n## Combinados\n\n- sair às 5h\n",
+        content="O grupo falou de **lanternas** e de caronas.\n\n## Combinados\n\n- sair às 5h\n"
+        + ("\nMeia de lã, sempre [0123456789abcdef].\n" if day == 9 else ""),
         categories=["trilha"],
+        message_ids=[CITED.id] if day == 9 else [],
         writer="offline-digest",
     )
 
@@ -54,7 +63,7 @@ def site_url(tmp_path_factory):
     feed = build_feed(group="trilhas", title="Trilhas da Serra", feed_id="tag:x,2026:t",
                       site_url=None, docs=docs)  # fmt: skip
     write_site_project(template_dir=TEMPLATE, project_dir=root / "project", group="trilhas",
-                       title="Trilhas da Serra", docs=docs, feed_xml=feed)  # fmt: skip
+                       title="Trilhas da Serra", docs=docs, feed_xml=feed, cited={CITED.id: CITED})  # fmt: skip
     build_site(root / "project", root / "html")
     handler = functools.partial(QuietHandler, directory=str(root / "html"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -94,6 +103,18 @@ def test_blog_index_leads_to_a_rendered_post(site_url, browser, tmp_path):
     assert footer.is_displayed()
     browser.save_screenshot(str(tmp_path / "post.png"))
     assert (tmp_path / "post.png").stat().st_size > 10_000
+
+
+def test_a_source_mark_opens_the_message_it_cites(site_url, browser):
+    browser.get(site_url + "blog/2026/09/09/post-9/")
+    sources = browser.find_element(By.CSS_SELECTOR, "details.sources")
+    assert sources.get_attribute("open") is None  # collapsed until asked
+    mark = browser.find_element(By.CSS_SELECTOR, "article a[href='#m-0123456789abcdef']")
+    assert mark.text == "[1]"
+    mark.click()
+    WebDriverWait(browser, 10).until(lambda _: sources.get_attribute("open") is not None)
+    cited = browser.find_element(By.ID, "m-0123456789abcdef").find_element(By.XPATH, "..")
+    assert "bolha na certa" in cited.text and cited.is_displayed()
 
 
 def test_search_finds_a_post_offline(site_url, browser):
