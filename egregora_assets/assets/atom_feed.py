@@ -17,6 +17,7 @@ from ..core.atom_feed import build_feed, feed_id, feed_texts
 from ..core.home import write_atomic
 from ..core.journal import fingerprint, group_hashes, upstream_hash
 from ..core.mkdocs_site import media_sizes
+from ..core.posts.quotes import strip_marks
 from ..core.rankings import top_posts
 from ..core.raw_exports.staging import group_title
 from ..core.tables import WAREHOUSE_TABLES, group_documents, group_ratings, groups_in
@@ -92,8 +93,9 @@ def nothing_identifying_published(
     with staging.get_connection() as raw, warehouse.get_connection() as db:
         db.create(WAREHOUSE_TABLES)
         for group in groups_in(db, "documents"):
+            # Source marks are message ids (keyed hashes, hex), which only look like numbers.
             fields = [
-                (f"post:{d.id}", name, str(getattr(d, name)))
+                (f"post:{d.id}", name, strip_marks(str(getattr(d, name))))
                 for d in group_documents(db, group)
                 for name in ("title", "summary", "content", "authors", "categories", "links")
             ]

@@ -82,7 +82,7 @@ def sources_markdown(messages: Sequence[Message], language: str = "en") -> str:
     """The cited messages under a post, pseudonymized, with their time, collapsed; numbered,
     each with the anchor the post's source marks link to (link_marks)."""
     items = "\n".join(
-        f'{n}. <span id="{anchor(m.id)}"></span>**{m.author}** ({m.timestamp:%Y-%m-%d %H:%M}): '
+        f'{n}. <span id="{anchor(n)}"></span>**{m.author}** ({m.timestamp:%Y-%m-%d %H:%M}): '
         f"{md_text(shorten(m.text, QUOTE_CHARS))}"
         for n, m in enumerate(messages, start=1)
     )

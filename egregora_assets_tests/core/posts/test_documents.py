@@ -41,7 +41,11 @@ def test_the_digest_s_own_quotes_hold():
 @pytest.mark.parametrize(
     ("body", "ids", "problem"),
     [
-        ("> **amber-falcon** (08:00): Bora pra trilha", ["0000000000000009"], "cites 0000000000000009, not in its window"),
+        (
+            "> **amber-falcon** (08:00): Bora pra trilha",
+            ["0000000000000009"],
+            "cites 0000000000000009, not in its window",
+        ),
         ("> **amber-falcon** (08:00): Bora pra praia no domingo", ["0000000000000001"], "quote 1 is in none"),
         ("> Fechado!", ["0000000000000001"], "quote 1 is in none"),  # said, but by a message it does not cite
         ("Texto.\n\n> Bora pra trilha da Pedra Grande\n\n> inventado", ["0000000000000001"], "quote 2 is in none"),
