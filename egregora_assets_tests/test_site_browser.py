@@ -109,11 +109,11 @@ def test_a_source_mark_opens_the_message_it_cites(site_url, browser):
     browser.get(site_url + "blog/2026/09/09/post-9/")
     sources = browser.find_element(By.CSS_SELECTOR, "details.sources")
     assert sources.get_attribute("open") is None  # collapsed until asked
-    mark = browser.find_element(By.CSS_SELECTOR, "article a[href='#src-1']")
+    mark = browser.find_element(By.CSS_SELECTOR, "article a[href='#src:1']")
     assert mark.text == "[1]"
     mark.click()
     WebDriverWait(browser, 10).until(lambda _: sources.get_attribute("open") is not None)
-    cited = browser.find_element(By.ID, "src-1").find_element(By.XPATH, "..")
+    cited = browser.find_element(By.ID, "src:1").find_element(By.XPATH, "..")
     assert "bolha na certa" in cited.text and cited.is_displayed()
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 SEPARATOR = "<!-- more -->"  # the blog plugin's post_excerpt_separator (the default)
 _ID_ATTRIBUTE = re.compile(r"\bid\s*=", re.IGNORECASE)
+# The anchors of the sources under a post (core.posts.quotes.anchor): no heading's slug has a colon.
+_SOURCE_ANCHOR = re.compile(r'\bid="src:\d+"')
 
 
 def excerpt_markdown(markdown: str, html: str) -> str | None:
@@ -29,7 +31,7 @@ def excerpt_markdown(markdown: str, html: str) -> str | None:
         return None  # raw HTML there can swallow what follows, or pull it up (an unclosed table)
     if "]:" in markdown:
         return None  # link, footnote and abbreviation definitions apply to the whole document
-    if "{" in tail or _ID_ATTRIBUTE.search(tail):
+    if "{" in tail or _ID_ATTRIBUTE.search(_SOURCE_ANCHOR.sub("", tail)):
         return None  # an id set further down makes the table of contents rename the title's
     return head + SEPARATOR + ("\n\n…\n" if after else "")
 

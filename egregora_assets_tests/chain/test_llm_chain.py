@@ -48,7 +48,7 @@ def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, mo
     site = home / "sites" / "trilhas-da-serra" / "public"
     page = next(p for p in site.glob("blog/20*/*/*/*/index.html") if 'class="quote sources"' in p.read_text())
     tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
-    links = tree.xpath("//article//a[starts-with(@href, '#src-')]")
+    links = tree.xpath("//article//a[starts-with(@href, '#src:')]")
     assert len(links) >= 2 and {a.text_content() for a in links} <= {"[1]", "[2]", "[3]"}
     for link in links:
         (target,) = tree.xpath(f"//details[contains(@class, 'sources')]//*[@id='{link.get('href')[1:]}']")

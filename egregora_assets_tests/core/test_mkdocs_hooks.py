@@ -178,3 +178,13 @@ def test_an_ordinary_post_gives_its_excerpt_the_head_only():
     assert excerpt_markdown(body, f"<h1>x</h1>\n{SEPARATOR}\n<h2>y</h2>") == f"{head}{SEPARATOR}\n\n…\n"
     # Nothing rendered after the separator: no "continue reading" link, as without the hooks.
     assert excerpt_markdown(body, f"<h1>x</h1>\n{SEPARATOR}") == f"{head}{SEPARATOR}"
+
+
+def test_a_post_with_its_sources_still_gives_its_excerpt_the_head_only():
+    """The sources' numbered anchors (id="src:N") cannot rename a heading: no slug has a colon."""
+    first = posts()[0]
+    said = Message(id="0123456789abcdef", group="trilhas", timestamp=first.published, author="Tatu Veloz", text="oi")
+    body = post_markdown(first, [said]).split("---\n", 2)[-1].lstrip("\n")
+    assert 'id="src:1"' in body
+    assert excerpt_markdown(body, f"<h1>x</h1>\n{SEPARATOR}\n<p>y</p>") is not None
+    assert excerpt_markdown(body.replace('id="src:1"', 'id="src-1"'), f"<h1>x</h1>{SEPARATOR}<p>y</p>") is None

@@ -37,8 +37,9 @@ def link_marks(text: str, numbers: dict[str, int]) -> str:
 
 def anchor(number: int) -> str:
     """The HTML id of the n-th message in the sources under a post (by number: a message id
-    is a run of hex digits, which the privacy audit would rightly read as a possible number)."""
-    return f"src-{number}"
+    is a run of hex digits, which the privacy audit would rightly read as a possible number).
+    The colon keeps it apart from every heading anchor: the table of contents' slugs drop it."""
+    return f"src:{number}"
 
 
 def md_escape(text: str) -> str:

@@ -12,9 +12,9 @@ def test_marks_link_to_the_numbered_sources_and_unknown_ids_are_dropped():
     text = f"They left early [{A}]. The rain came [{B}, {C}] and [{C};{A}] then.\n> quoted [{A}]"
     linked = link_marks(text, {A: 1, B: 2})
     assert linked == (
-        "They left early [[1]](#src-1). The rain came [[2]](#src-2) and [[1]](#src-1) then.\n> quoted [[1]](#src-1)"
+        "They left early [[1]](#src:1). The rain came [[2]](#src:2) and [[1]](#src:1) then.\n> quoted [[1]](#src:1)"
     )
-    assert anchor(2) == "src-2"
+    assert anchor(2) == "src:2"
 
 
 def test_what_is_not_a_mark_stays():
