@@ -4,6 +4,7 @@ from dagster import Definitions, in_process_executor
 
 from .assets.anonymized_messages import anonymized_messages, no_real_identities
 from .assets.atom_feed import atom_feed, nothing_identifying_published
+from .assets.author_profiles import author_profiles, profiles_name_no_one
 from .assets.embeddings import embeddings
 from .assets.enrichments import enrichments
 from .assets.mkdocs_site import mkdocs_site
@@ -19,9 +20,10 @@ from .sensors import inbox_sensor, publish_automation
 # The analysis exports sit beside the feed (they read the posts) and share one module, assets/sinks.py.
 SINKS = [documents_parquet, documents_csv, archive_sqlite]
 CHAIN = [
-    raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, rankings, atom_feed, *SINKS, mkdocs_site,
+    raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, rankings, author_profiles, atom_feed,
+    *SINKS, mkdocs_site,
 ]  # fmt: skip
-CHECKS = [no_real_identities, citations_hold, nothing_identifying_published]
+CHECKS = [no_real_identities, citations_hold, profiles_name_no_one, nothing_identifying_published]
 
 
 def build_definitions(settings: Settings) -> Definitions:

@@ -18,6 +18,7 @@ ORDER = [
     "embeddings",
     "posts",
     "rankings",
+    "author_profiles",
     "atom_feed",
     "documents_parquet",
     "documents_csv",
@@ -39,11 +40,12 @@ READS = {
     "embeddings": {"windows"},
     "posts": {"windows", "enrichments", "embeddings"},
     "rankings": {"posts"},
+    "author_profiles": {"anonymized_messages"},
     "atom_feed": {"posts", "rankings"},  # the feed can hold only the best-rated posts
     "documents_parquet": {"posts"},
     "documents_csv": {"posts"},
     "archive_sqlite": {"anonymized_messages", "posts"},
-    "mkdocs_site": {"atom_feed", "rankings"},
+    "mkdocs_site": {"atom_feed", "rankings", "author_profiles"},
 }
 
 
@@ -56,7 +58,7 @@ def test_each_asset_depends_on_what_it_reads_and_the_chain_is_in_data_order():
 
 def test_checks_sensor_and_resources_are_wired():
     repo = defs.get_repository_def()
-    assert {"no_real_identities", "nothing_identifying_published"} <= {
+    assert {"no_real_identities", "profiles_name_no_one", "nothing_identifying_published"} <= {
         key.name for key in defs.resolve_asset_graph().asset_check_keys
     }
     assert "inbox_sensor" in {s.name for s in repo.sensor_defs}

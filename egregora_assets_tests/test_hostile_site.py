@@ -18,7 +18,7 @@ from selenium.webdriver.chrome.service import Service
 
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_site import as_text, build_site, unrenderable, write_site_project
-from egregora_assets.core.models import Document, Message, PostDraft, Window
+from egregora_assets.core.models import AuthorProfile, Document, Message, PostDraft, Window
 from egregora_assets.core.posts.documents import to_documents, unique_slugs
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "site"
@@ -78,7 +78,25 @@ def hostile_docs() -> list[Document]:
             PostDraft(title=title, slug=title, summary="second", tags=[], body=PAYLOADS[0]),
         ]
         docs += to_documents(unique_slugs(drafts), window, timezone="America/Sao_Paulo", writer="llm:hostile")
-    return docs
+    # Each day's first post continues the day before's: its hostile title becomes a thread link.
+    return [
+        d.model_copy(update={"continues": docs[i - 2].id}) if i >= 2 and i % 2 == 0 else d for i, d in enumerate(docs)
+    ]
+
+
+def hostile_profiles() -> list[AuthorProfile]:
+    """Author pages with a model's hostile portrait and hostile topics."""
+    return [
+        AuthorProfile(
+            group="g",
+            author=name,
+            messages=len(PAYLOADS),
+            activity={f"2026-09-{d:02d}": d for d in range(1, 10)},
+            topics=[*HOSTILE_TAGS, *PAYLOADS[:6]],
+            portrait=" ".join(PAYLOADS[:16]),
+        )
+        for name in ("amber-falcon", "quiet-otter")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +106,13 @@ def hostile_site(tmp_path_factory):
     name = f"<script>{JS}</script> Grupo 🏖️ \u202e"
     feed = build_feed(group="g", title=name, feed_id="tag:x,2026:g", site_url=None, docs=docs)
     write_site_project(
-        template_dir=TEMPLATE, project_dir=root / "project", group="g", title=name, docs=docs, feed_xml=feed
+        template_dir=TEMPLATE,
+        project_dir=root / "project",
+        group="g",
+        title=name,
+        docs=docs,
+        feed_xml=feed,
+        profiles=hostile_profiles(),
     )
     build_site(root / "project", root / "html")
     return root / "html", feed, docs
@@ -100,6 +124,10 @@ def test_hostile_posts_build_and_every_post_has_a_page(hostile_site):
     assert len(pages) == len(docs)
     categories = [p.parent.name for p in site.glob("blog/category/*/index.html")]
     assert categories and all(len(c) <= 60 for c in categories)
+    assert {p.parent.name for p in site.glob("blog/author/*/index.html")} == {"amber-falcon", "quiet-otter"}
+    # Every day's first post continues the day before's, or is continued the day after.
+    threaded = [p for p in pages if 'class="egregora-thread"' in p.read_text(encoding="utf-8")]
+    assert len(threaded) == len(HOSTILE_TITLES)
 
 
 def active_content(site: Path) -> list[tuple]:

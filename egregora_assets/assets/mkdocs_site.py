@@ -16,21 +16,22 @@ from ..core.mkdocs_site import (
 from ..core.posts.digest import detect_language
 from ..core.rankings import best_of
 from ..core.raw_exports.staging import group_title
-from ..core.tables import cited_messages, group_day_texts, group_documents, group_ratings
+from ..core.tables import cited_messages, group_day_texts, group_documents, group_profiles, group_ratings
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource
 from .atom_feed import atom_feed
+from .author_profiles import author_profiles
 from .common import each_partition
 from .rankings import rankings
 
-CODE_VERSION = "site-2"
+CODE_VERSION = "site-3"
 
 
 @asset(
     partitions_def=groups,
     code_version=CODE_VERSION,
     group_name="publish",
-    deps=[atom_feed, rankings],
+    deps=[atom_feed, rankings, author_profiles],
     automation_condition=after_new_posts,
     kinds={"mkdocs"},
 )
@@ -51,12 +52,14 @@ def mkdocs_site(
 
     def signature(db, group: str, _) -> str:
         feed, ranked = upstream_hash(db, "atom_feed", group, None), upstream_hash(db, "rankings", group, None)
-        return fingerprint(CODE_VERSION, feed, ranked, template, settings.group(group).language)
+        authors = upstream_hash(db, "author_profiles", group, None)
+        return fingerprint(CODE_VERSION, feed, ranked, authors, template, settings.group(group).language)
 
     def compute(db, group: str, _) -> tuple[str, dict]:
         docs = group_documents(db, group)
         cited = cited_messages(db, group, [i for d in docs for i in d.message_ids])
         best = best_of(docs, group_ratings(db, group))
+        profiles = group_profiles(db, group)
         shown_as_text: dict[str, str] = {}
         # Once per build; in an offline run the digest has loaded simplemma's dictionaries already.
         language = settings.group(group).language or detect_language(list(group_day_texts(db, group).values()))
@@ -74,6 +77,7 @@ def mkdocs_site(
                 cited=cited,
                 language=language,
                 best=best,
+                profiles=profiles,
             )
 
         changed = write()
@@ -93,6 +97,7 @@ def mkdocs_site(
             "index": str(index),
             "posts_shown_as_text": shown_as_text,
             "messages_cited": len(cited),
+            "author_pages": len(profiles),
         }
 
     return each_partition(

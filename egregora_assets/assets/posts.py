@@ -22,6 +22,7 @@ from ..core.posts.documents import (
     to_documents,
     unique_slugs,
 )
+from ..core.posts.threads import found_post, recent_posts, same_topic_post
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
 from ..core.tables import (
@@ -29,6 +30,7 @@ from ..core.tables import (
     day_enrichments,
     day_windows,
     documents_table,
+    documents_with_ids,
     group_day_texts,
     group_documents,
     group_windows,
@@ -52,7 +54,7 @@ from .enrichments import enrichments
 from .windows import windows
 
 # The prompt is part of the code: editing it makes the asset (and its LLM calls) new.
-CODE_VERSION = "posts-1+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
+CODE_VERSION = "posts-2+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
 
 
 @daily_asset(
@@ -81,6 +83,8 @@ def posts(
     citations_fixed = [0]  # ids outside the window dropped, misquotes made plain text
     archives: dict[str, Archive] = {}  # group -> its days' texts, read once per step
     waiting: dict = {}  # (group, day) -> its posts, whose vectors are written when their batch commits
+    posted: dict[str, dict] = {}  # group -> day -> its posts (stored, or written in this step), for threads
+    continuing = [0]  # posts that continue an earlier one
 
     def signature(db, group: str, day: date) -> str:
         return fingerprint(
@@ -96,24 +100,43 @@ def posts(
         # The offline writer's tags favour what the group's other days share.
         if not client and group not in archives:
             archives[group] = Archive(group_day_texts(db, group))
+            posted[group] = {}  # and its posts continue those of the last weeks on the same topic
+            for old in group_documents(db, group):
+                posted[group].setdefault(old.date, []).append(old)
         docs: list[Document] = []
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
+            found_posts: list[Document] = []  # the earlier posts the LLM writer's retrieval found, best first
             if client:
-                drafts, reason = _llm_drafts(client, prompts, vectors, embedder, window, mine)
+                drafts, reason, hits = _llm_drafts(client, prompts, vectors, embedder, window, mine)
                 if reason:
                     no_answer[window.id] = reason
+                by_id = {d.id: d for d in documents_with_ids(db, hits)}
+                found_posts = [by_id[i] for i in hits if i in by_id]
             else:
                 drafts = write_digest(window, mine, background=archives[group].without(day), embed=embedder.embed)
             for doc in to_documents(drafts, window, timezone=zone, writer=writer):
                 doc, fixes = hold_citations(doc, window)
                 citations_fixed[0] += fixes
-                docs.append(doc)
+                docs.append(thread(doc, found_posts, docs))
         docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
+        if not client:
+            posted[group][day] = docs
         waiting[(group, day)] = docs
         written.extend(docs[: PREVIEW_POSTS - len(written)])
         facts = {"posts": len(docs), "windows_without_answer": sum(w.id in no_answer for w in found)}
         return fingerprint([d.model_dump_json() for d in docs]), facts, {"documents": documents_table(docs)}
+
+    def thread(doc: Document, found_posts: list[Document], same_day: list[Document]) -> Document:
+        """`doc` with the earlier post it continues: one the LLM writer's retrieval found, or
+        offline, a post of the last weeks on the same topic (stored, or written in this step)."""
+        if client:
+            earlier = found_post(doc, found_posts)
+        else:
+            known = [d for day, days in posted[doc.group].items() if day != doc.date for d in days] + same_day
+            earlier = same_topic_post(doc, recent_posts(known, doc))
+        continuing[0] += earlier is not None
+        return doc.model_copy(update={"continues": earlier})
 
     def write(keys: list) -> None:  # the batch's post vectors in one encode and one LanceDB write
         vectors.replace_posts(keys, [d for key in keys for d in waiting.pop(key)], embedder)
@@ -126,6 +149,7 @@ def posts(
             "preview": MetadataValue.md(preview(written, tally.facts.get("posts", 0))),
             "windows_without_answer_reasons": MetadataValue.json(dict(list(no_answer.items())[:10])),
             "citations_fixed": citations_fixed[0],
+            "posts_continuing_earlier": continuing[0],
             **llm_facts(client),
         }
 
@@ -146,7 +170,8 @@ def _llm_drafts(client, prompts: PromptsResource, vectors: VectorStore, embedder
         before=window.date.isoformat(),
     )
     related = [f"{h['date']} {h['title']}: {h['text'][:800]}" for h in hits]
-    return write_posts_llm(client, prompts.path, window, enrichments, related)
+    drafts, reason = write_posts_llm(client, prompts.path, window, enrichments, related)
+    return drafts, reason, [h["id"] for h in hits if h["kind"] == "post"]
 
 
 @asset_check(asset=posts, blocking=True)

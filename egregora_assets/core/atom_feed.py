@@ -18,6 +18,7 @@ from .posts.quotes import strip_marks
 from .sanitize import clean_html, tame_markdown
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+THREAD_NS = "http://purl.org/syndication/thread/1.0"  # RFC 4685, Atom Threading Extensions
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 GENERATOR = "Egregora"
 
@@ -76,8 +77,11 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     return child
 
 
-def _entry(feed: etree._Element, doc: Document, site_url: str | None, media: Mapping[str, int]) -> None:
-    """Append the <entry> of one Document; `media` gives the size of each published media file."""
+def _entry(
+    feed: etree._Element, doc: Document, site_url: str | None, media: Mapping[str, int], earlier: Document | None
+) -> None:
+    """Append the <entry> of one Document; `media` gives the size of each published media file,
+    `earlier` is the post it continues (if in the feed)."""
     entry = _sub(feed, "entry")
     _sub(entry, "id", doc.id)
     _sub(entry, "title", doc.title)
@@ -96,6 +100,14 @@ def _entry(feed: etree._Element, doc: Document, site_url: str | None, media: Map
             kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
             href = site_base(site_url) + "media/" + name
             _sub(entry, "link", rel="enclosure", href=href, type=kind, length=str(media[name]))
+    if earlier is not None:
+        # RFC 4685 section 3: ref is the atom:id replied to; href and type say where to read it.
+        reply = etree.SubElement(entry, f"{{{THREAD_NS}}}in-reply-to")
+        reply.set("ref", earlier.id)
+        reply.set("href", post_url(site_url, earlier))
+        reply.set("type", "text/html")
+        # Most readers ignore the thr namespace; a related link still leads them there.
+        _sub(entry, "link", rel="related", type="text/html", href=post_url(site_url, earlier), title=earlier.title)
     for tag in dict.fromkeys(doc.categories):
         _sub(entry, "category", term=tag)
     _sub(entry, "summary", doc.summary, type="text")
@@ -120,7 +132,11 @@ def build_feed(
     `media` holds the byte size of each published media file, by name: each entry lists those
     its post shows as enclosures."""
     ordered = sorted(docs, key=lambda d: (d.published, d.id), reverse=True)
-    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    by_id = {d.id: d for d in ordered}
+    namespaces: dict[str | None, str] = {None: ATOM_NS}
+    if any(d.continues in by_id for d in ordered):
+        namespaces["thr"] = THREAD_NS
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap=namespaces)
     _sub(feed, "id", feed_id)
     _sub(feed, "title", title)
     _sub(feed, "subtitle", f"Posts written from the {group} group chat")
@@ -134,7 +150,7 @@ def build_feed(
         _sub(_sub(feed, "author"), "name", title)
     _sub(feed, "generator", GENERATOR)
     for doc in ordered:
-        _entry(feed, doc, site_url, media)
+        _entry(feed, doc, site_url, media, by_id.get(doc.continues) if doc.continues else None)
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 

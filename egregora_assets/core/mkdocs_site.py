@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import re
@@ -19,10 +18,12 @@ import yaml
 
 from . import site_text
 from .anonymized_messages.media import media_dir
+from .author_profiles import AUTHORS_DIR, author_files, author_key, colour_of
 from .home import Home
-from .models import Document, Message
+from .models import AuthorProfile, Document, Message
 from .posts.documents import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
 from .posts.quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
+from .posts.threads import continued_in
 from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
 
@@ -33,9 +34,7 @@ MEDIA_DIR = Path("docs/media")
 AVATARS_DIR = Path("docs/blog/avatars")
 AUTHORS_FILE = Path("docs/blog/.authors.yml")
 # Only these folders hold generated files, so only these are pruned.
-MANAGED_DIRS = (POSTS_DIR, MEDIA_DIR, AVATARS_DIR)
-
-_PALETTE = ("#00897b", "#5e35b1", "#c62828", "#2e7d32", "#ef6c00", "#1565c0", "#6d4c41")
+MANAGED_DIRS = (POSTS_DIR, MEDIA_DIR, AVATARS_DIR, AUTHORS_DIR)
 
 
 def post_path(doc: Document) -> str:
@@ -44,7 +43,7 @@ def post_path(doc: Document) -> str:
 
 
 def post_file(doc: Document) -> Path:
-    """A post's Markdown file in the MkDocs project."""
+    """A post's Markdown file in the MkDocs project; posts link each other by it."""
     return POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
 
 
@@ -70,7 +69,7 @@ def _front_matter(doc: Document) -> str:
         "date": doc.date,
         "slug": slugify(doc.slug, fallback="post"),
         "description": escaped(plain_line(doc.summary, MAX_SUMMARY_CHARS)),
-        "authors": list(dict.fromkeys(slugify(a, fallback="anon") for a in doc.authors)),
+        "authors": list(dict.fromkeys(author_key(a) for a in doc.authors)),
         "categories": tags,
         "tags": list(tags),  # a copy, or YAML writes an alias
         "writer": doc.writer,
@@ -92,9 +91,24 @@ def sources_markdown(messages: Sequence[Message], language: str = "en") -> str:
     )
 
 
-def post_markdown(doc: Document, sources: Sequence[Message] = (), language: str = "en") -> str:
-    """A post's Markdown file: front matter, title, the summary as excerpt, the content, then
-    the messages it cites."""
+def thread_line(key: str, posts: Sequence[Document], language: str = "en") -> str:
+    """The "Continues: <title>" (or "Continued in: ...") line linking other posts of a thread, or nothing."""
+    if not posts:
+        return ""
+    links = ", ".join(f"[{md_escape(plain_line(p.title, MAX_TITLE_CHARS))}]({post_file(p).name})" for p in posts)
+    return f'<div class="egregora-thread" markdown="1">\n{site_text.text(key, language)}: {links}\n</div>\n\n'
+
+
+def post_markdown(
+    doc: Document,
+    sources: Sequence[Message] = (),
+    *,
+    continues: Document | None = None,
+    continued_in: Sequence[Document] = (),
+    language: str = "en",
+) -> str:
+    """A post's Markdown file: front matter, title, the posts it continues and is continued in,
+    the summary as excerpt, the content, then the messages it cites."""
     body = re.sub(r"\A\s*# [^\n]*\n", "", tame_markdown(doc.content)).strip()
     # The writer's source marks link to the messages listed under the post.
     body = link_marks(body, {m.id: n for n, m in enumerate(sources, start=1)})
@@ -106,7 +120,10 @@ def post_markdown(doc: Document, sources: Sequence[Message] = (), language: str 
         body = body[len(summary) :].lstrip()
     note = writer_note(doc.writer, language)
     cited = f"\n{sources_markdown(sources, language)}" if sources else ""
-    return f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{summary}\n\n<!-- more -->\n\n{body}\n{cited}" + (
+    # Both thread lines open the post: nothing its body holds (an unclosed tag) can hide them.
+    thread = thread_line("continues", [continues] if continues else [], language)
+    thread += thread_line("continued_in", continued_in, language)
+    return f"---\n{_front_matter(doc)}---\n\n# {title}\n\n{thread}{summary}\n\n<!-- more -->\n\n{body}\n{cited}" + (
         f"\n---\n\n*{note}*\n" if note else ""
     )
 
@@ -121,7 +138,7 @@ def writer_note(writer: str, language: str = "en") -> str | None:
 def _avatar_svg(name: str) -> bytes:
     """A round avatar with a pseudonym's initials, coloured from its hash."""
     initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", name)[:2]).upper() or "?"
-    colour = _PALETTE[hashlib.sha256(name.encode()).digest()[0] % len(_PALETTE)]
+    colour = colour_of(name)
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
         f'<circle cx="32" cy="32" r="32" fill="{colour}"/>'
@@ -131,13 +148,15 @@ def _avatar_svg(name: str) -> bytes:
     return svg.encode()
 
 
-def _authors_files(docs: Sequence[Document], language: str) -> dict[Path, bytes]:
-    """`.authors.yml` with every pseudonym, and one avatar each."""
-    names = sorted({a for d in docs for a in d.authors})
+def _authors_files(
+    docs: Sequence[Document], language: str, profiles: Sequence[AuthorProfile] = ()
+) -> dict[Path, bytes]:
+    """`.authors.yml` with every pseudonym (of posts and of profiles), and one avatar each."""
+    names = sorted({a for d in docs for a in d.authors} | {p.author for p in profiles})
     files: dict[Path, bytes] = {}
     authors = {}
     for name in names:
-        key = slugify(name, fallback="anon")
+        key = author_key(name)
         files[AVATARS_DIR / f"{key}.svg"] = _avatar_svg(name)
         authors[key] = {
             "name": name,
@@ -209,12 +228,14 @@ def write_site_project(
     cited: Mapping[str, Message] = {},
     language: str = "en",
     best: Sequence[Document] = (),
+    profiles: Sequence[AuthorProfile] = (),
 ) -> list[Path]:
     """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged).
 
     `cited` holds the messages posts cite, by id; each post lists its own under it. `language`
     (one of site_text.LANGUAGES) is the interface's: Material's and our own strings. `best`
-    are the best-rated posts, best first, for the "best of" page."""
+    are the best-rated posts, best first, for the "best of" page. Each of `profiles` gets an
+    author page; posts link the posts they continue and are continued in."""
     # Templates print the site name raw.
     site_name = escaped(plain_line(title, MAX_TITLE_CHARS)) or group
     context = {
@@ -226,13 +247,19 @@ def write_site_project(
         "t": lambda key, **values: site_text.text(key, language, **values),
     }
     wanted = _template_files(template_dir, context)
+    by_id, later = {d.id: d for d in docs}, continued_in(docs)
     for doc in docs:
         name = post_file(doc)
         if name in wanted:  # both would get one URL, and one post would vanish
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
         sources = [cited[i] for i in doc.message_ids if i in cited]
-        wanted[name] = post_markdown(doc, sources, language).encode()
-    wanted.update(_authors_files(docs, language))
+        earlier = by_id.get(doc.continues) if doc.continues else None
+        markdown_text = post_markdown(
+            doc, sources, continues=earlier, continued_in=later.get(doc.id, []), language=language
+        )
+        wanted[name] = markdown_text.encode()
+    wanted.update(_authors_files(docs, language, profiles))
+    wanted.update(author_files(profiles, docs, language))
     wanted[BEST_PAGE] = best_markdown(best, language).encode()
     wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
     for media_name, data in media.items():

@@ -130,6 +130,7 @@ class Document(BaseModel):
     links: list[Link] = Field(default_factory=list)
     message_ids: list[str] = Field(default_factory=list)
     writer: str  # "offline-digest" or "llm:<model>"
+    continues: str | None = None  # the id of the earlier post this one continues (RFC 4685 in-reply-to)
 
 
 class Verdict(BaseModel):
@@ -167,3 +168,15 @@ class Rating(BaseModel):
     losses: int
     draws: int
     judge: str
+
+
+class AuthorProfile(BaseModel):
+    """What a group's site says about one pseudonym: when they wrote, what about, and a portrait."""
+
+    group: str
+    author: str  # the pseudonym
+    messages: int
+    activity: dict[str, int]  # ISO day -> messages written that day
+    topics: list[str] = Field(default_factory=list)  # most said first
+    portrait: str | None = None  # written by the LLM from their own messages only; none offline
+    portrait_input: str | None = None  # a fingerprint of what the portrait was written from

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
-from .models import PARSED_SCHEMA, Comparison, Document, Enrichment, Message, Rating, Window
+from .models import PARSED_SCHEMA, AuthorProfile, Comparison, Document, Enrichment, Message, Rating, Window
 from .warehouse import Database
 
 _ARROW = {
@@ -64,6 +64,7 @@ DOCUMENTS = model_schema(
 # Rows of a per-group asset carry a NULL date: the journal's day of a group's partition.
 COMPARISONS = model_schema(Comparison, date=pa.date32())
 RATINGS = model_schema(Rating, date=pa.date32())
+AUTHOR_PROFILES = model_schema(AuthorProfile, activity=pa.string(), date=pa.date32())  # activity as JSON
 
 STAGING_TABLES = {"raw_messages": RAW_MESSAGES}
 WAREHOUSE_TABLES = {
@@ -73,6 +74,7 @@ WAREHOUSE_TABLES = {
     "documents": DOCUMENTS,
     "comparisons": COMPARISONS,
     "ratings": RATINGS,
+    "author_profiles": AUTHOR_PROFILES,
 }
 
 
@@ -245,7 +247,16 @@ def documents_table(docs: Sequence[Document]) -> pa.Table:
 def group_documents(db: Database, group: str) -> list[Document]:
     """Every post of a group, newest first."""
     t = db.table("documents")
-    expr = t.filter((t.group == group) & (t.kind == "post")).order_by([t.published.desc(), t.id])
+    return _documents(db, t.filter((t.group == group) & (t.kind == "post")).order_by([t.published.desc(), t.id]))
+
+
+def documents_with_ids(db: Database, ids: Sequence[str]) -> list[Document]:
+    """The stored posts with these ids (those a search found), in no particular order."""
+    t = db.table("documents")
+    return _documents(db, t.filter(t.id.isin(list(ids)))) if ids else []
+
+
+def _documents(db: Database, expr: Any) -> list[Document]:
     docs = []
     for record in db.rows(expr.select(*DOCUMENTS.names)):
         record["links"] = json.loads(record["links"] or "[]")
@@ -280,6 +291,26 @@ def count_authors(db: Database, groups: Sequence[str]) -> int:
 def per_group_rows(records: Sequence[BaseModel], schema: pa.Schema) -> pa.Table:
     """Records of a per-group asset as rows of its table (date NULL)."""
     return pa.Table.from_pylist([{**r.model_dump(), "date": None} for r in records], schema=schema)
+
+
+def author_messages(db: Database, group: str) -> list[Message]:
+    """Every message of a group that has an author (a pseudonym), in time order."""
+    t = db.table("messages")
+    expr = t.filter((t.group == group) & t.author.notnull()).order_by([t.timestamp, t.id]).select(*_MESSAGE)
+    return [Message(**r) for r in db.rows(expr)]
+
+
+def profiles_table(profiles: Sequence[AuthorProfile]) -> pa.Table:
+    """Author profiles as rows of the `author_profiles` table (activity as JSON, date NULL)."""
+    rows = [{**p.model_dump(), "activity": json.dumps(p.activity, sort_keys=True), "date": None} for p in profiles]
+    return pa.Table.from_pylist(rows, schema=AUTHOR_PROFILES)
+
+
+def group_profiles(db: Database, group: str) -> list[AuthorProfile]:
+    """Every stored author profile of a group, by pseudonym."""
+    t = db.table("author_profiles")
+    rows = db.rows(t.filter(t.group == group).order_by("author").select(*AuthorProfile.model_fields))
+    return [AuthorProfile(**{**r, "activity": json.loads(r["activity"])}) for r in rows]
 
 
 def post_windows(db: Database, group: str) -> dict[str, Window]:

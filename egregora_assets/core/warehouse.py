@@ -127,13 +127,16 @@ class Database:
     # --- writes ---------------------------------------------------------------------------
 
     def create(self, tables: Mapping[str, pa.Schema]) -> None:
-        """Create the tables (and the journal) that do not exist yet."""
+        """Create the tables (and the journal) that do not exist yet, and add to those an older
+        home made the columns their schema has since gained."""
         statements = [_ddl(name, schema) for name, schema in {**tables, "journal": JOURNAL}.items()]
         if self.engine == "duckdb":
-            known = set(self.backend.list_tables())
-            if all(name in known for name in (*tables, "journal")):
-                return
-            self.backend.con.execute(";\n".join(statements))
+            conn = self.backend.con
+            if not set((*tables, "journal")) <= set(self.backend.list_tables()):
+                conn.execute(";\n".join(statements))
+            for statement in _new_columns(tables, conn.execute(_COLUMNS).fetchall()):
+                conn.execute(statement)
+                self._tables.clear()
             return
         with self._pg_transaction() as cursor:
             # Two processes creating one table at once would collide on its catalogue row.
@@ -142,6 +145,10 @@ class Database:
                 cursor.execute(statement)
             for name in tables:
                 cursor.execute(f'CREATE INDEX IF NOT EXISTS {name}_partition ON {name} ("group", date)')
+            cursor.execute(_COLUMNS)
+            for statement in _new_columns(tables, cursor.fetchall()):
+                cursor.execute(statement)
+                self._tables.clear()
 
     def replace(self, asset: str, keys: pa.Table, rows: Mapping[str, pa.Table]) -> None:
         """In one transaction: delete every row of these partitions from the tables in `rows`,
@@ -211,6 +218,23 @@ class Database:
 
     def close(self) -> None:
         self.backend.disconnect()
+
+
+_COLUMNS = "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+
+
+def _new_columns(tables: Mapping[str, pa.Schema], existing: Sequence[tuple[str, str]]) -> list[str]:
+    """The ALTER TABLE statements adding each schema column its existing table lacks."""
+    have: dict[str, set[str]] = {}
+    for table, column in existing:
+        have.setdefault(table, set()).add(column)
+    return [
+        f'ALTER TABLE {name} ADD COLUMN "{f.name}" {_SQL_TYPES[f.type]}'
+        for name, schema in tables.items()
+        if name in have
+        for f in schema
+        if f.name not in have[name]
+    ]
 
 
 def _without_nul(part: pa.Table) -> pa.Table:

@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{site}: no post pages to photograph")
         # The post with the most text shows the writer best.
         title, page = max(posts, key=lambda p: (site / p[1]).stat().st_size)
+        # The author page of whoever the most posts cite.
+        author = max(site.glob("blog/author/*/index.html"), key=lambda p: p.stat().st_size).parent.name
         with chromium(Path(scratch) / "profile") as driver:
             with serve(site) as url:
                 shoot(driver, f"{url}/blog/", "blog", wait_for=posts[0][0][:20])
@@ -187,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                     driver, f"{url}/{page.removesuffix('index.html')}", "provenance", wait_for=title[:20], script=opened
                 )
                 shoot(driver, f"{url}/best/", "best", wait_for=site_text.text("best_of_title", language(site)))
+                shoot(driver, f"{url}/blog/author/{author}/", "author", wait_for=author)
             with dagster_ui(home) as url:
                 shoot(driver, f"{url}/assets/posts?view=partitions", "dagster-posts", wait_for="Materialized", settle=3)
                 shoot(driver, f"{url}/assets", "dagster-assets", wait_for="partition", settle=3)

@@ -44,6 +44,7 @@ def hostile_golden(folder):
         "enrich_url": f"<script>alert('{MARK}')</script> {PAYLOADS[1]}",
         "describe_media": PAYLOADS[2],
         "judge": json.dumps({"winner": "A", "reason": PAYLOADS[0]}),
+        "portrait": " ".join(p for p in PAYLOADS if len(p) < 200),  # on every author page
     }
     for marker, content in texts.items():
         path = folder / f"{marker}.json"
@@ -67,6 +68,7 @@ def test_hostile_model_answers_build_a_site_where_nothing_runs(tmp_path, monkeyp
         site = home / "sites" / GROUP / "public"
         pages = list(site.glob("blog/20*/*/*/*/index.html"))
         assert len(pages) == first["posts"]  # every post has its page, duplicate titles and all
+        assert len(list(site.glob("blog/author/*/index.html"))) == first["authors"]
         assert active_content(site) == []
         opened, ran = scripts_that_ran(site, tmp_path / "profile")
         assert opened > 20 and ran == []

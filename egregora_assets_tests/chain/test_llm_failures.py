@@ -40,8 +40,9 @@ def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fa
     assert summary["partitions"] == 27 - len(done) + 1  # only the failed days, then the feed/site
     assert summary["llm_requests"] == len(fake_llm.requests) - sent
     # The writer asked again only for the failed days (the rest came from the cache); the ranking
-    # that the failure had held back judges its pairs now.
+    # and the portraits that the failure had held back are written now.
     assert fake_llm.count("writer") - wrote <= (27 - len(done)) * 2
+    assert fake_llm.count("portrait") == summary["authors"]
 
 
 def test_ask_streams_a_cited_answer_and_raw_returns_passages(tmp_path, fake_llm):

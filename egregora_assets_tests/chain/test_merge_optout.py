@@ -13,6 +13,7 @@ import duckdb
 import lancedb
 
 from egregora_assets.cli import main
+from egregora_assets.core.author_profiles import author_key
 from egregora_assets_tests.exports import write_txt
 
 
@@ -63,6 +64,8 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
         ).fetchall()
     pseudonym = authors[0][0]  # the most prolific post author
     real = next(name for name, p in owner_map.items() if p == pseudonym)
+    page = Path(before["sites"][0]).parent / "blog" / "author" / author_key(pseudonym) / "index.html"
+    assert page.is_file()  # they had an author page
 
     later = write_txt(exports, 1, 27, "chat-2.txt")
     with later.open("a", encoding="utf-8") as f:
@@ -80,3 +83,6 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
     assert not pattern.search(Path(after["feeds"][0]).read_text(encoding="utf-8"))
     site = Path(after["sites"][0]).parent
     assert not any(pattern.search(p.read_text(encoding="utf-8", errors="ignore")) for p in site.rglob("*.html"))
+    assert not page.exists() and not any(pattern.search(p.name) for p in site.rglob("*"))  # and now none
+    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM author_profiles WHERE author = ?", [pseudonym]).fetchone()[0] == 0

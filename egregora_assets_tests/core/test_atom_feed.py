@@ -195,3 +195,33 @@ def test_enclosures_are_relative_to_the_feed_without_a_site_url_and_need_a_publi
     assert [(link.get("href"), link.get("type"), link.get("length")) for link in links] == [
         ("media/media-abc.jpg", "image/jpeg", "10")
     ]
+
+
+THR = "http://purl.org/syndication/thread/1.0"
+
+
+def test_an_entry_that_continues_another_carries_rfc_4685_in_reply_to():
+    first, second = make_doc(6), make_doc(9, "Botas novas", continues=make_doc(6).id)
+    xml = feed_of([first, second])
+    root = etree.fromstring(xml)
+    (reply,) = root.findall(f"a:entry/{{{THR}}}in-reply-to", NS)
+    assert reply.getparent().findtext("a:id", namespaces=NS) == second.id
+    assert reply.attrib == {"ref": first.id, "href": SITE + "blog/2026/09/06/post-6/", "type": "text/html"}
+
+    # feedparser keeps an element of an unknown namespace as a dict named prefix_element.
+    parsed = feedparser.parse(xml)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.namespaces["thr"] == THR
+    later, earlier = parsed.entries  # newest first
+    assert later["thr_in-reply-to"] == {"ref": first.id, "href": SITE + "blog/2026/09/06/post-6/", "type": "text/html"}
+    assert "thr_in-reply-to" not in earlier
+    # Readers that ignore the thr namespace still get a link to the earlier post.
+    assert {"rel": "related", "type": "text/html", "href": SITE + "blog/2026/09/06/post-6/"}.items() <= next(
+        link for link in later.links if link.get("title") == first.title
+    ).items()
+
+
+def test_a_post_continuing_one_not_in_the_feed_has_no_thread_and_no_namespace():
+    xml = feed_of([make_doc(9, continues="tag:egregora.local,2026:trilhas/gone/0")])
+    assert THR.encode() not in xml and b"in-reply-to" not in xml
+    assert feed_of([make_doc(6)]) == feed_of([make_doc(6, continues=None)])

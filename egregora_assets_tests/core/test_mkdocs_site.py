@@ -285,3 +285,83 @@ def test_the_site_speaks_its_language(tmp_path, language):
     assert say("tags_intro") in pages["tags/index.html"]
     if language in OURS:
         assert all(s in page for s, page in zip(OURS[language], (post, pages["index.html"], post)))
+
+
+def linked(html: Path, page: Path, href: str) -> Path:
+    """The built file a relative link on `page` opens."""
+    target = (page.parent / href.split("#")[0]).resolve()
+    assert target.is_relative_to(html.resolve()), f"{href} leaves the site"
+    return target / "index.html" if href.endswith("/") or target.is_dir() else target
+
+
+@pytest.fixture(scope="module")
+def threaded(tmp_path_factory):
+    """A site whose second post continues the first, with a page per author (one cited by no post)."""
+    from egregora_assets.core.models import AuthorProfile
+
+    root = tmp_path_factory.mktemp("threads")
+    first = make_doc(6, "Subida da Pedra Grande", ["pedra grande"], "offline-digest")
+    second = make_doc(9, "De volta à Pedra Grande", ["pedra grande"], "offline-digest").model_copy(
+        update={"continues": first.id}
+    )
+    docs = [second, first]
+    profiles = [
+        AuthorProfile(group="trilhas", author=name, messages=n, activity={"2026-09-06": n}, topics=["pedra"])
+        for name, n in (("Guará Azul", 5), ("Tatu Veloz", 3), ("Onça Calma", 1))
+    ]
+    feed = build_feed(group="trilhas", title="Trilhas", feed_id="tag:x,2026:t", site_url=None, docs=docs)
+    kwargs = dict(template_dir=TEMPLATE, project_dir=root / "project", group="trilhas", title="Trilhas",
+                  docs=docs, feed_xml=feed, profiles=profiles)  # fmt: skip
+    write_site_project(**kwargs)
+    build_site(root / "project", root / "html")
+    return first, second, root / "html", kwargs
+
+
+def thread_links(page: Path) -> list[tuple[str, str]]:
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(page.read_bytes())
+    return [(a.text_content(), a.get("href")) for a in tree.xpath('//article//div[@class="egregora-thread"]//a')]
+
+
+def test_continues_and_continued_in_links_open_the_other_post(threaded):
+    first, second, html, _ = threaded
+    later, earlier = html / post_path(second) / "index.html", html / post_path(first) / "index.html"
+    assert "Continues:" in later.read_text(encoding="utf-8")
+    ((title, href),) = thread_links(later)
+    assert title == first.title and linked(html, later, href) == earlier.resolve()
+    assert "Continued in:" in earlier.read_text(encoding="utf-8")
+    ((title, href),) = thread_links(earlier)
+    assert title == second.title and linked(html, earlier, href) == later.resolve()
+
+
+def test_every_author_has_a_page_with_a_chart_and_the_posts_that_cite_them(threaded):
+    from lxml import html as lxml_html
+
+    first, second, html, _ = threaded
+    for key, cited in (("guara-azul", 2), ("tatu-veloz", 2), ("onca-calma", 0)):
+        page = html / "blog" / "author" / key / "index.html"
+        tree = lxml_html.fromstring(page.read_bytes())
+        text = tree.text_content()
+        assert f"Posts that cite them ({cited})" in text and ("No post cites them yet." in text) == (not cited)
+        (chart,) = tree.xpath('//img[@alt="Messages over time"]')
+        assert linked(html, page, chart.get("src")).read_bytes().startswith(b"<svg")
+        listed = {
+            linked(html, page, a.get("href")) for a in tree.xpath("//article//h2/a[not(starts-with(@href, '#'))]")
+        }
+        posts = {(html / post_path(d) / "index.html").resolve() for d in (first, second)}
+        assert listed == (posts if cited else set())
+    # A post names its authors with links to their pages.
+    post = html / post_path(first) / "index.html"
+    tree = lxml_html.fromstring(post.read_bytes())
+    hrefs = [a.get("href") for a in tree.xpath('//a[text()="Guará Azul"]')]
+    assert hrefs and linked(html, post, hrefs[0]) == (html / "blog" / "author" / "guara-azul" / "index.html").resolve()
+
+
+def test_rewriting_unchanged_threads_and_author_pages_writes_nothing(threaded):
+    *_, kwargs = threaded
+    assert write_site_project(**kwargs) == []
+    fewer = write_site_project(**{**kwargs, "profiles": kwargs["profiles"][:2]})  # someone opted out
+    assert {p.name for p in fewer} == {"onca-calma.md", "onca-calma.svg", ".authors.yml"}
+    assert not (kwargs["project_dir"] / "docs" / "blog" / "author" / "onca-calma.md").exists()
+    write_site_project(**kwargs)

@@ -82,6 +82,7 @@ CONTEXTS = {
         text="The Ridge Loop starts at the car park by the old mill. Allow four hours...",
     ),
     "describe_media": dict(mime="image/jpeg"),
+    "portrait": dict(author="Ana Lua", messages=[m for m in _window().messages if m.author == "Ana Lua"]),
     "answer": dict(
         question="Where did the group hike in January?",
         passages=[
@@ -136,7 +137,15 @@ def test_declared_variables_are_the_ones_used(name):
 
 
 def test_there_is_one_template_per_call():
-    assert set(template_names(PROMPTS)) >= {"writer", "enrich_url", "describe_media", "answer", "judge"}
+    assert set(template_names(PROMPTS)) >= {"writer", "enrich_url", "describe_media", "answer", "judge", "portrait"}
+
+
+def test_portrait_prompt_holds_only_the_persons_own_words():
+    mine = [m for m in _window().messages if m.author == "Ana Lua"]
+    user = chat_messages(PROMPTS, "portrait", **CONTEXTS["portrait"])[1]["content"]
+    assert user.startswith("Pseudonym: Ana Lua") and all(m.text.splitlines()[0] in user for m in mine)
+    others = [m for m in _window().messages if m.author not in (None, "Ana Lua")]
+    assert others and not any(m.text.splitlines()[0] in user for m in others)
 
 
 def test_writer_prompt_shows_messages_enrichments_and_earlier_context():

@@ -194,3 +194,37 @@ def test_a_second_duckdb_process_waits_for_the_lock_and_says_so(tmp_path):
     finally:
         holder.join(30)
     assert holder.exitcode == 0
+
+
+def test_threads_and_author_profiles_round_trip(warehouse):
+    from egregora_assets.core.models import AuthorProfile
+    from egregora_assets.core.tables import documents_with_ids, group_profiles, profiles_table
+
+    when = datetime(2026, 9, 2, 21, tzinfo=UTC)
+    base = dict(group="g", window_id="w", title="T", slug="t", published=when, updated=when, authors=["Ana"],
+                summary="s", content="c", writer="offline-digest")  # fmt: skip
+    first = Document(id="tag:x,2026:g/1", date=D1, **base)
+    later = Document(id="tag:x,2026:g/2", date=D2, continues=first.id, **base)
+    write(warehouse, "posts", "documents", {("g", D1): documents_table([first]), ("g", D2): documents_table([later])})
+    assert documents_with_ids(warehouse, [later.id, "tag:x,2026:gone"]) == [later]
+    assert documents_with_ids(warehouse, []) == []
+    profiles = [
+        AuthorProfile(group="g", author="amber-falcon", messages=3, activity={"2026-09-01": 3}, topics=["trilha"]),
+        AuthorProfile(
+            group="g", author="rare-kelp", messages=1, activity={"2026-09-02": 1}, portrait="P 😀", portrait_input="abc"
+        ),  # fmt: skip
+    ]
+    write(warehouse, "author_profiles", "author_profiles", {("g", None): profiles_table(profiles)})
+    assert group_profiles(warehouse, "g") == profiles and group_profiles(warehouse, "other") == []
+
+
+def test_a_warehouse_made_before_a_column_existed_gains_it(warehouse, warehouse_url):
+    from egregora_assets.core.tables import WAREHOUSE_TABLES
+
+    warehouse.backend.raw_sql('ALTER TABLE documents DROP COLUMN "continues"')
+    with connect(warehouse_url) as older:
+        assert "continues" not in older.table("documents").columns
+        older.create(WAREHOUSE_TABLES)  # what every step does first
+        assert "continues" in older.table("documents").columns
+        older.create(WAREHOUSE_TABLES)  # and then nothing
+        assert older.table("documents").columns == tuple(WAREHOUSE_TABLES["documents"].names)

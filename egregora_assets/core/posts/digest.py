@@ -186,6 +186,27 @@ def _topics(
     return _Topics(phrases, tags, ranked, counted)
 
 
+def favourite_topics(
+    messages: Sequence[Message], names: frozenset[str] = frozenset(), limit: int = 8, chars: int = 200_000
+) -> list[str]:
+    """What someone talks about most: the digest's tags of their latest text messages (within
+    `chars`, each cut at MAX_MESSAGE_CHARS), most said first. `names` are words never to count."""
+    texts: list[Message] = []
+    for m in reversed(messages):  # YAKE reads all it is given: a year of someone, or one pasted book
+        if m.kind not in TEXT_KINDS or not m.text.strip():
+            continue
+        text = m.text[:MAX_MESSAGE_CHARS]
+        chars -= len(text)
+        if chars < 0:
+            break
+        texts.append(m if text == m.text else m.model_copy(update={"text": text}))
+    if not texts:
+        return []
+    texts.reverse()
+    lang = detect_language([m.text for m in texts])
+    return _topics(texts, lang, frozenset(n.lower() for n in names)).ranked[:limit]
+
+
 def _busy(messages: Sequence[Message]) -> bool:
     """Enough messages and people for a post: what is known before YAKE reads them."""
     return len(messages) >= MIN_MESSAGES and len({m.author for m in messages}) >= MIN_AUTHORS

@@ -1,0 +1,92 @@
+"""author_profiles: each group's pseudonyms with their activity, topics and portrait, for the author pages."""
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetExecutionContext,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+
+from ..core.anonymized_messages.pseudonyms import group_privacy
+from ..core.anonymized_messages.redact import find_pii
+from ..core.author_profiles import build_profiles, profiles_preview, write_portrait
+from ..core.journal import fingerprint, group_hashes
+from ..core.prompts import prompt_hash
+from ..core.tables import WAREHOUSE_TABLES, author_messages, group_profiles, groups_in, profiles_table
+from ..partitions import after_new_posts, groups
+from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource, WarehouseResource
+from .anonymized_messages import anonymized_messages
+from .common import each_partition, llm_facts
+
+CODE_VERSION = "authors-1+" + fingerprint(prompt_hash(PROMPTS, "portrait"))[:8]
+
+
+@asset(
+    partitions_def=groups,
+    code_version=CODE_VERSION,
+    group_name="publish",
+    # A group's profiles read every day of its messages (the default mapping, as for the feed).
+    deps=[anonymized_messages],
+    automation_condition=after_new_posts,
+    kinds={"duckdb"},
+    pool="llm",
+)
+def author_profiles(
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    llm: LLMResource,
+    prompts: PromptsResource,
+) -> MaterializeResult:
+    """One profile per pseudonym: messages per day, favourite topics and, with an LLM, a portrait."""
+    client = llm.client() if llm.enabled else None
+    identity = fingerprint(f"llm:{llm.model}", prompt_hash(prompts.path, "portrait")) if client else None
+    shown: list = []  # the first profiles of the step, for the preview
+
+    def signature(db, group: str, _) -> str:
+        return fingerprint(CODE_VERSION, group_hashes(db, "anonymized_messages", group), identity)
+
+    def compute(db, group: str, _) -> tuple[str, dict, dict]:
+        previous = {p.author: p for p in group_profiles(db, group)}
+        found, written = build_profiles(
+            group,
+            author_messages(db, group),
+            previous=previous,
+            identity=identity,
+            portraitist=(lambda author, said: write_portrait(client, prompts.path, author, said)) if client else None,
+        )
+        shown.extend(found[: 5 - len(shown)])
+        facts = {"authors": len(found), "portraits_written": written}
+        return fingerprint([p.model_dump_json() for p in found]), facts, {"author_profiles": profiles_table(found)}
+
+    return each_partition(
+        context,
+        warehouse,
+        signature,
+        compute,
+        after=lambda tally: {"preview": MetadataValue.md(profiles_preview(shown)), **llm_facts(client)},
+    )
+
+
+@asset_check(asset=author_profiles, blocking=True)
+def profiles_name_no_one(
+    context: AssetCheckExecutionContext, home: HomeResource, staging: WarehouseResource, warehouse: WarehouseResource
+) -> AssetCheckResult:
+    """No real name, phone or e-mail in any author profile (a portrait is a model's words)."""
+    findings, checked = [], 0
+    with staging.get_connection() as raw, warehouse.get_connection() as db:
+        db.create(WAREHOUSE_TABLES)
+        for group in groups_in(db, "author_profiles"):
+            fields = [
+                (f"author:{p.author}", name, str(getattr(p, name) or ""))
+                for p in group_profiles(db, group)
+                for name in ("author", "topics", "portrait")
+            ]
+            checked += len(fields)
+            findings += find_pii(fields, group_privacy(raw, home.paths, group).roster)
+    return AssetCheckResult(
+        passed=not findings,
+        metadata={"fields_checked": checked, "findings": len(findings), "first_findings": "\n".join(findings[:20])},
+    )
