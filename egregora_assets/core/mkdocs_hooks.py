@@ -15,6 +15,9 @@ SEPARATOR = "<!-- more -->"  # the blog plugin's post_excerpt_separator (the def
 _ID_ATTRIBUTE = re.compile(r"\bid\s*=", re.IGNORECASE)
 # The anchors of the sources under a post (core.posts.quotes.anchor): no heading's slug has a colon.
 _SOURCE_ANCHOR = re.compile(r'\bid="src:\d+"')
+# The "continues" / "continued in" lines a post opens with (core.mkdocs_site): closed, and with
+# no tag inside (titles there are one escaped line), so they cannot swallow what follows.
+_THREAD_LINES = re.compile(r'<div class="egregora-thread" markdown="1">\n[^<]*\n</div>\n')
 
 
 def excerpt_markdown(markdown: str, html: str) -> str | None:
@@ -27,7 +30,7 @@ def excerpt_markdown(markdown: str, html: str) -> str | None:
     _, rendered, after = html.partition(SEPARATOR)
     if not (separator and rendered and head.startswith("# ")):
         return None  # not this project's post layout: the title heading first, then the excerpt
-    if "<" in head:
+    if "<" in _THREAD_LINES.sub("", head):
         return None  # raw HTML there can swallow what follows, or pull it up (an unclosed table)
     if "]:" in markdown:
         return None  # link, footnote and abbreviation definitions apply to the whole document

@@ -188,3 +188,14 @@ def test_a_post_with_its_sources_still_gives_its_excerpt_the_head_only():
     assert 'id="src:1"' in body
     assert excerpt_markdown(body, f"<h1>x</h1>\n{SEPARATOR}\n<p>y</p>") is not None
     assert excerpt_markdown(body.replace('id="src:1"', 'id="src-1"'), f"<h1>x</h1>{SEPARATOR}<p>y</p>") is None
+
+
+def test_a_post_in_a_thread_still_gives_its_excerpt_the_head_only():
+    """The thread lines a post opens with are closed blocks with no tag inside: they stay in the head."""
+    first, second, third = posts()[:3]
+    hostile = second.model_copy(update={"title": "<b>ousado</b> <div>"})
+    body = post_markdown(first, continues=hostile, continued_in=[third]).split("---\n", 2)[-1].lstrip("\n")
+    assert body.count('<div class="egregora-thread"') == 2
+    assert excerpt_markdown(body, f"<h1>x</h1>\n{SEPARATOR}\n<p>y</p>") is not None
+    opened = body.replace("</div>", "", 1)  # an unclosed block is no longer ours: the whole post again
+    assert excerpt_markdown(opened, f"<h1>x</h1>{SEPARATOR}<p>y</p>") is None
