@@ -28,7 +28,7 @@ from ..resources import ChainSettings, HomeResource, WarehouseResource
 from .common import each_partition, partition_keys
 from .raw_exports import raw_exports
 
-CODE_VERSION = "anon-2"
+CODE_VERSION = "anon-3"
 
 
 @daily_asset(

@@ -44,7 +44,8 @@ def model_schema(model: type[BaseModel], **columns: pa.DataType) -> pa.Schema:
 
 
 RAW_MESSAGES = pa.schema([("group", pa.string()), ("date", pa.date32()), ("pos", pa.int64()), *PARSED_SCHEMA])
-MESSAGES = model_schema(Message, timestamp=pa.timestamp("s"), date=pa.date32())
+# `pos`: the place in the day's export, which orders the messages of one minute (see anonymize).
+MESSAGES = model_schema(Message, timestamp=pa.timestamp("s"), date=pa.date32(), pos=pa.int32())
 # A window is stored whole (as the JSON of its record), with what the packing needs beside it.
 WINDOWS = pa.schema(
     [
@@ -143,7 +144,7 @@ def group_day_texts(db: Database, group: str) -> dict[date, str]:
     """The text said on each day of a group (pseudonymized), one string per day."""
     t = db.table("messages")
     expr = t.filter((t.group == group) & t.kind.isin(["text", "edited"]) & t.text.notnull())
-    rows = db.rows(expr.order_by([t.date, t.timestamp, t.id]).select("date", "text"))
+    rows = db.rows(expr.order_by([t.date, t.timestamp, t.pos, t.id]).select("date", "text"))
     texts = {day: "\n".join(found) for day, found in _group_by_day(rows, lambda r: r["text"]).items()}
     return {day: text for day, text in texts.items() if text}
 
@@ -171,7 +172,7 @@ def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Messag
             + has_attachment.ifelse(db.byte_length(t.attachment) + 3, 0)
             + 9  # "HH:MM ", ": " and the newline
         )
-        order = [t.timestamp, t.id]
+        order = [t.timestamp, t.pos, t.id]
         through = size.sum().over(group_by=t.date, order_by=order, rows=(None, 0))
         expr = t.mutate(through=through).order_by([t.date, *order]).select("date", "through", *_MESSAGE)
         return _group_by_day(db.rows(expr), lambda r: (Message(**{k: r[k] for k in _MESSAGE}), int(r["through"])))
@@ -264,7 +265,7 @@ def _documents(db: Database, expr: Any) -> list[Document]:
     return docs
 
 
-_TIME_ORDER = {"documents": ("published", "id"), "messages": ("timestamp", "id")}
+_TIME_ORDER = {"documents": ("published", "id"), "messages": ("timestamp", "pos", "id")}
 
 
 def group_rows(db: Database, table: str, group: str) -> pa.Table:
@@ -296,7 +297,7 @@ def per_group_rows(records: Sequence[BaseModel], schema: pa.Schema) -> pa.Table:
 def author_messages(db: Database, group: str) -> list[Message]:
     """Every message of a group that has an author (a pseudonym), in time order."""
     t = db.table("messages")
-    expr = t.filter((t.group == group) & t.author.notnull()).order_by([t.timestamp, t.id]).select(*_MESSAGE)
+    expr = t.filter((t.group == group) & t.author.notnull()).order_by([t.timestamp, t.pos, t.id]).select(*_MESSAGE)
     return [Message(**r) for r in db.rows(expr)]
 
 

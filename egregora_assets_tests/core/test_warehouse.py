@@ -58,7 +58,9 @@ def messages(group: str, day: date, n: int = len(TEXTS)) -> list[Message]:
 
 
 def message_rows(found: list[Message]) -> pa.Table:
-    return pa.Table.from_pylist([{**m.model_dump(), "date": m.timestamp.date()} for m in found], schema=MESSAGES)
+    """Rows as anonymize stores them: `pos` is the place in the day's export."""
+    rows = [{**m.model_dump(), "date": m.timestamp.date(), "pos": n} for n, m in enumerate(found)]
+    return pa.Table.from_pylist(rows, schema=MESSAGES)
 
 
 def write(db, asset: str, table: str, parts: dict) -> None:
@@ -94,6 +96,18 @@ def test_messages_come_back_whole_and_in_order(warehouse):
     assert "\x00" not in texts[D1]
     ids = [found[("g2", D2)][3].id, found[("g2", D2)][0].id, "missing"]
     assert set(cited_messages(warehouse, "g2", ids)) == set(ids[:2])
+
+
+def test_messages_of_one_minute_keep_the_order_they_were_sent(warehouse):
+    """Exports give minutes and ids are keyed hashes: the export's order decides, not the id."""
+    minute = datetime(2026, 9, 1, 8, 0)
+    said = [
+        Message(id=f"{15 - n:016x}", group="g", timestamp=minute, author="ana", text=text)
+        for n, text in enumerate(["vamos?", "bora", "que horas?", "7h"])
+    ]
+    write(warehouse, "anonymized_messages", "messages", {("g", D1): message_rows(said)})
+    assert [m.text for m in day_messages(warehouse, "g", D1)] == ["vamos?", "bora", "que horas?", "7h"]
+    assert group_day_texts(warehouse, "g")[D1] == "vamos?\nbora\nque horas?\n7h"
 
 
 def test_running_byte_totals_from_the_database_match_the_writer(warehouse):

@@ -98,7 +98,9 @@ SELECT _row, $group AS "group", CAST(timestamp AS DATE) AS date,
     coalesce(contact OR author IS NULL OR regexp_matches(text, $filter), false) AS python
 FROM t
 """
-_OUTPUT = ["id", "group", "date", "timestamp", "author", "text", "kind", "attachment"]
+# `pos` is the message's place in the day's export: an export gives minutes, so it is what keeps
+# the messages of one minute in the order they were sent (ids are keyed hashes, in no order).
+_OUTPUT = ["id", "group", "date", "timestamp", "author", "text", "kind", "attachment", "pos"]
 
 
 def anonymize(messages: pa.Table, *, group: str, roster: Roster, secret: bytes) -> pa.Table:
@@ -113,7 +115,8 @@ def anonymize(messages: pa.Table, *, group: str, roster: Roster, secret: bytes) 
         rows = _query(db.cursor(), src, ROWS_SQL, key=subkey(secret, "media"), group=group, filter=_prefilter(roster))
         rows = _redact_rows(rows, roster).append_column("id", ids.result()["id"])
     authors = _pseudonyms(rows["author"], roster)
-    rows = rows.set_column(rows.schema.get_field_index("author"), "author", authors).select(_OUTPUT)
+    rows = rows.set_column(rows.schema.get_field_index("author"), "author", authors)
+    rows = rows.append_column("pos", rows["_row"].cast(pa.int32())).select(_OUTPUT)
     # Chunks of a DuckDB row group (zero-copy slices): an insert of one big chunk is single-threaded.
     return pa.Table.from_batches(rows.to_batches(max_chunksize=122_880), rows.schema)
 

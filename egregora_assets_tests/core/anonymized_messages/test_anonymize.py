@@ -324,7 +324,8 @@ def test_opt_out_configured_by_pseudonym_takes_every_alias(roster):
 
 def test_anonymize_leaves_no_pii(roster):
     out = anonymize(parsed(FIXTURE), group=GROUP, roster=roster, secret=SECRET)
-    assert out.column_names == ["id", "group", "date", "timestamp", "author", "text", "kind", "attachment"]
+    assert out.column_names == ["id", "group", "date", "timestamp", "author", "text", "kind", "attachment", "pos"]
+    assert out["pos"].to_pylist() == list(range(len(FIXTURE)))  # the export's order
     assert out.num_rows == len(FIXTURE)
     blob = "\n".join(str(v) for c in ("group", "author", "text", "attachment") for v in out[c].to_pylist())
     leaks = [v for v in [*PII, "Ana"] if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", blob, re.IGNORECASE)]
