@@ -103,7 +103,9 @@ def test_four_groups_at_once_through_the_daemon_on_postgres(postgres, tmp_path, 
             def published():
                 feeds = list((home / "feeds").glob("*.atom.xml"))
                 busy = instance.get_run_records(RunsFilter(statuses=[s for s in DagsterRunStatus if s not in DONE]))
-                return len(feeds) == 4 and not busy
+                # The automation asks for each site after its feed, on a later tick: wait for the sites too.
+                sites = [home / "sites" / g / "public" / "index.html" for g in GROUPS]
+                return len(feeds) == 4 and all(p.is_file() for p in sites) and not busy
 
             records = wait_for(inbox_runs_done, 480, "4 inbox runs did not finish", daemon, daemon_log)
             assert [r.dagster_run.status for r in records] == [DagsterRunStatus.SUCCESS] * 4, [
