@@ -12,7 +12,8 @@ from dagster import (
 
 from ..core.anonymized_messages.anonymize import anonymize, opt_outs, without_authors
 from ..core.anonymized_messages.media import publish_day_media
-from ..core.anonymized_messages.pseudonyms import GroupPrivacy, group_privacy, without
+from ..core.anonymized_messages.people import group_privacy
+from ..core.anonymized_messages.pseudonyms import GroupPrivacy, without
 from ..core.anonymized_messages.redact import find_pii
 from ..core.journal import fingerprint, table_hash, upstream_hash
 from ..core.tables import (
@@ -28,7 +29,7 @@ from ..resources import ChainSettings, HomeResource, WarehouseResource
 from .common import each_partition, partition_keys
 from .raw_exports import raw_exports
 
-CODE_VERSION = "anon-3"
+CODE_VERSION = "anon-4"
 
 
 @daily_asset(

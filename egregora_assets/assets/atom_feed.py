@@ -11,7 +11,7 @@ from dagster import (
     asset_check,
 )
 
-from ..core.anonymized_messages.pseudonyms import group_privacy
+from ..core.anonymized_messages.people import group_privacy
 from ..core.anonymized_messages.redact import find_pii
 from ..core.atom_feed import build_feed, feed_id, feed_texts
 from ..core.home import write_atomic

@@ -10,7 +10,7 @@ from dagster import (
     asset_check,
 )
 
-from ..core.anonymized_messages.pseudonyms import group_privacy
+from ..core.anonymized_messages.people import group_privacy
 from ..core.anonymized_messages.redact import find_pii
 from ..core.author_profiles import build_profiles, profiles_preview, write_portrait
 from ..core.journal import fingerprint, group_hashes

@@ -118,6 +118,15 @@ def authors(db: Database, group: str) -> list[str]:
     return [r["author"] for r in db.rows(expr)]
 
 
+def naming_lines(db: Database, group: str) -> pa.Table:
+    """Every line of a group's history that may name someone who never writes: its notices,
+    contact cards and mentions (PARSED_SCHEMA, distinct, in no order)."""
+    t = db.table("raw_messages")
+    names = t.author.isnull() | (t.kind == "contact") | t.attachment.lower().endswith(".vcf") | t.message.contains("@")
+    expr = t.filter((t.group == group) & names.fill_null(False)).select(*PARSED_SCHEMA.names[1:]).distinct()
+    return db.arrow(expr)
+
+
 def command_lines(db: Database, group: str) -> pa.Table:
     """Every line of a group's history that may be an `/egregora` command, in order."""
     t = db.table("raw_messages")

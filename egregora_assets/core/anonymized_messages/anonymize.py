@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .people import read_notice
 from .pseudonyms import Roster, name_key, subkey
 from .redact import MAP_LINK_PREFILTER, MAP_URI_START, people_matcher, redact_text
 
@@ -22,6 +23,7 @@ from .redact import MAP_LINK_PREFILTER, MAP_URI_START, people_matcher, redact_te
 COMMAND = r"(?i)^\s*/egregora\s+opt[- ]?(out|in)\s*$"
 _COMMAND = re.compile(COMMAND)
 _VCF = re.compile(r"(?i)(\s*)(?:[0-9]{8}-)?([^\n<>:/\\]+?)\.vcf\b")
+UNREAD_NOTICE = "[notice]"  # what a system line Egregora cannot read becomes
 _QUOTED = re.compile(r"[\"“«„]([^\"”»“\n]{1,200})[\"”»“]")
 
 # --- opting out ----------------------------------------------------------------------------
@@ -206,6 +208,9 @@ def _redact_row(text: str | None, contact: bool, system: bool, roster: Roster) -
         return None
     if contact:  # a shared contact card: its name is someone's, maybe not a participant's
         text = _VCF.sub(lambda m: m.group(1) + (roster.pseudonym(m.group(2)) or "[contact]"), text)
-    if system:  # system lines quote group names: "changed the subject to "…""
-        text = _QUOTED.sub('"[group]"', text)
+    if system:
+        if read_notice(text) is None:
+            # A notice in words Egregora does not know may name anyone, in any position.
+            return UNREAD_NOTICE
+        text = _QUOTED.sub('"[group]"', text)  # notices quote the group's names
     return redact_text(text, roster)

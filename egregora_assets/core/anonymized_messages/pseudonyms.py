@@ -17,9 +17,7 @@ from pathlib import Path
 
 from ..home import Home, write_atomic
 from ..models import BadExport
-from ..tables import authors
 from ..text import fold
-from ..warehouse import Database
 from .pseudonym_words import ADJECTIVES, NOUNS
 
 # Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
@@ -27,6 +25,8 @@ INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u
 _PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0]+")
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 _EPOCH = datetime(1970, 1, 1)
+# iOS writes "~ Name" for someone not in the exporter's contacts (the name they gave themselves).
+NOT_A_CONTACT = re.compile(r"^~[\s\u00a0\u202f]*")
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ class Roster:
         forms: dict[str, str] = {}
         firsts: dict[str, dict[str, str]] = {}
         for real in [*self.pseudonyms, *self.aliases]:
-            clean, target = clean_name(real), self.pseudonym(real)
+            clean, target = NOT_A_CONTACT.sub("", clean_name(real)), self.pseudonym(real)
             if len(clean) < 2 or not target or phone_digits(clean):
                 continue  # a one-letter name would swallow every "a" and "e"
             forms[clean] = target
@@ -291,11 +291,6 @@ def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> G
     if save:
         save_owner_map(path, roster)
     return GroupPrivacy(roster=roster, secret=secret)
-
-
-def group_privacy(raw: Database, home: Home, group: str) -> GroupPrivacy:
-    """Everyone who ever wrote in the group, from the staged messages."""
-    return roster_for(home, group, authors(raw, group), save=True)
 
 
 def private_title(home: Home, group: str) -> str | None:
