@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
+
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of `text` ("Ação" -> "acao"), for comparing words and names."""

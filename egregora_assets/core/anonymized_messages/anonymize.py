@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .people import read_notice
+from ..notices import read_notice
 from .pseudonyms import Roster, name_key, subkey
 from .redact import MAP_LINK_PREFILTER, MAP_URI_START, people_matcher, redact_text
 

@@ -17,11 +17,9 @@ from pathlib import Path
 
 from ..home import Home, write_atomic
 from ..models import BadExport
-from ..text import fold
+from ..text import INVISIBLE, fold
 from .pseudonym_words import ADJECTIVES, NOUNS
 
-# Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
 _PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0]+")
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 _EPOCH = datetime(1970, 1, 1)

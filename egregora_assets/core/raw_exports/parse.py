@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..models import PARSED_SCHEMA, BadExport
+from ..notices import notices
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
@@ -74,6 +75,11 @@ _MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter
 _MAX_SYSTEM_LINE = 2000  # system lines are short: a 50 MB line is not searched whole
 _LRM = "\u200e".encode()  # iOS marks system lines with it: classify handles those
 _ISOLATES = re.compile(rb"\xe2\x81[\xa8\xa9]")
+# A mention's isolates ("@\u2068Ana Souza\u2069", or the isolate first) are the only mark of where
+# its name ends, which the privacy stage needs: they are kept, as "@\u2068NAME\u2069".
+_MENTION_OR_ISOLATE = re.compile(
+    rb"(?:@\xe2\x81\xa8|\xe2\x81\xa8@)((?:(?!\xe2\x81[\xa8\xa9])[^\n]){1,300}?)\xe2\x81\xa9|\xe2\x81[\xa8\xa9]"
+)
 
 
 @dataclass(frozen=True)
@@ -218,12 +224,16 @@ def normalize_text(text: str | bytes) -> bytes:
         data = data.replace(b"\x00", b"")
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    if _ISOLATES.search(data):  # U+2068/U+2069 wrap @mentions; they are not content
-        data = _ISOLATES.sub(b"", data)
+    if _ISOLATES.search(data):  # U+2068/U+2069 wrap names; they are not content
+        data = _MENTION_OR_ISOLATE.sub(_mention, data)
     sample = data[: 1 << 16]
     if (b"\xe5\x8d\x88" in sample or b"\xec\x98\xa4" in sample) and _CJK_BEFORE.search(sample):  # 午, 오
         data = _CJK_BEFORE.sub(rb"\1\2\4 \3", data)
     return data
+
+
+def _mention(m: re.Match[bytes]) -> bytes:
+    return b"@\xe2\x81\xa8" + m.group(1) + b"\xe2\x81\xa9" if m.group(1) else b""
 
 
 def summary(parsed) -> dict:
@@ -520,7 +530,7 @@ def _classify(
         text = _fix_rows(text, pc.fill_null(edited, False), lambda t: _extract(t, EDITED))
     system = pc.is_null(author)
     if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
-        quoted = _on(lrm, text, lambda t: pc.match_substring_regex(t, SYSTEM))
+        quoted = _on(lrm, text, _is_notice)
         system = pc.coalesce(pc.or_(system, quoted), system)
     names = _group_names(group_names, author, text, fmt)
     if (grouped := _filed_under_group(author, text, names)) is not None:
@@ -558,7 +568,12 @@ def _filed_under_group(author: pa.Array, text: pa.Array, names: set[str]) -> pa.
     rows = pc.fill_null(pc.is_in(author, value_set=_strings(sorted(names))), False)
     if not pc.any(rows).as_py():
         return None
-    return pc.fill_null(_on(rows, text, lambda t: pc.match_substring_regex(t, SYSTEM)), False)
+    return pc.fill_null(_on(rows, text, _is_notice), False)
+
+
+def _is_notice(text: pa.Array) -> pa.Array:
+    """Whether each line reads as one of WhatsApp's notices (by its words, or a template)."""
+    return pc.or_(pc.match_substring_regex(text, SYSTEM), pc.match_substring_regex(text, notices().re2))
 
 
 def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa.Array:

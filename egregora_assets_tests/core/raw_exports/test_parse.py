@@ -162,9 +162,10 @@ def test_impossible_times_are_refused(clock):
 
 
 # Invisible characters and encodings
-def test_mention_isolates_and_leading_marks_are_removed():
-    text = f"31/12/2020, 21:41 - Ana: {LRM}oi \u2068@Bia\u2069, tudo?"
-    assert first(text)[2] == "oi @Bia, tudo?"
+def test_leading_marks_and_stray_isolates_are_removed_and_mentions_keep_their_extent():
+    # The isolates around a mention are the only mark of where the name ends: kept, as @\u2068NAME\u2069.
+    text = f"31/12/2020, 21:41 - Ana: {LRM}oi \u2068@Bia Lima\u2069, tudo? \u2068Caio\u2069 e @\u2068Rui\u2069"
+    assert first(text)[2] == "oi @\u2068Bia Lima\u2069, tudo? Caio e @\u2068Rui\u2069"
 
 
 @pytest.mark.parametrize(
