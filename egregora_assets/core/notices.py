@@ -66,17 +66,21 @@ _SLOTS = {"{title}": ".*?", "{text}": "(?:[\\s.,:;!(].*)?"}
 
 
 def _pattern(text: str, *, re2: bool) -> str:
-    out, groups = [], 0
+    out, groups, previous = [], 0, ""
     for piece in _pieces(text):
         if piece in ("{person}", "{people}"):
             out.append(".+?" if re2 else f"(?P<{piece[1:-1]}{groups}>.+?)")
             groups += 1
+        elif piece == "{text}" and previous in ("{person}", "{people}"):
+            # Right after a name only punctuation can end it: "with José María. Tap..."
+            out.append("(?:[.,:;!(].*)?")
         elif piece in _SLOTS:
             out.append(_SLOTS[piece])
         elif piece.startswith("{"):
             raise ValueError(f"notices.toml: unknown placeholder {piece} in {text!r}")
         else:
             out.append(_literal(piece, re2=re2))
+        previous = piece
     return "".join(out)
 
 

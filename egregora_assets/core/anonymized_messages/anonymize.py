@@ -163,7 +163,7 @@ def _prefilter(roster: Roster) -> str:
         "@",
         "(?i:/egregora)",
         # 8 digits in one run of digit groups (joined by " .-()"): shorter runs are left alone.
-        r"[0-9](?:[ .()\-]{0,3}[0-9]){7}",
+        r"[0-9](?:[ .()\-\x{00a0}\x{202f}\x{2010}-\x{2013}\x{2212}]{0,3}[0-9]){7}",
         # A latitude/longitude pair (see redact.COORDINATES_RE), in degrees too, and map links.
         r"[0-9]\.[0-9]{3,} ?, ?-?[0-9]{1,3}\.[0-9]{3}",
         "°",

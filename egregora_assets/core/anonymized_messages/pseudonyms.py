@@ -20,19 +20,20 @@ from ..models import BadExport
 from ..text import INVISIBLE, fold
 from .pseudonym_words import ADJECTIVES, NOUNS
 
-_PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0]+")
+_PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0\u2010-\u2013\u2212]+")  # hyphens of every kind
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 _EPOCH = datetime(1970, 1, 1)
 # iOS writes "~ Name" for someone not in the exporter's contacts (the name they gave themselves).
-NOT_A_CONTACT = re.compile(r"^~[\s\u00a0\u202f]*")
+NOT_A_CONTACT = re.compile(r"^~\s*")
 
 
 # --- names ---------------------------------------------------------------------------------
 
 
 def clean_name(name: str) -> str:
-    """A display name without invisible marks, NFKC-normalized, with single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", name).translate(INVISIBLE).split())
+    """A display name without invisible marks or iOS's "~ " (not a contact), NFKC-normalized,
+    with single spaces."""
+    return NOT_A_CONTACT.sub("", " ".join(unicodedata.normalize("NFKC", name).translate(INVISIBLE).split()))
 
 
 def phone_digits(name: str) -> str | None:
@@ -135,7 +136,7 @@ class Roster:
         forms: dict[str, str] = {}
         firsts: dict[str, dict[str, str]] = {}
         for real in [*self.pseudonyms, *self.aliases]:
-            clean, target = NOT_A_CONTACT.sub("", clean_name(real)), self.pseudonym(real)
+            clean, target = clean_name(real), self.pseudonym(real)
             if len(clean) < 2 or not target or phone_digits(clean):
                 continue  # a one-letter name would swallow every "a" and "e"
             forms[clean] = target

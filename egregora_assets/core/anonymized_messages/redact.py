@@ -17,7 +17,8 @@ EMAIL_RE = re.compile(r"[\w.%+\-]+@(?:[\w\-]+\.)+[\w\-]{2,}")
 # A run of digit groups joined by one separator (space, dot, dash) or parentheses; every
 # number shape we redact is a span of consecutive groups of one run. In text a run may touch
 # letters ("cpf52998224725"); in URLs it may not, or ids and hashes would be cut up.
-_RUN_BODY = r"\+?\(?[0-9]+(?:(?:\)?[ .\-]\(?|\)\(?|\()[0-9]+)*\)?"
+# (iOS writes numbers with no-break spaces and hyphens: U+00A0, U+202F, U+2011.)
+_RUN_BODY = r"\+?\(?[0-9]+(?:(?:\)?[ .\-\u00a0\u202f\u2010-\u2013\u2212]\(?|\)\(?|\()[0-9]+)*\)?"
 _RUN = re.compile(rf"(?<![0-9]){_RUN_BODY}(?![0-9])")
 _URL_RUN = re.compile(rf"(?<!\w){_RUN_BODY}(?!\w)")
 _GROUP = re.compile(r"[0-9]+")

@@ -3,13 +3,17 @@ read through the real parser from Android and iOS exports in each language it re
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pyarrow as pa
 import pytest
 
 from egregora_assets.core.anonymized_messages.anonymize import UNREAD_NOTICE, anonymize, opt_outs
-from egregora_assets.core.anonymized_messages.people import card_name, mentioned, people_named, read_notice
-from egregora_assets.core.anonymized_messages.pseudonyms import build_roster, without
+from egregora_assets.core.anonymized_messages.people import card_name, mentioned, people_named
+from egregora_assets.core.anonymized_messages.pseudonyms import build_roster, name_key, without
 from egregora_assets.core.anonymized_messages.redact import find_pii
+from egregora_assets.core.notices import read_notice
 from egregora_assets.core.raw_exports.parse import parse_chat
 
 SECRET = bytes(range(32))
@@ -303,3 +307,22 @@ def test_the_audit_catches_a_silent_member_left_in_clear():
     fixed = anonymize(messages, group="trilhas", roster=everyone, secret=SECRET)
     fields = [(i, "text", t) for i, t in zip(fixed["id"].to_pylist(), fixed["text"].to_pylist())]
     assert not find_pii(fields, everyone)
+
+
+# --- an independent corpus ---------------------------------------------------------------------
+# system_lines_corpus.jsonl: notices in WhatsApp's own words, gathered from its Android and iOS
+# string tables and from other parsers' fixtures and bug reports (each line says where from),
+# with invented names. It was written apart from the templates, to measure them.
+CORPUS = [
+    json.loads(line)
+    for line in (Path(__file__).with_name("system_lines_corpus.jsonl")).read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[f"{c['lang']}-{c['os']}-{c['kind']}-{i}" for i, c in enumerate(CORPUS)])
+def test_corpus_notice_names_exactly_its_people(case):
+    lines = pa.table({"author": [None], "message": [case["text"]], "kind": ["system"], "attachment": [None]})
+    assert read_notice(case["text"]) is not None, case["text"]
+    found = {name_key(n) for n in people_named([], lines)}
+    assert found == {name_key(n) for n in case["people"]}, case
