@@ -19,6 +19,7 @@ from ..core.home import Home
 from ..core.journal import computed_at
 from ..core.settings import Settings
 from ..core.tables import count_authors, count_rows
+from ..history import forget_old_vector_versions, forget_runs_naming, protected
 
 INSTANCE_YAML = Path(__file__).resolve().parents[2] / "dagster.yaml"
 # Failures become one line (see _require_success); EGREGORA_DEBUG=1 shows Dagster's own log.
@@ -91,6 +92,7 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     resources, tags = build_resources(settings), {"egregora/command": "write", "egregora/group": group}
     days = (last - first).days + 1
     results, before = [], journal_stamps(settings, [group])
+    home, known = Home(settings.home), protected(Home(settings.home), group)
     for selection, label, partition in [
         (AssetSelection.groups("ingest", "write"), f"Writing {days} days of {group} (single run)…", None),
         (AssetSelection.groups("publish"), f"Publishing the feed and site of {group}…", group),
@@ -117,7 +119,16 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
             )
         _require_success(result)
         results.append(result)
+    forget(instance, resources["vectors"], protected(home, group) - known, [r.run_id for r in results], console)
     return _summary(settings, [group], results, days, before)
+
+
+def forget(instance, vectors, names: set[str], runs: list[str], console: Console | None) -> None:
+    """After a write: no older version of the vectors, and no earlier run naming someone newly protected."""
+    forget_old_vector_versions(vectors)
+    deleted = forget_runs_naming(instance, names, keep=runs)
+    if deleted and console is not None:
+        console.print(f"Removed {len(deleted)} earlier run(s) from the history: they named people protected only now.")
 
 
 def register_home(instance, home: Home) -> None:
