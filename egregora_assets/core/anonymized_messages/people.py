@@ -49,7 +49,7 @@ def people_named(authors: Iterable[str], lines: pa.Table) -> list[str]:
     mentions name (`lines`: the rows that may name someone, with author, message, kind and
     attachment), each once under the first spelling met."""
     found: dict[str, str] = {}
-    seen: set[str] = set()
+    seen: set[tuple] = set()
 
     def add(name: str) -> None:
         if name_key(name) and name_key(name) not in found:
@@ -67,8 +67,8 @@ def people_named(authors: Iterable[str], lines: pa.Table) -> list[str]:
             for name in filter(None, map(_name, notice.names)):
                 add(name)
         card = kind == "contact" or (attachment or "").lower().endswith(".vcf")
-        if card and (name := card_name(attachment, message)):
-            add(name)
+        if card and (on_card := card_name(attachment, message)):
+            add(on_card)
         if message and "@" in message:
             for name in mentioned(message):
                 add(name)
