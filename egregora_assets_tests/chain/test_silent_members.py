@@ -137,3 +137,16 @@ def test_the_blocking_check_fails_when_silent_members_are_left_in_clear(tmp_path
         assert code != 0
         assert "check no_real_identities failed" in capsys.readouterr().err
         assert not any((home / "sites").rglob("*.html"))  # nothing was published
+
+
+def test_parse_prints_no_real_name_in_any_position(tmp_path):
+    export, home = silent_export(tmp_path), tmp_path / "home"
+    printed = {}
+    for flags in ([], ["--raw"]):
+        buffer = io.StringIO()
+        with redirect_stdout(buffer):
+            assert main(["parse", str(export), "--home", str(home), *flags]) == 0
+        printed[bool(flags)] = buffer.getvalue()
+    assert len(printed[False].splitlines()) == len(printed[True].splitlines()) == 40
+    assert not leaks({"parse": printed[False]}, SILENT_VALUES + WRITERS)
+    assert len(leaks({"parse --raw": printed[True]}, SILENT_VALUES + WRITERS)) >= len(SILENT_VALUES) - 1
