@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from .models import PARSED_SCHEMA, AuthorProfile, Comparison, Document, Enrichment, Message, Rating, Window
+from .text import PSEUDONYM, PSEUDONYM_BYTES
 from .warehouse import Database
 
 _ARROW = {
@@ -161,16 +162,15 @@ def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Messag
     """A day's messages in order, each with the running total of rendered bytes through it.
 
     The sizes are those of core.windows.message_bytes ("HH:MM author: text [attachment]" and
-    a newline), summed over the day by a window function in the database."""
+    a newline, every name measured alike), summed over the day by a window function in the database."""
 
     def fetch(days: list[date]) -> dict[date, list[tuple[Message, int]]]:
         t = _of_days(db.table("messages"), group, days)
         has_attachment = t.attachment.notnull() & (t.attachment != "")
         size = (
-            db.byte_length(t.author.fill_null("system"))
-            + db.byte_length(t.text)
+            db.byte_length(t.text.re_replace(PSEUDONYM, "x" * PSEUDONYM_BYTES))
             + has_attachment.ifelse(db.byte_length(t.attachment) + 3, 0)
-            + 9  # "HH:MM ", ": " and the newline
+            + (PSEUDONYM_BYTES + 9)  # the author, "HH:MM ", ": " and the newline
         )
         order = [t.timestamp, t.pos, t.id]
         through = size.sum().over(group_by=t.date, order_by=order, rows=(None, 0))
