@@ -248,7 +248,8 @@ def documents_table(docs: Sequence[Document]) -> pa.Table:
 def group_documents(db: Database, group: str) -> list[Document]:
     """Every post of a group, newest first."""
     t = db.table("documents")
-    return _documents(db, t.filter((t.group == group) & (t.kind == "post")).order_by([t.published.desc(), t.id]))
+    posts = t.filter((t.group == group) & (t.kind == "post"))
+    return _documents(db, posts.order_by([t.published.desc(), t.slug.desc()]))  # posts.documents.post_order
 
 
 def documents_with_ids(db: Database, ids: Sequence[str]) -> list[Document]:
@@ -265,7 +266,7 @@ def _documents(db: Database, expr: Any) -> list[Document]:
     return docs
 
 
-_TIME_ORDER = {"documents": ("published", "id"), "messages": ("timestamp", "pos", "id")}
+_TIME_ORDER = {"documents": ("published", "slug"), "messages": ("timestamp", "pos", "id")}
 
 
 def group_rows(db: Database, table: str, group: str) -> pa.Table:
