@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from statistics import mean
 
 from .anonymized_messages.pseudonym_words import ADJECTIVES, NOUNS
 
@@ -52,14 +54,16 @@ def _trie(words: list[str]) -> str:
 # A pseudonym as anonymization writes it (`sunken-bell`, `sunken-bell-2`), as a regex every
 # engine reads alike (Python, DuckDB's RE2, PostgreSQL): plain alternations, no lookaround.
 PSEUDONYM = f"{_trie(ADJECTIVES)}-{_trie(NOUNS)}(?:-[0-9]+)?"
-PSEUDONYM_BYTES = max(map(len, ADJECTIVES)) + 1 + max(map(len, NOUNS))  # what any name measures
+# What any name measures: an average pair (12 bytes), so a window holds as many messages as when
+# each name was measured as written, and none moves with the pair a home's secret drew.
+PSEUDONYM_BYTES = math.ceil(mean(map(len, ADJECTIVES)) + 1 + mean(map(len, NOUNS)))
 _PSEUDONYM = re.compile(PSEUDONYM)
 _PSEUDONYM_WORD = re.compile(rf"(?<![\w-])(?i:{PSEUDONYM})(?![\w-])")
 
 
 def measured(text: str) -> str:
-    """`text` with each pseudonym as PSEUDONYM_BYTES x's: what a size that must not depend on
-    the word pair a home's secret drew for someone is taken of (the windows' sizes)."""
+    """`text` as its size is taken (the windows'): each pseudonym as PSEUDONYM_BYTES x's,
+    whatever pair a home's secret drew."""
     return _PSEUDONYM.sub("x" * PSEUDONYM_BYTES, text) if "-" in text else text
 
 

@@ -28,7 +28,7 @@ def messages(sizes: list[int]) -> list[Message]:
     "sizes, tokens, expected_counts",
     [
         ([10] * 10, 1000, [10]),  # all fit
-        ([100] * 10, 70, [2] * 5),  # 280-byte budget, 126 bytes each -> 2 per window
+        ([100] * 10, 70, [2] * 5),  # 280-byte budget, 121 bytes each -> 2 per window
         ([10, 5000, 10], 100, [1, 1, 1]),  # an oversized message gets a window alone
         ([], 100, []),
     ],
