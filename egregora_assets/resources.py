@@ -15,9 +15,11 @@ import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
 from pydantic import BaseModel, create_model
 
+from .core.anonymized_messages.pseudonyms import OPTED_OUT
 from .core.embeddings import ANN_MIN_ROWS
 from .core.home import Home
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
+from .core.text import unnamed
 from .core.warehouse import Database, connect, duckdb_url
 
 REPO = Path(__file__).resolve().parent.parent
@@ -215,6 +217,9 @@ class Embedder(  # fields derived from EmbeddingSettings
         """One unit vector per text, as the rows of an array."""
         if not texts:
             return np.zeros((0, self.dimensions), np.float32)
+        # A name is no meaning: each pseudonym reads as an opted-out person's mentions do, so the
+        # word pair a home's secret drew moves no vector (nor the quotes or novelty they choose).
+        texts = [unnamed(t, OPTED_OUT) for t in texts]
         if self.provider == "openai":
             from openai import OpenAI
 

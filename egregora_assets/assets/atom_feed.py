@@ -27,7 +27,7 @@ from .common import each_partition
 from .posts import posts
 from .rankings import rankings
 
-CODE_VERSION = "feed-3"
+CODE_VERSION = "feed-4"
 
 
 @asset(

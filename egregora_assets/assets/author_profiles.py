@@ -21,7 +21,7 @@ from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource, War
 from .anonymized_messages import anonymized_messages
 from .common import each_partition, llm_facts
 
-CODE_VERSION = "authors-1+" + fingerprint(prompt_hash(PROMPTS, "portrait"))[:8]
+CODE_VERSION = "authors-2+" + fingerprint(prompt_hash(PROMPTS, "portrait"))[:8]
 
 
 @asset(

@@ -12,7 +12,7 @@ from ..resources import Embedder, VectorStore, WarehouseResource
 from .common import each_partition
 from .windows import windows
 
-CODE_VERSION = "embed-1"
+CODE_VERSION = "embed-2"
 
 
 @daily_asset(

@@ -24,7 +24,7 @@ from .author_profiles import author_profiles
 from .common import each_partition
 from .rankings import rankings
 
-CODE_VERSION = "site-3"
+CODE_VERSION = "site-4"
 
 
 @asset(

@@ -54,7 +54,7 @@ from .enrichments import enrichments
 from .windows import windows
 
 # The prompt is part of the code: editing it makes the asset (and its LLM calls) new.
-CODE_VERSION = "posts-2+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
+CODE_VERSION = "posts-3+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
 
 
 @daily_asset(

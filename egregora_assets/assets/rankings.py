@@ -20,7 +20,7 @@ from .common import each_partition, llm_facts
 from .posts import posts
 
 # The judge's prompt is part of the code: editing it makes every LLM comparison new.
-CODE_VERSION = "rankings-1+" + fingerprint(prompt_hash(PROMPTS, "judge"))[:8]
+CODE_VERSION = "rankings-2+" + fingerprint(prompt_hash(PROMPTS, "judge"))[:8]
 
 
 @asset(
@@ -58,7 +58,7 @@ def rankings(
         comparisons, judged, unanswered = compare(
             group, found, group_comparisons(db, group), judge=judge, decide=decide
         )
-        ratings = elo_ratings(group, judge, [c.id for c in found], comparisons)
+        ratings = elo_ratings(group, judge, [c.id for c in found], comparisons, {c.id: c.key for c in found})
         facts = {
             "posts": len(docs),
             "comparisons": len(comparisons),

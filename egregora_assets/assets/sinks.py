@@ -16,7 +16,7 @@ from .anonymized_messages import anonymized_messages
 from .common import each_partition
 from .posts import posts
 
-CODE_VERSION = "sinks-1"
+CODE_VERSION = "sinks-2"
 
 
 def _sink(**kwargs):

@@ -13,7 +13,7 @@ from lxml import etree
 
 from .mkdocs_site import FEED_FILE, post_media, post_path
 from .models import Document
-from .posts.documents import ENTRY_AUTHORITY
+from .posts.documents import ENTRY_AUTHORITY, post_order
 from .posts.quotes import strip_marks
 from .sanitize import clean_html, tame_markdown
 
@@ -131,7 +131,7 @@ def build_feed(
 
     `media` holds the byte size of each published media file, by name: each entry lists those
     its post shows as enclosures."""
-    ordered = sorted(docs, key=lambda d: (d.published, d.id), reverse=True)
+    ordered = sorted(docs, key=post_order, reverse=True)
     by_id = {d.id: d for d in ordered}
     namespaces: dict[str | None, str] = {None: ATOM_NS}
     if any(d.continues in by_id for d in ordered):

@@ -90,7 +90,7 @@ def build_profiles(
     for m in messages:
         if m.author:
             mine.setdefault(m.author, []).append(m)
-    names = frozenset(part for author in mine for part in author.split("-"))
+    names = frozenset(mine)  # nobody's pseudonym is anyone's topic
     profiles, written = [], 0
     for author, said in sorted(mine.items()):
         activity: dict[str, int] = {}

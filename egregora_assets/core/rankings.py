@@ -22,6 +22,10 @@ post's vector and any earlier post's (1 for the first post, 0 without a vector).
 Each comparison is stored with a hash of what the judge read of both posts; it is reused
 while both hashes and the judge are the same. Ratings are Elo (start 1500, K 32) over the
 comparisons in a fixed seeded order, so they depend only on the set of comparisons.
+
+The rings, the order of play, which post the LLM judge sees first and the order of equal
+ratings follow each post's `rank_key` (its day and slug), never its id: an id is a keyed hash,
+and the same export must rank the same in every home.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .journal import fingerprint
 from .models import Comparison, Document, Rating, Verdict, Window
-from .posts.documents import MAX_TITLE_CHARS
+from .posts.documents import MAX_TITLE_CHARS, post_order
 from .posts.quotes import md_escape
 from .prompts import chat_messages
 from .sanitize import plain_line
@@ -65,6 +69,7 @@ class Candidate(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
+    key: str = ""  # its rank_key; the id when empty
     title: str
     summary: str
     content: str
@@ -78,6 +83,12 @@ def _hash(*parts: Any) -> str:
     return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
 
+def rank_key(doc: Document) -> str:
+    """Where a post stands on the rings and in the order of play: its day and slug, the same in
+    every home (slugs are unique in a day)."""
+    return f"{doc.date}/{doc.slug}"
+
+
 def engagement(window: Window | None) -> tuple[int, int, int]:
     """(messages, distinct authors, turns) of the conversation a post was written from."""
     said = [m for m in (window.messages if window else []) if m.author and m.kind in _SPOKEN]
@@ -87,7 +98,7 @@ def engagement(window: Window | None) -> tuple[int, int, int]:
 
 def novelty(docs: Sequence[Document], vectors: Mapping[str, Any], block: int = 512) -> dict[str, float]:
     """1 minus each post's highest cosine similarity to an earlier post (1 for the first), by id."""
-    ordered = [d.id for d in sorted(docs, key=lambda d: (d.published, d.id)) if d.id in vectors]
+    ordered = [d.id for d in sorted(docs, key=post_order) if d.id in vectors]
     if not ordered:
         return {}
     matrix = np.asarray([vectors[i] for i in ordered], dtype=np.float64)
@@ -113,6 +124,7 @@ def candidates(
         found.append(
             Candidate(
                 id=doc.id,
+                key=rank_key(doc),
                 title=doc.title,
                 summary=doc.summary,
                 content=doc.content[:JUDGE_CHARS],
@@ -133,17 +145,23 @@ def view_hash(candidate: Candidate, judge: str) -> str:
 
 
 def schedule(
-    ids: Iterable[str], *, neighbours: int = NEIGHBOURS, rings: int = RINGS, seed: str = SEED
+    ids: Iterable[str],
+    *,
+    keys: Mapping[str, str] = {},
+    neighbours: int = NEIGHBOURS,
+    rings: int = RINGS,
+    seed: str = SEED,
 ) -> list[tuple[str, str]]:
     """The pairs (a, b), a < b, to compare: all of them for few posts, else each post against its
-    `neighbours` successors on `rings` seeded rings (see the module's docstring)."""
+    `neighbours` successors on `rings` seeded rings (see the module's docstring). A post takes
+    its place on a ring by its key in `keys` (id -> rank_key), by its id when it has none."""
     unique = sorted(set(ids))
     n = len(unique)
     if n - 1 <= 2 * neighbours * rings:  # every pair costs no more than the rings would
         return [(a, b) for i, a in enumerate(unique) for b in unique[i + 1 :]]
     pairs: set[tuple[str, str]] = set()
     for ring in range(rings):
-        order = sorted(unique, key=lambda i: _hash(seed, ring, i))
+        order = sorted(unique, key=lambda i: (_hash(seed, ring, keys.get(i, i)), keys.get(i, i)))
         for j, a in enumerate(order):
             for step in range(1, neighbours + 1):
                 b = order[(j + step) % n]
@@ -152,8 +170,10 @@ def schedule(
 
 
 def shown_first(a: str, b: str, seed: str = SEED) -> bool:
-    """Whether post `a` is shown to the LLM judge as A: seeded per pair, about half the time."""
-    return int(_hash(seed, "order", a, b)[:8], 16) % 2 == 0
+    """Whether the post keyed `a` is shown to the LLM judge as A: seeded per pair (whichever way
+    round it comes), about half the time."""
+    low, high = sorted((a, b))
+    return (int(_hash(seed, "order", low, high)[:8], 16) % 2 == 0) == (a == low)
 
 
 def heuristic_score(c: Candidate) -> float:
@@ -172,7 +192,7 @@ def judge_heuristic(a: Candidate, b: Candidate) -> Outcome:
 
 def judge_llm(client: Any, prompts_dir: Path, a: Candidate, b: Candidate) -> Outcome | None:
     """The LLM judge's pick of one pair (cached by the client); None when it gave no usable answer."""
-    first, second = (a, b) if shown_first(a.id, b.id) else (b, a)
+    first, second = (a, b) if shown_first(a.key or a.id, b.key or b.id) else (b, a)
     messages = chat_messages(prompts_dir, "judge", first=first, second=second)
     try:
         verdict = client.structured(messages, Verdict, max_tokens=JUDGE_ANSWER_TOKENS)
@@ -195,7 +215,7 @@ def compare(
     by_id = {c.id: c for c in found}
     known = {(c.post_a, c.post_b, c.hash_a, c.hash_b, c.judge): c for c in stored}
     comparisons, judged, unanswered = [], 0, 0
-    for a, b in schedule(by_id):
+    for a, b in schedule(by_id, keys={c.id: c.key for c in found if c.key}):
         hash_a, hash_b = view_hash(by_id[a], judge), view_hash(by_id[b], judge)
         comparison = known.get((a, b, hash_a, hash_b, judge))
         if comparison is None:
@@ -212,16 +232,23 @@ def compare(
     return comparisons, judged, unanswered
 
 
-def elo_ratings(group: str, judge: str, ids: Iterable[str], comparisons: Iterable[Comparison]) -> list[Rating]:
+def elo_ratings(
+    group: str, judge: str, ids: Iterable[str], comparisons: Iterable[Comparison], keys: Mapping[str, str] = {}
+) -> list[Rating]:
     """Elo ratings of the posts from these comparisons, best first.
 
     Elo depends on the order of games, so they are played in one seeded order of their
-    pairs: the same comparisons give the same ratings, in whatever order they come."""
+    pairs (by the posts' `keys`, id -> rank_key, or ids): the same comparisons give the same
+    ratings, in whatever order they come."""
     rating = dict.fromkeys(sorted(set(ids)), ELO_START)
     record = {i: [0, 0, 0] for i in rating}  # wins, losses, draws
+
+    def pair(c: Comparison) -> list[str]:  # a post_a in one home may be the post_b of another
+        return sorted((keys.get(c.post_a, c.post_a), keys.get(c.post_b, c.post_b)))
+
     played = sorted(
         (c for c in comparisons if c.post_a in rating and c.post_b in rating),
-        key=lambda c: (_hash(SEED, "elo", c.post_a, c.post_b), c.post_a, c.post_b),
+        key=lambda c: (_hash(SEED, "elo", *pair(c)), pair(c)),
     )
     for c in played:
         expected = 1.0 / (1.0 + 10.0 ** ((rating[c.post_b] - rating[c.post_a]) / 400.0))
@@ -231,7 +258,7 @@ def elo_ratings(group: str, judge: str, ids: Iterable[str], comparisons: Iterabl
         outcome = {"a": (0, 1), "b": (1, 0), "even": (2, 2)}[c.winner]
         record[c.post_a][outcome[0]] += 1
         record[c.post_b][outcome[1]] += 1
-    order = sorted(rating, key=lambda i: (-round(rating[i], 6), i))
+    order = sorted(rating, key=lambda i: (-round(rating[i], 6), keys.get(i, i)))
     return [
         Rating(
             group=group,
@@ -250,7 +277,7 @@ def elo_ratings(group: str, judge: str, ids: Iterable[str], comparisons: Iterabl
 def top_posts(docs: Sequence[Document], ratings: Sequence[Rating], n: int | None = None) -> list[Document]:
     """The `n` best-rated posts (all of them when `n` is None), best first; unrated ones last, newest first."""
     rank = {r.post_id: r.rank for r in ratings}
-    newest = sorted(docs, key=lambda d: (d.published, d.id), reverse=True)
+    newest = sorted(docs, key=post_order, reverse=True)
     ordered = sorted(newest, key=lambda d: rank.get(d.id, len(rank) + 1))  # stable: newest first among unrated
     return ordered if n is None else ordered[:n]
 

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from .models import PARSED_SCHEMA, AuthorProfile, Comparison, Document, Enrichment, Message, Rating, Window
+from .text import PSEUDONYM, PSEUDONYM_BYTES
 from .warehouse import Database
 
 _ARROW = {
@@ -170,16 +171,15 @@ def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Messag
     """A day's messages in order, each with the running total of rendered bytes through it.
 
     The sizes are those of core.windows.message_bytes ("HH:MM author: text [attachment]" and
-    a newline), summed over the day by a window function in the database."""
+    a newline, every name measured alike), summed over the day by a window function in the database."""
 
     def fetch(days: list[date]) -> dict[date, list[tuple[Message, int]]]:
         t = _of_days(db.table("messages"), group, days)
         has_attachment = t.attachment.notnull() & (t.attachment != "")
         size = (
-            db.byte_length(t.author.fill_null("system"))
-            + db.byte_length(t.text)
+            db.byte_length(t.text.re_replace(PSEUDONYM, "x" * PSEUDONYM_BYTES))
             + has_attachment.ifelse(db.byte_length(t.attachment) + 3, 0)
-            + 9  # "HH:MM ", ": " and the newline
+            + (PSEUDONYM_BYTES + 9)  # the author, "HH:MM ", ": " and the newline
         )
         order = [t.timestamp, t.pos, t.id]
         through = size.sum().over(group_by=t.date, order_by=order, rows=(None, 0))
@@ -257,7 +257,8 @@ def documents_table(docs: Sequence[Document]) -> pa.Table:
 def group_documents(db: Database, group: str) -> list[Document]:
     """Every post of a group, newest first."""
     t = db.table("documents")
-    return _documents(db, t.filter((t.group == group) & (t.kind == "post")).order_by([t.published.desc(), t.id]))
+    posts = t.filter((t.group == group) & (t.kind == "post"))
+    return _documents(db, posts.order_by([t.published.desc(), t.slug.desc()]))  # posts.documents.post_order
 
 
 def documents_with_ids(db: Database, ids: Sequence[str]) -> list[Document]:
@@ -274,7 +275,7 @@ def _documents(db: Database, expr: Any) -> list[Document]:
     return docs
 
 
-_TIME_ORDER = {"documents": ("published", "id"), "messages": ("timestamp", "pos", "id")}
+_TIME_ORDER = {"documents": ("published", "slug"), "messages": ("timestamp", "pos", "id")}
 
 
 def group_rows(db: Database, table: str, group: str) -> pa.Table:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from statistics import mean
+
+from .anonymized_messages.pseudonym_words import ADJECTIVES, NOUNS
 
 # Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
@@ -35,3 +39,37 @@ def printable(text: str) -> str:
     """`text` safe to show on a terminal: control, format and other unprintable characters
     (escape sequences, bidi overrides, NULs) written as escapes, as `repr` writes them."""
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def _trie(words: list[str]) -> str:
+    """One regex of `words` sharing their prefixes (fast in Python's re), longer words first, so
+    that every engine (first match, as Python and RE2, or longest, as PostgreSQL) takes the same."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[:1], []).append(word[1:])
+    branches = [head + _trie(tails) for head, tails in sorted(heads.items()) if head]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in heads else body
+
+
+# A pseudonym as anonymization writes it (`sunken-bell`, `sunken-bell-2`), as a regex every
+# engine reads alike (Python, DuckDB's RE2, PostgreSQL): plain alternations, no lookaround.
+PSEUDONYM = f"{_trie(ADJECTIVES)}-{_trie(NOUNS)}(?:-[0-9]+)?"
+# What any name measures: an average pair (12 bytes), so a window holds as many messages as when
+# each name was measured as written, and none moves with the pair a home's secret drew.
+PSEUDONYM_BYTES = math.ceil(mean(map(len, ADJECTIVES)) + 1 + mean(map(len, NOUNS)))
+_PSEUDONYM = re.compile(PSEUDONYM)
+_PSEUDONYM_WORD = re.compile(rf"(?<![\w-])(?i:{PSEUDONYM})(?![\w-])")
+
+
+def measured(text: str) -> str:
+    """`text` as its size is taken (the windows'): each pseudonym as PSEUDONYM_BYTES x's,
+    whatever pair a home's secret drew."""
+    return _PSEUDONYM.sub("x" * PSEUDONYM_BYTES, text) if "-" in text else text
+
+
+def unnamed(text: str, replacement: str = " ") -> str:
+    """`text` with every pseudonym (a whole word, any case) replaced: a person is not a topic."""
+    return _PSEUDONYM_WORD.sub(replacement, text) if "-" in text else text

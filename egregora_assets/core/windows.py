@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from .models import Message, Window
+from .text import PSEUDONYM_BYTES, measured
 
 BYTES_PER_TOKEN = 4  # a conservative average for chat text across languages
 CONTEXT_MESSAGES = 3  # earlier messages carried along so replies keep their meaning
@@ -25,7 +26,10 @@ def window_text(window: Window) -> str:
 
 
 def message_bytes(message: Message) -> int:
-    return len(render_message(message).encode()) + 1
+    """The size of a rendered message and its newline, every name in it measured as
+    PSEUDONYM_BYTES: which word pair a home's secret drew for someone must not move a window's end."""
+    suffix = len(message.attachment.encode()) + 3 if message.attachment else 0
+    return len(measured(message.text).encode()) + PSEUDONYM_BYTES + suffix + 9  # "HH:MM ", ": ", newline
 
 
 def window_id(group: str, messages: Sequence[Message]) -> str:

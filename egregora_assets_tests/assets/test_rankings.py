@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from dagster import AssetSelection, materialize
 
-from egregora_assets.core.rankings import HEURISTIC, schedule
+from egregora_assets.core.rankings import HEURISTIC, rank_key, schedule
 from egregora_assets.core.settings import load_settings
 from egregora_assets.core.site_text import text as text_of
 from egregora_assets.core.tables import group_documents, group_ratings
@@ -52,7 +52,7 @@ def test_every_post_is_rated_from_its_scheduled_comparisons(ranked):
     assert sorted(r.post_id for r in ratings) == sorted(d.id for d in docs)
     assert [r.rank for r in ratings] == list(range(1, len(docs) + 1))
     assert {r.judge for r in ratings} == {HEURISTIC} and event.metadata["judge"].value == HEURISTIC
-    pairs = len(schedule(d.id for d in docs))
+    pairs = len(schedule((d.id for d in docs), keys={d.id: rank_key(d) for d in docs}))
     assert event.metadata["comparisons"].value == event.metadata["comparisons_judged"].value == pairs
     assert world.count(world.home.warehouse, "SELECT count(*) FROM comparisons") == pairs
     assert world.count(world.home.warehouse, "SELECT count(*) FROM comparisons WHERE date IS NOT NULL") == 0

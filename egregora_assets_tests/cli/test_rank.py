@@ -27,6 +27,12 @@ def warehouse(home: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+def scheduled(home: Path) -> list[tuple[str, str]]:
+    """The pairs the ranking of the home's posts compares (placed by day and slug, see rank_key)."""
+    keys = {i: f"{day}/{slug}" for i, day, slug in warehouse(home, "SELECT id, date, slug FROM documents")}
+    return schedule(keys, keys=keys)
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> tuple[Path, dict]:
     """A home the offline demo was written into, and the write's summary."""
@@ -41,8 +47,7 @@ def test_rank_prints_the_best_posts_of_the_demo(demo, capsys):
     assert ranked["groups"] == [group] and ranked["partitions"] == 0  # the write ranked them already
     assert ranked["llm_requests"] == 0 and ranked["comparisons_judged"] == 0
     pairs = warehouse(home, "SELECT post_a, post_b FROM comparisons")
-    ids = [i for (i,) in warehouse(home, "SELECT id FROM documents")]
-    assert ranked["comparisons"] == len(pairs) == len(schedule(ids)) > 0
+    assert ranked["comparisons"] == len(pairs) == len(scheduled(home)) > 0
     top = ranked["top"][group]
     assert [p["rank"] for p in top] == list(range(1, min(10, written["posts"]) + 1))
     assert [p["rating"] for p in top] == sorted((p["rating"] for p in top), reverse=True)
@@ -78,9 +83,8 @@ def test_ranking_unchanged_posts_again_sends_no_request(tmp_path, fake_llm, monk
         monkeypatch.setenv(f"EGREGORA_LLM__{name}", value)
     home = tmp_path / "home"
     written = run_json("demo", "--home", str(home))
-    ids = [i for (i,) in warehouse(home, "SELECT id FROM documents")]
     judged = fake_llm.count("judge")  # the fake's posts all read alike: its client's cache answers most
-    assert judged > 0 and len(warehouse(home, "SELECT * FROM comparisons")) == len(schedule(ids))
+    assert judged > 0 and len(warehouse(home, "SELECT * FROM comparisons")) == len(scheduled(home))
     judges = warehouse(home, "SELECT DISTINCT judge FROM ratings")
     assert len(judges) == 1 and judges[0][0].startswith("llm:golden+")
 

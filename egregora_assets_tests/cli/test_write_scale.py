@@ -5,7 +5,6 @@ and which partitions a re-export with one more day recomputes."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 from contextlib import redirect_stdout
@@ -15,16 +14,9 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance
 
 from egregora_assets.cli import main
+from egregora_assets_tests.exports import year_chat
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 DAYS = 10
-
-
-def year_chat(days: int) -> str:
-    spec = importlib.util.spec_from_file_location("year_export", BENCHMARKS / "year_export.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.year_chat(days)
 
 
 def write(home: Path, export: Path) -> dict:

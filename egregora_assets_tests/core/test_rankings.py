@@ -24,9 +24,12 @@ def ids(n: int) -> list[str]:
     return [f"tag:egregora.local,2026:g/post-{i:04d}" for i in range(n)]
 
 
-def candidate(post_id: str, messages: int = 10, authors: int = 3, turns: int = 5, novelty: float = 0.5) -> Candidate:
+def candidate(
+    post_id: str, messages: int = 10, authors: int = 3, turns: int = 5, novelty: float = 0.5, key: str = ""
+) -> Candidate:
     return Candidate(
         id=post_id,
+        key=key,
         title=f"Post {post_id[-4:]}",
         summary="s",
         content="c",
@@ -116,6 +119,29 @@ def test_comparisons_of_posts_that_are_gone_are_ignored():
     a, b = ids(2)
     ranked = rk.elo_ratings("g", rk.HEURISTIC, [a], [game(a, b, "a")])
     assert [(r.post_id, r.rating, r.wins) for r in ranked] == [(a, rk.ELO_START, 0)]
+
+
+def test_the_same_posts_rank_alike_in_every_home():
+    # A post's id holds a keyed hash, so each home gives the same 40 posts other ids; its key
+    # (day and slug) is the same everywhere. Equal scores make the order of play matter.
+    keys = [f"2026-09-{1 + i // 3:02d}/post-{i}" for i in range(40)]
+
+    def ranked(home: int) -> tuple[list, list]:
+        rng = random.Random(home)
+        ids = {k: f"tag:x/{rng.getrandbits(64):016x}" for k in keys}
+        found = [
+            candidate(ids[k], messages=i % 4, authors=3, turns=i % 3, novelty=0, key=k) for i, k in enumerate(keys)
+        ]
+        comparisons, _, _ = rk.compare("g", found, [], judge=rk.HEURISTIC, decide=rk.judge_heuristic)
+        ratings = rk.elo_ratings("g", rk.HEURISTIC, list(ids.values()), comparisons, {c.id: c.key for c in found})
+        key = {i: k for k, i in ids.items()}
+        pairs = sorted(tuple(sorted((key[c.post_a], key[c.post_b]))) for c in comparisons)
+        return [(key[r.post_id], r.rating, r.wins, r.losses) for r in ratings], pairs
+
+    first = ranked(1)
+    assert first == ranked(2) and len(first[1]) < 40 * 39 / 2  # on the rings, not every pair
+    shown = [rk.shown_first(a, b) for a, b in first[1]]
+    assert shown == [not rk.shown_first(b, a) for a, b in first[1]] and True in shown and False in shown
 
 
 # --- the stored comparisons ----------------------------------------------------------------

@@ -37,6 +37,7 @@ D1, D2, D3 = date(2026, 9, 1), date(2026, 9, 2), date(2026, 9, 3)
 TEXTS = [
     "bom dia", "ação é já", "😀👍🏽", "👨‍👩‍👧‍👦 família", "مرحبا بالعالم", "\u202egnp.exe", "漢字かな交じり",
     "e\u0301 combining", "nul\x00inside", "tab\tand\nnewline", "", "x" * 5000, "quote ' and \" and \\",
+    "@sunken-bell viu brisk-fountain-2 e ample-beetle, não unsunken-bellow",  # names measure alike
 ]  # fmt: skip
 AUTHORS = ["Ana Paula", None, "Zé 😀", "محمد"]
 

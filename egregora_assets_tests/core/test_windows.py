@@ -69,3 +69,25 @@ def test_split_halves_carry_context_and_suffixed_ids():
         split_window(halves[0].model_copy(update={"messages": halves[0].messages[:1]}))[0].messages
         == halves[0].messages[:1]
     )
+
+
+def test_which_word_pair_a_home_drew_moves_no_window_end():
+    # The same chat in two homes: names of 8 to 16 letters, as authors, mentions and in the text.
+    def day(names: list[str]) -> list[Message]:
+        start = datetime(2026, 9, 5, 8, 0)
+        return [
+            Message(
+                id=f"m{i}",
+                group="g",
+                timestamp=start + timedelta(minutes=i),
+                author=names[i % 3],
+                text=f"@{names[(i + 1) % 3]} falei com {names[(i + 2) % 3]} " + "x" * (i * 37 % 200),
+            )
+            for i in range(120)
+        ]
+
+    first = day(["fast-yak", "ample-lagoon", "sunken-bell"])
+    second = day(["distant-beetle-2", "cozy-zebra", "brisk-fountain"])
+    assert [message_bytes(m) for m in first] == [message_bytes(m) for m in second]
+    packed = [pack_windows(d, group="g", day=DAY, max_tokens=500) for d in (first, second)]
+    assert [len(w.messages) for w in packed[0]] == [len(w.messages) for w in packed[1]] and len(packed[0]) > 3

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -18,6 +18,7 @@ import numpy as np
 import simplemma
 import yake_rust
 
+from egregora_assets.core.anonymized_messages.pseudonyms import OPTED_OUT
 from egregora_assets.core.enrichments.enrich import URL_PATTERN
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
 from egregora_assets.core.posts.digest_words import (
@@ -31,7 +32,7 @@ from egregora_assets.core.posts.digest_words import (
     stopwords,
     tag_form,
 )
-from egregora_assets.core.text import slugify
+from egregora_assets.core.text import PSEUDONYM, slugify, unnamed
 
 from .quotes import md_escape, quote, shorten
 
@@ -56,25 +57,41 @@ _NOISE = re.compile(r"@[\w.-]+|\[[^\]\s]{1,40}\]|<[^<>\n]{1,40}>")
 _LAUGH = re.compile(r"^(?:k{2,}|(?:[hj][aeiou]){2,}h?|(?:rs)+|hu(?:e)+(?:hue)*|lo+l|lmao|rofl)$", re.IGNORECASE)
 _MEASURE = re.compile(r"\b\d+(?:[.,:]\d+)?\s*[^\W\d_]{0,3}\b")  # "10 min", "2km", "6h": numbers say no topic
 _SHOUT = re.compile(r"^[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*$", re.IGNORECASE)  # "aeeee", "boraaa"
+_PSEUDONYM = re.compile(PSEUDONYM)
+_UNNAMED = frozenset({OPTED_OUT})  # what a mention of someone who opted out became: no topic either
 
 
 MAX_MESSAGE_CHARS = 50_000  # what the offline writer reads of one message
 
 
 @lru_cache(maxsize=1 << 16)  # a message is cleaned for its topics, tags, quotes and the archive
-def _clean(text: str) -> str:
-    """A message without URLs, mentions, placeholders or laughter, ended as a sentence."""
-    text = _MEASURE.sub(" ", _NOISE.sub(" ", URL_PATTERN.sub(" ", text)))
-    text = " ".join(w for w in text.split() if not _LAUGH.match(w.strip(".,!?;:")))
+def _clean(text: str, names: frozenset[str] = frozenset()) -> str:
+    """A message without URLs, mentions, pseudonyms (and `names`), placeholders or laughter, ended
+    as a sentence. A name leaves a comma: the words on either side of it were never one phrase."""
+    text = unnamed(_MEASURE.sub(" ", _NOISE.sub(" ", URL_PATTERN.sub(" ", text))), " , ")
+    if names:
+        text = _names(names).sub(" , ", text)
+    text = " ".join(w for w in text.split() if not _LAUGH.match(w.strip(".,!?;:"))).strip(" ,")
     return text if not text or text[-1] in ".!?…" else text + "."
+
+
+@lru_cache(maxsize=64)
+def _names(names: frozenset[str]) -> re.Pattern[str]:
+    """The pseudonyms of a window that are no word pair of today's lists (an older home's, say)."""
+    return re.compile("|".join(rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in sorted(names)), re.IGNORECASE)
+
+
+def _odd_names(names: Iterable[str]) -> frozenset[str]:
+    """The pseudonyms among `names` that are no word pair of today's lists (the rest are always masked)."""
+    return frozenset(n.lower() for n in names if not _PSEUDONYM.fullmatch(n))
 
 
 def _content_words(text: str, lang: str, names: frozenset[str]) -> list[str]:
     """The words of a text that can carry a topic: no stopwords, pseudonyms, laughter or shouting."""
     return [
         w
-        for w in _WORD.findall(_clean(text))
-        if len(w) >= 3 and not is_stopword(w, lang) and w.lower() not in names and not _SHOUT.match(w)
+        for w in _WORD.findall(_clean(text, names))
+        if len(w) >= 3 and not is_stopword(w, lang) and w.lower() not in _UNNAMED and not _SHOUT.match(w)
     ]
 
 
@@ -82,8 +99,9 @@ def detect_language(texts: Sequence[str]) -> str:
     """The chat's language among pt, en, es, de, fr and it (simplemma's guess); en when unsure.
 
     simplemma scores each language on its own, so it is asked only about the two whose
-    stopwords the text uses most: loading each language's dictionary costs ~1.5 CPU-s."""
-    text = " ".join(texts)
+    stopwords the text uses most: loading each language's dictionary costs ~1.5 CPU-s.
+    Pseudonyms are English words, and say nothing of the chat's language."""
+    text = unnamed(" ".join(texts))
     found = simplemma.langdetect(text, lang=_likely_languages(text))
     best, score = found[0]
     return best if best in LANGUAGES and score > 0 else "en"
@@ -97,12 +115,12 @@ def _likely_languages(text: str, keep: int = 2) -> tuple[str, ...]:
     return tuple(lang for lang in LANGUAGES if lang in top)
 
 
-def _capitalized(messages: Sequence[Message]) -> set[str]:
+def _capitalized(messages: Sequence[Message], names: frozenset[str]) -> set[str]:
     """Words always capitalized mid-sentence (places, books, people's projects), lowercased."""
     upper: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for m in messages:
-        for sentence in re.split(r"[.!?:;]+\s|\n", _clean(m.text)):
+        for sentence in re.split(r"[.!?:;]+\s|\n", _clean(m.text, names)):
             for word in _WORD.findall(sentence)[1:]:  # a sentence's first word says nothing
                 (upper if word[0].isupper() else lower)[word.lower()] += 1
     return {w for w in upper if not lower[w] and not w.isupper()} | {w for w in upper if w.isupper() and len(w) <= 4}
@@ -126,12 +144,13 @@ class _Topics(NamedTuple):
     words: int  # topic-capable words in all
 
 
-def _phrase_ok(phrase: str, lang: str, names: frozenset[str], proper: set[str]) -> bool:
-    """A keyphrase a person could title with: no verbs, pseudonyms, laughter or shouting at its ends."""
+def _phrase_ok(phrase: str, lang: str, proper: set[str]) -> bool:
+    """A keyphrase a person could title with: no verbs, "someone", laughter or shouting, no
+    stopword at its ends (pseudonyms never reach YAKE)."""
     words = _WORD.findall(phrase)
     return (
         bool(words)
-        and not any(is_verb(w, lang) or w.lower() in names or _SHOUT.match(w) or _LAUGH.match(w) for w in words)
+        and not any(is_verb(w, lang) or w.lower() in _UNNAMED or _SHOUT.match(w) or _LAUGH.match(w) for w in words)
         and not any(is_stopword(w, lang) and w.lower() not in proper for w in (words[0], words[-1]))
     )
 
@@ -147,17 +166,17 @@ def _topics(
     messages: Sequence[Message], lang: str, names: frozenset[str], common: frozenset[str] = frozenset()
 ) -> _Topics:
     """Keyphrases (YAKE) and tags (their lemmatized nouns, said in 2+ messages) of a conversation."""
-    text = "\n".join(_clean(m.text) for m in messages)
-    proper = _capitalized(messages)
+    text = "\n".join(_clean(m.text, names) for m in messages)
+    proper = _capitalized(messages, names)
     # A name keeps its every word: "Grande" in "Pedra Grande" is no stopword.
     stop = set(stopwords(lang)) - proper
 
     def written(phrase: str) -> str:  # a name keeps its capitals, other words are lowercased
         return re.sub(r"[^\W\d_]+", lambda w: w[0] if w[0].lower() in proper else w[0].lower(), phrase)
 
-    found = [written(p).strip(" .,;:!?") for p, _ in keyphrases(text, stop) if _phrase_ok(p, lang, names, proper)]
+    found = [written(p).strip(" .,;:!?") for p, _ in keyphrases(text, stop) if _phrase_ok(p, lang, proper)]
     phrases = list(dict.fromkeys(found))
-    lowered = [f" {' '.join(_WORD.findall(_clean(m.text).lower()))} " for m in messages]
+    lowered = [f" {' '.join(_WORD.findall(_clean(m.text, names).lower()))} " for m in messages]
     said = [{tag_form(w, lang) for w in _content_words(m.text, lang, names)} for m in messages]
     candidates: list[str] = []
     for p in phrases:  # a name of several words is one tag ("pedra grande"), a noun its lemma
@@ -190,7 +209,8 @@ def favourite_topics(
     messages: Sequence[Message], names: frozenset[str] = frozenset(), limit: int = 8, chars: int = 200_000
 ) -> list[str]:
     """What someone talks about most: the digest's tags of their latest text messages (within
-    `chars`, each cut at MAX_MESSAGE_CHARS), most said first. `names` are words never to count."""
+    `chars`, each cut at MAX_MESSAGE_CHARS), most said first. `names` are pseudonyms never to
+    count (besides today's word pairs, which never are)."""
     texts: list[Message] = []
     for m in reversed(messages):  # YAKE reads all it is given: a year of someone, or one pasted book
         if m.kind not in TEXT_KINDS or not m.text.strip():
@@ -204,7 +224,7 @@ def favourite_topics(
         return []
     texts.reverse()
     lang = detect_language([m.text for m in texts])
-    return _topics(texts, lang, frozenset(n.lower() for n in names)).ranked[:limit]
+    return _topics(texts, lang, _odd_names(names)).ranked[:limit]
 
 
 def _busy(messages: Sequence[Message]) -> bool:
@@ -245,7 +265,7 @@ def _central_messages(
     if not sayers:
         return []
     if embed is not None:
-        vectors = np.asarray(embed([_clean(m.text) for m in sayers]), dtype=float)
+        vectors = np.asarray(embed([_clean(m.text, names) for m in sayers]), dtype=float)
     else:
         vectors = np.asarray(
             [
@@ -258,22 +278,28 @@ def _central_messages(
         )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-9)
     scores = vectors @ vectors.mean(axis=0)
-    ranked = sorted(zip(scores.round(6), sayers), key=lambda pair: (-pair[0], pair[1].timestamp, pair[1].id))
-    picked: list[Message] = []
+    # Ties go to the earlier message (ids are keyed hashes: each home would order them its own way).
+    ranked = sorted(zip(scores.round(6), range(len(sayers))), key=lambda pair: (-pair[0], pair[1]))
+    picked: list[int] = []
     per_author: Counter[str | None] = Counter()
-    for score, m in ranked:
-        if score > 0 and per_author[m.author] < 2 and len(picked) < want:
-            picked.append(m)
-            per_author[m.author] += 1
-    return sorted(picked, key=lambda m: (m.timestamp, m.id))
+    for score, i in ranked:
+        if score > 0 and per_author[sayers[i].author] < 2 and len(picked) < want:
+            picked.append(i)
+            per_author[sayers[i].author] += 1
+    return [sayers[i] for i in sorted(picked)]
+
+
+def _in_chat_order(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> list[Enrichment]:
+    """The enrichments of these messages, in the order the messages were said (not by keyed id)."""
+    place = {m.id: i for i, m in enumerate(messages)}
+    return sorted((e for e in enrichments if e.message_id in place), key=lambda e: place[e.message_id])
 
 
 def _links(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> list[Enrichment]:
     """The distinct web links shared in these messages, preferring records that know a title."""
-    ids = {m.id for m in messages}
     links: dict[str, Enrichment] = {}
-    for e in enrichments:
-        if e.kind != "url" or e.message_id not in ids or not _WEB_URL.fullmatch(e.ref):
+    for e in _in_chat_order(messages, enrichments):
+        if e.kind != "url" or not _WEB_URL.fullmatch(e.ref):
             continue
         if e.ref not in links or (e.title and not links[e.ref].title):
             links[e.ref] = e
@@ -282,8 +308,7 @@ def _links(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> li
 
 def _images(messages: Sequence[Message], enrichments: Sequence[Enrichment]) -> list[Enrichment]:
     """The images shared in these messages that the export carried (so the site can show them)."""
-    ids = {m.id for m in messages}
-    return [e for e in enrichments if e.kind == "media" and e.width and e.message_id in ids]
+    return [e for e in _in_chat_order(messages, enrichments) if e.kind == "media" and e.width]
 
 
 def _link_line(link: Enrichment) -> str:
@@ -346,7 +371,8 @@ def _post(
     """One digest post for one conversation."""
     labels = LABELS[lang]
     title = _title(topics, lang, labels, elsewhere)
-    people = sorted(Counter(m.author for m in everyone).items(), key=lambda kv: (-kv[1], kv[0]))
+    said = Counter(m.author for m in everyone)  # most messages first, then who spoke first
+    people = sorted(said.items(), key=lambda kv: -kv[1])
     summary = _summary(len(people), len(everyone), len(links), labels)
     sections = [summary, f"## {labels.quotes}", "\n\n".join(quote(m) for m in quotes)]
     if images:  # published names only: the site copies these files, metadata stripped
@@ -400,27 +426,17 @@ class Archive:
         for text in cleaned:
             self._starts.append(self._starts[-1] + len(text) + 1)
         self._texts = list(texts.values())
-        self._tags: dict[str, tuple[list[dict[str, frozenset[str]]], Counter[str], dict[str, list[int]]]] = {}
+        self._tags: dict[str, tuple[list[frozenset[str]], Counter[str]]] = {}
 
     def without(self, key: Hashable | None) -> Background:
         """The archive as seen from one of its texts: every text but that one."""
         return Background(self, self._index.get(key) if key is not None else None)
 
-    def _words(self, lang: str) -> tuple[list[dict[str, frozenset[str]]], Counter[str], dict[str, list[int]]]:
-        """Per text, each tag and the words said for it; texts per tag; texts per word."""
+    def _words(self, lang: str) -> tuple[list[frozenset[str]], Counter[str]]:
+        """Per text, the tags it says; and how many texts say each tag."""
         if lang not in self._tags:
-            per_text: list[dict[str, frozenset[str]]] = []
-            texts_with: Counter[str] = Counter()
-            word_in: dict[str, list[int]] = {}
-            for i, text in enumerate(self._texts):
-                said: dict[str, set[str]] = {}
-                for word in _content_words(text, lang, frozenset()):
-                    said.setdefault(tag_form(word, lang), set()).add(word.lower())
-                per_text.append({tag: frozenset(words) for tag, words in said.items()})
-                texts_with.update(said.keys())
-                for word in {w for words in said.values() for w in words}:
-                    word_in.setdefault(word, []).append(i)
-            self._tags[lang] = per_text, texts_with, word_in
+            per_text = [frozenset(tag_form(w, lang) for w in _content_words(t, lang, frozenset())) for t in self._texts]
+            self._tags[lang] = per_text, Counter(tag for tags in per_text for tag in tags)
         return self._tags[lang]
 
 
@@ -434,13 +450,10 @@ class Background:
     def __len__(self) -> int:
         return len(self.archive._texts) - (self.left_out is not None)
 
-    def common(self, lang: str, names: frozenset[str]) -> frozenset[str]:
-        """Tags said in a fifth of the texts (two at least), counting no word in `names`."""
-        per_text, texts_with, word_in = self.archive._words(lang)
-        fewer: Counter[str] = Counter(per_text[self.left_out].keys() if self.left_out is not None else ())
-        # A text whose only words for a tag are the window's names does not say that tag.
-        named = {(tag_form(name, lang), i) for name in names for i in word_in.get(name, ()) if i != self.left_out}
-        fewer.update(tag for tag, i in named if per_text[i][tag] <= names)
+    def common(self, lang: str) -> frozenset[str]:
+        """Tags said in a fifth of the texts (two at least)."""
+        per_text, texts_with = self.archive._words(lang)
+        fewer: Counter[str] = Counter(per_text[self.left_out] if self.left_out is not None else ())
         least = max(2, len(self) / 5)
         return frozenset(t for t, n in texts_with.items() if n - fewer[t] >= least)
 
@@ -468,13 +481,13 @@ def write_digest(
     """
     window = _bounded(window)
     authors = {m.author for m in [*window.context, *window.messages] if m.author}
-    names = frozenset(part for author in authors for part in author.split("-"))
+    names = _odd_names(authors)
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
     lang = detect_language([m.text for m in texts])
     if not isinstance(background, Background):
         background = Archive(dict(enumerate(background))).without(None)
     # The archive's shared vocabulary: what a fifth of the other days (two at least) speak of.
-    common = background.common(lang, names)
+    common = background.common(lang)
     found_topics: dict[tuple[str, ...], _Topics] = {}
 
     def topic(messages: Sequence[Message]) -> _Topics:  # the same run of messages is weighed more than once

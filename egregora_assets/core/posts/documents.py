@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,12 @@ PREVIEW_POSTS = 10  # a run's metadata is repeated on each of its partitions: a 
 def entry_id(group: str, window: Window, n: int) -> str:
     """A stable Atom id (RFC 4151 tag URI): the same window gives the same entry."""
     return f"tag:{ENTRY_AUTHORITY}:{group}/{window.date}/{window.id}/{n}"
+
+
+def post_order(doc: Document) -> tuple[datetime, str]:
+    """A post's place among a group's posts, the same in every home: when its conversation ended,
+    then its slug (unique in a day). Never its id, a keyed hash that each home orders its own way."""
+    return doc.published, doc.slug
 
 
 def to_documents(drafts: Sequence[PostDraft], window: Window, *, timezone: str, writer: str) -> list[Document]:

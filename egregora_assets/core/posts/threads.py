@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from ..models import Document
 from ..text import fold
+from .documents import post_order
 
 THREAD_DAYS = 28  # the offline writer looks this far back for the same topic
 
@@ -47,14 +48,14 @@ def recent_posts(docs: Iterable[Document], doc: Document, days: int = THREAD_DAY
     """The posts of the `days` before `doc` (and earlier ones of its day), newest first."""
     since = doc.published - timedelta(days=days)
     found = [d for d in docs if since <= d.published < doc.published and d.id != doc.id]
-    return sorted(found, key=lambda d: (d.published, d.id), reverse=True)
+    return sorted(found, key=post_order, reverse=True)
 
 
 def continued_in(docs: Sequence[Document]) -> dict[str, list[Document]]:
     """Post id -> the later posts that continue it, oldest first (only posts that are there)."""
     ids = {d.id for d in docs}
     later: dict[str, list[Document]] = {}
-    for doc in sorted(docs, key=lambda d: (d.published, d.id)):
+    for doc in sorted(docs, key=post_order):
         if doc.continues is not None and doc.continues in ids:
             later.setdefault(doc.continues, []).append(doc)
     return later

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from datetime import date, datetime
 
 import pytest
@@ -19,6 +20,7 @@ from egregora_assets.core.posts.digest import (
     slugify,
     write_digest,
 )
+from egregora_assets.core.text import PSEUDONYM
 
 PT_TRAIL = [
     ("08:02", "amber-falcon", "Bom dia pessoal!"),
@@ -94,6 +96,7 @@ PT_EVENING = [
     ("19:55", "birch-lynx", "Aniversário surpresa, ninguém conta pra Lu hein 🤫"),
 ]
 PSEUDONYMS = {"amber-falcon", "coral-heron", "slate-otter", "birch-lynx"}
+PSEUDONYM_RE = re.compile(PSEUDONYM)
 
 
 def window(rows, group="g1", day=date(2024, 3, 2), context=()) -> Window:
@@ -395,3 +398,59 @@ def test_two_days_on_the_same_place_get_two_titles() -> None:
     # And the first day, written knowing the second, adds its own topic to the shared place.
     _, [again] = digest(PEDRA, background=[" ".join(x for _, _, x in later)])
     assert again.title.startswith("Pedra Grande ") and again.title != second.title
+
+
+# Two homes draw different word pairs for the same four people, and for a fifth they talk about.
+HOME_A = {
+    "amber-falcon": "ample-lagoon",
+    "coral-heron": "brisk-fountain",
+    "slate-otter": "sunken-bell",
+    "birch-lynx": "cobalt-bee",
+    "absent": "quiet-moth",
+}
+HOME_B = {
+    "amber-falcon": "distant-beetle-2",
+    "coral-heron": "fast-yak",
+    "slate-otter": "cozy-zebra",
+    "birch-lynx": "early-cradle",
+    "absent": "dense-cairn",
+}
+
+
+def talked_about(rows, home: dict[str, str]):
+    """`rows` as one home writes them: its pseudonyms, and the absent person named in every
+    message, twice (the most said word of the window), with others and "someone" now and then."""
+    people = [home[role] for role in list(home)[:4]]
+    named = []
+    for i, (t, author, text) in enumerate(rows):
+        extra = "someone" if i % 3 == 0 else people[i % 4]
+        named.append((t, home[author], f"{home['absent']}, {text} {home['absent']} e {extra}"))
+    return named
+
+
+@pytest.mark.parametrize("rows", [PT_TRAIL, EN_BOOK, PT_TRAIL + PT_EVENING], ids=["pt", "en", "two-posts"])
+def test_a_pseudonym_is_never_a_topic_even_when_it_is_the_most_said_word(rows) -> None:
+    rows = talked_about(rows, HOME_A)
+    said = Counter(w.lower() for _, _, text in rows for w in re.findall(r"[\w-]+", text))
+    assert said.most_common(1)[0][0] == HOME_A["absent"] and all(PSEUDONYM_RE.fullmatch(p) for p in HOME_A.values())
+    posts = write_digest(window(rows), [])
+    assert posts
+    names = {part for p in HOME_A.values() for part in re.findall(r"[a-z]+", p)} | {"someone", "contact", "phone"}
+    for post in posts:
+        words = {w.lower() for w in re.findall(r"[^\W\d_]+", " ".join([post.title, post.slug, *post.tags]))}
+        assert not words & names, (post.title, post.tags)
+
+
+def test_the_digest_does_not_depend_on_the_word_pairs_a_home_drew() -> None:
+    background = ["Ontem a trilha foi ótima apesar da chuva", "Quem topa churrasco domingo? Eu levo carvão"]
+
+    def written(home: dict[str, str]) -> str:
+        w = window(talked_about(PT_TRAIL + PT_EVENING, home), context=talked_about(QUIET, home))
+        posts = write_digest(w, offline_enrichments(w, media_info=lambda name: None), background=background)
+        text = json.dumps([p.model_dump() for p in posts], ensure_ascii=False)
+        for role, name in sorted(home.items(), key=lambda kv: -len(kv[1])):  # pseudonyms aside
+            text = text.replace(name, f"<{role}>")
+        return text
+
+    assert written(HOME_A) == written(HOME_B)
+    assert len(json.loads(written(HOME_A))) == 2

@@ -80,3 +80,20 @@ def test_continued_in_maps_each_post_to_the_later_ones_that_are_there():
     third = post(3, "C", ["x"], continues=first.id)
     orphan = post(4, "D", ["x"], continues="tag:x,2026:g/gone")
     assert continued_in([third, orphan, second, first]) == {first.id: [second, third]}
+
+
+def test_posts_that_ended_at_the_same_minute_are_ordered_alike_in_every_home():
+    # An id holds a keyed hash: two homes give the same posts other ids, and must thread them alike.
+    def posts(ids: list[str]) -> list[Document]:
+        early = post(1, "Pedra Grande e trilha", ["pedra grande", "trilha"], id=ids[0])
+        late = post(1, "Pedra do Baú e trilha", ["pedra do baú", "trilha"], id=ids[1])  # the same minute
+        again = post(3, "Trilha de novo", ["trilha"], id=ids[2])
+        return [early, late, again]
+
+    found = []
+    for ids in (["tag:x/a", "tag:x/b", "tag:x/c"], ["tag:x/b", "tag:x/a", "tag:x/c"]):
+        docs = posts(ids)
+        slug = {d.id: d.slug for d in docs}
+        earlier = offline(docs[2], docs)
+        found.append(([d.slug for d in recent_posts(docs, docs[2])], earlier and slug[earlier]))
+    assert found[0] == found[1] and found[0][1] is not None
