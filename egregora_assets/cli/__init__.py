@@ -140,11 +140,22 @@ def _write(args) -> int:
         err.print(
             f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]"
         )
-    from .write import home_lock, point_dagster_home, run_group
+    from ..core.plan import plan, save_stamp
+    from .write import home_lock
 
     with home_lock(Home(settings.home), err):
-        point_dagster_home(settings)
-        summary = run_group(settings, staged.group, staged.first_day, staged.last_day, console=err)
+        todo = plan(settings, staged)
+        if todo.nothing and todo.stamp.get("summary"):
+            summary = _unchanged(todo.stamp["summary"])
+            if not args.json:
+                err.print(f"[green]✓[/] {todo.reason}: no run launched")
+        else:
+            from .write import point_dagster_home, run_group
+
+            point_dagster_home(settings)
+            summary = run_group(settings, staged.group, todo.first, todo.last, console=err)
+            if not summary["windows_without_answer"]:  # work left undone is tried again next time
+                save_stamp(settings, staged.group, todo.stamp, summary)
     if args.json:
         print(json.dumps(summary))
     else:
@@ -156,6 +167,14 @@ def _write(args) -> int:
         note = quiet_chat_note(summary["messages"], summary["authors"], llm=settings.llm.base_url is not None)
         print(f"egregora: {note}", file=sys.stderr)
     return 0
+
+
+def _unchanged(last: dict) -> dict:
+    """The summary of a write that found nothing changed: the last write's, with nothing computed."""
+    cleared = {k: 0 for k in last if k.startswith("llm_") and k != "llm_cost_estimate"}
+    total = last["partitions"] + last["skipped"]
+    rest = {k: v for k, v in last.items() if k != "llm_cost_estimate"}
+    return {**rest, **cleared, "partitions": 0, "skipped": total, "unchanged": True}
 
 
 def _print_summary(summary: dict) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from contextlib import redirect_stdout
 from dataclasses import replace
@@ -109,6 +110,7 @@ def test_a_home_written_before_the_fix_is_repaired(tmp_path, monkeypatch):
     with monkeypatch.context() as before:
         before.setattr(people, "people_named", lambda authors, lines: list(authors))
         write(export, home)
+    shutil.rmtree(home / "stamps")  # an older version kept no stamp of its writes
     assert "Lukas Brandstätter" in stored_messages(home)  # the hole, as it was
     summary = write(export, home)
     assert summary["partitions"] > 0

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from ..home import Home
 from ..notices import read_notice
-from ..tables import authors, naming_lines
-from ..warehouse import Database
 from .pseudonyms import GroupPrivacy, clean_name, name_key, roster_for
+
+if TYPE_CHECKING:
+    from ..warehouse import Database
 
 # A name longer than this is no display name but a template gone wrong: taking it would make
 # its first word (a common word, likely) a name to replace everywhere.
@@ -77,4 +79,6 @@ def people_named(authors: Iterable[str], lines: pa.Table) -> list[str]:
 
 def group_privacy(raw: Database, home: Home, group: str) -> GroupPrivacy:
     """The group's privacy state over everyone its staged exports name."""
+    from ..tables import authors, naming_lines  # ibis: only where the staging database is read
+
     return roster_for(home, group, people_named(authors(raw, group), naming_lines(raw, group)), save=True)
