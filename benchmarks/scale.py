@@ -1,4 +1,5 @@
-"""`egregora write` of 7, 30, 90 and 365 days of chat: first run, unchanged re-run, one more day.
+"""`egregora write` of 7, 30, 90 and 365 days of chat: first run, unchanged re-run, one more day,
+beside `egregora parse --summary` of the same export (an unchanged re-run should cost at most 3 times that).
 
     python benchmarks/scale.py [--days 7 30 90 365] [--no-append]
 
@@ -128,6 +129,7 @@ def run_size(days: int, folder: Path) -> dict:
     export.parent.mkdir()
     export.write_text(year_chat(days), encoding="utf-8")
     home = folder / f"home-{days}"
+    parse = measure([sys.executable, "-m", "egregora_assets.cli", "parse", "--summary", str(export)])
     first = egregora(export, home)
     again = egregora(export, home)
     more_export = folder / "more" / export.name  # a re-export has the chat's name
@@ -135,11 +137,11 @@ def run_size(days: int, folder: Path) -> dict:
     more_export.write_text(year_chat(days + 1), encoding="utf-8")
     more = egregora(more_export, home)
     peer = measure([sys.executable, "-c", PEER, str(export), str(folder / f"peer-{days}")])
-    return {"days": days, "first": first, "again": again, "more": more, "peer": peer}
+    return {"days": days, "parse": parse, "first": first, "again": again, "more": more, "peer": peer}
 
 
 def row(r: dict) -> str:
-    first, again, more, peer = r["first"], r["again"], r["more"], r["peer"]
+    first, again, more, peer, parse = r["first"], r["again"], r["more"], r["peer"], r["parse"]
     s = first["summary"]
     per = first["cpu"] / max(1, s["partitions"])
     return (
@@ -147,7 +149,8 @@ def row(r: dict) -> str:
         f"| {first['rss'] / 2**20:.0f} MB | {per:.2f} s | {again['wall']:.1f} s / {again['cpu']:.1f} s "
         f"({again['summary']['partitions']} recomputed) | {more['wall']:.1f} s / {more['cpu']:.1f} s "
         f"({more['summary']['partitions']} recomputed) | {share(first)} | {share(more)} "
-        f"| {peer['wall']:.1f} s / {peer['cpu']:.1f} s |"
+        f"| {peer['wall']:.1f} s / {peer['cpu']:.1f} s | {parse['wall']:.1f} s "
+        f"| {again['wall'] / parse['wall']:.1f}x |"
     )
 
 
@@ -159,8 +162,9 @@ def share(run: dict) -> str:
 HEADER = (
     "| days | messages | posts | first: wall | CPU | peak RSS (tree) | CPU per partition | unchanged re-run: "
     "wall / CPU | one more day: wall / CPU | site build CPU (share): first | one more day "
-    "| peer (parse + DuckDB + Markdown): wall / CPU |\n"
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    "| peer (parse + DuckDB + Markdown): wall / CPU | `egregora parse --summary`: wall "
+    "| unchanged re-run ÷ parse |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 )
 
 

@@ -38,14 +38,14 @@ READS = {
     "windows": {"anonymized_messages"},
     "enrichments": {"windows"},
     "embeddings": {"windows"},
-    "posts": {"windows", "enrichments", "embeddings"},
-    "rankings": {"posts"},
+    "posts": {"windows", "enrichments", "embeddings", "anonymized_messages"},  # the offline tags: the other days
+    "rankings": {"posts", "windows"},  # offline, the judge reads the posts' windows
     "author_profiles": {"anonymized_messages"},
     "atom_feed": {"posts", "rankings"},  # the feed can hold only the best-rated posts
     "documents_parquet": {"posts"},
     "documents_csv": {"posts"},
     "archive_sqlite": {"anonymized_messages", "posts"},
-    "mkdocs_site": {"atom_feed", "rankings", "author_profiles"},
+    "mkdocs_site": {"atom_feed", "posts", "anonymized_messages", "rankings", "author_profiles"},
 }
 
 

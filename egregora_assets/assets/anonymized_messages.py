@@ -15,7 +15,7 @@ from ..core.anonymized_messages.media import publish_day_media
 from ..core.anonymized_messages.people import group_privacy
 from ..core.anonymized_messages.pseudonyms import GroupPrivacy, without
 from ..core.anonymized_messages.redact import find_pii
-from ..core.journal import fingerprint, table_hash, upstream_hash
+from ..core.journal import table_hash
 from ..core.tables import (
     WAREHOUSE_TABLES,
     command_lines,
@@ -23,10 +23,9 @@ from ..core.tables import (
     group_messages,
     groups_in,
 )
-from ..core.warehouse import days_by_group
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource, WarehouseResource
-from .common import each_partition, partition_keys
+from .common import each_partition
 from .raw_exports import raw_exports
 
 CODE_VERSION = "anon-4"
@@ -49,7 +48,6 @@ def anonymized_messages(
     privacy: dict[str, tuple[GroupPrivacy, set[str]]] = {}
 
     with staging.get_connection(on_wait=context.log.info) as raw:
-        raw.run_days = days_by_group(partition_keys(context))  # the run's lines in one read
 
         def of(group: str) -> tuple[GroupPrivacy, set[str]]:
             if group not in privacy:  # the whole history decides who opted out (last command wins)
@@ -57,15 +55,10 @@ def anonymized_messages(
                 privacy[group] = state, opt_outs(command_lines(raw, group), settings.opt_out, roster=state.roster)
             return privacy[group]
 
-        def signature(db, group: str, day: date) -> str:
+        def identity(group: str, _) -> tuple:  # who is who, and who opted out
             state, gone = of(group)
             people = state.roster.pseudonyms
-            return fingerprint(
-                CODE_VERSION,
-                upstream_hash(raw, "raw_exports", group, day),
-                sorted(people.values()),
-                sorted(people.get(n, n) for n in gone),
-            )
+            return sorted(people.values()), sorted(people.get(n, n) for n in gone)
 
         def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
             state, gone = of(group)
@@ -86,8 +79,9 @@ def anonymized_messages(
         return each_partition(
             context,
             warehouse,
-            signature,
             compute,
+            identity=identity,
+            upstream_db=raw,
             after=lambda _: {"participants": sum(len(s.roster.pseudonyms) for s, _ in privacy.values())},
         )
 

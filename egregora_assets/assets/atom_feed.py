@@ -15,7 +15,6 @@ from ..core.anonymized_messages.people import group_privacy
 from ..core.anonymized_messages.redact import find_pii
 from ..core.atom_feed import build_feed, feed_id, feed_texts
 from ..core.home import write_atomic
-from ..core.journal import fingerprint, group_hashes, upstream_hash
 from ..core.mkdocs_site import media_sizes
 from ..core.posts.quotes import strip_marks
 from ..core.rankings import top_posts
@@ -51,10 +50,8 @@ def atom_feed(
     def title(group: str) -> str:
         return group_title(home.paths, group, settings.group(group).title)
 
-    def signature(db, group: str, _) -> str:
-        top = settings.feed_top_of(group)  # the order matters only to a feed of the top N
-        ranked = (top, upstream_hash(db, "rankings", group, None)) if top else None
-        return fingerprint(CODE_VERSION, group_hashes(db, "posts", group), settings.site_url, title(group), ranked)
+    def identity(group: str, _) -> tuple:
+        return settings.site_url, title(group), settings.feed_top_of(group)
 
     def compute(db, group: str, _) -> tuple[str, dict]:
         docs, top = group_documents(db, group), settings.feed_top_of(group)
@@ -74,8 +71,8 @@ def atom_feed(
     return each_partition(
         context,
         warehouse,
-        signature,
         compute,
+        identity=identity,
         missing=lambda group, _: not home.paths.feed(group).exists(),
         feeds=[str(home.paths.feed(g)) for g in context.partition_keys],
     )

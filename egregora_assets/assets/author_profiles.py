@@ -13,15 +13,15 @@ from dagster import (
 from ..core.anonymized_messages.people import group_privacy
 from ..core.anonymized_messages.redact import find_pii
 from ..core.author_profiles import build_profiles, profiles_preview, write_portrait
-from ..core.journal import fingerprint, group_hashes
+from ..core.journal import fingerprint
 from ..core.prompts import prompt_hash
 from ..core.tables import WAREHOUSE_TABLES, author_messages, group_profiles, groups_in, profiles_table
 from ..partitions import after_new_posts, groups
-from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource, WarehouseResource
+from ..resources import HomeResource, LLMResource, PromptsResource, WarehouseResource
 from .anonymized_messages import anonymized_messages
 from .common import each_partition, llm_facts
 
-CODE_VERSION = "authors-2+" + fingerprint(prompt_hash(PROMPTS, "portrait"))[:8]
+CODE_VERSION = "authors-3"  # the portrait prompt in use is part of each group's inputs (identity)
 
 
 @asset(
@@ -45,9 +45,6 @@ def author_profiles(
     identity = fingerprint(f"llm:{llm.model}", prompt_hash(prompts.path, "portrait")) if client else None
     shown: list = []  # the first profiles of the step, for the preview
 
-    def signature(db, group: str, _) -> str:
-        return fingerprint(CODE_VERSION, group_hashes(db, "anonymized_messages", group), identity)
-
     def compute(db, group: str, _) -> tuple[str, dict, dict]:
         previous = {p.author: p for p in group_profiles(db, group)}
         found, written = build_profiles(
@@ -64,8 +61,8 @@ def author_profiles(
     return each_partition(
         context,
         warehouse,
-        signature,
         compute,
+        identity=identity,
         after=lambda tally: {"preview": MetadataValue.md(profiles_preview(shown)), **llm_facts(client)},
     )
 

@@ -13,9 +13,9 @@ from dagster import (
     MetadataValue,
 )
 
-from ..core.journal import Key, Tally, run_slices
-from ..core.tables import WAREHOUSE_TABLES
-from ..core.warehouse import Database, days_by_group
+from ..core.journal import Key, Tally, input_signature, run_slices
+from ..core.tables import WAREHOUSE_TABLES, readable
+from ..core.warehouse import Database, days_by_group, step
 from ..resources import WarehouseResource
 
 Step = Callable[[Database, str, Any], Any]
@@ -33,9 +33,10 @@ def partition_keys(context: AssetExecutionContext) -> list[Key]:
 def each_partition(
     context: AssetExecutionContext,
     warehouse: WarehouseResource,
-    signature: Step,
     compute: Step,
     *,
+    identity: Any = None,
+    upstream_db: Database | None = None,
     tables: dict = WAREHOUSE_TABLES,
     missing: Callable[[str, Any], bool] | None = None,
     after: Callable[[Tally], dict[str, Any] | None] | None = None,
@@ -44,27 +45,41 @@ def each_partition(
 ) -> MaterializeResult:
     """Compute every partition of the run whose inputs changed, journaled in the `warehouse`; report it.
 
-    `signature(db, group, day)` names the inputs; `compute(db, group, day)` returns
+    A partition's inputs are what the asset's definition states: its code version, its declared
+    upstream assets' journal hashes for the same day (or all of the group's, for a per-group
+    asset; read from `upstream_db` when they live elsewhere), and `identity` (a value, or a
+    function of group and day: the model, the prompt, a setting). While the step runs, reading
+    a table of an asset it does not declare fails. `compute(db, group, day)` returns
     (output hash, counts, rows per table), written with the journal (see run_slices), and
     `before_commit(keys)` first writes what those partitions keep outside the database.
     `missing` says when an output outside the database was deleted, so it is rebuilt anyway;
     `after(tally)` runs once the loop is done and returns more metadata."""
     keys = partition_keys(context)
-    name = context.assets_def.key.to_user_string()
-    with warehouse.get_connection(on_wait=context.log.info) as db:
+    key = context.assets_def.key
+    name, code = key.to_user_string(), context.assets_def.code_versions_by_key.get(key)
+    upstream = sorted(k.to_user_string() for k in context.assets_def.asset_deps[key])
+    with (
+        warehouse.get_connection(on_wait=context.log.info) as db,
+        step(name, readable(name, upstream), days_by_group(keys)),
+    ):
         db.create(tables)
-        db.run_days = days_by_group(keys)  # so per-day reads fetch the whole run at once
+
+        def signature(group: str, day: Any) -> str:
+            own = identity(group, day) if callable(identity) else identity
+            return input_signature(upstream_db or db, upstream, code, own, group, day)
+
         tally = run_slices(
             db,
             name,
             keys,
-            lambda g, d: signature(db, g, d),
+            signature,
             lambda g, d: compute(db, g, d),
             _progress(context, len(keys)),
             missing,
             before_commit,
         )
-    return result(tally, **facts, **((after(tally) if after else None) or {}))
+        extra = (after(tally) if after else None) or {}
+    return result(tally, **facts, **extra)
 
 
 PROGRESS_SECONDS = 2.0  # every log line is an event in the run's storage: a few per step, not one per day

@@ -31,9 +31,6 @@ def embeddings(
     model = f"{embedder.provider}:{embedder.model}"
     waiting: dict = {}  # (group, day) -> its windows, embedded together when their batch commits
 
-    def signature(db, group: str, day: date) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(db, "windows", group, day), model)
-
     def compute(db, group: str, day: date) -> tuple[str, dict]:
         waiting[(group, day)] = day_windows(db, group, day)
         return fingerprint(upstream_hash(db, "windows", group, day), model), {"vectors": len(waiting[(group, day)])}
@@ -59,4 +56,4 @@ def embeddings(
         if tally.computed:  # the full-text index covers the whole table
             vectors.index_text()
 
-    return each_partition(context, warehouse, signature, compute, before_commit=write, after=reindex, model=model)
+    return each_partition(context, warehouse, compute, identity=model, before_commit=write, after=reindex, model=model)

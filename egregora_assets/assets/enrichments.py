@@ -6,17 +6,16 @@ from dagster import AssetExecutionContext, MaterializeResult
 
 from ..core.enrichments.describe import describe_enrichments, media_info_reader
 from ..core.enrichments.enrich import offline_enrichments
-from ..core.journal import fingerprint, upstream_hash
+from ..core.journal import fingerprint
 from ..core.prompts import prompt_hash
 from ..core.tables import day_windows, enrichments_table
 from ..partitions import daily_asset
-from ..resources import PROMPTS, HomeResource, LLMResource, PromptsResource, WarehouseResource
+from ..resources import HomeResource, LLMResource, PromptsResource, WarehouseResource
 from .common import each_partition, llm_facts
 from .windows import windows
 
 PROMPT_NAMES = ("enrich_url", "describe_media")
-# The prompts are part of the code: editing one makes the asset (and its LLM calls) new.
-CODE_VERSION = "enrich-1+" + fingerprint(*(prompt_hash(PROMPTS, n) for n in PROMPT_NAMES))[:8]
+CODE_VERSION = "enrich-2"  # the prompts in use are part of each partition's inputs (describer)
 
 
 @daily_asset(
@@ -39,9 +38,6 @@ def enrichments(
         f"llm:{llm.model}:{fingerprint(*(prompt_hash(prompts.path, n) for n in PROMPT_NAMES))}" if client else "offline"
     )
 
-    def signature(db, group: str, day: date) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(db, "windows", group, day), describer)
-
     def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
         info = media_info_reader(home.paths, group)
         found = [e for w in day_windows(db, group, day) for e in offline_enrichments(w, media_info=info)]
@@ -52,5 +48,5 @@ def enrichments(
         return fingerprint(rows.to_pylist()), facts, {"enrichments": rows}
 
     return each_partition(
-        context, warehouse, signature, compute, after=lambda _: {"describer": describer, **llm_facts(client)}
+        context, warehouse, compute, identity=describer, after=lambda _: {"describer": describer, **llm_facts(client)}
     )

@@ -4,7 +4,7 @@ import hashlib
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from ..core.journal import fingerprint, upstream_hash
+from ..core.journal import fingerprint
 from ..core.mkdocs_site import (
     as_text,
     build_site,
@@ -19,9 +19,11 @@ from ..core.raw_exports.staging import group_title
 from ..core.tables import cited_messages, group_day_texts, group_documents, group_profiles, group_ratings
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource
+from .anonymized_messages import anonymized_messages
 from .atom_feed import atom_feed
 from .author_profiles import author_profiles
 from .common import each_partition
+from .posts import posts
 from .rankings import rankings
 
 CODE_VERSION = "site-4"
@@ -31,7 +33,8 @@ CODE_VERSION = "site-4"
     partitions_def=groups,
     code_version=CODE_VERSION,
     group_name="publish",
-    deps=[atom_feed, rankings, author_profiles],
+    # The pages show the posts, the messages they cite, the ratings and the author pages.
+    deps=[atom_feed, posts, anonymized_messages, rankings, author_profiles],
     automation_condition=after_new_posts,
     kinds={"mkdocs"},
 )
@@ -49,11 +52,6 @@ def mkdocs_site(
         for p in site_template.path.rglob("*")
         if p.is_file()
     )
-
-    def signature(db, group: str, _) -> str:
-        feed, ranked = upstream_hash(db, "atom_feed", group, None), upstream_hash(db, "rankings", group, None)
-        authors = upstream_hash(db, "author_profiles", group, None)
-        return fingerprint(CODE_VERSION, feed, ranked, authors, template, settings.group(group).language)
 
     def compute(db, group: str, _) -> tuple[str, dict]:
         docs = group_documents(db, group)
@@ -103,8 +101,8 @@ def mkdocs_site(
     return each_partition(
         context,
         warehouse,
-        signature,
         compute,
+        identity=lambda group, _: (template, settings.group(group).language),
         missing=lambda g, _: not (paths.site_html(g) / "index.html").exists(),
         # Read back from each project, so a run that skipped the build still shows it.
         after=lambda _: {

@@ -11,7 +11,7 @@ from dagster import (
     asset_check,
 )
 
-from ..core.journal import fingerprint, upstream_hash
+from ..core.journal import fingerprint
 from ..core.models import Document
 from ..core.posts.digest import DIGEST_WRITER, Archive, write_digest
 from ..core.posts.documents import (
@@ -39,7 +39,6 @@ from ..core.tables import (
 from ..core.windows import window_text
 from ..partitions import daily_asset
 from ..resources import (
-    PROMPTS,
     ChainSettings,
     Embedder,
     HomeResource,
@@ -48,18 +47,19 @@ from ..resources import (
     VectorStore,
     WarehouseResource,
 )
+from .anonymized_messages import anonymized_messages
 from .common import each_partition, llm_facts
 from .embeddings import embeddings
 from .enrichments import enrichments
 from .windows import windows
 
-# The prompt is part of the code: editing it makes the asset (and its LLM calls) new.
-CODE_VERSION = "posts-3+" + fingerprint(prompt_hash(PROMPTS, "writer"))[:8]
+CODE_VERSION = "posts-4"  # the writer's prompt in use is part of each partition's inputs (identity)
 
 
 @daily_asset(
     code_version=CODE_VERSION,
-    deps=[windows, enrichments, embeddings],
+    # Offline, the writer also reads the group's other days (what they share makes the tags).
+    deps=[windows, enrichments, embeddings, anonymized_messages],
     group_name="write",
     kinds={"duckdb"},
     pool="llm",
@@ -85,14 +85,6 @@ def posts(
     waiting: dict = {}  # (group, day) -> its posts, whose vectors are written when their batch commits
     posted: dict[str, dict] = {}  # group -> day -> its posts (stored, or written in this step), for threads
     continuing = [0]  # posts that continue an earlier one
-
-    def signature(db, group: str, day: date) -> str:
-        return fingerprint(
-            CODE_VERSION,
-            identity,
-            upstream_hash(db, "windows", group, day),
-            upstream_hash(db, "enrichments", group, day),
-        )
 
     def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
         zone = group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)
@@ -153,7 +145,7 @@ def posts(
             **llm_facts(client),
         }
 
-    return each_partition(context, warehouse, signature, compute, before_commit=write, after=report)
+    return each_partition(context, warehouse, compute, identity=identity, before_commit=write, after=report)
 
 
 def _llm_drafts(client, prompts: PromptsResource, vectors: VectorStore, embedder: Embedder, window, enrichments):

@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from ..core.journal import fingerprint, group_hashes
+from ..core.journal import fingerprint
 from ..core.prompts import prompt_hash
 from ..core.rankings import HEURISTIC, candidates, compare, elo_ratings, judge_heuristic, judge_llm, ranking_markdown
 from ..core.tables import (
@@ -15,19 +15,19 @@ from ..core.tables import (
     post_windows,
 )
 from ..partitions import after_new_posts, groups
-from ..resources import PROMPTS, Embedder, LLMResource, PromptsResource, VectorStore, WarehouseResource
+from ..resources import Embedder, LLMResource, PromptsResource, VectorStore, WarehouseResource
 from .common import each_partition, llm_facts
 from .posts import posts
+from .windows import windows
 
-# The judge's prompt is part of the code: editing it makes every LLM comparison new.
-CODE_VERSION = "rankings-2+" + fingerprint(prompt_hash(PROMPTS, "judge"))[:8]
+CODE_VERSION = "rankings-3"  # the judge's prompt in use is part of each group's inputs (judge)
 
 
 @asset(
     partitions_def=groups,
     code_version=CODE_VERSION,
     group_name="publish",
-    deps=[posts],
+    deps=[posts, windows],
     automation_condition=after_new_posts,
     kinds={"duckdb"},
     pool="llm",
@@ -46,11 +46,6 @@ def rankings(
 
     def decide(a, b):
         return judge_llm(client, prompts.path, a, b) if client else judge_heuristic(a, b)
-
-    def signature(db, group: str, _) -> str:
-        # Offline, the judge reads the posts' windows and vectors (made by the embedding model).
-        offline = None if client else (group_hashes(db, "windows", group), embedder.model)
-        return fingerprint(CODE_VERSION, judge, group_hashes(db, "posts", group), offline)
 
     def compute(db, group: str, _) -> tuple[str, dict, dict]:
         docs = group_documents(db, group)
@@ -76,4 +71,6 @@ def rankings(
             ]
         return {"judge": judge, "top": MetadataValue.md("\n\n".join(tops)), **llm_facts(client)}
 
-    return each_partition(context, warehouse, signature, compute, after=report)
+    # Offline, the judge reads the posts' windows and vectors (made by the embedding model).
+    identity = (judge, None if client else embedder.model)
+    return each_partition(context, warehouse, compute, identity=identity, after=report)

@@ -4,7 +4,6 @@ from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from ..core.journal import fingerprint
 from ..core.raw_exports.staging import (
     covering,
     day_lines,
@@ -39,9 +38,9 @@ def raw_exports(
             exports[group] = staged_exports(home.paths, group)
         return covering(exports[group], day)
 
-    def signature(db, group: str, day: date) -> str:
+    def identity(group: str, day: date) -> tuple:  # the exports' lines of that day
         day_first = settings.group(group).day_first
-        return fingerprint(CODE_VERSION, day_signature(exports_on(group, day), day, day_first), day_first)
+        return day_signature(exports_on(group, day), day, day_first), day_first
 
     def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
         rows, digest, read = day_lines(exports_on(group, day), group, day, settings.group(group).day_first)
@@ -51,8 +50,8 @@ def raw_exports(
     return each_partition(
         context,
         staging,
-        signature,
         compute,
+        identity=identity,
         tables=STAGING_TABLES,
         after=lambda _: {
             "exports": sum(len(v) for v in exports.values()),

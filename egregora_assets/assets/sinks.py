@@ -7,7 +7,6 @@ import pyarrow as pa
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from ..core.home import write_atomic
-from ..core.journal import fingerprint, group_hashes
 from ..core.sinks import CSV_FILE, PARQUET_FILE, csv_bytes, parquet_bytes, sqlite_bytes, sqlite_file
 from ..core.tables import group_rows
 from ..partitions import after_new_posts, groups
@@ -40,13 +39,9 @@ def _export(
 ) -> MaterializeResult:
     """Write `encode` of each group's rows of `tables` to `<home>/analysis/<group>/<name(group)>`,
     whole (a temporary file, then a rename), only when the tables' upstream assets changed."""
-    upstream = {"documents": "posts", "messages": "anonymized_messages"}
 
     def path(group: str):
         return home.paths.analysis / group / name(group)
-
-    def signature(db, group: str, _) -> str:
-        return fingerprint(CODE_VERSION, name(group), [group_hashes(db, upstream[t], group) for t in tables])
 
     def compute(db, group: str, _) -> tuple[str, dict]:
         found = {t: group_rows(db, t, group) for t in tables}
@@ -60,7 +55,12 @@ def _export(
         return {"files": MetadataValue.json({str(p): p.stat().st_size for p in written})}
 
     return each_partition(
-        context, warehouse, signature, compute, missing=lambda g, _: not path(g).is_file(), after=files
+        context,
+        warehouse,
+        compute,
+        identity=lambda group, _: name(group),
+        missing=lambda g, _: not path(g).is_file(),
+        after=files,
     )
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult
 
-from ..core.journal import fingerprint, upstream_hash
+from ..core.journal import fingerprint
 from ..core.tables import day_messages_sized, windows_table
 from ..core.windows import message_bytes, pack_windows
 from ..partitions import daily_asset
@@ -25,9 +25,6 @@ def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: 
     """Runs of a day's messages, each small enough for the writer, with reply context."""
     tokens = settings.window_tokens
 
-    def signature(db, group: str, day: date) -> str:
-        return fingerprint(CODE_VERSION, upstream_hash(db, "anonymized_messages", group, day), tokens)
-
     def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
         sized = day_messages_sized(db, group, day)
         messages, through = [m for m, _ in sized], [n for _, n in sized]
@@ -35,4 +32,4 @@ def windows(context: AssetExecutionContext, settings: ChainSettings, warehouse: 
         rows = windows_table(packed, message_bytes)
         return fingerprint(rows["payload"].to_pylist()), {"windows": len(packed)}, {"windows": rows}
 
-    return each_partition(context, warehouse, signature, compute, token_budget=tokens)
+    return each_partition(context, warehouse, compute, identity=tokens, token_budget=tokens)

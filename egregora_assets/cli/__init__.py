@@ -145,7 +145,7 @@ def _write(args) -> int:
 
     with home_lock(Home(settings.home), err):
         todo = plan(settings, staged)
-        if todo.nothing and todo.stamp.get("summary"):
+        if todo.first is None or todo.last is None:
             summary = _unchanged(todo.stamp["summary"])
             if not args.json:
                 err.print(f"[green]✓[/] {todo.reason}: no run launched")

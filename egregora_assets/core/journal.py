@@ -137,6 +137,13 @@ def journal_entries(db: Database, asset: str) -> dict[Key, tuple[str, str]]:
     return {(r["group"], r["date"]): (r["input_sig"], r["output_hash"]) for r in rows}
 
 
+def input_signature(db: Database, upstream: list[str], code: str | None, identity: Any, group: str, day) -> str:
+    """What a partition's output depends on: the code, an identity value (model, prompt, setting)
+    and each upstream asset's output hashes for the same day, or for all of the group's days."""
+    hashes = [upstream_hash(db, a, group, day) if day else group_hashes(db, a, group) for a in upstream]
+    return fingerprint(code, identity, hashes)
+
+
 def upstream_hash(db: Database, asset: str, group: str, day: date | None) -> str | None:
     """The output hash an upstream asset recorded for a partition (its journal read once per step)."""
     entry = db.memo(("journal", asset), lambda: journal_entries(db, asset)).get((group, day))

@@ -65,7 +65,7 @@ def day_signatures(home: Home, group: str, day_first: bool | None) -> dict[str, 
 def plan(settings: Settings, staged: StagedExport, code: str | None = None) -> Plan:
     """What writing `staged` must recompute, from the group's stamp of its last complete write."""
     home, group = Home(settings.home), staged.group
-    stamp = {
+    stamp: dict = {
         "code": code or code_fingerprint(),
         "settings": settings_fingerprint(settings, home),
         "days": day_signatures(home, group, settings.group(group).day_first),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -78,6 +78,25 @@ WAREHOUSE_TABLES = {
     "ratings": RATINGS,
     "author_profiles": AUTHOR_PROFILES,
 }
+
+# The asset that writes each table: an asset may read a table only if it writes it or declares
+# that asset upstream (checked while its step runs, see warehouse.step).
+WRITTEN_BY = {
+    "raw_messages": "raw_exports",
+    "messages": "anonymized_messages",
+    "windows": "windows",
+    "enrichments": "enrichments",
+    "documents": "posts",
+    "comparisons": "rankings",
+    "ratings": "rankings",
+    "author_profiles": "author_profiles",
+}
+
+
+def readable(asset: str, upstream: Iterable[str]) -> frozenset[str]:
+    """The tables an asset may read: its own, its declared upstream assets', and the journal."""
+    mine = {asset, *upstream}
+    return frozenset({"journal", *(t for t, owner in WRITTEN_BY.items() if owner in mine)})
 
 
 def _of_days(t: Any, group: str, days: Sequence[date]) -> Any:

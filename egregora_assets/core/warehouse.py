@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -63,17 +64,31 @@ def _ddl(table: str, schema: pa.Schema) -> str:
     return f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(columns)})"
 
 
-class Database:
-    """One open connection to the warehouse (or the private staging database), for one step.
+# What the running step declared (see `step`): the tables it may read, and its days per group.
+_READS: ContextVar[tuple[str, frozenset[str]] | None] = ContextVar("egregora_reads", default=None)
+_DAYS: ContextVar[Mapping[str, Sequence[date]] | None] = ContextVar("egregora_days", default=None)
 
-    `run_days` holds the days each group has in the running step, so `per_day` reads all of
-    them in one query instead of one per day (each query costs ~10 ms through ibis)."""
+
+@contextmanager
+def step(asset: str, reads: frozenset[str], days: Mapping[str, Sequence[date]]) -> Iterator[None]:
+    """While an asset's step runs: reading a table it does not declare raises, on any connection,
+    and per-day reads fetch all of the step's days of a group in one query (each ibis query costs
+    ~10 ms, so 365 would cost seconds)."""
+    reads_token, days_token = _READS.set((asset, reads)), _DAYS.set(days)
+    try:
+        yield
+    finally:
+        _READS.reset(reads_token)
+        _DAYS.reset(days_token)
+
+
+class Database:
+    """One open connection to the warehouse (or the private staging database), for one step."""
 
     def __init__(self, backend: Any, url: str) -> None:
         self.backend = backend
         self.url = url
         self.engine = engine(url)
-        self.run_days: dict[str, list[date]] = {}
         self._tables: dict[str, Any] = {}
         self._memo: dict[tuple, dict] = {}
 
@@ -81,6 +96,10 @@ class Database:
 
     def table(self, name: str):
         """The ibis table `name` (its schema is looked up once per connection)."""
+        declared = _READS.get()
+        if declared is not None and name not in declared[1]:
+            asset, reads = declared
+            raise RuntimeError(f"{asset} reads the table {name}, which no asset it declares writes ({sorted(reads)})")
         if name not in self._tables:
             self._tables[name] = self.backend.table(name)
         return self._tables[name]
@@ -113,7 +132,7 @@ class Database:
         """`fetch(days)[day]`, where one call of `fetch` covers every day of `group` in the run."""
         memo = self._memo.get((name, group))
         if memo is None or day not in memo["days"]:
-            days = self.run_days.get(group) or []
+            days = list((_DAYS.get() or {}).get(group) or [])
             days = days if day in days else [day]
             memo = self._memo[(name, group)] = {"days": set(days), "found": fetch(days)}
         return memo["found"].get(day, empty)

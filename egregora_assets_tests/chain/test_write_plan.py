@@ -89,7 +89,7 @@ def test_a_narrowed_write_gives_what_a_full_write_gives(written, tmp_path):
     root, home, _ = written
     grown = export(tmp_path / "grown", 1, 23)
     narrowed = write(grown, home)
-    assert 0 < narrowed["partitions"] and narrowed["skipped"] <= 3 * 2  # the daily run covered 3 days
+    assert narrowed["partitions"] > 0 and narrowed["skipped"] <= 3 * 2  # the daily run covered 3 days
     fresh = tmp_path / "fresh"
     Home(fresh).private.mkdir(parents=True)
     shutil.copy(Home(home).secret, Home(fresh).secret)

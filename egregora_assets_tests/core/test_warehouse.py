@@ -26,9 +26,10 @@ from egregora_assets.core.tables import (
     group_messages,
     group_windows,
     groups_in,
+    readable,
     windows_table,
 )
-from egregora_assets.core.warehouse import connect, duckdb_url, engine
+from egregora_assets.core.warehouse import connect, duckdb_url, engine, step
 from egregora_assets.core.windows import message_bytes, pack_windows
 
 D1, D2, D3 = date(2026, 9, 1), date(2026, 9, 2), date(2026, 9, 3)
@@ -85,9 +86,9 @@ def test_engine_is_chosen_by_the_url_and_anything_else_is_refused():
 def test_messages_come_back_whole_and_in_order(warehouse):
     found = {(g, d): messages(g, d) for g in ("g1", "g2") for d in (D1, D2)}
     write(warehouse, "anonymized_messages", "messages", {k: message_rows(v) for k, v in found.items()})
-    warehouse.run_days = {"g1": [D1, D2]}
-    for (group, day), expected in found.items():
-        assert day_messages(warehouse, group, day) == [stored(m) for m in expected]
+    with step("windows", readable("windows", ["anonymized_messages"]), {"g1": [D1, D2]}):
+        for (group, day), expected in found.items():
+            assert day_messages(warehouse, group, day) == [stored(m) for m in expected]
     assert groups_in(warehouse, "messages") == ["g1", "g2"]
     assert len(group_messages(warehouse, "g1")) == 2 * len(TEXTS)
     assert count_rows(warehouse, "messages", ["g1", "g2"]) == 4 * len(TEXTS)
@@ -133,13 +134,15 @@ def test_per_day_reads_fetch_the_whole_run_at_once(warehouse):
         "messages",
         {("g", d): message_rows(messages("g", d, 3)) for d in (D1, D2, D3)},
     )
-    warehouse.run_days = {"g": [D1, D2, D3]}
     calls = []
     original = warehouse.rows
     warehouse.rows = lambda expr: calls.append(1) or original(expr)
-    assert [len(day_messages(warehouse, "g", d)) for d in (D1, D2, D3)] == [3, 3, 3]
-    assert len(calls) == 1
-    assert day_messages(warehouse, "g", date(2026, 9, 9)) == [] and len(calls) == 2  # a day outside the run
+    with step("windows", readable("windows", ["anonymized_messages"]), {"g": [D1, D2, D3]}):
+        assert [len(day_messages(warehouse, "g", d)) for d in (D1, D2, D3)] == [3, 3, 3]
+        assert len(calls) == 1
+        assert day_messages(warehouse, "g", date(2026, 9, 9)) == [] and len(calls) == 2  # a day outside the run
+        with pytest.raises(RuntimeError, match="windows reads the table documents, which no asset it declares"):
+            warehouse.table("documents")
 
 
 def test_windows_enrichments_and_documents_round_trip(warehouse):
