@@ -12,12 +12,10 @@ from dagster import (
 
 from ..core.anonymized_messages.anonymize import anonymize, opt_outs, without_authors
 from ..core.anonymized_messages.media import publish_day_media
-from ..core.anonymized_messages.people import group_privacy
+from ..core.anonymized_messages.people import audit, group_privacy
 from ..core.anonymized_messages.pseudonyms import GroupPrivacy, without
-from ..core.anonymized_messages.redact import find_pii
 from ..core.journal import table_hash
 from ..core.tables import (
-    WAREHOUSE_TABLES,
     command_lines,
     day_raw_messages,
     group_messages,
@@ -94,16 +92,21 @@ def no_real_identities(
     warehouse: WarehouseResource,
 ) -> AssetCheckResult:
     """No participant's real name, phone number or e-mail is left in any stored message."""
-    findings: list[str] = []
     with staging.get_connection() as raw, warehouse.get_connection() as db:
-        db.create(WAREHOUSE_TABLES)
-        for group in groups_in(db, "messages"):
-            fields = [
-                (f"message:{row[0]}", name, value or "")
-                for row in group_messages(db, group)
-                for name, value in zip(("author", "text", "attachment"), row[1:])
-            ]
-            findings += find_pii(fields, group_privacy(raw, home.paths, group).roster)
+        stored = groups_in(db, "messages") if db.has_table("messages") else []
+        fields = (
+            (group, [(f"message:{r[0]}", n, v or "") for r in group_messages(db, group) for n, v in zip(FIELDS, r[1:])])
+            for group in stored
+        )
+        return audit_result(*audit(raw, home.paths, fields))
+
+
+FIELDS = ("author", "text", "attachment")
+
+
+def audit_result(findings: list[str], checked: int) -> AssetCheckResult:
+    """A privacy audit's outcome as a check result: counts and the first findings, never a value."""
     return AssetCheckResult(
-        passed=not findings, metadata={"findings": len(findings), "first_findings": "\n".join(findings[:20])}
+        passed=not findings,
+        metadata={"fields_checked": checked, "findings": len(findings), "first_findings": "\n".join(findings[:20])},
     )
