@@ -155,8 +155,8 @@ class VectorStore(ConfigurableResource):
 
     def replace_posts(self, days: Sequence[tuple[str, date]], docs: list, embedder: Embedder) -> None:
         """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
-        from .core.mkdocs_site import post_path
         from .core.posts.documents import post_text
+        from .core.urls import post_path
 
         texts = [post_text(d) for d in docs]
         rows = [

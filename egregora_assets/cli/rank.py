@@ -84,8 +84,8 @@ def _run(settings: Settings, chosen: list[str], console: Console | None) -> dict
 
 def _top(settings: Settings, chosen: list[str]) -> tuple[int, dict[str, list[dict]]]:
     """How many comparisons are stored, and the best posts of each group: rank, rating, record, title, day, page."""
-    from ..core.mkdocs_site import post_path
     from ..core.tables import group_comparisons, group_documents, group_ratings
+    from ..core.urls import post_path
     from ..core.warehouse import connect
     from .write import warehouse_url
 

@@ -11,11 +11,11 @@ from egregora_assets.core import site_text
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_site import (
     build_site,
-    post_path,
     slugify,
     write_site_project,
 )
 from egregora_assets.core.models import Document, Message
+from egregora_assets.core.urls import post_path
 from egregora_assets_tests.feeds import built_page, feed_links
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "site"

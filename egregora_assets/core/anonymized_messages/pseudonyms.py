@@ -281,7 +281,7 @@ class GroupPrivacy:
 def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> GroupPrivacy:
     """Pseudonyms for `names`, reusing the owner's map so a pseudonym never changes."""
     secret = load_or_create_secret(home.secret)
-    path = owner_map_path(home, group)
+    path = home.owner_map(group)
     known = load_owner_map(path) if path.exists() else {}
     aliases = load_aliases(home.aliases) if home.aliases.exists() else {}
     roster = build_roster(
@@ -300,10 +300,6 @@ def private_title(home: Home, group: str) -> str | None:
         return None
     names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
     return names[-1] if names else None
-
-
-def owner_map_path(home: Home, group: str) -> Path:
-    return home.private / "pseudonyms" / f"{group}.json"
 
 
 OPTED_OUT = "someone"  # what others' mentions of an opted-out person become

@@ -19,7 +19,6 @@ import simplemma
 import yake_rust
 
 from egregora_assets.core.anonymized_messages.pseudonyms import OPTED_OUT
-from egregora_assets.core.enrichments.enrich import URL_PATTERN
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
 from egregora_assets.core.posts.digest_words import (
     INFINITIVE,
@@ -33,6 +32,7 @@ from egregora_assets.core.posts.digest_words import (
     tag_form,
 )
 from egregora_assets.core.text import PSEUDONYM, slugify, unnamed
+from egregora_assets.core.urls import URL_PATTERN
 
 from .quotes import md_escape, quote, shorten
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from ..models import Document, Link, PostDraft, Window
 from ..sanitize import plain_line
 from ..text import fold, slugify
+from ..urls import find_urls
 from .quotes import strip_marks
 
 ENTRY_AUTHORITY = "egregora.local,2026"
@@ -158,8 +159,6 @@ _MARKS = re.compile(r"^(?:#+|>|[-*+]|\d+\.)\s+")
 
 
 def _links(body: str) -> list[Link]:
-    from ..enrichments.enrich import find_urls
-
     return [Link(href=url) for url in find_urls(body)][:20]
 
 
