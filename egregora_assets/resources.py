@@ -15,11 +15,10 @@ import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
 from pydantic import BaseModel, create_model
 
-from .core.anonymized_messages.pseudonyms import OPTED_OUT
 from .core.embeddings import ANN_MIN_ROWS
 from .core.home import Home
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
-from .core.text import unnamed
+from .core.text import OPTED_OUT, unnamed
 from .core.warehouse import Database, connect, duckdb_url
 
 REPO = Path(__file__).resolve().parent.parent

@@ -22,7 +22,6 @@ from ..core.posts.documents import (
     to_documents,
     unique_slugs,
 )
-from ..core.posts.threads import found_post, recent_posts, same_topic_post
 from ..core.prompts import prompt_hash
 from ..core.raw_exports.staging import group_timezone
 from ..core.tables import (
@@ -36,6 +35,7 @@ from ..core.tables import (
     group_windows,
     groups_in,
 )
+from ..core.threads import found_post, recent_posts, same_topic_post
 from ..core.windows import window_text
 from ..partitions import daily_asset
 from ..resources import (

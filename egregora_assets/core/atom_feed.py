@@ -12,9 +12,8 @@ import markdown
 from lxml import etree
 
 from .home import Home
-from .models import Document
-from .posts.documents import ENTRY_AUTHORITY, post_order
-from .posts.quotes import strip_marks
+from .models import ENTRY_AUTHORITY, Document, post_order
+from .quotes import strip_marks
 from .sanitize import clean_html, tame_markdown
 from .urls import FEED_FILE, post_media, post_path
 

@@ -18,8 +18,8 @@ from . import site_text
 from .journal import fingerprint
 from .models import AuthorProfile, Document, Message
 from .posts.digest import TEXT_KINDS, favourite_topics
-from .posts.quotes import md_escape, shorten
 from .prompts import chat_messages
+from .quotes import md_escape, shorten
 from .sanitize import plain_line
 from .text import slugify
 

@@ -19,12 +19,11 @@ import yaml
 from . import site_text
 from .author_profiles import AUTHORS_DIR, author_files, author_key, colour_of
 from .home import Home
-from .models import AuthorProfile, Document, Message
-from .posts.documents import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
-from .posts.quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
-from .posts.threads import continued_in
+from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Document, Message
+from .quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
+from .threads import continued_in
 from .urls import FEED_FILE, post_media
 
 BEST_PAGE = Path("docs/best.md")  # the best-rated posts; in the nav of mkdocs.yml.j2

@@ -62,6 +62,7 @@ PSEUDONYM = f"{_trie(ADJECTIVES)}-{_trie(NOUNS)}(?:-[0-9]+)?"
 PSEUDONYM_BYTES = math.ceil(mean(map(len, ADJECTIVES)) + 1 + mean(map(len, NOUNS)))
 _PSEUDONYM = re.compile(PSEUDONYM)
 _PSEUDONYM_WORD = re.compile(rf"(?<![\w-])(?i:{PSEUDONYM})(?![\w-])")
+OPTED_OUT = "someone"  # what others' mentions of an opted-out person become
 
 
 def measured(text: str) -> str:

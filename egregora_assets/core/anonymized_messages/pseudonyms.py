@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..home import Home, write_atomic
 from ..models import BadExport
-from ..text import INVISIBLE, fold
+from ..text import INVISIBLE, OPTED_OUT, fold
 from .pseudonym_words import ADJECTIVES, NOUNS
 
 _PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0\u2010-\u2013\u2212]+")  # hyphens of every kind
@@ -300,9 +300,6 @@ def private_title(home: Home, group: str) -> str | None:
         return None
     names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
     return names[-1] if names else None
-
-
-OPTED_OUT = "someone"  # what others' mentions of an opted-out person become
 
 
 def without(roster: Roster, people: set[str]) -> Roster:

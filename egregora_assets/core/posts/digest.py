@@ -18,7 +18,6 @@ import numpy as np
 import simplemma
 import yake_rust
 
-from egregora_assets.core.anonymized_messages.pseudonyms import OPTED_OUT
 from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
 from egregora_assets.core.posts.digest_words import (
     INFINITIVE,
@@ -31,10 +30,10 @@ from egregora_assets.core.posts.digest_words import (
     stopwords,
     tag_form,
 )
-from egregora_assets.core.text import PSEUDONYM, slugify, unnamed
+from egregora_assets.core.text import OPTED_OUT, PSEUDONYM, slugify, unnamed
 from egregora_assets.core.urls import URL_PATTERN
 
-from .quotes import md_escape, quote, shorten
+from ..quotes import md_escape, quote, shorten
 
 DIGEST_WRITER = "offline-digest"
 Embed = Callable[[list[str]], "Sequence[Sequence[float]] | np.ndarray"]
