@@ -14,11 +14,11 @@ from dagster import (
 from ..core.anonymized_messages.people import group_privacy
 from ..core.anonymized_messages.redact import find_pii
 from ..core.atom_feed import build_feed, feed_id, feed_texts, media_sizes
+from ..core.groups import group_title
 from ..core.home import write_atomic
 from ..core.journal import fingerprint, group_hashes, upstream_hash
 from ..core.quotes import strip_marks
 from ..core.rankings import top_posts
-from ..core.raw_exports.staging import group_title
 from ..core.tables import WAREHOUSE_TABLES, group_documents, group_ratings, groups_in
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, WarehouseResource

@@ -4,6 +4,7 @@ import hashlib
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from ..core.groups import group_title
 from ..core.journal import fingerprint, upstream_hash
 from ..core.mkdocs_site import (
     as_text,
@@ -15,7 +16,6 @@ from ..core.mkdocs_site import (
 )
 from ..core.posts.digest import detect_language
 from ..core.rankings import best_of
-from ..core.raw_exports.staging import group_title
 from ..core.tables import cited_messages, group_day_texts, group_documents, group_profiles, group_ratings
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource

@@ -11,6 +11,7 @@ from dagster import (
     asset_check,
 )
 
+from ..core.groups import group_timezone
 from ..core.journal import fingerprint, upstream_hash
 from ..core.models import Document
 from ..core.posts.digest import DIGEST_WRITER, Archive, write_digest
@@ -23,7 +24,6 @@ from ..core.posts.documents import (
     unique_slugs,
 )
 from ..core.prompts import prompt_hash
-from ..core.raw_exports.staging import group_timezone
 from ..core.tables import (
     WAREHOUSE_TABLES,
     day_enrichments,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..groups import covering, staged_exports
 from ..home import Home, write_atomic
 from ..images import strip_image_metadata
 from ..models import BadExport
 from ..raw_exports.archive import read_member
-from ..raw_exports.staging import covering, staged_exports
 from .pseudonyms import publish_media_name
 
 MAX_MEDIA_BYTES = 20_000_000

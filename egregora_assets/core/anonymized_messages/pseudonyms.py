@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ..groups import chat_name
 from ..home import Home, write_atomic
 from ..models import BadExport
 from ..text import INVISIBLE, OPTED_OUT, fold
@@ -294,12 +295,9 @@ def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> G
 
 def private_title(home: Home, group: str) -> str | None:
     """The chat's own name when it names someone, so it is redacted and audited like a name."""
-    from ..raw_exports.staging import staged_exports
-
     if not group.startswith("group-"):  # an opaque slug means the name was too revealing
         return None
-    names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
-    return names[-1] if names else None
+    return chat_name(home, group)
 
 
 def without(roster: Roster, people: set[str]) -> Roster:
