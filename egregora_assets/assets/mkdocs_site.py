@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from ..core.groups import group_title
 from ..core.journal import fingerprint, upstream_hash
+from ..core.languages import detect_language
 from ..core.mkdocs_site import (
     as_text,
     build_site,
@@ -14,7 +15,6 @@ from ..core.mkdocs_site import (
     used_media,
     write_site_project,
 )
-from ..core.posts.digest import detect_language
 from ..core.rankings import best_of
 from ..core.tables import cited_messages, group_day_texts, group_documents, group_profiles, group_ratings
 from ..partitions import after_new_posts, groups

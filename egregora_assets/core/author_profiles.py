@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from . import site_text
 from .journal import fingerprint
 from .models import AuthorProfile, Document, Message
-from .posts.digest import TEXT_KINDS, favourite_topics
 from .prompts import chat_messages
 from .quotes import md_escape, shorten
 from .sanitize import plain_line
 from .text import slugify
+from .topics import TEXT_KINDS, favourite_topics
 
 if TYPE_CHECKING:  # the openai client loads only when an LLM is used
     from .llm import LLM
