@@ -17,7 +17,7 @@ import markdown
 import yaml
 
 from . import site_text
-from .author_profiles import AUTHORS_DIR, author_files, author_key, colour_of
+from .author_pages import AUTHORS_DIR, author_files, author_key, colour_of
 from .home import Home
 from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Document, Message
 from .quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
