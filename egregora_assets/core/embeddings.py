@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .text import fold
+from .text import fold, sql_string
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of the very top ranks
 OVERLAP_WEIGHT = 0.5 / RRF_K  # a passage holding every search term gains half a first place
@@ -319,17 +319,13 @@ def index_vectors(table, min_rows: int = ANN_MIN_ROWS) -> str | None:
     return None
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _where(group: str | None, before: str | None) -> str | None:
     """The SQL filter shared by both searches (`group` is a keyword, hence the backticks)."""
     clauses = []
     if group is not None:
-        clauses.append(f"`group` = {_quote(group)}")
+        clauses.append(f"`group` = {sql_string(group)}")
     if before is not None:
-        clauses.append(f"date < {_quote(before)}")  # ISO dates sort as strings
+        clauses.append(f"date < {sql_string(before)}")  # ISO dates sort as strings
     return " AND ".join(clauses) or None
 
 

@@ -41,6 +41,11 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
+def sql_string(value: str) -> str:
+    """`value` as an SQL string literal, its quotes doubled: for the few statements built as text."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _trie(words: list[str]) -> str:
     """One regex of `words` sharing their prefixes (fast in Python's re), longer words first, so
     that every engine (first match, as Python and RE2, or longest, as PostgreSQL) takes the same."""
