@@ -56,7 +56,7 @@ def _run(settings: Settings, chosen: list[str], console: Console | None) -> dict
     from ..instance import write_instance
     from ..resources import build_resources
 
-    instance = write_instance(settings.home / "dagster")
+    instance = write_instance(Home(settings.home).dagster)
     register_home(instance, Home(settings.home))
     resources = build_resources(settings)
     totals = dict.fromkeys(("comparisons_judged", "comparisons_without_answer", "llm_requests"), 0)
