@@ -51,7 +51,7 @@ def stage_of(module: str) -> str | None:
 
 
 def core_imports(path: Path) -> set[str]:
-    """The core modules `path` imports, dotted below core (`posts.quotes`, `text`)."""
+    """The core modules `path` imports, dotted below core (`posts.documents`, `text`)."""
     here = list(path.relative_to(PACKAGE / "core").with_suffix("").parts)
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
