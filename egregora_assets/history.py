@@ -11,14 +11,14 @@ import warnings
 from collections.abc import Iterable
 from datetime import timedelta
 
-from .core.anonymized_messages.pseudonyms import Roster, load_owner_map, owner_map_path
+from .core.anonymized_messages.pseudonyms import Roster, load_owner_map
 from .core.anonymized_messages.redact import people_matcher
 from .core.home import Home
 
 
 def protected(home: Home, group: str) -> set[str]:
     """The real names the owner's pseudonym map holds for a group."""
-    return set(load_owner_map(owner_map_path(home, group)))
+    return set(load_owner_map(home.owner_map(group)))
 
 
 def forget_old_vector_versions(vectors) -> None:

@@ -15,11 +15,10 @@ import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
 from pydantic import BaseModel, create_model
 
-from .core.anonymized_messages.pseudonyms import OPTED_OUT
 from .core.embeddings import ANN_MIN_ROWS
 from .core.home import Home
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
-from .core.text import unnamed
+from .core.text import OPTED_OUT, sql_string, unnamed
 from .core.warehouse import Database, connect, duckdb_url
 
 REPO = Path(__file__).resolve().parent.parent
@@ -144,7 +143,7 @@ class VectorStore(ConfigurableResource):
         if not by_group:
             return
         table = self.table()
-        where = " OR ".join(f"(\"group\" = '{_quote(g)}' AND date IN ({', '.join(d)}))" for g, d in by_group.items())
+        where = " OR ".join(f'("group" = {sql_string(g)} AND date IN ({", ".join(d)}))' for g, d in by_group.items())
         table.delete(f"kind = '{kind}' AND ({where})")
         if rows:
             schema = vector_schema(self.dimensions)
@@ -155,8 +154,8 @@ class VectorStore(ConfigurableResource):
 
     def replace_posts(self, days: Sequence[tuple[str, date]], docs: list, embedder: Embedder) -> None:
         """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
-        from .core.mkdocs_site import post_path
         from .core.posts.documents import post_text
+        from .core.urls import post_path
 
         texts = [post_text(d) for d in docs]
         rows = [
@@ -175,7 +174,7 @@ class VectorStore(ConfigurableResource):
 
     def post_vectors(self, group: str) -> dict[str, np.ndarray]:
         """The vector of each post of a group, by post id."""
-        query = self.table().search().where(f"kind = 'post' AND \"group\" = '{_quote(group)}'", prefilter=True)
+        query = self.table().search().where(f"kind = 'post' AND \"group\" = {sql_string(group)}", prefilter=True)
         rows = query.select(["id", "vector"]).limit(None).to_arrow()
         return dict(zip(rows["id"].to_pylist(), rows["vector"].to_numpy(zero_copy_only=False)))
 
@@ -187,10 +186,6 @@ class VectorStore(ConfigurableResource):
         if table.count_rows():
             index_text(table)
         return index_vectors(table, self.ann_min_rows)
-
-
-def _quote(value: str) -> str:
-    return value.replace("'", "''")
 
 
 @lru_cache(maxsize=1)

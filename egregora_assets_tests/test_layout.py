@@ -41,3 +41,55 @@ def test_one_asset_module_per_link_named_after_it():
         assert (PACKAGE / "assets" / f"{name}.py").is_file(), name
         assert asset.op.compute_fn.decorated_fn.__module__ == f"egregora_assets.assets.{name}"
         assert (PACKAGE / "core" / f"{name}.py").is_file() or (PACKAGE / "core" / name).is_dir(), name
+
+
+def stage_of(module: str) -> str | None:
+    """The stage a core module belongs to (`posts.documents` -> posts), or None for a shared one."""
+    stages = {"sinks" if a in SINKS else a.key.to_user_string() for a in CHAIN}
+    head = module.split(".")[0]
+    return head if head in stages else None
+
+
+def core_imports(path: Path) -> set[str]:
+    """The core modules `path` imports, dotted below core (`posts.documents`, `text`)."""
+    here = list(path.relative_to(PACKAGE / "core").with_suffix("").parts)
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:  # `from ..text import x`, `from . import site_text`
+            base = here[: len(here) - node.level]
+            tails = [node.module.split(".")] if node.module else [[a.name] for a in node.names]
+            names = [["egregora_assets", "core", *base, *tail] for tail in tails]
+        elif isinstance(node, ast.ImportFrom):
+            names = [(node.module or "").split(".")]
+        elif isinstance(node, ast.Import):
+            names = [a.name.split(".") for a in node.names]
+        else:
+            continue
+        found |= {".".join(n[2:]) for n in names if n[:2] == ["egregora_assets", "core"]}
+    return found
+
+
+# What may still reach across, and why.
+ALLOWED = {
+    # Publishing a day's images reads them from the staged exports, through the export reader's
+    # zip checks: the data flow itself.
+    ("anonymized_messages.media", "raw_exports.archive"),
+    # The pseudonyms' word lists, which text.PSEUDONYM is built from, until they become a data file.
+    ("text", "anonymized_messages.pseudonym_words"),
+}
+
+
+def reaching_imports() -> set[tuple[str, str]]:
+    """(importer, imported) pairs inside core where a stage imports another stage's module, or a
+    shared module imports a stage: shared words live below the stages that use them."""
+    pairs = set()
+    for path in (PACKAGE / "core").rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE / "core").with_suffix("").parts)
+        for imported in core_imports(path):
+            if stage_of(imported) is not None and stage_of(imported) != stage_of(module):
+                pairs.add((module, imported))
+    return pairs
+
+
+def test_stages_import_only_shared_modules():
+    assert reaching_imports() - ALLOWED == set()

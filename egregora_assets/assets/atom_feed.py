@@ -12,12 +12,11 @@ from dagster import (
 )
 
 from ..core.anonymized_messages.people import audit
-from ..core.atom_feed import build_feed, feed_id, feed_texts
+from ..core.atom_feed import build_feed, feed_id, feed_texts, media_sizes
+from ..core.groups import group_title
 from ..core.home import write_atomic
-from ..core.mkdocs_site import media_sizes
-from ..core.posts.quotes import strip_marks
+from ..core.quotes import strip_marks
 from ..core.rankings import top_posts
-from ..core.raw_exports.staging import group_title
 from ..core.tables import group_documents, group_ratings, groups_in
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, WarehouseResource

@@ -4,7 +4,9 @@ import hashlib
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
+from ..core.groups import group_title
 from ..core.journal import fingerprint
+from ..core.languages import detect_language
 from ..core.mkdocs_site import (
     as_text,
     build_site,
@@ -13,9 +15,7 @@ from ..core.mkdocs_site import (
     used_media,
     write_site_project,
 )
-from ..core.posts.digest import detect_language
 from ..core.rankings import best_of
-from ..core.raw_exports.staging import group_title
 from ..core.tables import cited_messages, group_day_texts, group_documents, group_profiles, group_ratings
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource

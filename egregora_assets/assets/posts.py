@@ -11,6 +11,7 @@ from dagster import (
     asset_check,
 )
 
+from ..core.groups import group_timezone
 from ..core.journal import fingerprint
 from ..core.models import Document
 from ..core.posts.digest import DIGEST_WRITER, Archive, write_digest
@@ -22,9 +23,7 @@ from ..core.posts.documents import (
     to_documents,
     unique_slugs,
 )
-from ..core.posts.threads import found_post, recent_posts, same_topic_post
 from ..core.prompts import prompt_hash
-from ..core.raw_exports.staging import group_timezone
 from ..core.tables import (
     WAREHOUSE_TABLES,
     day_enrichments,
@@ -36,6 +35,7 @@ from ..core.tables import (
     group_windows,
     groups_in,
 )
+from ..core.threads import found_post, recent_posts, same_topic_post
 from ..core.windows import window_text
 from ..partitions import daily_asset
 from ..resources import (

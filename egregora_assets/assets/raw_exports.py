@@ -4,12 +4,8 @@ from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from ..core.raw_exports.staging import (
-    covering,
-    day_lines,
-    day_signature,
-    staged_exports,
-)
+from ..core.groups import covering, staged_exports
+from ..core.raw_exports.staging import day_lines, day_signature
 from ..core.tables import STAGING_TABLES
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource, WarehouseResource

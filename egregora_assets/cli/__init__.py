@@ -140,7 +140,7 @@ def _write(args) -> int:
         err.print(
             f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]"
         )
-    from ..core.plan import plan, save_stamp
+    from ..plan import plan, save_stamp
     from .write import home_lock
 
     with home_lock(Home(settings.home), err):
@@ -209,12 +209,12 @@ def _rank(args) -> int:
 
 
 def _ui(args) -> int:
+    from ..core.home import Home
     from .ui import serve
 
     settings = _writable(load_settings(args.home))
-    (settings.home / "inbox").mkdir(parents=True, exist_ok=True)
-    err.print(
-        f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {settings.home / 'inbox'}"
-    )
+    inbox = Home(settings.home).inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    err.print(f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {inbox}")
     serve(settings, args.port)
     return 0

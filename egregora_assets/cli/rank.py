@@ -56,7 +56,7 @@ def _run(settings: Settings, chosen: list[str], console: Console | None) -> dict
     from ..instance import write_instance
     from ..resources import build_resources
 
-    instance = write_instance(settings.home / "dagster")
+    instance = write_instance(Home(settings.home).dagster)
     register_home(instance, Home(settings.home))
     resources = build_resources(settings)
     totals = dict.fromkeys(("comparisons_judged", "comparisons_without_answer", "llm_requests"), 0)
@@ -84,8 +84,8 @@ def _run(settings: Settings, chosen: list[str], console: Console | None) -> dict
 
 def _top(settings: Settings, chosen: list[str]) -> tuple[int, dict[str, list[dict]]]:
     """How many comparisons are stored, and the best posts of each group: rank, rating, record, title, day, page."""
-    from ..core.mkdocs_site import post_path
     from ..core.tables import group_comparisons, group_documents, group_ratings
+    from ..core.urls import post_path
     from ..core.warehouse import connect
     from .write import warehouse_url
 

@@ -28,7 +28,7 @@ def serve(settings: Settings, port: int) -> None:
     os.environ["EGREGORA_HOME"] = str(settings.home)  # the code location reads the same home
     # Not the checkout: its dagster.yaml there is a template, and Dagster warns about a
     # dagster.yaml in the starting folder that is not $DAGSTER_HOME's. The code is installed.
-    os.chdir(settings.home / "dagster")
+    os.chdir(Home(settings.home).dagster)
     # Both signals stop the webserver and daemon cleanly (they end on KeyboardInterrupt), also when
     # started in the background, where SIGINT is ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -30,7 +30,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "DEBUG" if os.environ.g
 def home_lock(home: Home, console: Console | None) -> Iterator[None]:
     """One writer per home at a time: a second one waits, saying for whom, so no group is half-published."""
     home.root.mkdir(parents=True, exist_ok=True)
-    with open(home.root / ".write.lock", "a+") as handle:
+    with open(home.write_lock, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -48,7 +48,7 @@ def home_lock(home: Home, console: Console | None) -> Iterator[None]:
 
 def point_dagster_home(settings: Settings) -> None:
     """Dagster's instance lives inside the home, so the UI shows the same runs."""
-    dagster_home = settings.home / "dagster"
+    dagster_home = Home(settings.home).dagster
     dagster_home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     if not (dagster_home / "dagster.yaml").exists():
@@ -82,7 +82,7 @@ def run_group(settings: Settings, group: str, first: date, last: date, console: 
     from ..partitions import key_of
     from ..resources import build_resources
 
-    instance = write_instance(settings.home / "dagster")  # inside the home: the UI sees these runs
+    instance = write_instance(Home(settings.home).dagster)  # inside the home: the UI sees these runs
     if not os.environ.get("EGREGORA_DEBUG"):  # instructor logs each failed attempt; the summary line says it
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
     ended = end_stale_runs(instance)

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 import markdown
 from lxml import etree
 
-from .mkdocs_site import FEED_FILE, post_media, post_path
-from .models import Document
-from .posts.documents import ENTRY_AUTHORITY, post_order
-from .posts.quotes import strip_marks
+from .home import Home
+from .models import ENTRY_AUTHORITY, Document, post_order
+from .quotes import strip_marks
 from .sanitize import clean_html, tame_markdown
+from .urls import FEED_FILE, post_media, post_path
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 THREAD_NS = "http://purl.org/syndication/thread/1.0"  # RFC 4685, Atom Threading Extensions
@@ -63,7 +63,7 @@ def site_base(site_url: str | None) -> str:
 
 
 def post_url(site_url: str | None, doc: Document) -> str:
-    """The URL of `doc` on the MkDocs blog (see `core.mkdocs_site.post_path`), relative without a site URL."""
+    """The URL of `doc` on the MkDocs blog (see `core.urls.post_path`), relative without a site URL."""
     return site_base(site_url) + post_path(doc)
 
 
@@ -170,3 +170,10 @@ def feed_texts(xml: bytes) -> list[tuple[str, str]]:
             if element.get(attribute):
                 texts.append((f"{tag}@{attribute}", element.get(attribute)))
     return texts
+
+
+def media_sizes(home: Home, group: str, docs: Sequence[Document]) -> dict[str, int]:
+    """The byte size of each published media file the posts show, by name."""
+    names = {n for d in docs for n in post_media(d)}
+    folder = home.media(group)
+    return {n: (folder / n).stat().st_size for n in sorted(names) if (folder / n).is_file()}

@@ -35,6 +35,14 @@ class Home:
     def aliases(self) -> Path:
         return self.private / "aliases.toml"
 
+    def stamp(self, group: str) -> Path:
+        """What the last complete write of a group computed from (see plan.py): no names."""
+        return self.root / "stamps" / f"{group}.json"
+
+    def owner_map(self, group: str) -> Path:
+        # Real name -> pseudonym, kept so that a pseudonym never changes.
+        return self.private / "pseudonyms" / f"{group}.json"
+
     @property
     def exports(self) -> Path:
         return self.private / "exports"
@@ -46,6 +54,11 @@ class Home:
     @property
     def llm_cache(self) -> Path:
         return self.root / "cache" / "llm"
+
+    @property
+    def page_cache(self) -> Path:
+        # Pages fetched for link descriptions, once per URL.
+        return self.root / "cache" / "pages"
 
     @property
     def feeds(self) -> Path:
@@ -60,9 +73,23 @@ class Home:
         return self.root / "inbox"
 
     @property
+    def dagster(self) -> Path:
+        # The Dagster instance ($DAGSTER_HOME): runs of the CLI and of the UI are kept together.
+        return self.root / "dagster"
+
+    @property
+    def write_lock(self) -> Path:
+        # Held by the one process writing into the home.
+        return self.root / ".write.lock"
+
+    @property
     def analysis(self) -> Path:
         # Files for other tools (Parquet, CSV, SQLite), pseudonymized like the feed: <group>/...
         return self.root / "analysis"
+
+    def media(self, group: str) -> Path:
+        # Published images: metadata stripped, under names that reveal nothing.
+        return self.root / "media" / group
 
     def feed(self, group: str) -> Path:
         return self.feeds / f"{group}.atom.xml"

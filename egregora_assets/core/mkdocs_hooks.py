@@ -13,7 +13,7 @@ from typing import Any
 
 SEPARATOR = "<!-- more -->"  # the blog plugin's post_excerpt_separator (the default)
 _ID_ATTRIBUTE = re.compile(r"\bid\s*=", re.IGNORECASE)
-# The anchors of the sources under a post (core.posts.quotes.anchor): no heading's slug has a colon.
+# The anchors of the sources under a post (core.quotes.anchor): no heading's slug has a colon.
 _SOURCE_ANCHOR = re.compile(r'\bid="src:\d+"')
 # The "continues" / "continued in" lines a post opens with (core.mkdocs_site): closed, and with
 # no tag inside (titles there are one escaped line), so they cannot swallow what follows.

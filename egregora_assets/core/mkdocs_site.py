@@ -17,17 +17,15 @@ import markdown
 import yaml
 
 from . import site_text
-from .anonymized_messages.media import media_dir
-from .author_profiles import AUTHORS_DIR, author_files, author_key, colour_of
+from .author_pages import AUTHORS_DIR, author_files, author_key, colour_of
 from .home import Home
-from .models import AuthorProfile, Document, Message
-from .posts.documents import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS
-from .posts.quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
-from .posts.threads import continued_in
+from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Document, Message
+from .quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
+from .threads import continued_in
+from .urls import FEED_FILE, post_media
 
-FEED_FILE = "feed.xml"  # the group's Atom feed, at the site's root: its relative links start there
 BEST_PAGE = Path("docs/best.md")  # the best-rated posts; in the nav of mkdocs.yml.j2
 POSTS_DIR = Path("docs/blog/posts")
 MEDIA_DIR = Path("docs/media")
@@ -35,11 +33,6 @@ AVATARS_DIR = Path("docs/blog/avatars")
 AUTHORS_FILE = Path("docs/blog/.authors.yml")
 # Only these folders hold generated files, so only these are pruned.
 MANAGED_DIRS = (POSTS_DIR, MEDIA_DIR, AVATARS_DIR, AUTHORS_DIR)
-
-
-def post_path(doc: Document) -> str:
-    """A post's URL path below the site root; mkdocs.yml.j2's post_url_format must match."""
-    return f"blog/{doc.date:%Y/%m/%d}/{slugify(doc.slug, fallback='post')}/"
 
 
 def post_file(doc: Document) -> Path:
@@ -348,20 +341,8 @@ def build_site(project_dir: Path, out_dir: Path) -> Path:
     return out_dir / "index.html"
 
 
-def post_media(doc: Document) -> list[str]:
-    """The names of the media files a post shows (it links them as `media/<name>`), in order."""
-    return list(dict.fromkeys(re.findall(r"media/([\w.-]+)", doc.content)))
-
-
 def used_media(home: Home, group: str, docs: Sequence[Document]) -> dict[str, bytes]:
     """The published media files the posts show, by name."""
     names = {n for d in docs for n in post_media(d)}
-    folder = media_dir(home, group)
+    folder = home.media(group)
     return {n: (folder / n).read_bytes() for n in sorted(names) if (folder / n).exists()}
-
-
-def media_sizes(home: Home, group: str, docs: Sequence[Document]) -> dict[str, int]:
-    """The byte size of each published media file the posts show, by name."""
-    names = {n for d in docs for n in post_media(d)}
-    folder = media_dir(home, group)
-    return {n: (folder / n).stat().st_size for n in sorted(names) if (folder / n).is_file()}

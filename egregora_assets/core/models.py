@@ -1,4 +1,5 @@
-"""The vocabulary of Egregora: the records that flow along the asset chain."""
+"""The vocabulary of Egregora: the records that flow along the asset chain, and the rules every stage
+reads them by (a window's halves, the order of posts)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ class Message(BaseModel):
     attachment: str | None = None
 
 
+CONTEXT_MESSAGES = 3  # earlier messages carried along so replies keep their meaning
+
+
 class Window(BaseModel):
     """A run of consecutive messages of one day that fits the writer's token budget."""
 
@@ -61,6 +65,19 @@ class Window(BaseModel):
     @property
     def end(self) -> datetime:
         return self.messages[-1].timestamp
+
+
+def split_window(window: Window) -> list[Window]:
+    """The window in two halves, ids suffixed `.1` and `.2` (for a model whose context is smaller)."""
+    if len(window.messages) < 2:
+        return [window]
+    middle = len(window.messages) // 2
+    halves = (window.messages[:middle], window.messages[middle:])
+    contexts = (window.context, (window.context + halves[0])[-CONTEXT_MESSAGES:])
+    return [
+        window.model_copy(update={"id": f"{window.id}.{i}", "messages": half, "context": ctx})
+        for i, (half, ctx) in enumerate(zip(halves, contexts), start=1)
+    ]
 
 
 class Enrichment(BaseModel):
@@ -111,6 +128,11 @@ class PostPlan(BaseModel):
     posts: list[PostDraft] = Field(default_factory=list, description="The posts; empty when the messages are trivial")
 
 
+ENTRY_AUTHORITY = "egregora.local,2026"  # of the tag: URIs that identify entries and feeds (RFC 4151)
+MAX_TITLE_CHARS = 120
+MAX_SUMMARY_CHARS = 2000
+
+
 class Document(BaseModel):
     """An Atom entry (RFC 4287): the one record kind stored in the `documents` table."""
 
@@ -131,6 +153,12 @@ class Document(BaseModel):
     message_ids: list[str] = Field(default_factory=list)
     writer: str  # "offline-digest" or "llm:<model>"
     continues: str | None = None  # the id of the earlier post this one continues (RFC 4685 in-reply-to)
+
+
+def post_order(doc: Document) -> tuple[datetime, str]:
+    """A post's place among a group's posts, the same in every home: when its conversation ended,
+    then its slug (unique in a day). Never its id, a keyed hash that each home orders its own way."""
+    return doc.published, doc.slug
 
 
 class Verdict(BaseModel):

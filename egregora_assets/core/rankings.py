@@ -40,10 +40,9 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from .journal import fingerprint
-from .models import Comparison, Document, Rating, Verdict, Window
-from .posts.documents import MAX_TITLE_CHARS, post_order
-from .posts.quotes import md_escape
+from .models import MAX_TITLE_CHARS, Comparison, Document, Rating, Verdict, Window, post_order
 from .prompts import chat_messages
+from .quotes import md_escape
 from .sanitize import plain_line
 
 SEED = "egregora-rank-1"

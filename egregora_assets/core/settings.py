@@ -16,7 +16,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from .site_text import LANGUAGES
+from .languages import LANGUAGES
 
 DEFAULT_HOME = Path("~/.egregora")
 

@@ -1,8 +1,7 @@
-"""The site's own interface text (what MkDocs Material does not translate), in each chat language."""
+"""The words Egregora writes itself, in each chat language: the site's interface (what MkDocs
+Material does not translate) and the offline digest's labels."""
 
 from __future__ import annotations
-
-LANGUAGES = ("en", "pt", "es", "de", "fr", "it")  # the languages the offline digest detects
 
 # key -> language -> text, with `{name}` placeholders filled by `text`. Every key has every
 # language; a test checks it. Markdown is allowed where the page is Markdown.
@@ -219,6 +218,64 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Noch kein Beitrag zitiert diese Person.",
         "fr": "Aucun article ne cite encore cette personne.",
         "it": "Nessun post cita ancora questa persona.",
+    },
+    # The offline digest's own words (posts/digest.py): `links` is one of the two shared_link(s).
+    "digest_and": {"en": "and", "pt": "e", "es": "y", "de": "und", "fr": "et", "it": "e"},
+    "digest_summary": {
+        "en": "{people} people exchanged {messages} messages{links}.",
+        "pt": "{people} pessoas trocaram {messages} mensagens{links}.",
+        "es": "{people} personas intercambiaron {messages} mensajes{links}.",
+        "de": "{people} Personen schrieben {messages} Nachrichten{links}.",
+        "fr": "{people} personnes ont échangé {messages} messages{links}.",
+        "it": "{people} persone si sono scambiate {messages} messaggi{links}.",
+    },
+    "digest_shared_link": {
+        "en": " and shared 1 link",
+        "pt": " e compartilharam 1 link",
+        "es": " y compartieron 1 enlace",
+        "de": " und teilten 1 Link",
+        "fr": " et partagé 1 lien",
+        "it": " e hanno condiviso 1 link",
+    },
+    "digest_shared_links": {
+        "en": " and shared {n} links",
+        "pt": " e compartilharam {n} links",
+        "es": " y compartieron {n} enlaces",
+        "de": " und teilten {n} Links",
+        "fr": " et partagé {n} liens",
+        "it": " e hanno condiviso {n} link",
+    },
+    "digest_quotes": {
+        "en": "Highlights",
+        "pt": "Em destaque",
+        "es": "Destacados",
+        "de": "Auszüge",
+        "fr": "Extraits",
+        "it": "In evidenza",
+    },
+    "digest_links": {
+        "en": "Shared links",
+        "pt": "Links compartilhados",
+        "es": "Enlaces compartidos",
+        "de": "Geteilte Links",
+        "fr": "Liens partagés",
+        "it": "Link condivisi",
+    },
+    "digest_people": {
+        "en": "Who took part",
+        "pt": "Quem participou",
+        "es": "Quién participó",
+        "de": "Wer dabei war",
+        "fr": "Qui a participé",
+        "it": "Chi ha partecipato",
+    },
+    "digest_closing": {
+        "en": "Automatic digest, made offline without a language model.",
+        "pt": "Resumo automático, feito offline sem modelo de linguagem.",
+        "es": "Resumen automático, hecho sin conexión y sin modelo de lenguaje.",
+        "de": "Automatische Zusammenfassung, offline und ohne Sprachmodell erstellt.",
+        "fr": "Résumé automatique, fait hors ligne sans modèle de langage.",
+        "it": "Riassunto automatico, fatto offline senza modello linguistico.",
     },
 }
 

@@ -277,7 +277,7 @@ def group_documents(db: Database, group: str) -> list[Document]:
     """Every post of a group, newest first."""
     t = db.table("documents")
     posts = t.filter((t.group == group) & (t.kind == "post"))
-    return _documents(db, posts.order_by([t.published.desc(), t.slug.desc()]))  # posts.documents.post_order
+    return _documents(db, posts.order_by([t.published.desc(), t.slug.desc()]))  # models.post_order
 
 
 def documents_with_ids(db: Database, ids: Sequence[str]) -> list[Document]:

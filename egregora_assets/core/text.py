@@ -41,6 +41,11 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
+def sql_string(value: str) -> str:
+    """`value` as an SQL string literal, its quotes doubled: for the few statements built as text."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _trie(words: list[str]) -> str:
     """One regex of `words` sharing their prefixes (fast in Python's re), longer words first, so
     that every engine (first match, as Python and RE2, or longest, as PostgreSQL) takes the same."""
@@ -62,6 +67,7 @@ PSEUDONYM = f"{_trie(ADJECTIVES)}-{_trie(NOUNS)}(?:-[0-9]+)?"
 PSEUDONYM_BYTES = math.ceil(mean(map(len, ADJECTIVES)) + 1 + mean(map(len, NOUNS)))
 _PSEUDONYM = re.compile(PSEUDONYM)
 _PSEUDONYM_WORD = re.compile(rf"(?<![\w-])(?i:{PSEUDONYM})(?![\w-])")
+OPTED_OUT = "someone"  # what others' mentions of an opted-out person become
 
 
 def measured(text: str) -> str:

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from .text import sql_string
+
 LOCK_WAIT_SECONDS = 120.0  # another process's write (a UI backfill, the sensor's run) ends first
 _SQL_TYPES = {
     pa.string(): "VARCHAR",
@@ -182,12 +184,12 @@ class Database:
             statements.append((f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _keys WHERE {same})", None))
             if part.num_rows:
                 statements.append((table, part))
-        statements.append((f"DELETE FROM journal t WHERE asset = '{_quote(asset)}' AND EXISTS "
+        statements.append((f"DELETE FROM journal t WHERE asset = {sql_string(asset)} AND EXISTS "
                            f"(SELECT 1 FROM _keys WHERE {same})", None))  # fmt: skip
         statements.append(
             (
                 'INSERT INTO journal (asset, "group", date, input_sig, output_hash) '
-                f"SELECT '{_quote(asset)}', \"group\", date, input_sig, output_hash FROM _keys",
+                f'SELECT {sql_string(asset)}, "group", date, input_sig, output_hash FROM _keys',
                 None,
             )
         )
@@ -269,10 +271,6 @@ def _without_nul(part: pa.Table) -> pa.Table:
             values = [[v.replace("\x00", "\ufffd") for v in row] if row else row for row in column.to_pylist()]
             part = part.set_column(i, part.field(i), pa.array(values, kind))
     return part
-
-
-def _quote(value: str) -> str:
-    return value.replace("'", "''")
 
 
 def _copy(cursor: Any, table: str, part: pa.Table) -> None:

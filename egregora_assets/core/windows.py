@@ -7,11 +7,10 @@ import itertools
 from collections.abc import Sequence
 from datetime import date
 
-from .models import Message, Window
+from .models import CONTEXT_MESSAGES, Message, Window
 from .text import PSEUDONYM_BYTES, measured
 
 BYTES_PER_TOKEN = 4  # a conservative average for chat text across languages
-CONTEXT_MESSAGES = 3  # earlier messages carried along so replies keep their meaning
 
 
 def render_message(message: Message) -> str:
@@ -68,17 +67,4 @@ def pack_windows(
             context=list(messages[max(0, a - CONTEXT_MESSAGES) : a]),
         )
         for index, (a, b) in enumerate(bounds)
-    ]
-
-
-def split_window(window: Window) -> list[Window]:
-    """The window in two halves, ids suffixed `.1` and `.2` (for a model whose context is smaller)."""
-    if len(window.messages) < 2:
-        return [window]
-    middle = len(window.messages) // 2
-    halves = (window.messages[:middle], window.messages[middle:])
-    contexts = (window.context, (window.context + halves[0])[-CONTEXT_MESSAGES:])
-    return [
-        window.model_copy(update={"id": f"{window.id}.{i}", "messages": half, "context": ctx})
-        for i, (half, ctx) in enumerate(zip(halves, contexts), start=1)
     ]

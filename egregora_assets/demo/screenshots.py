@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from egregora_assets.core import site_text
+from egregora_assets.core.home import Home
 
 OUT = Path(__file__).with_name("screenshots")
 REPO = Path(__file__).resolve().parents[2]
@@ -71,7 +72,7 @@ def serve(folder: Path) -> Iterator[str]:
 def dagster_ui(home: Path) -> Iterator[str]:
     """The Dagster webserver on the demo home, as `egregora ui` starts it, until it answers."""
     port = free_port()
-    env = {**os.environ, "EGREGORA_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    env = {**os.environ, "EGREGORA_HOME": str(home), "DAGSTER_HOME": str(Home(home).dagster)}
     command = [sys.executable, "-m", "dagster_webserver", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"]
     server = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         home = demo_home(args.home, Path(scratch))
-        (site,) = (home / "sites").glob("*/public")
+        (site,) = Home(home).sites.glob("*/public")
         posts = posts_of(site)
         if not posts:
             raise SystemExit(f"{site}: no post pages to photograph")

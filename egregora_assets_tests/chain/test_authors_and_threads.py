@@ -14,9 +14,10 @@ from lxml import html as lxml_html
 
 from egregora_assets.cli import main
 from egregora_assets.core import journal, site_text
-from egregora_assets.core.author_profiles import author_key
-from egregora_assets.core.mkdocs_site import post_path, site_language
+from egregora_assets.core.author_pages import author_key
+from egregora_assets.core.mkdocs_site import site_language
 from egregora_assets.core.tables import group_documents, group_profiles, groups_in
+from egregora_assets.core.urls import post_path
 from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
 

@@ -13,7 +13,7 @@ import duckdb
 import lancedb
 
 from egregora_assets.cli import main
-from egregora_assets.core.author_profiles import author_key
+from egregora_assets.core.author_pages import author_key
 from egregora_assets_tests.exports import write_txt
 
 

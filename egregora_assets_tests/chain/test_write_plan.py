@@ -15,9 +15,9 @@ import pytest
 
 from egregora_assets.cli import main
 from egregora_assets.core.home import Home
-from egregora_assets.core.plan import plan
 from egregora_assets.core.raw_exports.staging import stage_export
 from egregora_assets.core.settings import load_settings
+from egregora_assets.plan import plan
 from egregora_assets_tests.exports import chat_between
 
 

@@ -5,15 +5,8 @@ from datetime import date, datetime, timedelta
 import markdown
 from lxml import etree
 
-from egregora_assets.core.author_profiles import (
-    PORTRAIT_CHARS,
-    activity_svg,
-    author_files,
-    author_page,
-    build_profiles,
-    portrait_messages,
-    write_portrait,
-)
+from egregora_assets.core.author_pages import activity_svg, author_files, author_page
+from egregora_assets.core.author_profiles import PORTRAIT_CHARS, build_profiles, portrait_messages, write_portrait
 from egregora_assets.core.llm import LLM
 from egregora_assets.core.models import AuthorProfile, Message
 from egregora_assets.core.sanitize import clean_html

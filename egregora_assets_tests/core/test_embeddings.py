@@ -74,7 +74,7 @@ def ask(model, table, question, **kwargs):
     ("question", "terms"),
     [
         ("O que o grupo falou sobre a corrente da bicicleta?", "corrente bicicleta"),
-        ("Voce sabe quando é a caminhada? Não lembro da caminhada", "sabe caminhada lembro"),
+        ("Voce sabe quando é a caminhada? Não lembro da caminhada", "caminhada lembro"),
         ("What did they say about the bike chain?", "bike chain"),
         ("¿Qué dijeron sobre la receta del pastel de 2023?", "receta pastel 2023"),
         ("o que é isso?", ""),

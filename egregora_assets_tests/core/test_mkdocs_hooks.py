@@ -17,9 +17,10 @@ import pytest
 
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_hooks import SEPARATOR, excerpt_markdown
-from egregora_assets.core.mkdocs_site import build_site, post_markdown, post_path, write_site_project
+from egregora_assets.core.mkdocs_site import build_site, post_markdown, write_site_project
 from egregora_assets.core.models import Document, Message
 from egregora_assets.core.text import slugify
+from egregora_assets.core.urls import post_path
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "site"
 BRT = timezone(timedelta(hours=-3))

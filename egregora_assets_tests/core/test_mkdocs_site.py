@@ -9,13 +9,14 @@ import pytest
 
 from egregora_assets.core import site_text
 from egregora_assets.core.atom_feed import build_feed
+from egregora_assets.core.languages import LANGUAGES
 from egregora_assets.core.mkdocs_site import (
     build_site,
-    post_path,
     slugify,
     write_site_project,
 )
 from egregora_assets.core.models import Document, Message
+from egregora_assets.core.urls import post_path
 from egregora_assets_tests.feeds import built_page, feed_links
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "site"
@@ -255,7 +256,7 @@ OURS = {  # a few of core/site_text.py's strings, spelled out so a lost translat
 }
 
 
-@pytest.mark.parametrize("language", site_text.LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_site_speaks_its_language(tmp_path, language):
     doc = make_doc(*POSTS[1]).model_copy(update={"message_ids": ["m1"]})
     cited = {

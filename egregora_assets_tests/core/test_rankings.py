@@ -12,6 +12,7 @@ import pytest
 
 from egregora_assets.core import rankings as rk
 from egregora_assets.core import site_text
+from egregora_assets.core.languages import LANGUAGES
 from egregora_assets.core.llm import LLM
 from egregora_assets.core.mkdocs_site import best_markdown
 from egregora_assets.core.models import Comparison, Document, Message, Window
@@ -307,7 +308,7 @@ def test_the_ranking_markdown_escapes_titles():
     assert rk.ranking_markdown([], []) == "_no posts yet_"
 
 
-@pytest.mark.parametrize("language", site_text.LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_best_of_page_speaks_each_language_and_links_each_post_file(language):
     docs = [doc(3, title="Pedra [do] Baú", slug="pedra-do-bau"), doc(1)]
     page = best_markdown(docs, language)
@@ -316,4 +317,4 @@ def test_the_best_of_page_speaks_each_language_and_links_each_post_file(language
     assert "1. [Pedra \\[do\\] Baú](blog/posts/2026-09-04-pedra-do-bau.md) · 2026-09-04" in page
     assert page.index("pedra-do-bau") < page.index("post-1")  # in the order given
     assert site_text.text("best_of_empty", language) in best_markdown([], language)
-    assert all(set(site_text.STRINGS[k]) == set(site_text.LANGUAGES) for k in ("best_of_title", "best_of_intro"))
+    assert all(set(site_text.STRINGS[k]) == set(LANGUAGES) for k in ("best_of_title", "best_of_intro"))

@@ -5,7 +5,8 @@ import string
 import pytest
 
 from egregora_assets.core import site_text
-from egregora_assets.core.site_text import LANGUAGES, STRINGS
+from egregora_assets.core.languages import LANGUAGES
+from egregora_assets.core.site_text import STRINGS
 
 
 def placeholders(text: str) -> set[str]:

@@ -4,14 +4,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from egregora_assets.core.models import Message
-from egregora_assets.core.windows import (
-    BYTES_PER_TOKEN,
-    CONTEXT_MESSAGES,
-    message_bytes,
-    pack_windows,
-    split_window,
-)
+from egregora_assets.core.models import CONTEXT_MESSAGES, Message, split_window
+from egregora_assets.core.windows import BYTES_PER_TOKEN, message_bytes, pack_windows
 
 DAY = date(2026, 9, 5)
 

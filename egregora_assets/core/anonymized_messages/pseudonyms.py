@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ..groups import chat_name
 from ..home import Home, write_atomic
 from ..models import BadExport
-from ..text import INVISIBLE, fold
+from ..text import INVISIBLE, OPTED_OUT, fold
 from .pseudonym_words import ADJECTIVES, NOUNS
 
 _PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0\u2010-\u2013\u2212]+")  # hyphens of every kind
@@ -281,7 +282,7 @@ class GroupPrivacy:
 def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> GroupPrivacy:
     """Pseudonyms for `names`, reusing the owner's map so a pseudonym never changes."""
     secret = load_or_create_secret(home.secret)
-    path = owner_map_path(home, group)
+    path = home.owner_map(group)
     known = load_owner_map(path) if path.exists() else {}
     aliases = load_aliases(home.aliases) if home.aliases.exists() else {}
     roster = build_roster(
@@ -294,19 +295,9 @@ def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> G
 
 def private_title(home: Home, group: str) -> str | None:
     """The chat's own name when it names someone, so it is redacted and audited like a name."""
-    from ..raw_exports.staging import staged_exports
-
     if not group.startswith("group-"):  # an opaque slug means the name was too revealing
         return None
-    names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
-    return names[-1] if names else None
-
-
-def owner_map_path(home: Home, group: str) -> Path:
-    return home.private / "pseudonyms" / f"{group}.json"
-
-
-OPTED_OUT = "someone"  # what others' mentions of an opted-out person become
+    return chat_name(home, group)
 
 
 def without(roster: Roster, people: set[str]) -> Roster:

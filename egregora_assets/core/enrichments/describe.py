@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from ..anonymized_messages.media import media_dir, strip_image_metadata
 from ..home import Home, write_atomic
+from ..images import strip_image_metadata
 from ..models import Enrichment
 from ..prompts import chat_messages
 from .enrich import guess_media_type
@@ -34,7 +34,7 @@ NO_VISION = "no vision model configured"
 
 def media_info_reader(home: Home, group: str):
     """(mime, width, height) of a published media file, or None when the export lacked it."""
-    folder = media_dir(home, group)
+    folder = home.media(group)
 
     def info(name: str) -> tuple[str | None, int | None, int | None] | None:
         path = folder / name
@@ -51,7 +51,7 @@ def media_info_reader(home: Home, group: str):
 
 def cached_page(home: Home, url: str, *, allow_loopback: bool) -> Page:
     """A page fetched at most once per home, so a link shared ten times costs one fetch."""
-    path = home.root / "cache" / "pages" / (hashlib.sha256(url.encode()).hexdigest() + ".json")
+    path = home.page_cache / (hashlib.sha256(url.encode()).hexdigest() + ".json")
     if path.exists():
         return Page(**json.loads(path.read_text()))
     page = fetch_page(url, allow_loopback=allow_loopback)
@@ -75,7 +75,7 @@ def describe_enrichments(client, prompts_dir: Path, home: Home, found: Sequence[
             if client.image_model() is None:
                 update = {"status": NO_VISION}
             else:
-                data = (media_dir(home, item.group) / item.ref).read_bytes()
+                data = (home.media(item.group) / item.ref).read_bytes()
                 update = _described(describe_image, client, prompts_dir, data, item.media_type or "image/jpeg")
         described.append(item.model_copy(update=update))
     return described

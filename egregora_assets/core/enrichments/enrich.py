@@ -4,60 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import re
 from collections.abc import Callable
 from typing import Literal
 from urllib.parse import urlsplit
 
-from egregora_assets.core.models import Enrichment, Message, Window
+from ..models import Enrichment, Message, Window
+from ..urls import find_urls, url_domain
 
 MediaInfo = Callable[[str], tuple[str | None, int | None, int | None] | None]
 
-# `www.` only counts at a word start, so "user@www.x.org" or "a.www.b" are not URLs.
-URL_PATTERN = re.compile(r"(?:\bhttps?://|(?<![\w@./-])www\.)[^\s<>\"`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?'\"…»”’"
-_PAIRS = {")": "(", "]": "[", "}": "{"}
 
 # Only the built-in table: the system's mime.types differs between machines, and
 # enrichments must not. A few types WhatsApp exports use are missing from it.
 _MIME = mimetypes.MimeTypes()
 for _type, _ext in [("image/webp", ".webp"), ("audio/mp4", ".m4a"), ("audio/ogg", ".ogg")]:
     _MIME.add_type(_type, _ext)
-
-
-def trim_url(url: str) -> str:
-    """Drop sentence punctuation and unbalanced closing brackets from a URL's end."""
-    while url:
-        last = url[-1]
-        if last in _TRAILING or last in _PAIRS and url.count(last) > url.count(_PAIRS[last]):
-            url = url[:-1]
-        else:
-            break
-    return url
-
-
-def find_urls(text: str) -> list[str]:
-    """The http(s) URLs in a text, in order, without duplicates; `www.x` becomes `https://www.x`.
-
-    Sentence punctuation and unbalanced closing brackets after a URL are not part of it.
-    """
-    found: list[str] = []
-    for match in URL_PATTERN.finditer(text or ""):
-        url = trim_url(match.group(0))
-        if url.lower().startswith("www."):
-            url = "https://" + url
-        if url_domain(url) and url not in found:
-            found.append(url)
-    return found
-
-
-def url_domain(url: str) -> str | None:
-    """The URL's host, lowercased and without `www.`; None when it has none."""
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:  # e.g. a broken IPv6 literal
-        return None
-    return host.removeprefix("www.") if host else None
 
 
 def guess_media_type(name: str) -> str | None:

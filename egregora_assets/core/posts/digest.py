@@ -1,6 +1,6 @@
 """The offline writer: an honest, deterministic digest of a window, from keyphrases and embeddings.
 
-YAKE finds the keyphrases, simplemma lemmatizes tags and tells verbs apart, and the messages
+Its topics are core/topics.py's (YAKE's keyphrases, simplemma's lemmas), and the messages
 closest to the conversation's centroid (MiniLM vectors when given) are the ones quoted.
 """
 
@@ -8,33 +8,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
-import simplemma
-import yake_rust
 
-from egregora_assets.core.anonymized_messages.pseudonyms import OPTED_OUT
-from egregora_assets.core.enrichments.enrich import URL_PATTERN
-from egregora_assets.core.models import Enrichment, Message, PostDraft, Window
-from egregora_assets.core.posts.digest_words import (
-    INFINITIVE,
-    LABELS,
-    LANGUAGES,
-    Labels,
-    is_stopword,
-    is_verb,
-    lemma,
-    stopwords,
-    tag_form,
-)
-from egregora_assets.core.text import PSEUDONYM, slugify, unnamed
-
-from .quotes import md_escape, quote, shorten
+from .. import site_text
+from ..languages import WORD, detect_language, is_stopword, tag_form
+from ..models import Enrichment, Message, PostDraft, Window
+from ..quotes import md_escape, quote, shorten
+from ..text import slugify
+from ..topics import MAX_MESSAGE_CHARS, TEXT_KINDS, Topics, clean_text, content_words, find_topics, odd_names
 
 DIGEST_WRITER = "offline-digest"
 Embed = Callable[[list[str]], "Sequence[Sequence[float]] | np.ndarray"]
@@ -48,183 +34,7 @@ SPLIT_GAP = timedelta(hours=3)
 MAX_SHARED_TOPICS = 1
 MAX_TAGS = 3
 
-TEXT_KINDS = ("text", "edited")
-
 _WEB_URL = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)  # safe inside a Markdown autolink
-_WORD = re.compile(r"[^\W\d_]+")
-# Mentions (@amber-falcon), placeholders ([phone]) and export notes (<Media omitted>).
-_NOISE = re.compile(r"@[\w.-]+|\[[^\]\s]{1,40}\]|<[^<>\n]{1,40}>")
-_LAUGH = re.compile(r"^(?:k{2,}|(?:[hj][aeiou]){2,}h?|(?:rs)+|hu(?:e)+(?:hue)*|lo+l|lmao|rofl)$", re.IGNORECASE)
-_MEASURE = re.compile(r"\b\d+(?:[.,:]\d+)?\s*[^\W\d_]{0,3}\b")  # "10 min", "2km", "6h": numbers say no topic
-_SHOUT = re.compile(r"^[^\W\d_]*([^\W\d_])\1{2,}[^\W\d_]*$", re.IGNORECASE)  # "aeeee", "boraaa"
-_PSEUDONYM = re.compile(PSEUDONYM)
-_UNNAMED = frozenset({OPTED_OUT})  # what a mention of someone who opted out became: no topic either
-
-
-MAX_MESSAGE_CHARS = 50_000  # what the offline writer reads of one message
-
-
-@lru_cache(maxsize=1 << 16)  # a message is cleaned for its topics, tags, quotes and the archive
-def _clean(text: str, names: frozenset[str] = frozenset()) -> str:
-    """A message without URLs, mentions, pseudonyms (and `names`), placeholders or laughter, ended
-    as a sentence. A name leaves a comma: the words on either side of it were never one phrase."""
-    text = unnamed(_MEASURE.sub(" ", _NOISE.sub(" ", URL_PATTERN.sub(" ", text))), " , ")
-    if names:
-        text = _names(names).sub(" , ", text)
-    text = " ".join(w for w in text.split() if not _LAUGH.match(w.strip(".,!?;:"))).strip(" ,")
-    return text if not text or text[-1] in ".!?…" else text + "."
-
-
-@lru_cache(maxsize=64)
-def _names(names: frozenset[str]) -> re.Pattern[str]:
-    """The pseudonyms of a window that are no word pair of today's lists (an older home's, say)."""
-    return re.compile("|".join(rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in sorted(names)), re.IGNORECASE)
-
-
-def _odd_names(names: Iterable[str]) -> frozenset[str]:
-    """The pseudonyms among `names` that are no word pair of today's lists (the rest are always masked)."""
-    return frozenset(n.lower() for n in names if not _PSEUDONYM.fullmatch(n))
-
-
-def _content_words(text: str, lang: str, names: frozenset[str]) -> list[str]:
-    """The words of a text that can carry a topic: no stopwords, pseudonyms, laughter or shouting."""
-    return [
-        w
-        for w in _WORD.findall(_clean(text, names))
-        if len(w) >= 3 and not is_stopword(w, lang) and w.lower() not in _UNNAMED and not _SHOUT.match(w)
-    ]
-
-
-def detect_language(texts: Sequence[str]) -> str:
-    """The chat's language among pt, en, es, de, fr and it (simplemma's guess); en when unsure.
-
-    simplemma scores each language on its own, so it is asked only about the two whose
-    stopwords the text uses most: loading each language's dictionary costs ~1.5 CPU-s.
-    Pseudonyms are English words, and say nothing of the chat's language."""
-    text = unnamed(" ".join(texts))
-    found = simplemma.langdetect(text, lang=_likely_languages(text))
-    best, score = found[0]
-    return best if best in LANGUAGES and score > 0 else "en"
-
-
-def _likely_languages(text: str, keep: int = 2) -> tuple[str, ...]:
-    """The `keep` languages whose stopwords are most of the text's words (ties in LANGUAGES order)."""
-    words = Counter(w.lower() for w in _WORD.findall(text))
-    share = {lang: sum(n for w, n in words.items() if w in stopwords(lang)) for lang in LANGUAGES}
-    top = sorted(LANGUAGES, key=lambda lang: -share[lang])[:keep]
-    return tuple(lang for lang in LANGUAGES if lang in top)
-
-
-def _capitalized(messages: Sequence[Message], names: frozenset[str]) -> set[str]:
-    """Words always capitalized mid-sentence (places, books, people's projects), lowercased."""
-    upper: Counter[str] = Counter()
-    lower: Counter[str] = Counter()
-    for m in messages:
-        for sentence in re.split(r"[.!?:;]+\s|\n", _clean(m.text, names)):
-            for word in _WORD.findall(sentence)[1:]:  # a sentence's first word says nothing
-                (upper if word[0].isupper() else lower)[word.lower()] += 1
-    return {w for w in upper if not lower[w] and not w.isupper()} | {w for w in upper if w.isupper() and len(w) <= 4}
-
-
-def keyphrases(text: str, stop: set[str]) -> list[tuple[str, float]]:
-    """YAKE's 30 best keyphrases of up to 4 words (the lower the score, the better).
-
-    yake-rust, not the yake package (which still gives the stopword lists): a year of days took
-    25 CPU-s in the digest writer with it, 10 with this; the demo's posts are the same, and 404
-    of 408 windows of a synthetic year got the same titles (the rest differ on near-ties)."""
-    return yake_rust.Yake(stopwords=stop, ngrams=4, deduplication_threshold=0.8).get_n_best(text, n=30)
-
-
-class _Topics(NamedTuple):
-    """What a run of messages is about."""
-
-    phrases: list[str]  # YAKE keyphrases without verbs, best first, names capitalized
-    tags: list[str]  # a name or noun of its own, then up to two the archive shares (lemmatized)
-    ranked: list[str]  # every candidate tag, most said first
-    words: int  # topic-capable words in all
-
-
-def _phrase_ok(phrase: str, lang: str, proper: set[str]) -> bool:
-    """A keyphrase a person could title with: no verbs, "someone", laughter or shouting, no
-    stopword at its ends (pseudonyms never reach YAKE)."""
-    words = _WORD.findall(phrase)
-    return (
-        bool(words)
-        and not any(is_verb(w, lang) or w.lower() in _UNNAMED or _SHOUT.match(w) or _LAUGH.match(w) for w in words)
-        and not any(is_stopword(w, lang) and w.lower() not in proper for w in (words[0], words[-1]))
-    )
-
-
-def _verb_tag(tag: str, lang: str) -> bool:
-    """An inflected verb, or an infinitive: never a topic ("mandei", "começar")."""
-    return is_verb(tag, lang) or (
-        " " not in tag and lemma(tag, lang) == tag and tag.endswith(INFINITIVE[lang] or ("\0",))
-    )
-
-
-def _topics(
-    messages: Sequence[Message], lang: str, names: frozenset[str], common: frozenset[str] = frozenset()
-) -> _Topics:
-    """Keyphrases (YAKE) and tags (their lemmatized nouns, said in 2+ messages) of a conversation."""
-    text = "\n".join(_clean(m.text, names) for m in messages)
-    proper = _capitalized(messages, names)
-    # A name keeps its every word: "Grande" in "Pedra Grande" is no stopword.
-    stop = set(stopwords(lang)) - proper
-
-    def written(phrase: str) -> str:  # a name keeps its capitals, other words are lowercased
-        return re.sub(r"[^\W\d_]+", lambda w: w[0] if w[0].lower() in proper else w[0].lower(), phrase)
-
-    found = [written(p).strip(" .,;:!?") for p, _ in keyphrases(text, stop) if _phrase_ok(p, lang, proper)]
-    phrases = list(dict.fromkeys(found))
-    lowered = [f" {' '.join(_WORD.findall(_clean(m.text, names).lower()))} " for m in messages]
-    said = [{tag_form(w, lang) for w in _content_words(m.text, lang, names)} for m in messages]
-    candidates: list[str] = []
-    for p in phrases:  # a name of several words is one tag ("pedra grande"), a noun its lemma
-        words = _WORD.findall(p)
-        if len(words) > 1 and all(w.lower() in proper or is_stopword(w, lang) for w in words):
-            name = " ".join(words).lower()
-            candidates.append(name)
-            for forms, line in zip(said, lowered):
-                if f" {name} " in line:
-                    forms.add(name)
-        else:
-            candidates += [tag_form(w, lang) for w in words if not is_stopword(w, lang) and not is_verb(w, lang)]
-    spread = Counter(t for forms in said for t in forms)
-    named = {w for c in candidates if " " in c and spread[c] >= 2 for w in c.split()}
-    authors = {t: len({m.author for m, forms in zip(messages, said) if t in forms}) for t in spread}
-    rank = {t: i for i, t in reversed(list(enumerate(candidates)))}
-    ranked = sorted(
-        (t for t in rank if spread[t] >= 2 and len(t) >= 3 and t not in named and not _verb_tag(t, lang)),
-        key=lambda t: (-(spread[t] + authors[t]), rank[t], t),
-    )
-    # An index, not a word cloud: the post's own name or noun, then what the archive shares.
-    broad = [t for t in ranked if t in common]
-    own = [t for t in ranked if " " in t] + [t for t in ranked if t not in common]
-    tags = list(dict.fromkeys([*own[:1], *broad[:2]] if broad else ranked[:2]))
-    counted = sum(len(_content_words(m.text, lang, names)) for m in messages)
-    return _Topics(phrases, tags, ranked, counted)
-
-
-def favourite_topics(
-    messages: Sequence[Message], names: frozenset[str] = frozenset(), limit: int = 8, chars: int = 200_000
-) -> list[str]:
-    """What someone talks about most: the digest's tags of their latest text messages (within
-    `chars`, each cut at MAX_MESSAGE_CHARS), most said first. `names` are pseudonyms never to
-    count (besides today's word pairs, which never are)."""
-    texts: list[Message] = []
-    for m in reversed(messages):  # YAKE reads all it is given: a year of someone, or one pasted book
-        if m.kind not in TEXT_KINDS or not m.text.strip():
-            continue
-        text = m.text[:MAX_MESSAGE_CHARS]
-        chars -= len(text)
-        if chars < 0:
-            break
-        texts.append(m if text == m.text else m.model_copy(update={"text": text}))
-    if not texts:
-        return []
-    texts.reverse()
-    lang = detect_language([m.text for m in texts])
-    return _topics(texts, lang, _odd_names(names)).ranked[:limit]
 
 
 def _busy(messages: Sequence[Message]) -> bool:
@@ -232,12 +42,12 @@ def _busy(messages: Sequence[Message]) -> bool:
     return len(messages) >= MIN_MESSAGES and len({m.author for m in messages}) >= MIN_AUTHORS
 
 
-def _deserves_post(messages: Sequence[Message], topics: _Topics) -> bool:
+def _deserves_post(messages: Sequence[Message], topics: Topics) -> bool:
     """Whether a run of text messages is a conversation rather than a quiet day."""
     return _busy(messages) and topics.words >= MIN_CONTENT_WORDS and bool(topics.tags) and bool(topics.phrases)
 
 
-def _segments(texts: list[Message], topic: Callable[[Sequence[Message]], _Topics]) -> list[list[Message]]:
+def _segments(texts: list[Message], topic: Callable[[Sequence[Message]], Topics]) -> list[list[Message]]:
     """The window's conversations: two when a long pause separates two unrelated ones, else one."""
     if not _busy(texts) or not _deserves_post(texts, topic(texts)):
         return []
@@ -253,7 +63,7 @@ def _segments(texts: list[Message], topic: Callable[[Sequence[Message]], _Topics
 
 
 def _central_messages(
-    messages: Sequence[Message], topics: _Topics, lang: str, names: frozenset[str], embed: Embed | None
+    messages: Sequence[Message], topics: Topics, lang: str, names: frozenset[str], embed: Embed | None
 ) -> list[Message]:
     """The 3-5 messages closest to the conversation's centroid (at most two per person), in chat order.
 
@@ -261,18 +71,15 @@ def _central_messages(
     """
     want = 3 if len(messages) < 25 else 4 if len(messages) < 50 else 5
     # Only messages that say something can be quoted: a greeting is never the gist.
-    sayers = [m for m in messages if len(_content_words(m.text, lang, names)) >= 2]
+    sayers = [m for m in messages if len(content_words(m.text, lang, names)) >= 2]
     if not sayers:
         return []
     if embed is not None:
-        vectors = np.asarray(embed([_clean(m.text, names) for m in sayers]), dtype=float)
+        vectors = np.asarray(embed([clean_text(m.text, names) for m in sayers]), dtype=float)
     else:
         vectors = np.asarray(
             [
-                [
-                    float(tag in {tag_form(w, lang) for w in _content_words(m.text, lang, names)})
-                    for tag in topics.ranked
-                ]
+                [float(tag in {tag_form(w, lang) for w in content_words(m.text, lang, names)}) for tag in topics.ranked]
                 for m in sayers
             ]
         )
@@ -323,16 +130,14 @@ def _link_line(link: Enrichment) -> str:
     return line
 
 
-def _title(topics: _Topics, lang: str, labels: Labels, elsewhere: Callable[[str], bool] = lambda _: False) -> str:
+def _title(topics: Topics, lang: str, elsewhere: Callable[[str], bool] = lambda _: False) -> str:
     """A short noun phrase: the best keyphrase, joined by a second when it is a single word,
     or by the day's own topic when other days of the group already speak of it."""
     first = topics.phrases[0]
-    forms = {tag_form(w, lang) for w in _WORD.findall(first)}
+    forms = {tag_form(w, lang) for w in WORD.findall(first)}
     second = None
     if len(forms) == 1 and len(topics.phrases) > 1:
-        second = next(
-            (p for p in topics.phrases[1:] if not forms & {tag_form(w, lang) for w in _WORD.findall(p)}), None
-        )
+        second = next((p for p in topics.phrases[1:] if not forms & {tag_form(w, lang) for w in WORD.findall(p)}), None)
         # A place is named whole: "Pedra" stands for the "Pedra Grande" said elsewhere in the day.
         wider = [
             p
@@ -341,27 +146,27 @@ def _title(topics: _Topics, lang: str, labels: Labels, elsewhere: Callable[[str]
             and second[:1].isupper()
             and p != second
             and re.search(rf"\b{re.escape(second)}\b", p)
-            and all(w[:1].isupper() or is_stopword(w, lang) for w in _WORD.findall(p))
+            and all(w[:1].isupper() or is_stopword(w, lang) for w in WORD.findall(p))
         ]
-        second = next((p for p in wider if not forms & {tag_form(w, lang) for w in _WORD.findall(p)}), second)
+        second = next((p for p in wider if not forms & {tag_form(w, lang) for w in WORD.findall(p)}), second)
     elif elsewhere(first.lower()):
         # Two days on the same trail get two titles: the topic this day says most.
         second = next((t for t in topics.ranked if t not in forms and t not in first.lower()), None)
     if second:
-        first = f"{first} {labels.and_} {second}"
+        first = f"{first} {site_text.text('digest_and', lang)} {second}"
     return first[:1].upper() + first[1:]
 
 
-def _summary(people: int, messages: int, links: int, labels: Labels) -> str:
-    one, many = labels.shared_links
-    shared = "" if links == 0 else one if links == 1 else many.format(n=links)
-    return labels.summary.format(people=people, messages=messages, links=shared)
+def _summary(people: int, messages: int, links: int, lang: str) -> str:
+    key = "digest_shared_link" if links == 1 else "digest_shared_links"
+    shared = site_text.text(key, lang, n=links) if links else ""
+    return site_text.text("digest_summary", lang, people=people, messages=messages, links=shared)
 
 
 def _post(
     messages: list[Message],
     everyone: Sequence[Message],
-    topics: _Topics,
+    topics: Topics,
     quotes: list[Message],
     links: list[Enrichment],
     lang: str,
@@ -369,18 +174,21 @@ def _post(
     elsewhere: Callable[[str], bool] = lambda _: False,
 ) -> PostDraft:
     """One digest post for one conversation."""
-    labels = LABELS[lang]
-    title = _title(topics, lang, labels, elsewhere)
+
+    def say(key: str) -> str:
+        return site_text.text(f"digest_{key}", lang)
+
+    title = _title(topics, lang, elsewhere)
     said = Counter(m.author for m in everyone)  # most messages first, then who spoke first
     people = sorted(said.items(), key=lambda kv: -kv[1])
-    summary = _summary(len(people), len(everyone), len(links), labels)
-    sections = [summary, f"## {labels.quotes}", "\n\n".join(quote(m) for m in quotes)]
+    summary = _summary(len(people), len(everyone), len(links), lang)
+    sections = [summary, f"## {say('quotes')}", "\n\n".join(quote(m) for m in quotes)]
     if images:  # published names only: the site copies these files, metadata stripped
         sections.append("\n".join(f"![{e.ref}](media/{e.ref})" for e in images))
     if links:
-        sections += [f"## {labels.links}", "\n".join(_link_line(link) for link in links)]
-    sections += [f"## {labels.people}", ", ".join(f"{name} ({n})" for name, n in people)]
-    sections.append(f"*{labels.closing}*")
+        sections += [f"## {say('links')}", "\n".join(_link_line(link) for link in links)]
+    sections += [f"## {say('people')}", ", ".join(f"{name} ({n})" for name, n in people)]
+    sections.append(f"*{say('closing')}*")
     return PostDraft(
         title=title,
         slug=slugify(title, limit=60) or "digest",
@@ -420,7 +228,7 @@ class Archive:
 
     def __init__(self, texts: Mapping[Any, str]) -> None:
         self._index = {key: i for i, key in enumerate(texts)}
-        cleaned = [_clean(text).lower() for text in texts.values()]  # one line each: _clean joins lines
+        cleaned = [clean_text(text).lower() for text in texts.values()]  # one line each: clean_text joins lines
         self._joined = "\n".join(cleaned)
         self._starts = [0]
         for text in cleaned:
@@ -435,7 +243,7 @@ class Archive:
     def _words(self, lang: str) -> tuple[list[frozenset[str]], Counter[str]]:
         """Per text, the tags it says; and how many texts say each tag."""
         if lang not in self._tags:
-            per_text = [frozenset(tag_form(w, lang) for w in _content_words(t, lang, frozenset())) for t in self._texts]
+            per_text = [frozenset(tag_form(w, lang) for w in content_words(t, lang, frozenset())) for t in self._texts]
             self._tags[lang] = per_text, Counter(tag for tags in per_text for tag in tags)
         return self._tags[lang]
 
@@ -481,19 +289,19 @@ def write_digest(
     """
     window = _bounded(window)
     authors = {m.author for m in [*window.context, *window.messages] if m.author}
-    names = _odd_names(authors)
+    names = odd_names(authors)
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
     lang = detect_language([m.text for m in texts])
     if not isinstance(background, Background):
         background = Archive(dict(enumerate(background))).without(None)
     # The archive's shared vocabulary: what a fifth of the other days (two at least) speak of.
     common = background.common(lang)
-    found_topics: dict[tuple[str, ...], _Topics] = {}
+    found_topics: dict[tuple[str, ...], Topics] = {}
 
-    def topic(messages: Sequence[Message]) -> _Topics:  # the same run of messages is weighed more than once
+    def topic(messages: Sequence[Message]) -> Topics:  # the same run of messages is weighed more than once
         key = tuple(m.id for m in messages)
         if key not in found_topics:
-            found_topics[key] = _topics(messages, lang, names, common)
+            found_topics[key] = find_topics(messages, lang, names, common)
         return found_topics[key]
 
     posts: list[PostDraft] = []

@@ -5,19 +5,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from ..models import Document, Link, PostDraft, Window
+from ..models import ENTRY_AUTHORITY, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Document, Link, PostDraft, Window
+from ..quotes import strip_marks
 from ..sanitize import plain_line
 from ..text import fold, slugify
-from .quotes import strip_marks
+from ..urls import find_urls
 
-ENTRY_AUTHORITY = "egregora.local,2026"
 MAX_TAG_CHARS = 40  # a tag is a word or two; the site writes a file per category, named after it
-MAX_TITLE_CHARS = 120
-MAX_SUMMARY_CHARS = 2000
 _TAG_JUNK = re.compile(r"[<>&\"'`#/\\{}\[\]|*_~^$%]")
 Slugged = TypeVar("Slugged", PostDraft, Document)
 PREVIEW_POSTS = 10  # a run's metadata is repeated on each of its partitions: a preview stays short
@@ -26,12 +23,6 @@ PREVIEW_POSTS = 10  # a run's metadata is repeated on each of its partitions: a 
 def entry_id(group: str, window: Window, n: int) -> str:
     """A stable Atom id (RFC 4151 tag URI): the same window gives the same entry."""
     return f"tag:{ENTRY_AUTHORITY}:{group}/{window.date}/{window.id}/{n}"
-
-
-def post_order(doc: Document) -> tuple[datetime, str]:
-    """A post's place among a group's posts, the same in every home: when its conversation ended,
-    then its slug (unique in a day). Never its id, a keyed hash that each home orders its own way."""
-    return doc.published, doc.slug
 
 
 def to_documents(drafts: Sequence[PostDraft], window: Window, *, timezone: str, writer: str) -> list[Document]:
@@ -158,8 +149,6 @@ _MARKS = re.compile(r"^(?:#+|>|[-*+]|\d+\.)\s+")
 
 
 def _links(body: str) -> list[Link]:
-    from ..enrichments.enrich import find_urls
-
     return [Link(href=url) for url in find_urls(body)][:20]
 
 

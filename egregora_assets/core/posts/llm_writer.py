@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..llm import LLM
-from ..models import Enrichment, PostDraft, PostPlan, Window
+from ..models import Enrichment, PostDraft, PostPlan, Window, split_window
 from ..prompts import chat_messages
-from ..windows import split_window
 from .documents import unique_slugs
 
 MIN_TRUNCATED_CHARS = 400  # below this, a lone message is not shortened further

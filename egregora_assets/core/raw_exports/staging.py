@@ -6,38 +6,18 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, Field
 
+from ..groups import ExportRecord, staged_exports
 from ..home import Home, write_atomic
 from ..journal import fingerprint
 from ..models import PARSED_SCHEMA, BadExport
 from .archive import ParsedExport, read_export, slugify
-
-
-class ExportRecord(BaseModel):
-    """What the home remembers about one staged export (no content, no names)."""
-
-    sha256: str
-    group: str
-    filename: str
-    size: int
-    staged: str
-    first_day: date
-    last_day: date
-    messages: int
-    format: str
-    day_first: bool
-    evidence: str
-    timezone: str | None = None
-    group_name: str | None = None  # as the chat names itself: private, may name people
-    day_hashes: dict[date, str] = Field(default_factory=dict)
-    ingested_at: datetime = Field(default_factory=datetime.now)
 
 
 @dataclass(frozen=True)
@@ -223,14 +203,6 @@ def names_someone(name: str, authors: list[str | None]) -> bool:
     return any(w in words for a in authors if a for w in re.findall(r"\w+", a.casefold()) if len(w) >= 3)
 
 
-def staged_exports(home: Home, group: str) -> list[tuple[Path, ExportRecord]]:
-    """The exports registered for a group, oldest first."""
-    folder = home.exports / group
-    records = [ExportRecord.model_validate_json(p.read_text()) for p in sorted(folder.glob("*.json"))]
-    records.sort(key=lambda r: (r.ingested_at, r.sha256))
-    return [(folder / r.staged, r) for r in records]
-
-
 def every_staged(home: Home) -> list[ExportRecord]:
     """The exports registered in the home, of every group."""
     return [ExportRecord.model_validate_json(p.read_text()) for p in sorted(home.exports.glob("*/*.json"))]
@@ -239,28 +211,6 @@ def every_staged(home: Home) -> list[ExportRecord]:
 def covered_days(records: list[ExportRecord]) -> set[date]:
     """Every day from each export's first to its last: quiet days too, as a run covers that range."""
     return {r.first_day + timedelta(days=n) for r in records for n in range((r.last_day - r.first_day).days + 1)}
-
-
-def covering(exports: list[tuple[Path, ExportRecord]], day: date) -> list[tuple[Path, ExportRecord]]:
-    return [(p, r) for p, r in exports if r.first_day <= day <= r.last_day]
-
-
-def group_timezone(home: Home, group: str, configured: str | None, default: str) -> str:
-    """The group's timezone: configuration first, then what the latest `write --timezone` said."""
-    if configured:
-        return configured
-    given = [r.timezone for _, r in staged_exports(home, group) if r.timezone]
-    return given[-1] if given else default
-
-
-def group_title(home: Home, group: str, configured: str | None) -> str:
-    """The configured title, else the chat's own name (unless it names someone), else the slug."""
-    if configured:
-        return configured
-    names = [r.group_name for _, r in staged_exports(home, group) if r.group_name]
-    if names and not group.startswith("group-"):  # an opaque slug means the name names someone
-        return names[-1]
-    return group.replace("-", " ").capitalize()
 
 
 def changed_days(home: Home, staged: StagedExport) -> list[date]:

@@ -15,7 +15,6 @@ from PIL import Image
 
 from egregora_assets.core.anonymized_messages import pseudonyms as pseudonym_module
 from egregora_assets.core.anonymized_messages.anonymize import anonymize, opt_outs
-from egregora_assets.core.anonymized_messages.media import strip_image_metadata
 from egregora_assets.core.anonymized_messages.pseudonyms import (
     build_roster,
     load_aliases,
@@ -30,6 +29,7 @@ from egregora_assets.core.anonymized_messages.redact import (
     redact_text,
     scrub_url,
 )
+from egregora_assets.core.images import strip_image_metadata
 from egregora_assets.core.models import PARSED_SCHEMA, BadExport
 
 SECRET = bytes(range(32))

@@ -6,13 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from egregora_assets.core.enrichments.enrich import (
-    enrichment_id,
-    find_urls,
-    offline_enrichments,
-    url_domain,
-)
+from egregora_assets.core.enrichments.enrich import enrichment_id, offline_enrichments
 from egregora_assets.core.models import Message, Window
+from egregora_assets.core.urls import find_urls, url_domain
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ from datetime import date, datetime
 import pytest
 
 from egregora_assets.core.enrichments.enrich import offline_enrichments
+from egregora_assets.core.languages import detect_language
 from egregora_assets.core.models import Message, Window
 from egregora_assets.core.posts.digest import (
     DIGEST_WRITER,
-    detect_language,
     slugify,
     write_digest,
 )

@@ -7,7 +7,7 @@ import pytest
 from egregora_assets.core.mkdocs_site import post_markdown
 from egregora_assets.core.models import Message, PostDraft, Window
 from egregora_assets.core.posts.documents import citation_problems, tags, to_documents, unique_slugs
-from egregora_assets.core.posts.quotes import quote
+from egregora_assets.core.quotes import quote
 from egregora_assets.core.text import slugify
 
 SAID = [

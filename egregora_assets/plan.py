@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .anonymized_messages.pseudonyms import load_or_create_secret, load_owner_map, name_key, owner_map_path
-from .home import Home, write_atomic
-from .raw_exports.staging import StagedExport, covering, day_signature, staged_exports
-from .settings import Settings
+from .core.anonymized_messages.pseudonyms import load_or_create_secret, load_owner_map, name_key
+from .core.groups import covering, staged_exports
+from .core.home import Home, write_atomic
+from .core.raw_exports.staging import StagedExport, day_signature
+from .core.settings import Settings
 
-PACKAGE = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parent
 # The prompts and the site template sit beside the package in a checkout (see resources.PROMPTS).
 BESIDE = [PACKAGE.parent / "prompts", PACKAGE.parent / "site"]
 
@@ -71,7 +72,7 @@ def plan(settings: Settings, staged: StagedExport, code: str | None = None) -> P
         "days": day_signatures(home, group, settings.group(group).day_first),
     }
     full = Plan(staged.first_day, staged.last_day, "", stamp)
-    last = _load(home.root / "stamps" / f"{group}.json")
+    last = _load(home.stamp(group))
     if last is None:
         return _because(full, "first write of this group")
     if (last["code"], last["settings"]) != (stamp["code"], stamp["settings"]):
@@ -91,7 +92,7 @@ def plan(settings: Settings, staged: StagedExport, code: str | None = None) -> P
 
 def save_stamp(settings: Settings, group: str, stamp: dict, summary: dict) -> None:
     """Remember a complete write of the group, and its summary for the next unchanged one."""
-    path = Home(settings.home).root / "stamps" / f"{group}.json"
+    path = Home(settings.home).stamp(group)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps({**stamp, "summary": summary}, sort_keys=True).encode())
 
@@ -113,11 +114,11 @@ def _outputs_exist(home: Home, group: str) -> bool:
 
 
 def _names_someone_new(home: Home, staged: StagedExport) -> bool:
-    from .anonymized_messages.people import people_named
+    from .core.anonymized_messages.people import people_named
 
     messages = staged.parsed.chat.messages
     authors = (a for a in messages["author"].unique().to_pylist() if a)
-    known = {name_key(n) for n in load_owner_map(owner_map_path(home, staged.group))}
+    known = {name_key(n) for n in load_owner_map(home.owner_map(staged.group))}
     return any(name_key(n) not in known for n in people_named(authors, messages))
 
 

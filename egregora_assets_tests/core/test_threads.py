@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from egregora_assets.core.models import Document
-from egregora_assets.core.posts.threads import THREAD_DAYS, continued_in, found_post, recent_posts, same_topic_post
+from egregora_assets.core.threads import THREAD_DAYS, continued_in, found_post, recent_posts, same_topic_post
 
 BRT = timezone(timedelta(hours=-3))
 

@@ -1,18 +1,25 @@
-"""What the offline digest writer takes from libraries, and the little no library ships.
+"""The chat languages: which one a chat speaks, and its stopwords, lemmas and verbs.
 
 Stopwords come from YAKE's per-language lists, lemmas and language detection from
-simplemma; only chat slang and the digest's own labels are written here.
+simplemma; only chat slang is written here.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
-from typing import NamedTuple
 
 import simplemma
 
+from .text import unnamed
+
+# The chat languages the digest detects and writes in and the site speaks; on a tie, the first.
 LANGUAGES = ("pt", "en", "es", "de", "fr", "it")
+
+WORD = re.compile(r"[^\W\d_]+")  # a word: letters only
 
 # Chat words no stopword list knows: fillers, forms of address, laughter spelled out.
 _CHAT_WORDS = {
@@ -75,71 +82,21 @@ def tag_form(word: str, lang: str) -> str:
     return base if low.startswith(base) and len(base) >= 3 else low
 
 
-class Labels(NamedTuple):
-    """The words a digest is written with, in one language."""
+def detect_language(texts: Sequence[str]) -> str:
+    """The chat's language among pt, en, es, de, fr and it (simplemma's guess); en when unsure.
 
-    and_: str
-    summary: str
-    shared_links: tuple[str, str]  # for one link, for {n} links
-    quotes: str
-    links: str
-    people: str
-    closing: str  # the honest label, said once at the end
+    simplemma scores each language on its own, so it is asked only about the two whose
+    stopwords the text uses most: loading each language's dictionary costs ~1.5 CPU-s.
+    Pseudonyms are English words, and say nothing of the chat's language."""
+    text = unnamed(" ".join(texts))
+    found = simplemma.langdetect(text, lang=_likely_languages(text))
+    best, score = found[0]
+    return best if best in LANGUAGES and score > 0 else "en"
 
 
-LABELS = {
-    "pt": Labels(
-        "e",
-        "{people} pessoas trocaram {messages} mensagens{links}.",
-        (" e compartilharam 1 link", " e compartilharam {n} links"),
-        "Em destaque",
-        "Links compartilhados",
-        "Quem participou",
-        "Resumo automático, feito offline sem modelo de linguagem.",
-    ),
-    "en": Labels(
-        "and",
-        "{people} people exchanged {messages} messages{links}.",
-        (" and shared 1 link", " and shared {n} links"),
-        "Highlights",
-        "Shared links",
-        "Who took part",
-        "Automatic digest, made offline without a language model.",
-    ),
-    "es": Labels(
-        "y",
-        "{people} personas intercambiaron {messages} mensajes{links}.",
-        (" y compartieron 1 enlace", " y compartieron {n} enlaces"),
-        "Destacados",
-        "Enlaces compartidos",
-        "Quién participó",
-        "Resumen automático, hecho sin conexión y sin modelo de lenguaje.",
-    ),
-    "de": Labels(
-        "und",
-        "{people} Personen schrieben {messages} Nachrichten{links}.",
-        (" und teilten 1 Link", " und teilten {n} Links"),
-        "Auszüge",
-        "Geteilte Links",
-        "Wer dabei war",
-        "Automatische Zusammenfassung, offline und ohne Sprachmodell erstellt.",
-    ),
-    "fr": Labels(
-        "et",
-        "{people} personnes ont échangé {messages} messages{links}.",
-        (" et partagé 1 lien", " et partagé {n} liens"),
-        "Extraits",
-        "Liens partagés",
-        "Qui a participé",
-        "Résumé automatique, fait hors ligne sans modèle de langage.",
-    ),
-    "it": Labels(
-        "e",
-        "{people} persone si sono scambiate {messages} messaggi{links}.",
-        (" e hanno condiviso 1 link", " e hanno condiviso {n} link"),
-        "In evidenza",
-        "Link condivisi",
-        "Chi ha partecipato",
-        "Riassunto automatico, fatto offline senza modello linguistico.",
-    ),
-}
+def _likely_languages(text: str, keep: int = 2) -> tuple[str, ...]:
+    """The `keep` languages whose stopwords are most of the text's words (ties in LANGUAGES order)."""
+    words = Counter(w.lower() for w in WORD.findall(text))
+    share = {lang: sum(n for w, n in words.items() if w in stopwords(lang)) for lang in LANGUAGES}
+    top = sorted(LANGUAGES, key=lambda lang: -share[lang])[:keep]
+    return tuple(lang for lang in LANGUAGES if lang in top)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..enrichments.enrich import URL_PATTERN, trim_url, url_domain
-from ..models import Message
+from .models import Message
+from .urls import URL_PATTERN, trim_url, url_domain
 
 QUOTE_CHARS = 280
 MESSAGE_ID = r"[0-9a-f]{16}"  # core/anonymized_messages: the first 16 hex digits of a keyed hash

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from egregora_assets.core.models import Message
-from egregora_assets.core.posts.quotes import anchor, link_marks, quote, strip_marks
+from egregora_assets.core.quotes import anchor, link_marks, quote, strip_marks
 
 A, B, C = "0123456789abcdef", "fedcba9876543210", "00000000ffffffff"
 

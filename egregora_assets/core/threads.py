@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from ..models import Document
-from ..text import fold
-from .documents import post_order
+from .models import Document, post_order
+from .text import fold
 
 THREAD_DAYS = 28  # the offline writer looks this far back for the same topic
 
