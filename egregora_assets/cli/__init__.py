@@ -5,7 +5,6 @@ Input and settings are checked before Dagster is imported, so bad input answers 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -124,9 +123,8 @@ def _demo(args) -> int:
 
 
 def _write(args) -> int:
-    from ..core.home import Home
-    from ..core.raw_exports.staging import stage_export
     from ..core.settings import _timezone
+    from .write import write
 
     path = _export_path(args.path)
     try:
@@ -134,37 +132,7 @@ def _write(args) -> int:
     except ValueError as error:
         raise BadSettings(f"--timezone: {error}") from None
     settings = _writable(load_settings(args.home))  # bad settings or input leave the home untouched
-    with err.status(f"Reading {path.name}…"):
-        staged = stage_export(path, Home(settings.home), group=args.group, timezone=args.timezone)
-    if not args.json:
-        err.print(
-            f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]"
-        )
-    from .write import home_lock, point_dagster_home, run_group
-
-    with home_lock(Home(settings.home), err):
-        point_dagster_home(settings)
-        summary = run_group(settings, staged.group, staged.first_day, staged.last_day, console=err)
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        _print_summary(summary)
-    if not summary["posts"]:  # not a silently empty blog: the last line says why
-        from ..core.posts.digest import quiet_chat_note
-
-        sys.stdout.flush()
-        note = quiet_chat_note(summary["messages"], summary["authors"], llm=settings.llm.base_url is not None)
-        print(f"egregora: {note}", file=sys.stderr)
-    return 0
-
-
-def _print_summary(summary: dict) -> None:
-    err.print(
-        f"[green]✓[/] {summary['partitions']} partitions computed, {summary['skipped']} unchanged; "
-        f"{summary['messages']} messages, {summary['posts']} posts, {summary['llm_requests']} LLM requests"
-    )
-    for feed, site, analysis in zip(summary["feeds"], summary["sites"], summary["analysis"]):
-        print(f"feed: {feed}\nsite: {site}\nanalysis: {analysis}")
+    return write(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
 
 
 def _parse(args) -> int:
