@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from egregora_assets.definitions import CHAIN as ASSETS
+from egregora_assets_tests.helpers import last_json
 
 CHAIN = [a.key.to_user_string() for a in ASSETS]
 DAILY = CHAIN[:6]
@@ -63,7 +64,7 @@ def ui(tmp_path_factory):
         [*command, "demo", "--home", str(home), "--json"], env=env, capture_output=True, text=True, timeout=900
     )
     assert demo.returncode == 0, demo.stderr[-2000:]
-    group = json.loads(demo.stdout.strip().splitlines()[-1])["groups"][0]
+    group = last_json(demo.stdout)["groups"][0]
     port, log = free_port(), logs / "ui.log"
     with open(log, "wb") as out:  # started from elsewhere than the checkout, as users do
         server = subprocess.Popen(

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import lancedb
 import pytest
 
 from egregora_assets.core.home import Home
+from egregora_assets_tests.helpers import query
 
 DEMO = [sys.executable, "-m", "egregora_assets.cli", "demo", "--json", "--home"]
 
@@ -30,11 +30,8 @@ def run_demo(home: Path) -> None:
 def state(home: Path) -> dict:
     """Everything a run publishes or keeps, in comparable form."""
     paths = Home(home)
-    with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
-        docs = conn.execute(
-            "SELECT id, kind, title, slug, content, categories, published FROM documents ORDER BY id"
-        ).fetchall()
-        messages = conn.execute("SELECT count(*), count(DISTINCT id) FROM messages").fetchone()
+    docs = query(home, "SELECT id, kind, title, slug, content, categories, published FROM documents ORDER BY id")
+    (messages,) = query(home, "SELECT count(*), count(DISTINCT id) FROM messages")
     table = lancedb.connect(str(paths.lancedb)).open_table("vectors").to_arrow()
     ids = table.column("id").to_pylist()
     (site,) = paths.sites.glob("*/public")

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-from contextlib import redirect_stdout
-
-import duckdb
 
 from egregora_assets.cli import main
 from egregora_assets.demo import DEMO_EXPORT
+from egregora_assets_tests.helpers import query, run_json
 
 
 def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fake_llm, monkeypatch, capsys):
@@ -26,17 +23,11 @@ def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fa
     assert main(["write", str(DEMO_EXPORT), "--home", str(home)]) == 1
     error = capsys.readouterr().err
     assert "posts" in error and "partition(s) failed" in error
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        done = {
-            d for (d,) in conn.execute("SELECT CAST(date AS VARCHAR) FROM journal WHERE asset = 'posts'").fetchall()
-        }
+    done = {d for (d,) in query(home, "SELECT CAST(date AS VARCHAR) FROM journal WHERE asset = 'posts'")}
     assert 0 < len(done) < 27  # the others were written and kept
 
     sent, wrote = len(fake_llm.requests), fake_llm.count("writer")
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(DEMO_EXPORT), "--home", str(home), "--json"]) == 0
-    summary = json.loads(buffer.getvalue().strip().splitlines()[-1])
+    summary = run_json("write", str(DEMO_EXPORT), "--home", str(home))
     assert summary["partitions"] == 27 - len(done) + 1  # only the failed days, then the feed/site
     assert summary["llm_requests"] == len(fake_llm.requests) - sent
     # The writer asked again only for the failed days (the rest came from the cache); the ranking

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -13,13 +12,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import duckdb
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 from dagster._core.instance.ref import InstanceRef
 
 from egregora_assets.demo import DEMO_EXPORT
 from egregora_assets_tests.exports import write_txt
+from egregora_assets_tests.helpers import last_json, query
 
 CLI = [sys.executable, "-m", "egregora_assets.cli"]
 
@@ -163,7 +162,7 @@ def test_killed_runs_free_their_llm_slots_and_the_next_write_completes(tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     # Each write ends the runs killed before it: the second ended the first, the third the second.
     assert "Marked 1 interrupted earlier run(s) as failed" in done.stderr
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    summary = last_json(done.stdout)
     assert summary["posts"] > 0 and Path(summary["sites"][0]).is_file()
     with DagsterInstance.from_ref(InstanceRef.from_dir(str(home / "dagster"))) as instance:
         statuses = [r.status for r in instance.get_runs()]
@@ -189,10 +188,9 @@ def test_two_writers_into_one_home_both_complete(tmp_path):
         assert writer.returncode == 0, err[-2000:]
         assert "Traceback" not in err and "Could not set lock" not in err
     assert any("Waiting for egregora write (pid" in err for _, err in outputs)
-    groups = {json.loads(out.strip().splitlines()[-1])["groups"][0] for out, _ in outputs}
+    groups = {last_json(out)["groups"][0] for out, _ in outputs}
     assert len(groups) == 2
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        posted = {g for (g,) in conn.execute('SELECT DISTINCT "group" FROM documents').fetchall()}
+    posted = {g for (g,) in query(home, 'SELECT DISTINCT "group" FROM documents')}
     assert posted == groups
     for group in groups:
         assert (home / "feeds" / f"{group}.atom.xml").is_file()
