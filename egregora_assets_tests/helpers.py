@@ -1,9 +1,12 @@
-"""What many test files share: the CLI's JSON summary, a home's warehouse read-only, a post record."""
+"""What many test files share: the CLI in-process or in a process of its own, its JSON summary, a
+home's warehouse read-only, a post record."""
 
 from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from contextlib import redirect_stdout
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -15,6 +18,7 @@ from egregora_assets.core.home import Home
 from egregora_assets.core.models import Document
 
 BRT = timezone(timedelta(hours=-3))
+CLI = [sys.executable, "-m", "egregora_assets.cli"]
 
 
 def run_json(*args: str) -> dict:
@@ -23,6 +27,11 @@ def run_json(*args: str) -> dict:
     with redirect_stdout(buffer):
         assert main([*args, "--json"]) == 0
     return last_json(buffer.getvalue())
+
+
+def egregora(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`egregora ARGS` in a process of its own (with `env`, or this one's environment), output as text."""
+    return subprocess.run([*CLI, *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def last_json(out: str) -> dict:

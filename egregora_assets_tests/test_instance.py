@@ -12,11 +12,9 @@ import dagster
 from dagster import (
     AssetKey,
     BackfillPolicy,
-    DagsterEventType,
     DagsterInstance,
     DailyPartitionsDefinition,
     DataVersion,
-    EventRecordsFilter,
     MaterializeResult,
     asset,
     materialize,
@@ -96,14 +94,13 @@ def test_the_event_log_table_returns_ids_and_the_sqlite_storage_keeps_its_folder
 def facts(instance: DagsterInstance) -> dict:
     """What Dagster reads back of the probe's single run: partitions, records, tags, versions."""
     key = AssetKey("probe")
-    planned = EventRecordsFilter(DagsterEventType.ASSET_MATERIALIZATION_PLANNED, asset_key=key)
     latest = instance.get_latest_data_version_record(key, partition_key="2024-01-03")
     (record,) = instance.get_asset_records([key])
     return {
         "keys": instance.get_asset_keys(),
         "partitions": sorted(instance.get_materialized_partitions(key)),
         "records": sorted(r.partition_key for r in instance.fetch_materializations(key, limit=100).records),
-        "planned": len(instance.get_event_records(planned)),
+        "planned": len(instance.fetch_planned_materializations(key, limit=100).records),
         "latest": record.asset_entry.last_materialization.dagster_event.partition,
         "tags": sorted(tuple(sorted(t.items())) for t in instance.get_event_tags_for_asset(key)),
         "version": latest.event_log_entry.asset_materialization.tags if latest else None,

@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,13 +16,13 @@ import lancedb
 import pytest
 
 from egregora_assets.core.home import Home
-from egregora_assets_tests.helpers import query
+from egregora_assets_tests.helpers import CLI, egregora, query
 
-DEMO = [sys.executable, "-m", "egregora_assets.cli", "demo", "--json", "--home"]
+DEMO = ["demo", "--json", "--home"]
 
 
 def run_demo(home: Path) -> None:
-    done = subprocess.run([*DEMO, str(home)], capture_output=True, text=True, timeout=600)
+    done = egregora(*DEMO, str(home), timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -110,7 +109,7 @@ def test_killed_then_rerun_equals_uninterrupted(tmp_path, reference, moment):
     home = tmp_path / "home"
     (home / "private").mkdir(parents=True)
     shutil.copy(Home(ref_home).secret, Home(home).secret)
-    writer = subprocess.Popen([*DEMO, str(home)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    writer = subprocess.Popen([*CLI, *DEMO, str(home)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not moment(home):
         assert writer.poll() is None, "the run ended before the moment to kill it"

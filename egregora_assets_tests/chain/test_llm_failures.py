@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 from egregora_assets.cli import main
 from egregora_assets.demo import DEMO_EXPORT
-from egregora_assets_tests.helpers import query, run_json
+from egregora_assets_tests.helpers import CLI, egregora, query, run_json
 
 
 def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fake_llm, monkeypatch, capsys):
@@ -39,26 +38,20 @@ def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fa
 def test_ask_streams_a_cited_answer_and_raw_returns_passages(tmp_path, fake_llm):
     home = tmp_path / "home"
     env = {"EGREGORA_HOME": str(home), "PATH": "", "HOME": str(tmp_path)}
-    base = [sys.executable, "-m", "egregora_assets.cli"]
-    subprocess.run([*base, "demo"], env=env, check=True, capture_output=True, timeout=600)
+    demo = egregora("demo", env=env, timeout=600)
+    assert demo.returncode == 0, demo.stderr[-2000:]
 
-    raw = subprocess.run(
-        [*base, "ask", "onde vamos fazer a trilha no sábado?", "--raw"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    raw = egregora("ask", "onde vamos fazer a trilha no sábado?", "--raw", env=env, timeout=300)
     assert raw.returncode == 0, raw.stderr
     passages = json.loads(raw.stdout)
     assert passages and {"id", "date", "kind", "text"} <= set(passages[0])
 
-    offline = subprocess.run([*base, "ask", "trilha"], env=env, capture_output=True, text=True, timeout=300)
+    offline = egregora("ask", "trilha", env=env, timeout=300)
     assert offline.returncode == 0 and "##" in offline.stdout  # offline: the passages themselves
 
     online = {**env, "EGREGORA_LLM__BASE_URL": fake_llm.url, "EGREGORA_LLM__API_KEY": "sk-test"}
     with subprocess.Popen(
-        [*base, "ask", "onde vamos fazer a trilha?"],
+        [*CLI, "ask", "onde vamos fazer a trilha?"],
         env=online,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
