@@ -37,7 +37,7 @@ CALLED = {
     "_store_asset_event_tags": ["self", "conn", "events", "event_ids"],
     "_store_asset_event": ["self", "conn", "event", "event_id"],
 }
-DAYS = DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024-01-06")
+DAYS = DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024-01-08")  # a run covers 5 of its 7 days
 RANGE = {"dagster/asset_partition_range_start": "2024-01-01", "dagster/asset_partition_range_end": "2024-01-05"}
 
 
@@ -91,7 +91,7 @@ def test_the_event_log_table_returns_ids_and_the_sqlite_storage_keeps_its_folder
     assert Path(base_dir) == Path(_event_logs_directory(str(tmp_path))), f"{UPGRADE}: event logs moved"
 
 
-def facts(instance: DagsterInstance) -> dict:
+def facts(instance: DagsterInstance, run_id: str) -> dict:
     """What Dagster reads back of the probe's single run: partitions, records, tags, versions."""
     key = AssetKey("probe")
     latest = instance.get_latest_data_version_record(key, partition_key="2024-01-03")
@@ -100,7 +100,7 @@ def facts(instance: DagsterInstance) -> dict:
         "keys": instance.get_asset_keys(),
         "partitions": sorted(instance.get_materialized_partitions(key)),
         "records": sorted(r.partition_key for r in instance.fetch_materializations(key, limit=100).records),
-        "planned": len(instance.fetch_planned_materializations(key, limit=100).records),
+        "planned_by_the_run": getattr(instance.get_latest_planned_materialization_info(key), "run_id", "") == run_id,
         "latest": record.asset_entry.last_materialization.dagster_event.partition,
         "tags": sorted(tuple(sorted(t.items())) for t in instance.get_event_tags_for_asset(key)),
         "version": latest.event_log_entry.asset_materialization.tags if latest else None,
@@ -128,8 +128,12 @@ def test_a_batched_single_run_reads_back_as_the_stock_storage_stores_it(tmp_path
     batched = write_instance(tmp_path / "batched")
     assert isinstance(batched.event_log_storage, BatchedSqliteEventLogStorage)
     assert type(stock.event_log_storage) is not BatchedSqliteEventLogStorage
+    runs = {}
     for instance in (stock, batched):
-        assert materialize([probe], instance=instance, tags=RANGE).success
+        result = materialize([probe], instance=instance, tags=RANGE)
+        assert result.success
+        runs[instance] = result.run_id
     assert max(batches, default=0) >= 5, f"{UPGRADE}: Dagster no longer hands the storage a batch ({batches})"
-    assert facts(batched) == facts(stock)
-    assert facts(batched)["partitions"] == ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]
+    read = facts(batched, runs[batched])
+    assert read == facts(stock, runs[stock])
+    assert read["partitions"] == DAYS.get_partition_keys()[:5] and read["planned_by_the_run"]
