@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import subprocess
 import sys
 from contextlib import redirect_stdout
@@ -37,6 +38,13 @@ def egregora(*args: str, env: dict[str, str] | None = None, timeout: float = 120
 def last_json(out: str) -> dict:
     """A command's output's last line, parsed: the summary `--json` prints."""
     return json.loads(out.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def query(home: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,17 +15,11 @@ from pathlib import Path
 import pytest
 
 from egregora_assets.definitions import CHAIN as ASSETS
-from egregora_assets_tests.helpers import CLI, egregora, last_json
+from egregora_assets_tests.helpers import CLI, egregora, free_port, last_json
 
 CHAIN = [a.key.to_user_string() for a in ASSETS]
 DAILY = CHAIN[:6]
 DEMO_DAYS = [f"2026-09-{d:02d}" for d in range(1, 28)]  # the demo's messages, 1 to 27 September
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def graphql(port: int, query: str, **variables) -> dict:
