@@ -7,9 +7,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-import duckdb
 import lancedb
 import pyarrow.parquet as pq
+
+from egregora_assets_tests.helpers import query
 
 
 def home_texts(home: Path) -> dict[str, str]:
@@ -17,10 +18,9 @@ def home_texts(home: Path) -> dict[str, str]:
     LanceDB table dumped whole, each output file's bytes (decoded loosely), and the analysis
     exports decoded (Parquet compresses its pages, so its bytes would hide a name)."""
     found: dict[str, str] = {}
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        for (table,) in conn.execute("SELECT table_name FROM information_schema.tables").fetchall():
-            rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
-            found[f"table {table}"] = json.dumps(rows, default=str, ensure_ascii=False)
+    for (table,) in query(home, "SELECT table_name FROM information_schema.tables"):
+        rows = query(home, f'SELECT * FROM "{table}"')
+        found[f"table {table}"] = json.dumps(rows, default=str, ensure_ascii=False)
     vectors = lancedb.connect(str(home / "lancedb"))
     for name in vectors.list_tables().tables:
         rows = vectors.open_table(name).to_arrow().drop_columns(["vector"]).to_pylist()

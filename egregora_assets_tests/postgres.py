@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psycopg2
+
+from egregora_assets_tests.helpers import free_port
 
 INSTALL = "apt-get install postgresql (Debian's package puts initdb and pg_ctl in /usr/lib/postgresql/<version>/bin)"
 
@@ -59,12 +60,6 @@ def bin_dir(debian: Path = Path("/usr/lib/postgresql")) -> Path:
     raise FileNotFoundError(f"PostgreSQL's initdb and pg_ctl were not found: {INSTALL}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _as_server_user(folder: Path) -> list[str]:
     """The command prefix that runs the server: as `postgres` when we are root (it refuses root)."""
     if os.geteuid() != 0:
@@ -81,7 +76,7 @@ def running_postgres() -> Iterator[Postgres]:
     pg = bin_dir()
     # Not under pytest's tmp_path: that is private to its owner, and the server may run as `postgres`.
     folder = Path(tempfile.mkdtemp(prefix="egregora-pg-"))
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     run_as = _as_server_user(folder)
 
     def run(*args: str) -> None:

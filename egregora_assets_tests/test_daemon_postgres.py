@@ -26,8 +26,9 @@ from dagster._core.run_coordinator import QueuedRunCoordinator
 from egregora_assets.core.raw_exports.archive import read_export
 from egregora_assets.core.warehouse import connect
 from egregora_assets_tests.exports import write_txt
+from egregora_assets_tests.helpers import free_port
 from egregora_assets_tests.postgres import bin_dir
-from egregora_assets_tests.test_webserver import free_port, graphql
+from egregora_assets_tests.test_webserver import graphql
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -12,7 +12,7 @@ import pytest
 from egregora_assets.core.embeddings import VECTOR_INDEX, hybrid_search
 from egregora_assets.core.settings import BadSettings, load_settings
 from egregora_assets.resources import VectorStore, build_resources
-from egregora_assets_tests.test_webserver import free_port
+from egregora_assets_tests.helpers import free_port
 
 DIM = 32
 THRESHOLD = 1_000  # the store's ann_min_rows, lowered so a test table crosses it

@@ -3,7 +3,7 @@
 import functools
 import http.server
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_site import build_site, write_site_project
 from egregora_assets.core.models import Document, Message
+from egregora_assets_tests.helpers import document
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "site"
-BRT = timezone(timedelta(hours=-3))
 TITLES = {6: "Nascer do sol na Pedra Grande", 9: "Botas, meias e bolhas"}
 CITED = Message(
     id="0123456789abcdef",
@@ -30,23 +30,15 @@ CITED = Message(
 
 
 def make_doc(day: int) -> Document:
-    moment = datetime(2026, 9, day, 21, 0, tzinfo=BRT)
-    return Document(
-        id=f"tag:egregora.local,2026:trilhas/2026-09-{day:02d}/0",
-        group="trilhas",
-        date=date(2026, 9, day),
-        window_id=f"w{day}",
+    return document(
+        date(2026, 9, day),
         title=TITLES[day],
-        slug=f"post-{day}",
-        published=moment,
-        updated=moment,
         authors=["Guará Azul"],
         summary="Um resumo curto do dia.",
         content="O grupo falou de **lanternas** e de caronas.\n\n## Combinados\n\n- sair às 5h\n"
         + ("\nMeia de lã, sempre [0123456789abcdef].\n" if day == 9 else ""),
         categories=["trilha"],
         message_ids=[CITED.id] if day == 9 else [],
-        writer="offline-digest",
     )
 
 

@@ -6,9 +6,7 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -17,16 +15,11 @@ from pathlib import Path
 import pytest
 
 from egregora_assets.definitions import CHAIN as ASSETS
+from egregora_assets_tests.helpers import CLI, egregora, free_port, last_json
 
 CHAIN = [a.key.to_user_string() for a in ASSETS]
 DAILY = CHAIN[:6]
 DEMO_DAYS = [f"2026-09-{d:02d}" for d in range(1, 28)]  # the demo's messages, 1 to 27 September
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def graphql(port: int, query: str, **variables) -> dict:
@@ -58,16 +51,13 @@ def ui(tmp_path_factory):
     """`egregora demo` written into a home, then `egregora ui` on it, its output kept in a file."""
     home, logs = tmp_path_factory.mktemp("home"), tmp_path_factory.mktemp("logs")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "EGREGORA_"))}
-    command = [sys.executable, "-m", "egregora_assets.cli"]
-    demo = subprocess.run(
-        [*command, "demo", "--home", str(home), "--json"], env=env, capture_output=True, text=True, timeout=900
-    )
+    demo = egregora("demo", "--home", str(home), "--json", env=env, timeout=900)
     assert demo.returncode == 0, demo.stderr[-2000:]
-    group = json.loads(demo.stdout.strip().splitlines()[-1])["groups"][0]
+    group = last_json(demo.stdout)["groups"][0]
     port, log = free_port(), logs / "ui.log"
     with open(log, "wb") as out:  # started from elsewhere than the checkout, as users do
         server = subprocess.Popen(
-            [*command, "ui", "--home", str(home), "--port", str(port)],
+            [*CLI, "ui", "--home", str(home), "--port", str(port)],
             cwd=logs,
             env=env,
             stdout=out,

@@ -5,7 +5,6 @@ Input and settings are checked before Dagster is imported, so bad input answers 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -124,9 +123,8 @@ def _demo(args) -> int:
 
 
 def _write(args) -> int:
-    from ..core.home import Home
-    from ..core.raw_exports.staging import stage_export
     from ..core.settings import _timezone
+    from .write import write
 
     path = _export_path(args.path)
     try:
@@ -134,56 +132,7 @@ def _write(args) -> int:
     except ValueError as error:
         raise BadSettings(f"--timezone: {error}") from None
     settings = _writable(load_settings(args.home))  # bad settings or input leave the home untouched
-    with err.status(f"Reading {path.name}…"):
-        staged = stage_export(path, Home(settings.home), group=args.group, timezone=args.timezone)
-    if not args.json:
-        err.print(
-            f"[green]✓[/] {staged.messages} messages from {staged.first_day} to {staged.last_day} → group [bold]{staged.group}[/]"
-        )
-    from ..plan import plan, save_stamp
-    from .write import home_lock
-
-    with home_lock(Home(settings.home), err):
-        todo = plan(settings, staged)
-        if todo.first is None or todo.last is None:
-            summary = _unchanged(todo.stamp["summary"])
-            if not args.json:
-                err.print(f"[green]✓[/] {todo.reason}: no run launched")
-        else:
-            from .write import point_dagster_home, run_group
-
-            point_dagster_home(settings)
-            summary = run_group(settings, staged.group, todo.first, todo.last, console=err)
-            if not summary["windows_without_answer"]:  # work left undone is tried again next time
-                save_stamp(settings, staged.group, todo.stamp, summary)
-    if args.json:
-        print(json.dumps(summary))
-    else:
-        _print_summary(summary)
-    if not summary["posts"]:  # not a silently empty blog: the last line says why
-        from ..core.posts.digest import quiet_chat_note
-
-        sys.stdout.flush()
-        note = quiet_chat_note(summary["messages"], summary["authors"], llm=settings.llm.base_url is not None)
-        print(f"egregora: {note}", file=sys.stderr)
-    return 0
-
-
-def _unchanged(last: dict) -> dict:
-    """The summary of a write that found nothing changed: the last write's, with nothing computed."""
-    cleared = {k: 0 for k in last if k.startswith("llm_") and k != "llm_cost_estimate"}
-    total = last["partitions"] + last["skipped"]
-    rest = {k: v for k, v in last.items() if k != "llm_cost_estimate"}
-    return {**rest, **cleared, "partitions": 0, "skipped": total, "unchanged": True}
-
-
-def _print_summary(summary: dict) -> None:
-    err.print(
-        f"[green]✓[/] {summary['partitions']} partitions computed, {summary['skipped']} unchanged; "
-        f"{summary['messages']} messages, {summary['posts']} posts, {summary['llm_requests']} LLM requests"
-    )
-    for feed, site, analysis in zip(summary["feeds"], summary["sites"], summary["analysis"]):
-        print(f"feed: {feed}\nsite: {site}\nanalysis: {analysis}")
+    return write(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
 
 
 def _parse(args) -> int:
@@ -209,12 +158,12 @@ def _rank(args) -> int:
 
 
 def _ui(args) -> int:
-    from ..core.home import Home
     from .ui import serve
 
     settings = _writable(load_settings(args.home))
-    inbox = Home(settings.home).inbox
-    inbox.mkdir(parents=True, exist_ok=True)
-    err.print(f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {inbox}")
+    (settings.home / "inbox").mkdir(parents=True, exist_ok=True)
+    err.print(
+        f"Dagster UI on http://127.0.0.1:{args.port} for {settings.home}; drop exports in {settings.home / 'inbox'}"
+    )
     serve(settings, args.port)
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.home import Home
 from ..core.settings import Settings
-from .write import point_dagster_home, register_home
+from ..runs import point_dagster_home, register_home
 
 REPO = Path(__file__).resolve().parents[2]
 

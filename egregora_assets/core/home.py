@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @dataclass(frozen=True)
@@ -119,3 +126,23 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+@contextmanager
+def home_lock(home: Home, console: Console | None) -> Iterator[None]:
+    """One writer per home at a time: a second one waits, saying for whom, so no group is half-published."""
+    home.root.mkdir(parents=True, exist_ok=True)
+    with open(home.write_lock, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            if console is not None:
+                console.print(f"[yellow]Waiting for {holder}, which is writing into {home.root}…[/]")
+            fcntl.flock(handle, fcntl.LOCK_EX)  # the lock dies with its holder, even on kill -9
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"egregora write (pid {os.getpid()})")
+        handle.flush()
+        yield

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import json
 import re
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import feedparser
 import pytest
 from lxml import html as lxml_html
 
-from egregora_assets.cli import main
 from egregora_assets.core import journal, site_text
 from egregora_assets.core.author_pages import author_key
 from egregora_assets.core.mkdocs_site import site_language
@@ -20,13 +16,11 @@ from egregora_assets.core.tables import group_documents, group_profiles, groups_
 from egregora_assets.core.urls import post_path
 from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
+from egregora_assets_tests.helpers import run_json
 
 
 def write(home: Path) -> dict:
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(DEMO_EXPORT), "--home", str(home), "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    return run_json("write", str(DEMO_EXPORT), "--home", str(home))
 
 
 def files(home: Path) -> dict[str, tuple[int, int]]:

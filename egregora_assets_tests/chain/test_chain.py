@@ -9,7 +9,6 @@ import sqlite3
 from contextlib import redirect_stdout
 from pathlib import Path
 
-import duckdb
 import feedparser
 import pyarrow.parquet as pq
 import pytest
@@ -17,14 +16,7 @@ from PIL import Image
 
 from egregora_assets.cli import main
 from egregora_assets.demo import DEMO_REAL_NAMES
-
-
-def run_json(*args: str) -> dict:
-    """Run the CLI in-process and return its last stdout line as JSON."""
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main([*args, "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+from egregora_assets_tests.helpers import query, run_json
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +58,8 @@ def test_second_run_recomputes_nothing(demo):
 
 def test_no_real_identity_reaches_documents_feed_or_site(demo):
     home, first, _ = demo
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        docs = json.dumps(conn.execute("SELECT * FROM documents").fetchall(), default=str)
-        messages = json.dumps(conn.execute("SELECT author, text, attachment FROM messages").fetchall())
+    docs = json.dumps(query(home, "SELECT * FROM documents"), default=str)
+    messages = json.dumps(query(home, "SELECT author, text, attachment FROM messages"))
     published = [Path(first["feeds"][0]).read_text(encoding="utf-8")]
     published += [
         p.read_text(encoding="utf-8", errors="ignore")

@@ -8,33 +8,29 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import lancedb
 import pytest
 
 from egregora_assets.core.home import Home
+from egregora_assets_tests.helpers import CLI, egregora, query
 
-DEMO = [sys.executable, "-m", "egregora_assets.cli", "demo", "--json", "--home"]
+DEMO = ["demo", "--json", "--home"]
 
 
 def run_demo(home: Path) -> None:
-    done = subprocess.run([*DEMO, str(home)], capture_output=True, text=True, timeout=600)
+    done = egregora(*DEMO, str(home), timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
 def state(home: Path) -> dict:
     """Everything a run publishes or keeps, in comparable form."""
     paths = Home(home)
-    with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
-        docs = conn.execute(
-            "SELECT id, kind, title, slug, content, categories, published FROM documents ORDER BY id"
-        ).fetchall()
-        messages = conn.execute("SELECT count(*), count(DISTINCT id) FROM messages").fetchone()
+    docs = query(home, "SELECT id, kind, title, slug, content, categories, published FROM documents ORDER BY id")
+    (messages,) = query(home, "SELECT count(*), count(DISTINCT id) FROM messages")
     table = lancedb.connect(str(paths.lancedb)).open_table("vectors").to_arrow()
     ids = table.column("id").to_pylist()
     (site,) = paths.sites.glob("*/public")
@@ -113,7 +109,7 @@ def test_killed_then_rerun_equals_uninterrupted(tmp_path, reference, moment):
     home = tmp_path / "home"
     (home / "private").mkdir(parents=True)
     shutil.copy(Home(ref_home).secret, Home(home).secret)
-    writer = subprocess.Popen([*DEMO, str(home)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    writer = subprocess.Popen([*CLI, *DEMO, str(home)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not moment(home):
         assert writer.poll() is None, "the run ended before the moment to kill it"

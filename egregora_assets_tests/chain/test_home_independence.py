@@ -7,19 +7,16 @@ LanceDB and the packaged embedding model."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-from contextlib import redirect_stdout
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from egregora_assets.cli import main
 from egregora_assets.core.home import Home
 from egregora_assets_tests.exports import chat_naming_people
+from egregora_assets_tests.helpers import query, run_json
 
 SECRETS = (bytes(range(32)), bytes(range(100, 132)))
 DAYS = 20  # of the synthetic year, where people also call each other by name
@@ -35,10 +32,7 @@ def write(home: Path, secret: bytes, *args: str) -> dict:
     private.mkdir(parents=True, mode=0o700)
     Home(home).secret.write_bytes(secret)
     os.chmod(Home(home).secret, 0o600)
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main([*args, "--home", str(home), "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    return run_json(*args, "--home", str(home))
 
 
 def chosen(home: Path) -> dict:
@@ -53,13 +47,13 @@ def chosen(home: Path) -> dict:
             text = keyed.sub(placeholder, text)
         return names.sub(lambda m: person[m.group().lower()], text)
 
-    with duckdb.connect(str(Home(home).warehouse), read_only=True) as db:
-        posts = db.execute(
-            "SELECT id, date, title, categories, slug, continues, authors, content FROM documents"
-            " ORDER BY date, published, slug"
-        ).fetchall()
-        windows = db.execute("SELECT date, idx, payload FROM windows ORDER BY date, idx").fetchall()
-        ratings = db.execute("SELECT post_id, rank, rating FROM ratings ORDER BY rank").fetchall()
+    posts = query(
+        home,
+        "SELECT id, date, title, categories, slug, continues, authors, content FROM documents"
+        " ORDER BY date, published, slug",
+    )
+    windows = query(home, "SELECT date, idx, payload FROM windows ORDER BY date, idx")
+    ratings = query(home, "SELECT post_id, rank, rating FROM ratings ORDER BY rank")
     place = {i: f"{day}/{slug}" for i, day, _, _, slug, *_ in posts}
     bounds = []
     for day, idx, payload in windows:

@@ -9,8 +9,8 @@ import shutil
 
 import feedparser
 
-from egregora_assets.cli import main
 from egregora_assets_tests.fake_openai import GOLDEN, FakeOpenAI
+from egregora_assets_tests.helpers import run_json
 from egregora_assets_tests.test_hostile_site import (
     HOSTILE_TAGS,
     HOSTILE_TITLES,
@@ -58,12 +58,11 @@ def files(folder) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
-def test_hostile_model_answers_build_a_site_where_nothing_runs(tmp_path, monkeypatch, capsys):
+def test_hostile_model_answers_build_a_site_where_nothing_runs(tmp_path, monkeypatch):
     with FakeOpenAI(golden_dir=hostile_golden(tmp_path / "golden")) as fake:
         monkeypatch.setenv("EGREGORA_LLM__BASE_URL", fake.url)
         home = tmp_path / "home"
-        assert main(["demo", "--home", str(home), "--json"]) == 0
-        first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        first = run_json("demo", "--home", str(home))
         assert first["posts"] > 0 and first["llm_requests"] > 0, first
         site = home / "sites" / GROUP / "public"
         pages = list(site.glob("blog/20*/*/*/*/index.html"))
@@ -79,7 +78,6 @@ def test_hostile_model_answers_build_a_site_where_nothing_runs(tmp_path, monkeyp
 
         # Unchanged, again: no request, no page rewritten.
         before, sent = files(home / "sites" / GROUP), len(fake.calls)
-        assert main(["demo", "--home", str(home), "--json"]) == 0
-        again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        again = run_json("demo", "--home", str(home))
         assert again["llm_requests"] == 0 and len(fake.calls) == sent and again["partitions"] == 0
         assert files(home / "sites" / GROUP) == before

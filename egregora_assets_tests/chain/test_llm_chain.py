@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
-from contextlib import redirect_stdout
 from pathlib import Path
 
-import duckdb
 import lxml.html
 import pytest
 from dagster import AssetKey, DagsterInstance
 
-from egregora_assets.cli import main
 from egregora_assets.core.enrichments.describe import NO_VISION
 from egregora_assets.core.llm import PARSE_RETRIES
 from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
 from egregora_assets_tests.fake_openai import FakeOpenAI
+from egregora_assets_tests.helpers import query, run_json
 
 API_KEY = "sk-test-7f3a9c1e5b2d4f6a8c0e"
 
 
 def write(home: Path) -> dict:
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(DEMO_EXPORT), "--home", str(home), "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    return run_json("write", str(DEMO_EXPORT), "--home", str(home))
 
 
 def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, monkeypatch):
@@ -40,8 +34,7 @@ def test_llm_posts_are_cached_and_nothing_private_is_sent(tmp_path, fake_llm, mo
     assert first["llm_requests"] > 0 and first["llm_requests"] == len(fake_llm.calls)  # chats and the model list
     assert first["posts"] > 0
     assert first["llm_input_tokens"] > 0 and first["llm_output_tokens"] > 0  # usage totals, from metadata
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        writers = {w for (w,) in conn.execute("SELECT DISTINCT writer FROM documents").fetchall()}
+    writers = {w for (w,) in query(home, "SELECT DISTINCT writer FROM documents")}
     assert writers == {"llm:golden-model"}
 
     # The writer's source marks link each sentence to the cited message under the post.
@@ -83,11 +76,6 @@ def local_server_env(monkeypatch, server: FakeOpenAI, **extra: str) -> None:
         monkeypatch.setenv(f"EGREGORA_LLM__{name}", value)
 
 
-def warehouse(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
-
-
 def sent_parts(server: FakeOpenAI) -> bool:
     """Whether any request gave a message's content as a list of parts (the image shape)."""
     return any(isinstance(m.get("content"), list) for raw in server.requests for m in json.loads(raw)["messages"])
@@ -100,9 +88,9 @@ def test_local_servers_take_the_demo_to_posts(tmp_path, monkeypatch, behaviour):
         summary = write(tmp_path / "home")  # write() asserts the run succeeded: no failed partition
     assert summary["posts"] > 0 and summary["windows_without_answer"] == 0
     assert not sent_parts(server)  # no vision model configured, none listed by the server
-    images = warehouse(tmp_path / "home", "SELECT status, description FROM enrichments WHERE width IS NOT NULL")
+    images = query(tmp_path / "home", "SELECT status, description FROM enrichments WHERE width IS NOT NULL")
     assert images and set(images) == {(NO_VISION, None)}
-    writers = warehouse(tmp_path / "home", "SELECT DISTINCT writer FROM documents")
+    writers = query(tmp_path / "home", "SELECT DISTINCT writer FROM documents")
     assert writers == [("llm:local-model",)]
 
 
@@ -111,7 +99,7 @@ def test_image_description_that_fails_for_good_is_recorded_on_the_item(tmp_path,
         local_server_env(monkeypatch, server, VISION_MODEL="local-model")
         summary = write(tmp_path / "home")
     assert summary["posts"] > 0 and sent_parts(server)
-    statuses = {s for (s,) in warehouse(tmp_path / "home", "SELECT status FROM enrichments WHERE width IS NOT NULL")}
+    statuses = {s for (s,) in query(tmp_path / "home", "SELECT status FROM enrichments WHERE width IS NOT NULL")}
     assert len(statuses) == 1 and 'can only concatenate str (not "list") to str' in statuses.pop()
 
 
@@ -121,8 +109,8 @@ def test_window_without_a_usable_answer_gets_no_post_and_is_counted(tmp_path, mo
         local_server_env(monkeypatch, server)
         summary = write(tmp_path / "home")
     assert summary["windows_without_answer"] == 1 and summary["posts"] > 0
-    (window_id,) = [i for (i,) in warehouse(tmp_path / "home", "SELECT id FROM windows ORDER BY date, idx LIMIT 1")]
-    assert not warehouse(tmp_path / "home", f"SELECT id FROM documents WHERE window_id = '{window_id}'")
+    (window_id,) = [i for (i,) in query(tmp_path / "home", "SELECT id FROM windows ORDER BY date, idx LIMIT 1")]
+    assert not query(tmp_path / "home", f"SELECT id FROM documents WHERE window_id = '{window_id}'")
     records = DagsterInstance.get().fetch_materializations(AssetKey("posts"), limit=1).records
     reasons = records[0].asset_materialization.metadata["windows_without_answer_reasons"].value
     assert list(reasons) == [window_id] and "no usable answer" in reasons[window_id]
@@ -132,5 +120,5 @@ def test_model_that_never_calls_the_tool_leaves_every_window_without_posts(tmp_p
     with FakeOpenAI(behaviour="ignores_format") as server:
         local_server_env(monkeypatch, server, MODE="tools")
         summary = write(tmp_path / "home")  # the run still completes
-    windows = warehouse(tmp_path / "home", "SELECT count(*) FROM windows")[0][0]
+    windows = query(tmp_path / "home", "SELECT count(*) FROM windows")[0][0]
     assert summary["posts"] == 0 and summary["windows_without_answer"] == windows

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import sys
-from contextlib import redirect_stdout
-
-import duckdb
 
 from egregora_assets.cli import main
 from egregora_assets.demo import DEMO_EXPORT
+from egregora_assets_tests.helpers import CLI, egregora, query, run_json
 
 
 def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fake_llm, monkeypatch, capsys):
@@ -26,17 +22,11 @@ def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fa
     assert main(["write", str(DEMO_EXPORT), "--home", str(home)]) == 1
     error = capsys.readouterr().err
     assert "posts" in error and "partition(s) failed" in error
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        done = {
-            d for (d,) in conn.execute("SELECT CAST(date AS VARCHAR) FROM journal WHERE asset = 'posts'").fetchall()
-        }
+    done = {d for (d,) in query(home, "SELECT CAST(date AS VARCHAR) FROM journal WHERE asset = 'posts'")}
     assert 0 < len(done) < 27  # the others were written and kept
 
     sent, wrote = len(fake_llm.requests), fake_llm.count("writer")
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(DEMO_EXPORT), "--home", str(home), "--json"]) == 0
-    summary = json.loads(buffer.getvalue().strip().splitlines()[-1])
+    summary = run_json("write", str(DEMO_EXPORT), "--home", str(home))
     assert summary["partitions"] == 27 - len(done) + 1  # only the failed days, then the feed/site
     assert summary["llm_requests"] == len(fake_llm.requests) - sent
     # The writer asked again only for the failed days (the rest came from the cache); the ranking
@@ -48,26 +38,20 @@ def test_500_storm_fails_one_partition_and_rerun_resumes_from_cache(tmp_path, fa
 def test_ask_streams_a_cited_answer_and_raw_returns_passages(tmp_path, fake_llm):
     home = tmp_path / "home"
     env = {"EGREGORA_HOME": str(home), "PATH": "", "HOME": str(tmp_path)}
-    base = [sys.executable, "-m", "egregora_assets.cli"]
-    subprocess.run([*base, "demo"], env=env, check=True, capture_output=True, timeout=600)
+    demo = egregora("demo", env=env, timeout=600)
+    assert demo.returncode == 0, demo.stderr[-2000:]
 
-    raw = subprocess.run(
-        [*base, "ask", "onde vamos fazer a trilha no sábado?", "--raw"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    raw = egregora("ask", "onde vamos fazer a trilha no sábado?", "--raw", env=env, timeout=300)
     assert raw.returncode == 0, raw.stderr
     passages = json.loads(raw.stdout)
     assert passages and {"id", "date", "kind", "text"} <= set(passages[0])
 
-    offline = subprocess.run([*base, "ask", "trilha"], env=env, capture_output=True, text=True, timeout=300)
+    offline = egregora("ask", "trilha", env=env, timeout=300)
     assert offline.returncode == 0 and "##" in offline.stdout  # offline: the passages themselves
 
     online = {**env, "EGREGORA_LLM__BASE_URL": fake_llm.url, "EGREGORA_LLM__API_KEY": "sk-test"}
     with subprocess.Popen(
-        [*base, "ask", "onde vamos fazer a trilha?"],
+        [*CLI, "ask", "onde vamos fazer a trilha?"],
         env=online,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
-from contextlib import redirect_stdout
 from pathlib import Path
 
-import duckdb
 import lancedb
 
-from egregora_assets.cli import main
 from egregora_assets.core.author_pages import author_key
 from egregora_assets_tests.exports import write_txt
+from egregora_assets_tests.helpers import query, run_json
 
 
 def write(home: Path, path: Path) -> dict:
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(path), "--home", str(home), "--group", "trilhas", "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    return run_json("write", str(path), "--home", str(home), "--group", "trilhas")
 
 
 def message_ids(home: Path) -> list[str]:
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        return [r[0] for r in conn.execute("SELECT id FROM messages ORDER BY id").fetchall()]
+    return [r[0] for r in query(home, "SELECT id FROM messages ORDER BY id")]
 
 
 def test_overlapping_exports_merge_to_the_full_history(tmp_path):
@@ -58,10 +51,9 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
     home = tmp_path / "home"
     before = write(home, write_txt(exports, 1, 27, "chat.txt"))
     owner_map = json.loads((home / "private" / "pseudonyms" / "trilhas.json").read_text())["pseudonyms"]
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        authors = conn.execute(
-            "SELECT a, count(*) FROM (SELECT unnest(authors) a FROM documents) GROUP BY a ORDER BY 2 DESC, 1"
-        ).fetchall()
+    authors = query(
+        home, "SELECT a, count(*) FROM (SELECT unnest(authors) a FROM documents) GROUP BY a ORDER BY 2 DESC, 1"
+    )
     pseudonym = authors[0][0]  # the most prolific post author
     real = next(name for name, p in owner_map.items() if p == pseudonym)
     page = Path(before["sites"][0]).parent / "blog" / "author" / author_key(pseudonym) / "index.html"
@@ -74,9 +66,8 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
     assert after["messages"] < before["messages"]
 
     pattern = re.compile(re.escape(pseudonym))
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM messages WHERE author = ?", [pseudonym]).fetchone()[0] == 0
-        docs = json.dumps(conn.execute("SELECT * FROM documents").fetchall(), default=str)
+    assert query(home, "SELECT count(*) FROM messages WHERE author = ?", [pseudonym]) == [(0,)]
+    docs = json.dumps(query(home, "SELECT * FROM documents"), default=str)
     assert not pattern.search(docs)
     texts = lancedb.connect(str(home / "lancedb")).open_table("vectors").to_arrow()["text"].to_pylist()
     assert not any(pattern.search(t) for t in texts)
@@ -84,5 +75,4 @@ def test_opt_out_in_chat_removes_a_person_retroactively(tmp_path):
     site = Path(after["sites"][0]).parent
     assert not any(pattern.search(p.read_text(encoding="utf-8", errors="ignore")) for p in site.rglob("*.html"))
     assert not page.exists() and not any(pattern.search(p.name) for p in site.rglob("*"))  # and now none
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM author_profiles WHERE author = ?", [pseudonym]).fetchone()[0] == 0
+    assert query(home, "SELECT count(*) FROM author_profiles WHERE author = ?", [pseudonym]) == [(0,)]

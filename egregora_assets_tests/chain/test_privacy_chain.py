@@ -13,17 +13,15 @@ import json
 import sqlite3
 import threading
 import zipfile
-from contextlib import redirect_stdout
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import duckdb
 import lancedb
 import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
-from egregora_assets.cli import main
+from egregora_assets_tests.helpers import query, run_json
 
 PII = [
     "Helena Duarte",
@@ -118,10 +116,7 @@ def test_no_pii_reaches_the_llm_or_any_output(tmp_path, fake_llm, pages, monkeyp
     monkeypatch.setenv("EGREGORA_LLM__VISION_MODEL", "gpt-4o")  # so the image request is sent, and checked
     home = tmp_path / "home"
     export = pii_export(tmp_path, pages)
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(export), "--home", str(home), "--json"]) == 0
-    summary = json.loads(buffer.getvalue().strip().splitlines()[-1])
+    summary = run_json("write", str(export), "--home", str(home))
     assert summary["posts"] >= 1 and summary["llm_requests"] == len(fake_llm.requests) > 0
     assert summary["groups"][0].startswith("group-")  # the chat's name names someone: opaque slug
     assert fake_llm.count("describe_media") == 1 and fake_llm.count("enrich_url") == 1
@@ -130,17 +125,13 @@ def test_no_pii_reaches_the_llm_or_any_output(tmp_path, fake_llm, pages, monkeyp
     for value in PII:
         assert value not in sent, f"{value!r} sent to the LLM"
 
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        enrichments = {
-            r[0]: r[1:]
-            for r in conn.execute(
-                "SELECT ref, title, status, description FROM enrichments WHERE kind = 'url'"
-            ).fetchall()
-        }
-        stored = [
-            json.dumps(conn.execute(f"SELECT * FROM {t}").fetchall(), default=str, ensure_ascii=False)
-            for t in ("messages", "windows", "enrichments", "documents", "journal")
-        ]
+    enrichments = {
+        r[0]: r[1:] for r in query(home, "SELECT ref, title, status, description FROM enrichments WHERE kind = 'url'")
+    }
+    stored = [
+        json.dumps(query(home, f"SELECT * FROM {t}"), default=str, ensure_ascii=False)
+        for t in ("messages", "windows", "enrichments", "documents", "journal")
+    ]
     guide = next(v for k, v in enrichments.items() if "/guia" in k)
     assert guide[0] == "Guia da Serra" and guide[1] == "ok" and guide[2]
     promo = next(v for k, v in enrichments.items() if "/promo" in k)

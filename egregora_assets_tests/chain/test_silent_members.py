@@ -16,11 +16,11 @@ from contextlib import redirect_stdout
 from dataclasses import replace
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from egregora_assets.cli import main
 from egregora_assets.core.anonymized_messages import people
+from egregora_assets_tests.helpers import query, run_json
 from egregora_assets_tests.leaks import home_texts, leaks
 
 # Never written by their owners: only notices, a card and a mention name them.
@@ -72,15 +72,11 @@ def _when(line: str) -> str:
 
 
 def write(export: Path, home: Path) -> dict:
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(export), "--home", str(home), "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    return run_json("write", str(export), "--home", str(home))
 
 
 def stored_messages(home: Path) -> str:
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        return json.dumps(conn.execute("SELECT author, text FROM messages").fetchall(), ensure_ascii=False)
+    return json.dumps(query(home, "SELECT author, text FROM messages"), ensure_ascii=False)
 
 
 def test_silent_members_leave_no_trace_offline(tmp_path):

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
-from egregora_assets.cli import main
 from egregora_assets.core.home import Home
 from egregora_assets.core.tables import group_documents, groups_in
 from egregora_assets.core.warehouse import connect, duckdb_url
+from egregora_assets_tests.helpers import run_json
 
 GROUP = "trilhas-da-serra"
 
 
-def demo(home, capsys) -> dict:
-    assert main(["demo", "--home", str(home), "--json"]) == 0
-    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+def demo(home) -> dict:
+    return run_json("demo", "--home", str(home))
 
 
 def posts(url: str) -> list[dict]:
@@ -24,13 +22,13 @@ def posts(url: str) -> list[dict]:
         return [d.model_dump(exclude={"published", "updated"}) for d in group_documents(db, GROUP)]
 
 
-def test_the_demo_on_postgres_matches_the_demo_on_duckdb(postgres, tmp_path, monkeypatch, capsys):
-    on_duckdb = demo(tmp_path / "duckdb", capsys)
+def test_the_demo_on_postgres_matches_the_demo_on_duckdb(postgres, tmp_path, monkeypatch):
+    on_duckdb = demo(tmp_path / "duckdb")
     # The same secret, so the same pseudonyms and ids.
     (tmp_path / "postgres" / "private").mkdir(parents=True)
     shutil.copy(Home(tmp_path / "duckdb").secret, Home(tmp_path / "postgres").secret)
     monkeypatch.setenv("EGREGORA_WAREHOUSE__URL", postgres.url)
-    on_postgres = demo(tmp_path / "postgres", capsys)
+    on_postgres = demo(tmp_path / "postgres")
     assert not (tmp_path / "postgres" / "egregora.duckdb").exists()  # nothing went to a DuckDB file
     for name in ("messages", "authors", "posts", "partitions"):
         assert on_postgres[name] == on_duckdb[name], name
@@ -41,5 +39,5 @@ def test_the_demo_on_postgres_matches_the_demo_on_duckdb(postgres, tmp_path, mon
     pages = [sorted((tmp_path / h / "sites" / GROUP / "project" / "docs" / "blog" / "posts").glob("*.md")) for h in ("duckdb", "postgres")]  # fmt: skip
     assert [p.read_bytes() for p in pages[0]] == [p.read_bytes() for p in pages[1]] and pages[0]
     # Unchanged, a second run on PostgreSQL computes nothing.
-    again = demo(tmp_path / "postgres", capsys)
+    again = demo(tmp_path / "postgres")
     assert (again["partitions"], again["posts"]) == (0, on_postgres["posts"])

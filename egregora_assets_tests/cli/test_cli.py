@@ -12,6 +12,7 @@ import pytest
 
 from egregora_assets.cli import main
 from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
+from egregora_assets_tests.helpers import egregora
 
 
 def bad_inputs(tmp: Path) -> dict[str, Path]:
@@ -62,24 +63,13 @@ def bad_inputs(tmp: Path) -> dict[str, Path]:
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, kind):
     path = bad_inputs(tmp_path)[kind]
     home = tmp_path / "home"
-    done = subprocess.run(
-        [sys.executable, "-m", "egregora_assets.cli", "write", str(path), "--home", str(home)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = egregora("write", str(path), "--home", str(home))
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert path.name in lines[0]
     if kind != "future":  # dates out of range are a `write` rule; `parse` shows them
-        parse = subprocess.run(
-            [sys.executable, "-m", "egregora_assets.cli", "parse", str(path), "--raw"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        parse = egregora("parse", str(path), "--raw")
         assert (parse.returncode, parse.stdout, parse.stderr) == (2, "", done.stderr)
     assert not (home / "egregora.duckdb").exists()
     assert not list((home / "private" / "exports").rglob("*")) if (home / "private" / "exports").exists() else True

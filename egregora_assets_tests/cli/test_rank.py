@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import json
 import shutil
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import duckdb
@@ -13,23 +10,12 @@ import pytest
 
 from egregora_assets.cli import main
 from egregora_assets.core.rankings import schedule
-
-
-def run_json(*args: str) -> dict:
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main([*args, "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
-
-
-def warehouse(home: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
+from egregora_assets_tests.helpers import query, run_json
 
 
 def scheduled(home: Path) -> list[tuple[str, str]]:
     """The pairs the ranking of the home's posts compares (placed by day and slug, see rank_key)."""
-    keys = {i: f"{day}/{slug}" for i, day, slug in warehouse(home, "SELECT id, date, slug FROM documents")}
+    keys = {i: f"{day}/{slug}" for i, day, slug in query(home, "SELECT id, date, slug FROM documents")}
     return schedule(keys, keys=keys)
 
 
@@ -46,7 +32,7 @@ def test_rank_prints_the_best_posts_of_the_demo(demo, capsys):
     ranked = run_json("rank", "--home", str(home), "--group", group)
     assert ranked["groups"] == [group] and ranked["partitions"] == 0  # the write ranked them already
     assert ranked["llm_requests"] == 0 and ranked["comparisons_judged"] == 0
-    pairs = warehouse(home, "SELECT post_a, post_b FROM comparisons")
+    pairs = query(home, "SELECT post_a, post_b FROM comparisons")
     assert ranked["comparisons"] == len(pairs) == len(scheduled(home)) > 0
     top = ranked["top"][group]
     assert [p["rank"] for p in top] == list(range(1, min(10, written["posts"]) + 1))
@@ -84,8 +70,8 @@ def test_ranking_unchanged_posts_again_sends_no_request(tmp_path, fake_llm, monk
     home = tmp_path / "home"
     written = run_json("demo", "--home", str(home))
     judged = fake_llm.count("judge")  # the fake's posts all read alike: its client's cache answers most
-    assert judged > 0 and len(warehouse(home, "SELECT * FROM comparisons")) == len(scheduled(home))
-    judges = warehouse(home, "SELECT DISTINCT judge FROM ratings")
+    assert judged > 0 and len(query(home, "SELECT * FROM comparisons")) == len(scheduled(home))
+    judges = query(home, "SELECT DISTINCT judge FROM ratings")
     assert len(judges) == 1 and judges[0][0].startswith("llm:golden+")
 
     again = run_json("rank", "--home", str(home))
@@ -95,11 +81,11 @@ def test_ranking_unchanged_posts_again_sends_no_request(tmp_path, fake_llm, monk
     shutil.rmtree(home / "cache" / "llm")
     with duckdb.connect(str(home / "egregora.duckdb")) as conn:
         conn.execute("DELETE FROM journal WHERE asset = 'rankings'")
-    before = warehouse(home, "SELECT post_id, rank, rating FROM ratings ORDER BY rank")
+    before = query(home, "SELECT post_id, rank, rating FROM ratings ORDER BY rank")
     third = run_json("rank", "--home", str(home))
     assert third["partitions"] >= 1 and third["comparisons_judged"] == 0 and third["llm_requests"] == 0
     assert fake_llm.count("judge") == judged
-    assert warehouse(home, "SELECT post_id, rank, rating FROM ratings ORDER BY rank") == before
+    assert query(home, "SELECT post_id, rank, rating FROM ratings ORDER BY rank") == before
     assert third["top"][written["groups"][0]][0]["rank"] == 1
 
 

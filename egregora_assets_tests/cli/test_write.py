@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from egregora_assets.cli import main
 from egregora_assets.core.posts.digest import MIN_AUTHORS, MIN_MESSAGES, quiet_chat_note
+from egregora_assets_tests.helpers import last_json
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -28,7 +28,7 @@ def test_a_quiet_chat_ends_with_one_line_saying_why_there_is_no_post(tmp_path, c
     home = tmp_path / "home"
     assert main(["write", str(chat), "--home", str(home), "--json"]) == 0
     out, err = capsys.readouterr()
-    summary = json.loads(out.strip().splitlines()[-1])
+    summary = last_json(out)
     assert (summary["posts"], summary["messages"], summary["authors"]) == (0, 5, 2)
     expected = "egregora: no day had enough conversation for a post: 5 messages, 2 authors"
     assert err.strip().splitlines()[-1].startswith(expected)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -13,15 +12,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import duckdb
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus
 from dagster._core.instance.ref import InstanceRef
 
 from egregora_assets.demo import DEMO_EXPORT
 from egregora_assets_tests.exports import write_txt
-
-CLI = [sys.executable, "-m", "egregora_assets.cli"]
+from egregora_assets_tests.helpers import CLI, egregora, last_json, query
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -48,13 +45,7 @@ def test_a_bad_setting_is_one_line_and_exit_2_before_any_work(tmp_path, env, tom
     home.mkdir()
     if toml is not None:
         (home / "egregora.toml").write_text(toml)
-    done = subprocess.run(
-        [*CLI, "write", str(DEMO_EXPORT), "--home", str(home)],
-        env=clean_env(home, **env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = egregora("write", str(DEMO_EXPORT), "--home", str(home), env=clean_env(home, **env))
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1, done.stderr
     assert named in lines[0] and "Traceback" not in done.stderr
@@ -64,22 +55,10 @@ def test_a_bad_setting_is_one_line_and_exit_2_before_any_work(tmp_path, env, tom
 def test_a_home_that_is_a_file_and_a_bad_timezone_option_are_refused(tmp_path):
     home = tmp_path / "home"
     home.write_text("not a folder")
-    done = subprocess.run(
-        [*CLI, "write", str(DEMO_EXPORT), "--home", str(home)],
-        env=clean_env(home),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = egregora("write", str(DEMO_EXPORT), "--home", str(home), env=clean_env(home))
     assert done.returncode == 2 and "is a file" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     other = tmp_path / "other"
-    done = subprocess.run(
-        [*CLI, "write", str(DEMO_EXPORT), "--home", str(other), "--timezone", "Mars/Olympus"],
-        env=clean_env(other),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = egregora("write", str(DEMO_EXPORT), "--home", str(other), "--timezone", "Mars/Olympus", env=clean_env(other))
     assert done.returncode == 2 and "--timezone" in done.stderr and not other.exists()
 
 
@@ -88,13 +67,7 @@ def test_only_the_named_homes_settings_are_read(tmp_path):
     default.mkdir()
     (default / "egregora.toml").write_text("window_tokens = 'broken'\n")
     env = {**clean_env(default), "HOME": str(tmp_path)}
-    done = subprocess.run(
-        [*CLI, "parse", str(DEMO_EXPORT), "--summary", "--home", str(named)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = egregora("parse", str(DEMO_EXPORT), "--summary", "--home", str(named), env=env)
     assert done.returncode == 0, done.stderr
 
 
@@ -106,13 +79,7 @@ def test_a_chat_of_only_system_lines_is_refused(tmp_path):
         encoding="utf-8",
     )
     home = tmp_path / "home"
-    done = subprocess.run(
-        [*CLI, "write", str(chat), "--home", str(home)],
-        env=clean_env(home),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = egregora("write", str(chat), "--home", str(home), env=clean_env(home))
     assert done.returncode == 2 and "only system lines" in done.stderr, done.stderr
 
 
@@ -151,19 +118,13 @@ def test_killed_runs_free_their_llm_slots_and_the_next_write_completes(tmp_path)
             assert server.hits.wait(300), "the writer never reached an LLM step"
             writer.send_signal(signal.SIGKILL)
             writer.wait()
-        done = subprocess.run(
-            [*CLI, "write", str(DEMO_EXPORT), "--home", str(home), "--json"],
-            env=clean_env(home),
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        done = egregora("write", str(DEMO_EXPORT), "--home", str(home), "--json", env=clean_env(home), timeout=900)
     finally:
         server.shutdown()
     assert done.returncode == 0, done.stderr[-2000:]
     # Each write ends the runs killed before it: the second ended the first, the third the second.
     assert "Marked 1 interrupted earlier run(s) as failed" in done.stderr
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    summary = last_json(done.stdout)
     assert summary["posts"] > 0 and Path(summary["sites"][0]).is_file()
     with DagsterInstance.from_ref(InstanceRef.from_dir(str(home / "dagster"))) as instance:
         statuses = [r.status for r in instance.get_runs()]
@@ -189,10 +150,9 @@ def test_two_writers_into_one_home_both_complete(tmp_path):
         assert writer.returncode == 0, err[-2000:]
         assert "Traceback" not in err and "Could not set lock" not in err
     assert any("Waiting for egregora write (pid" in err for _, err in outputs)
-    groups = {json.loads(out.strip().splitlines()[-1])["groups"][0] for out, _ in outputs}
+    groups = {last_json(out)["groups"][0] for out, _ in outputs}
     assert len(groups) == 2
-    with duckdb.connect(str(home / "egregora.duckdb"), read_only=True) as conn:
-        posted = {g for (g,) in conn.execute('SELECT DISTINCT "group" FROM documents').fetchall()}
+    posted = {g for (g,) in query(home, 'SELECT DISTINCT "group" FROM documents')}
     assert posted == groups
     for group in groups:
         assert (home / "feeds" / f"{group}.atom.xml").is_file()
@@ -228,13 +188,7 @@ def test_a_failed_step_reads_as_one_line(tmp_path):
         EGREGORA_LLM__MAX_RETRIES="0",
         EGREGORA_LLM__FETCH_URLS="false",
     )
-    done = subprocess.run(
-        [*CLI, "write", str(DEMO_EXPORT), "--home", str(home), "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    done = egregora("write", str(DEMO_EXPORT), "--home", str(home), "--json", env=env, timeout=900)
     closed.close()
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and len(lines) == 1, done.stderr[-3000:]

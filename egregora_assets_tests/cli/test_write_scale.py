@@ -5,25 +5,20 @@ and which partitions a re-export with one more day recomputes."""
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
-from egregora_assets.cli import main
 from egregora_assets_tests.exports import year_chat
+from egregora_assets_tests.helpers import run_json
 
 DAYS = 10
 
 
 def write(home: Path, export: Path) -> dict:
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        assert main(["write", str(export), "--home", str(home), "--group", "ano", "--json"]) == 0
-    return json.loads(buffer.getvalue().strip().splitlines()[-1])
+    return run_json("write", str(export), "--home", str(home), "--group", "ano")
 
 
 def fragments(home: Path) -> int:

@@ -1,6 +1,6 @@
 """The Atom projection: valid RFC 4287, stable, newest first, safe with hostile text."""
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
 import feedparser
 import pytest
@@ -8,32 +8,16 @@ from lxml import etree
 
 from egregora_assets.core.atom_feed import ATOM_NS, build_feed, xml_text
 from egregora_assets.core.models import Document, Link
+from egregora_assets_tests.helpers import document
 
-BRT = timezone(timedelta(hours=-3))
 SITE = "http://127.0.0.1:8000/trilhas/"
 NS = {"a": ATOM_NS}
 
 
 def make_doc(day: int, title: str = "Subida da Pedra Grande", **changes) -> Document:
     """A plain post of 2026-09-<day>."""
-    moment = datetime(2026, 9, day, 21, 0, tzinfo=BRT)
-    fields = dict(
-        id=f"tag:egregora.local,2026:trilhas/2026-09-{day:02d}/0",
-        group="trilhas",
-        date=date(2026, 9, day),
-        window_id=f"w{day}",
-        title=title,
-        slug=f"post-{day}",
-        published=moment,
-        updated=moment,
-        authors=["Guará Azul", "Tatu Veloz"],
-        summary="O grupo combinou a trilha.",
-        content="O grupo **combinou** a trilha.\n\n- carona\n- lanterna\n",
-        categories=["trilha", "atibaia"],
-        links=[Link(href="https://example.org/trilha", title="Mapa")],
-        writer="offline-digest",
-    )
-    return Document(**{**fields, **changes})
+    links = [Link(href="https://example.org/trilha", title="Mapa")]
+    return document(date(2026, 9, day), title=title, categories=["trilha", "atibaia"], links=links, **changes)
 
 
 def feed_of(docs, site_url=SITE, **kwargs) -> bytes:

@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,9 @@ from egregora_assets.core.mkdocs_site import build_site, post_markdown, write_si
 from egregora_assets.core.models import Document, Message
 from egregora_assets.core.text import slugify
 from egregora_assets.core.urls import post_path
+from egregora_assets_tests.helpers import document
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "site"
-BRT = timezone(timedelta(hours=-3))
 TAGS = ["trilha", "travessia", "equipamento", "carona"]
 BODY = (
     "## Em destaque\n\n> **Guará Azul** (07:41): Quem leva o **fogareiro**?\n\n"
@@ -44,23 +44,8 @@ ODD = {
 
 def doc(day: date, title: str, tags: list[str], summary: str, content: str, n: int = 0) -> Document:
     """A post of `day`; the ordinary ones (n = 0) cite a message."""
-    moment = datetime(day.year, day.month, day.day, 21, 0, tzinfo=BRT)
-    return Document(
-        id=f"tag:egregora.local,2026:trilhas/{day}/{n}",
-        group="trilhas",
-        date=day,
-        window_id=f"w{day}{n}",
-        title=title,
-        slug=slugify(title),
-        published=moment,
-        updated=moment,
-        authors=["Guará Azul", "Tatu Veloz"],
-        summary=summary,
-        content=content,
-        categories=tags,
-        message_ids=[] if n else [f"m{day}"],
-        writer="offline-digest",
-    )
+    return document(day, n, window_id=f"w{day}{n}", title=title, slug=slugify(title), summary=summary,
+                    content=content, categories=tags, message_ids=[] if n else [f"m{day}"])  # fmt: skip
 
 
 def posts() -> list[Document]:

@@ -1,7 +1,7 @@
 """The MkDocs project writer and a real `mkdocs build` of it."""
 
 import functools
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from html import unescape as html_unescape
 from pathlib import Path
 
@@ -18,9 +18,9 @@ from egregora_assets.core.mkdocs_site import (
 from egregora_assets.core.models import Document, Message
 from egregora_assets.core.urls import post_path
 from egregora_assets_tests.feeds import built_page, feed_links
+from egregora_assets_tests.helpers import document
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "site"
-BRT = timezone(timedelta(hours=-3))
 
 POSTS = [
     (6, "Subida da Pedra Grande", ["trilha", "atibaia"], "offline-digest"),
@@ -31,22 +31,9 @@ POSTS = [
 
 def make_doc(day: int, title: str, tags: list[str], writer: str, content: str = "") -> Document:
     """A post of 2026-09-<day>."""
-    moment = datetime(2026, 9, day, 21, 0, tzinfo=BRT)
-    return Document(
-        id=f"tag:egregora.local,2026:trilhas/2026-09-{day:02d}/0",
-        group="trilhas",
-        date=date(2026, 9, day),
-        window_id=f"w{day}",
-        title=title,
-        slug=slugify(title),
-        published=moment,
-        updated=moment,
-        authors=["Guará Azul", "Tatu Veloz"],
-        summary=f"Resumo: {title}.",
-        content=content or f"O grupo conversou sobre **{title}**.\n\n![foto](media/pico.jpg)\n",
-        categories=tags,
-        writer=writer,
-    )
+    content = content or f"O grupo conversou sobre **{title}**.\n\n![foto](media/pico.jpg)\n"
+    return document(date(2026, 9, day), title=title, slug=slugify(title), summary=f"Resumo: {title}.",
+                    content=content, categories=tags, writer=writer)  # fmt: skip
 
 
 def write(project: Path, docs, media=None) -> list[Path]:

@@ -17,6 +17,7 @@ from egregora_assets.core.llm import LLM
 from egregora_assets.core.mkdocs_site import best_markdown
 from egregora_assets.core.models import Comparison, Document, Message, Window
 from egregora_assets.core.rankings import Candidate
+from egregora_assets_tests.helpers import document
 
 PROMPTS = Path(__file__).parents[2] / "prompts"
 
@@ -232,22 +233,9 @@ def test_engagement_counts_messages_people_and_turns():
 
 
 def doc(n: int, **changes) -> Document:
-    moment = datetime(2026, 9, 1, tzinfo=UTC) + timedelta(days=n)
-    fields = dict(
-        id=ids(n + 1)[n],
-        group="g",
-        date=moment.date(),
-        window_id=f"w{n}",
-        title=f"Post {n}",
-        slug=f"post-{n}",
-        published=moment,
-        updated=moment,
-        authors=["Ana"],
-        summary="s",
-        content="c",
-        writer="offline-digest",
-    )
-    return Document(**{**fields, **changes})
+    fields = dict(id=ids(n + 1)[n], group="g", window_id=f"w{n}", title=f"Post {n}", slug=f"post-{n}",
+                  authors=["Ana"], summary="s", content="c")  # fmt: skip
+    return document(date(2026, 9, 1) + timedelta(days=n), hour=0, tz=UTC, **{**fields, **changes})
 
 
 def test_novelty_is_distance_from_the_closest_earlier_post():

@@ -1,31 +1,17 @@
 """Threads: which earlier post a new one continues, offline by a rare shared topic, with an LLM by retrieval."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from egregora_assets.core.models import Document
 from egregora_assets.core.threads import THREAD_DAYS, continued_in, found_post, recent_posts, same_topic_post
-
-BRT = timezone(timedelta(hours=-3))
+from egregora_assets_tests.helpers import document
 
 
 def post(day: int, title: str, tags: list[str], hour: int = 21, **changes) -> Document:
-    moment = datetime(2026, 9, 1, hour, tzinfo=BRT) + timedelta(days=day - 1)
-    fields = dict(
-        id=f"tag:x,2026:g/{day}/{hour}",
-        group="g",
-        date=moment.date(),
-        window_id=f"w{day}-{hour}",
-        title=title,
-        slug=title.lower().replace(" ", "-"),
-        published=moment,
-        updated=moment,
-        authors=["amber-falcon"],
-        summary="s",
-        content="c",
-        categories=tags,
-        writer="offline-digest",
-    )
-    return Document(**{**fields, **changes})
+    fields = dict(id=f"tag:x,2026:g/{day}/{hour}", group="g", window_id=f"w{day}-{hour}", title=title,
+                  slug=title.lower().replace(" ", "-"), authors=["amber-falcon"], summary="s", content="c",
+                  categories=tags)  # fmt: skip
+    return document(date(2026, 9, 1) + timedelta(days=day - 1), hour=hour, **{**fields, **changes})
 
 
 def offline(doc: Document, docs: list[Document]) -> str | None:
