@@ -5,6 +5,7 @@ from datetime import date
 
 from dagster import (
     AddDynamicPartitionsRequest,
+    AssetSelection,
     AutomationCondition,
     BackfillPolicy,
     DagsterInstance,
@@ -77,8 +78,16 @@ def register(instance: DagsterInstance, group_names: Iterable[str], wanted_days:
 
 # Eager would wait forever: with two groups of different spans, a group's feed maps to days of
 # the other group it never had. Refresh once any day's posts changed and nothing runs.
-after_new_posts = (
-    AutomationCondition.any_deps_updated().since_last_handled()
-    & ~AutomationCondition.any_deps_in_progress()
-    & ~AutomationCondition.in_progress()
-).with_label("after new posts")
+def after_new(*through: str) -> AutomationCondition:
+    """Refresh once an upstream asset changed and nothing it reads is running; an asset that reads
+    a daily asset also through a per-group one names that one in `through`, so it is refreshed
+    after it, in its run, not on its own beside it."""
+    updated = AutomationCondition.any_deps_updated()
+    if through:
+        updated = updated.ignore(AssetSelection.assets(*through))
+    return (
+        updated.since_last_handled() & ~AutomationCondition.any_deps_in_progress() & ~AutomationCondition.in_progress()
+    ).with_label("after new posts")
+
+
+after_new_posts = after_new()

@@ -17,7 +17,7 @@ from ..core.mkdocs_site import (
 )
 from ..core.rankings import best_of
 from ..core.tables import cited_messages, group_day_texts, group_documents, group_profiles, group_ratings
-from ..partitions import after_new_posts, groups
+from ..partitions import after_new, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource
 from .anonymized_messages import anonymized_messages
 from .atom_feed import atom_feed
@@ -35,7 +35,7 @@ CODE_VERSION = "site-4"
     group_name="publish",
     # The pages show the posts, the messages they cite, the ratings and the author pages.
     deps=[atom_feed, posts, anonymized_messages, rankings, author_profiles],
-    automation_condition=after_new_posts,
+    automation_condition=after_new("posts", "anonymized_messages"),
     kinds={"mkdocs"},
 )
 def mkdocs_site(

@@ -14,7 +14,7 @@ from ..core.tables import (
     per_group_rows,
     post_windows,
 )
-from ..partitions import after_new_posts, groups
+from ..partitions import after_new, groups
 from ..resources import Embedder, LLMResource, PromptsResource, VectorStore, WarehouseResource
 from .common import each_partition, llm_facts
 from .posts import posts
@@ -28,7 +28,7 @@ CODE_VERSION = "rankings-3"  # the judge's prompt in use is part of each group's
     code_version=CODE_VERSION,
     group_name="publish",
     deps=[posts, windows],
-    automation_condition=after_new_posts,
+    automation_condition=after_new("windows"),
     kinds={"duckdb"},
     pool="llm",
 )
