@@ -30,8 +30,9 @@ SILENT_VALUES = [
     OTHER,
     "Ana Souza",  # test_people's writer, who never writes here
     "Souza",
-    "3456789",  # the numbers of test_people's notices
-    "3456000",
+    "1512 3456789",  # the numbers of test_people's notices (bare digit runs occur in the site's own scripts)
+    "1512 3456000",
+    "4915123456789",
     "Lukas",
     "Brandstätter",
     "Brandstatter",
