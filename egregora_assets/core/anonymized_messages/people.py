@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..home import Home
 from ..notices import read_notice
@@ -60,6 +61,7 @@ def people_named(authors: Iterable[str], lines: pa.Table) -> list[str]:
 
     for author in authors:
         add(author)
+    lines = lines.filter(_may_name(lines))  # a parsed export's plain messages name no one new
     columns = [lines[c].to_pylist() for c in ("author", "message", "kind", "attachment")]
     for author, message, kind, attachment in zip(*columns):
         key = (author is None, message, kind, attachment)
@@ -76,6 +78,15 @@ def people_named(authors: Iterable[str], lines: pa.Table) -> list[str]:
             for name in mentioned(message):
                 add(name)
     return list(found.values())
+
+
+def _may_name(lines: pa.Table) -> pa.Array:
+    """Rows that may name someone who never writes: notices, contact cards, mentions (the same
+    test `tables.naming_lines` puts to the staging database, so it reads only those)."""
+    kind, attachment, message = (lines[c].cast(pa.string()) for c in ("kind", "attachment", "message"))
+    card = pc.or_kleene(pc.equal(kind, "contact"), pc.ends_with(pc.utf8_lower(attachment), ".vcf"))
+    found = pc.or_kleene(pc.or_kleene(pc.is_null(lines["author"]), card), pc.match_substring(message, "@"))
+    return pc.fill_null(found, False)
 
 
 def group_privacy(raw: Database, home: Home, group: str, *, save: bool = True) -> GroupPrivacy:
