@@ -154,7 +154,7 @@ class VectorStore(ConfigurableResource):
 
     def replace_posts(self, days: Sequence[tuple[str, date]], docs: list, embedder: Embedder) -> None:
         """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
-        from .core.posts.documents import post_text
+        from .core.posts.records import post_text
         from .core.urls import post_path
 
         texts = [post_text(d) for d in docs]

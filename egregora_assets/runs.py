@@ -292,7 +292,7 @@ def llm_totals(results) -> tuple[dict[str, int], float | None, int]:
 
 def best_posts(settings: Settings, groups: list[str]) -> tuple[int, dict[str, list[dict]]]:
     """How many comparisons are stored, and the best posts of each group: rank, rating, record, title, day, page."""
-    from .core.tables import group_comparisons, group_documents, group_ratings
+    from .core.tables import group_comparisons, group_posts, group_ratings
     from .core.urls import post_path
     from .core.warehouse import connect
 
@@ -300,7 +300,7 @@ def best_posts(settings: Settings, groups: list[str]) -> tuple[int, dict[str, li
     with connect(warehouse_url(settings), read_only=True) as conn:
         for group in groups:
             stored += len(group_comparisons(conn, group))
-            docs = {d.id: d for d in group_documents(conn, group)}
+            docs = {d.id: d for d in group_posts(conn, group)}
             top[group] = [
                 {
                     "rank": r.rank,

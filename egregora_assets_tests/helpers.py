@@ -16,7 +16,7 @@ import duckdb
 
 from egregora_assets.cli import main
 from egregora_assets.core.home import Home
-from egregora_assets.core.models import Document
+from egregora_assets.core.models import Post
 
 BRT = timezone(timedelta(hours=-3))
 CLI = [sys.executable, "-m", "egregora_assets.cli"]
@@ -53,7 +53,7 @@ def query(home: Path, sql: str, params: list | None = None) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
-def document(day: date, n: int = 0, *, hour: int = 21, tz: tzinfo = BRT, **changes) -> Document:
+def document(day: date, n: int = 0, *, hour: int = 21, tz: tzinfo = BRT, **changes) -> Post:
     """The `n`th post of `day` in the group "trilhas", published at `hour`; `changes` set any other field."""
     moment = datetime(day.year, day.month, day.day, hour, tzinfo=tz)
     fields = dict(
@@ -70,4 +70,4 @@ def document(day: date, n: int = 0, *, hour: int = 21, tz: tzinfo = BRT, **chang
         content="O grupo **combinou** a trilha.\n\n- carona\n- lanterna\n",
         writer="offline-digest",
     )
-    return Document(**{**fields, **changes})
+    return Post(**{**fields, **changes})

@@ -18,8 +18,8 @@ from selenium.webdriver.chrome.service import Service
 
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_site import as_text, build_site, unrenderable, write_site_project
-from egregora_assets.core.models import AuthorProfile, Document, Message, PostDraft, Window
-from egregora_assets.core.posts.documents import to_documents, unique_slugs
+from egregora_assets.core.models import AuthorProfile, Message, Post, PostDraft, Window
+from egregora_assets.core.posts.records import to_posts, unique_slugs
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "site"
 BRT = timezone(timedelta(hours=-3))
@@ -65,9 +65,9 @@ HOSTILE_TITLES = [
 HOSTILE_TAGS = ["t" * 300, f"<b onclick={JS}>tag</b>", "../../etc", "{{x}}", "", "Trilha", "trilha", "a/b\\c"]
 
 
-def hostile_docs() -> list[Document]:
+def hostile_docs() -> list[Post]:
     """The posts a writer could return, through the same path real drafts take."""
-    docs: list[Document] = []
+    docs: list[Post] = []
     for day, title in enumerate(HOSTILE_TITLES, start=1):
         moment = datetime(2026, 9, day, 20, 0)
         said = Message(id=f"g-m{day}", group="g", timestamp=moment, author="amber-falcon", text=PAYLOADS[day])
@@ -77,7 +77,7 @@ def hostile_docs() -> list[Document]:
             PostDraft(title=title, slug=title, summary=f'summary "{PAYLOADS[day]}"', tags=HOSTILE_TAGS, body=body),
             PostDraft(title=title, slug=title, summary="second", tags=[], body=PAYLOADS[0]),
         ]
-        docs += to_documents(unique_slugs(drafts), window, timezone="America/Sao_Paulo", writer="llm:hostile")
+        docs += to_posts(unique_slugs(drafts), window, timezone="America/Sao_Paulo", writer="llm:hostile")
     # Each day's first post continues the day before's: its hostile title becomes a thread link.
     return [
         d.model_copy(update={"continues": docs[i - 2].id}) if i >= 2 and i % 2 == 0 else d for i, d in enumerate(docs)

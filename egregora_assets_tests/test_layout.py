@@ -44,14 +44,14 @@ def test_one_asset_module_per_link_named_after_it():
 
 
 def stage_of(module: str) -> str | None:
-    """The stage a core module belongs to (`posts.documents` -> posts), or None for a shared one."""
+    """The stage a core module belongs to (`posts.records` -> posts), or None for a shared one."""
     stages = {"sinks" if a in SINKS else a.key.to_user_string() for a in CHAIN}
     head = module.split(".")[0]
     return head if head in stages else None
 
 
 def core_imports(path: Path) -> set[str]:
-    """The core modules `path` imports, dotted below core (`posts.documents`, `text`)."""
+    """The core modules `path` imports, dotted below core (`posts.records`, `text`)."""
     here = list(path.relative_to(PACKAGE / "core").with_suffix("").parts)
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):

@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_site import build_site, write_site_project
-from egregora_assets.core.models import Document, Message
+from egregora_assets.core.models import Message, Post
 from egregora_assets_tests.helpers import document
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "site"
@@ -29,7 +29,7 @@ CITED = Message(
 )
 
 
-def make_doc(day: int) -> Document:
+def make_doc(day: int) -> Post:
     return document(
         date(2026, 9, day),
         title=TITLES[day],

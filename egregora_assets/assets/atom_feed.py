@@ -17,7 +17,7 @@ from ..core.groups import group_title
 from ..core.home import write_atomic
 from ..core.quotes import strip_marks
 from ..core.rankings import top_posts
-from ..core.tables import group_documents, group_ratings, groups_in
+from ..core.tables import group_posts, group_ratings, groups_in
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, WarehouseResource
 from .anonymized_messages import audit_result
@@ -53,7 +53,7 @@ def atom_feed(
         return settings.site_url, title(group), settings.feed_top_of(group)
 
     def compute(db, group: str, _) -> tuple[str, dict]:
-        docs, top = group_documents(db, group), settings.feed_top_of(group)
+        docs, top = group_posts(db, group), settings.feed_top_of(group)
         if top:
             docs = top_posts(docs, group_ratings(db, group), top)
         xml = build_feed(
@@ -94,7 +94,7 @@ def published_fields(db, home: HomeResource, group: str) -> list[tuple[str, str,
     """Every field of the group's posts and of its feed, as the audit reads them."""
     # Source marks are message ids (keyed hashes, hex), which only look like numbers.
     names = ("title", "summary", "content", "authors", "categories", "links")
-    fields = [(f"post:{d.id}", n, strip_marks(str(getattr(d, n)))) for d in group_documents(db, group) for n in names]
+    fields = [(f"post:{d.id}", n, strip_marks(str(getattr(d, n)))) for d in group_posts(db, group) for n in names]
     feed = home.paths.feed(group)
     if feed.exists():
         fields += [(f"feed:{group}", name, text) for name, text in feed_texts(feed.read_bytes())]

@@ -16,7 +16,7 @@ from ..core.mkdocs_site import (
     write_site_project,
 )
 from ..core.rankings import best_of
-from ..core.tables import cited_messages, group_day_texts, group_documents, group_profiles, group_ratings
+from ..core.tables import cited_messages, group_day_texts, group_posts, group_profiles, group_ratings
 from ..partitions import after_new, groups
 from ..resources import ChainSettings, HomeResource, SiteTemplateResource, WarehouseResource
 from .anonymized_messages import anonymized_messages
@@ -54,7 +54,7 @@ def mkdocs_site(
     )
 
     def compute(db, group: str, _) -> tuple[str, dict]:
-        docs = group_documents(db, group)
+        docs = group_posts(db, group)
         cited = cited_messages(db, group, [i for d in docs for i in d.message_ids])
         best = best_of(docs, group_ratings(db, group))
         profiles = group_profiles(db, group)

@@ -13,14 +13,14 @@ from dagster import (
 
 from ..core.groups import group_timezone
 from ..core.journal import fingerprint
-from ..core.models import Document
+from ..core.models import Post
 from ..core.posts.digest import DIGEST_WRITER, Archive, write_digest
-from ..core.posts.documents import (
+from ..core.posts.records import (
     PREVIEW_POSTS,
     citation_problems,
     hold_citations,
     preview,
-    to_documents,
+    to_posts,
     unique_slugs,
 )
 from ..core.prompts import prompt_hash
@@ -28,12 +28,12 @@ from ..core.tables import (
     WAREHOUSE_TABLES,
     day_enrichments,
     day_windows,
-    documents_table,
-    documents_with_ids,
     group_day_texts,
-    group_documents,
+    group_posts,
     group_windows,
     groups_in,
+    posts_table,
+    posts_with_ids,
 )
 from ..core.threads import found_post, recent_posts, same_topic_post
 from ..core.windows import window_text
@@ -93,21 +93,21 @@ def posts(
         if not client and group not in archives:
             archives[group] = Archive(group_day_texts(db, group))
             posted[group] = {}  # and its posts continue those of the last weeks on the same topic
-            for old in group_documents(db, group):
+            for old in group_posts(db, group):
                 posted[group].setdefault(old.date, []).append(old)
-        docs: list[Document] = []
+        docs: list[Post] = []
         for window in found:
             mine = [e for e in extras if e.window_id == window.id]
-            found_posts: list[Document] = []  # the earlier posts the LLM writer's retrieval found, best first
+            found_posts: list[Post] = []  # the earlier posts the LLM writer's retrieval found, best first
             if client:
                 drafts, reason, hits = _llm_drafts(client, prompts, vectors, embedder, window, mine)
                 if reason:
                     no_answer[window.id] = reason
-                by_id = {d.id: d for d in documents_with_ids(db, hits)}
+                by_id = {d.id: d for d in posts_with_ids(db, hits)}
                 found_posts = [by_id[i] for i in hits if i in by_id]
             else:
                 drafts = write_digest(window, mine, background=archives[group].without(day), embed=embedder.embed)
-            for doc in to_documents(drafts, window, timezone=zone, writer=writer):
+            for doc in to_posts(drafts, window, timezone=zone, writer=writer):
                 doc, fixes = hold_citations(doc, window)
                 citations_fixed[0] += fixes
                 docs.append(thread(doc, found_posts, docs))
@@ -117,9 +117,9 @@ def posts(
         waiting[(group, day)] = docs
         written.extend(docs[: PREVIEW_POSTS - len(written)])
         facts = {"posts": len(docs), "windows_without_answer": sum(w.id in no_answer for w in found)}
-        return fingerprint([d.model_dump_json() for d in docs]), facts, {"documents": documents_table(docs)}
+        return fingerprint([d.model_dump_json() for d in docs]), facts, {"documents": posts_table(docs)}
 
-    def thread(doc: Document, found_posts: list[Document], same_day: list[Document]) -> Document:
+    def thread(doc: Post, found_posts: list[Post], same_day: list[Post]) -> Post:
         """`doc` with the earlier post it continues: one the LLM writer's retrieval found, or
         offline, a post of the last weeks on the same topic (stored, or written in this step)."""
         if client:
@@ -174,7 +174,7 @@ def citations_hold(context: AssetCheckExecutionContext, warehouse: WarehouseReso
         db.create(WAREHOUSE_TABLES)
         for group in groups_in(db, "documents"):
             held = {w.id: w for day in group_windows(db, group).values() for w in day}
-            for doc in group_documents(db, group):
+            for doc in group_posts(db, group):
                 problems += citation_problems(doc, held.get(doc.window_id))
     return AssetCheckResult(
         passed=not problems, metadata={"problems": len(problems), "first_problems": "\n".join(problems[:20])}

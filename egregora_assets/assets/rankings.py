@@ -9,7 +9,7 @@ from ..core.tables import (
     COMPARISONS,
     RATINGS,
     group_comparisons,
-    group_documents,
+    group_posts,
     group_ratings,
     per_group_rows,
     post_windows,
@@ -48,7 +48,7 @@ def rankings(
         return judge_llm(client, prompts.path, a, b) if client else judge_heuristic(a, b)
 
     def compute(db, group: str, _) -> tuple[str, dict, dict]:
-        docs = group_documents(db, group)
+        docs = group_posts(db, group)
         found = candidates(docs, post_windows(db, group), None if client else vectors.post_vectors(group))
         comparisons, judged, unanswered = compare(
             group, found, group_comparisons(db, group), judge=judge, decide=decide
@@ -66,7 +66,7 @@ def rankings(
     def report(_) -> dict:
         with warehouse.get_connection() as db:  # the order, also of groups this run left unchanged
             tops = [
-                f"**{g}**\n\n{ranking_markdown(group_documents(db, g), group_ratings(db, g))}"
+                f"**{g}**\n\n{ranking_markdown(group_posts(db, g), group_ratings(db, g))}"
                 for g in context.partition_keys
             ]
         return {"judge": judge, "top": MetadataValue.md("\n\n".join(tops)), **llm_facts(client)}

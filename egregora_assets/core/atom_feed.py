@@ -12,7 +12,7 @@ import markdown
 from lxml import etree
 
 from .home import Home
-from .models import ENTRY_AUTHORITY, Document, post_order
+from .models import ENTRY_AUTHORITY, Post, post_order
 from .quotes import strip_marks
 from .sanitize import clean_html, tame_markdown
 from .urls import FEED_FILE, post_media, post_path
@@ -62,7 +62,7 @@ def site_base(site_url: str | None) -> str:
     return site_url.rstrip("/") + "/" if site_url else ""
 
 
-def post_url(site_url: str | None, doc: Document) -> str:
+def post_url(site_url: str | None, doc: Post) -> str:
     """The URL of `doc` on the MkDocs blog (see `core.urls.post_path`), relative without a site URL."""
     return site_base(site_url) + post_path(doc)
 
@@ -78,9 +78,9 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 def _entry(
-    feed: etree._Element, doc: Document, site_url: str | None, media: Mapping[str, int], earlier: Document | None
+    feed: etree._Element, doc: Post, site_url: str | None, media: Mapping[str, int], earlier: Post | None
 ) -> None:
-    """Append the <entry> of one Document; `media` gives the size of each published media file,
+    """Append the <entry> of one Post; `media` gives the size of each published media file,
     `earlier` is the post it continues (if in the feed)."""
     entry = _sub(feed, "entry")
     _sub(entry, "id", doc.id)
@@ -123,11 +123,11 @@ def build_feed(
     title: str,
     feed_id: str,
     site_url: str | None,
-    docs: Sequence[Document],
+    docs: Sequence[Post],
     updated: datetime | None = None,
     media: Mapping[str, int] = {},
 ) -> bytes:
-    """A group's Atom 1.0 feed: one entry per Document, newest first, same bytes for same input.
+    """A group's Atom 1.0 feed: one entry per Post, newest first, same bytes for same input.
 
     `media` holds the byte size of each published media file, by name: each entry lists those
     its post shows as enclosures."""
@@ -172,7 +172,7 @@ def feed_texts(xml: bytes) -> list[tuple[str, str]]:
     return texts
 
 
-def media_sizes(home: Home, group: str, docs: Sequence[Document]) -> dict[str, int]:
+def media_sizes(home: Home, group: str, docs: Sequence[Post]) -> dict[str, int]:
     """The byte size of each published media file the posts show, by name."""
     names = {n for d in docs for n in post_media(d)}
     folder = home.media(group)

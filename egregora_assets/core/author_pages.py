@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from . import site_text
-from .models import AuthorProfile, Document
+from .models import AuthorProfile, Post
 from .quotes import md_escape
 from .sanitize import plain_line
 from .text import slugify
@@ -107,9 +107,7 @@ def author_page(profile: AuthorProfile, cited_by: int, language: str = "en") -> 
     return "\n\n".join(parts) + "\n"
 
 
-def author_files(
-    profiles: Sequence[AuthorProfile], docs: Sequence[Document], language: str = "en"
-) -> dict[Path, bytes]:
+def author_files(profiles: Sequence[AuthorProfile], docs: Sequence[Post], language: str = "en") -> dict[Path, bytes]:
     """Each author's page and activity chart, for the site project."""
     days = [date.fromisoformat(d) for p in profiles for d in p.activity]
     if not days:

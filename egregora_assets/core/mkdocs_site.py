@@ -19,7 +19,7 @@ import yaml
 from . import site_text
 from .author_pages import AUTHORS_DIR, author_files, author_key, colour_of
 from .home import Home
-from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Document, Message
+from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Message, Post
 from .quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
 from .text import slugify
@@ -35,12 +35,12 @@ AUTHORS_FILE = Path("docs/blog/.authors.yml")
 MANAGED_DIRS = (POSTS_DIR, MEDIA_DIR, AVATARS_DIR, AUTHORS_DIR)
 
 
-def post_file(doc: Document) -> Path:
+def post_file(doc: Post) -> Path:
     """A post's Markdown file in the MkDocs project; posts link each other by it."""
     return POSTS_DIR / f"{doc.date.isoformat()}-{slugify(doc.slug, fallback='post')}.md"
 
 
-def best_markdown(docs: Sequence[Document], language: str = "en") -> str:
+def best_markdown(docs: Sequence[Post], language: str = "en") -> str:
     """The "best of" page: the given posts in order, each linking its page, with its day and summary."""
     items = [
         f"1. [{md_escape(plain_line(d.title, MAX_TITLE_CHARS))}]"
@@ -54,7 +54,7 @@ def best_markdown(docs: Sequence[Document], language: str = "en") -> str:
     )
 
 
-def _front_matter(doc: Document) -> str:
+def _front_matter(doc: Post) -> str:
     """The YAML front matter the Material blog plugin reads for one post."""
     tags = list(dict.fromkeys(doc.categories))  # the plugin rejects duplicates
     meta = {
@@ -84,7 +84,7 @@ def sources_markdown(messages: Sequence[Message], language: str = "en") -> str:
     )
 
 
-def thread_line(key: str, posts: Sequence[Document], language: str = "en") -> str:
+def thread_line(key: str, posts: Sequence[Post], language: str = "en") -> str:
     """The "Continues: <title>" (or "Continued in: ...") line linking other posts of a thread, or nothing."""
     if not posts:
         return ""
@@ -93,11 +93,11 @@ def thread_line(key: str, posts: Sequence[Document], language: str = "en") -> st
 
 
 def post_markdown(
-    doc: Document,
+    doc: Post,
     sources: Sequence[Message] = (),
     *,
-    continues: Document | None = None,
-    continued_in: Sequence[Document] = (),
+    continues: Post | None = None,
+    continued_in: Sequence[Post] = (),
     language: str = "en",
 ) -> str:
     """A post's Markdown file: front matter, title, the posts it continues and is continued in,
@@ -141,9 +141,7 @@ def _avatar_svg(name: str) -> bytes:
     return svg.encode()
 
 
-def _authors_files(
-    docs: Sequence[Document], language: str, profiles: Sequence[AuthorProfile] = ()
-) -> dict[Path, bytes]:
+def _authors_files(docs: Sequence[Post], language: str, profiles: Sequence[AuthorProfile] = ()) -> dict[Path, bytes]:
     """`.authors.yml` with every pseudonym (of posts and of profiles), and one avatar each."""
     names = sorted({a for d in docs for a in d.authors} | {p.author for p in profiles})
     files: dict[Path, bytes] = {}
@@ -214,13 +212,13 @@ def write_site_project(
     project_dir: Path,
     group: str,
     title: str,
-    docs: Sequence[Document],
+    docs: Sequence[Post],
     feed_xml: bytes,
     media: Mapping[str, bytes] = {},
     site_url: str | None = None,
     cited: Mapping[str, Message] = {},
     language: str = "en",
-    best: Sequence[Document] = (),
+    best: Sequence[Post] = (),
     profiles: Sequence[AuthorProfile] = (),
 ) -> list[Path]:
     """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged).
@@ -270,7 +268,7 @@ def site_language(project_dir: Path) -> str | None:
     return yaml.safe_load(config.read_text(encoding="utf-8"))["theme"]["language"]
 
 
-def unrenderable(project_dir: Path, docs: Sequence[Document]) -> dict[str, str]:
+def unrenderable(project_dir: Path, docs: Sequence[Post]) -> dict[str, str]:
     """The posts the site's Markdown (the extensions its mkdocs.yml names) cannot render, with why."""
     config = yaml.safe_load((project_dir / "mkdocs.yml").read_text(encoding="utf-8"))
     extensions = [next(iter(e)) if isinstance(e, dict) else e for e in config.get("markdown_extensions", [])]
@@ -284,7 +282,7 @@ def unrenderable(project_dir: Path, docs: Sequence[Document]) -> dict[str, str]:
     return bad
 
 
-def as_text(doc: Document) -> Document:
+def as_text(doc: Post) -> Post:
     """`doc` with its content shown as typed, in a code block, for a post that cannot render."""
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", doc.content)), default=0))
     return doc.model_copy(update={"content": f"{fence}text\n{doc.content}\n{fence}\n"})
@@ -341,7 +339,7 @@ def build_site(project_dir: Path, out_dir: Path) -> Path:
     return out_dir / "index.html"
 
 
-def used_media(home: Home, group: str, docs: Sequence[Document]) -> dict[str, bytes]:
+def used_media(home: Home, group: str, docs: Sequence[Post]) -> dict[str, bytes]:
     """The published media files the posts show, by name."""
     names = {n for d in docs for n in post_media(d)}
     folder = home.media(group)

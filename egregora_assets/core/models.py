@@ -133,7 +133,7 @@ MAX_TITLE_CHARS = 120
 MAX_SUMMARY_CHARS = 2000
 
 
-class Document(BaseModel):
+class Post(BaseModel):
     """An Atom entry (RFC 4287): the one record kind stored in the `documents` table."""
 
     id: str  # a stable tag: URI
@@ -155,7 +155,7 @@ class Document(BaseModel):
     continues: str | None = None  # the id of the earlier post this one continues (RFC 4685 in-reply-to)
 
 
-def post_order(doc: Document) -> tuple[datetime, str]:
+def post_order(doc: Post) -> tuple[datetime, str]:
     """A post's place among a group's posts, the same in every home: when its conversation ended,
     then its slug (unique in a day). Never its id, a keyed hash that each home orders its own way."""
     return doc.published, doc.slug

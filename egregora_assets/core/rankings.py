@@ -40,7 +40,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from .journal import fingerprint
-from .models import MAX_TITLE_CHARS, Comparison, Document, Rating, Verdict, Window, post_order
+from .models import MAX_TITLE_CHARS, Comparison, Post, Rating, Verdict, Window, post_order
 from .prompts import chat_messages
 from .quotes import md_escape
 from .sanitize import plain_line
@@ -82,7 +82,7 @@ def _hash(*parts: Any) -> str:
     return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
 
-def rank_key(doc: Document) -> str:
+def rank_key(doc: Post) -> str:
     """Where a post stands on the rings and in the order of play: its day and slug, the same in
     every home (slugs are unique in a day)."""
     return f"{doc.date}/{doc.slug}"
@@ -95,7 +95,7 @@ def engagement(window: Window | None) -> tuple[int, int, int]:
     return len(said), len({m.author for m in said}), turns
 
 
-def novelty(docs: Sequence[Document], vectors: Mapping[str, Any], block: int = 512) -> dict[str, float]:
+def novelty(docs: Sequence[Post], vectors: Mapping[str, Any], block: int = 512) -> dict[str, float]:
     """1 minus each post's highest cosine similarity to an earlier post (1 for the first), by id."""
     ordered = [d.id for d in sorted(docs, key=post_order) if d.id in vectors]
     if not ordered:
@@ -113,7 +113,7 @@ def novelty(docs: Sequence[Document], vectors: Mapping[str, Any], block: int = 5
 
 
 def candidates(
-    docs: Sequence[Document], windows: Mapping[str, Window], vectors: Mapping[str, Any] | None = None
+    docs: Sequence[Post], windows: Mapping[str, Window], vectors: Mapping[str, Any] | None = None
 ) -> list[Candidate]:
     """The group's posts with what the judges read of them (novelty only given vectors)."""
     new = novelty(docs, vectors or {})
@@ -273,7 +273,7 @@ def elo_ratings(
     ]
 
 
-def top_posts(docs: Sequence[Document], ratings: Sequence[Rating], n: int | None = None) -> list[Document]:
+def top_posts(docs: Sequence[Post], ratings: Sequence[Rating], n: int | None = None) -> list[Post]:
     """The `n` best-rated posts (all of them when `n` is None), best first; unrated ones last, newest first."""
     rank = {r.post_id: r.rank for r in ratings}
     newest = sorted(docs, key=post_order, reverse=True)
@@ -281,13 +281,13 @@ def top_posts(docs: Sequence[Document], ratings: Sequence[Rating], n: int | None
     return ordered if n is None else ordered[:n]
 
 
-def best_of(docs: Sequence[Document], ratings: Sequence[Rating], n: int = BEST_OF_POSTS) -> list[Document]:
+def best_of(docs: Sequence[Post], ratings: Sequence[Rating], n: int = BEST_OF_POSTS) -> list[Post]:
     """The `n` best-rated posts, best first (only posts that have a rating)."""
     rated = {r.post_id for r in ratings}
     return top_posts([d for d in docs if d.id in rated], ratings, n)
 
 
-def ranking_markdown(docs: Sequence[Document], ratings: Sequence[Rating], limit: int = TOP_SHOWN) -> str:
+def ranking_markdown(docs: Sequence[Post], ratings: Sequence[Rating], limit: int = TOP_SHOWN) -> str:
     """The best posts as a Markdown list, for the Dagster UI: title, day, rating and record."""
     by_id = {d.id: d for d in docs}
     lines = [

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
-from .models import PARSED_SCHEMA, AuthorProfile, Comparison, Document, Enrichment, Message, Rating, Window
+from .models import PARSED_SCHEMA, AuthorProfile, Comparison, Enrichment, Message, Post, Rating, Window
 from .text import PSEUDONYM, PSEUDONYM_BYTES
 from .warehouse import Database
 
@@ -61,7 +61,7 @@ WINDOWS = pa.schema(
 ENRICHMENTS = model_schema(Enrichment)
 # Timestamps are timezone-aware; links travel as JSON.
 DOCUMENTS = model_schema(
-    Document, published=pa.timestamp("us", tz="UTC"), updated=pa.timestamp("us", tz="UTC"), links=pa.string()
+    Post, published=pa.timestamp("us", tz="UTC"), updated=pa.timestamp("us", tz="UTC"), links=pa.string()
 )
 # Rows of a per-group asset carry a NULL date: the journal's day of a group's partition.
 COMPARISONS = model_schema(Comparison, date=pa.date32())
@@ -263,7 +263,7 @@ def day_enrichments(db: Database, group: str, day: date) -> list[Enrichment]:
     return db.per_day("enrichments", group, day, fetch, [])
 
 
-def documents_table(docs: Sequence[Document]) -> pa.Table:
+def posts_table(docs: Sequence[Post]) -> pa.Table:
     """Documents as rows of the `documents` table (links as JSON)."""
     rows = []
     for doc in docs:
@@ -273,24 +273,24 @@ def documents_table(docs: Sequence[Document]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=DOCUMENTS)
 
 
-def group_documents(db: Database, group: str) -> list[Document]:
+def group_posts(db: Database, group: str) -> list[Post]:
     """Every post of a group, newest first."""
     t = db.table("documents")
     posts = t.filter((t.group == group) & (t.kind == "post"))
     return _documents(db, posts.order_by([t.published.desc(), t.slug.desc()]))  # models.post_order
 
 
-def documents_with_ids(db: Database, ids: Sequence[str]) -> list[Document]:
+def posts_with_ids(db: Database, ids: Sequence[str]) -> list[Post]:
     """The stored posts with these ids (those a search found), in no particular order."""
     t = db.table("documents")
     return _documents(db, t.filter(t.id.isin(list(ids)))) if ids else []
 
 
-def _documents(db: Database, expr: Any) -> list[Document]:
+def _documents(db: Database, expr: Any) -> list[Post]:
     docs = []
     for record in db.rows(expr.select(*DOCUMENTS.names)):
         record["links"] = json.loads(record["links"] or "[]")
-        docs.append(Document(**record))
+        docs.append(Post(**record))
     return docs
 
 

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from .models import Document, post_order
+from .models import Post, post_order
 from .text import fold
 
 THREAD_DAYS = 28  # the offline writer looks this far back for the same topic
 
 
-def found_post(doc: Document, found: Iterable[Document]) -> str | None:
+def found_post(doc: Post, found: Iterable[Post]) -> str | None:
     """The id of the earlier post `doc` continues among those the LLM writer's retrieval found
     (best first): the first that shares a tag with it, or None."""
     for other in found:
@@ -21,7 +21,7 @@ def found_post(doc: Document, found: Iterable[Document]) -> str | None:
     return None
 
 
-def same_topic_post(doc: Document, recent: Sequence[Document]) -> str | None:
+def same_topic_post(doc: Post, recent: Sequence[Post]) -> str | None:
     """The id of the earlier post `doc` continues among `recent` (the last weeks' posts, newest
     first): the first that speaks of the same topic, or None.
 
@@ -38,22 +38,22 @@ def same_topic_post(doc: Document, recent: Sequence[Document]) -> str | None:
     return next((other.id for other in pool if any(other.id in ids for ids in rare)), None)
 
 
-def _says(doc: Document, tag: str) -> bool:
+def _says(doc: Post, tag: str) -> bool:
     """Whether a post speaks of `tag`: among its tags, or in its title as whole words."""
     return tag in doc.categories or re.search(rf"\b{re.escape(fold(tag))}\b", fold(doc.title)) is not None
 
 
-def recent_posts(docs: Iterable[Document], doc: Document, days: int = THREAD_DAYS) -> list[Document]:
+def recent_posts(docs: Iterable[Post], doc: Post, days: int = THREAD_DAYS) -> list[Post]:
     """The posts of the `days` before `doc` (and earlier ones of its day), newest first."""
     since = doc.published - timedelta(days=days)
     found = [d for d in docs if since <= d.published < doc.published and d.id != doc.id]
     return sorted(found, key=post_order, reverse=True)
 
 
-def continued_in(docs: Sequence[Document]) -> dict[str, list[Document]]:
+def continued_in(docs: Sequence[Post]) -> dict[str, list[Post]]:
     """Post id -> the later posts that continue it, oldest first (only posts that are there)."""
     ids = {d.id for d in docs}
-    later: dict[str, list[Document]] = {}
+    later: dict[str, list[Post]] = {}
     for doc in sorted(docs, key=post_order):
         if doc.continues is not None and doc.continues in ids:
             later.setdefault(doc.continues, []).append(doc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .models import Document
+from .models import Post
 from .text import slugify
 
 # `www.` only counts at a word start, so "user@www.x.org" or "a.www.b" are not URLs.
@@ -52,11 +52,11 @@ def url_domain(url: str) -> str | None:
 FEED_FILE = "feed.xml"  # the group's Atom feed, at the site's root: its relative links start there
 
 
-def post_path(doc: Document) -> str:
+def post_path(doc: Post) -> str:
     """A post's URL path below the site root; mkdocs.yml.j2's post_url_format must match."""
     return f"blog/{doc.date:%Y/%m/%d}/{slugify(doc.slug, fallback='post')}/"
 
 
-def post_media(doc: Document) -> list[str]:
+def post_media(doc: Post) -> list[str]:
     """The names of the media files a post shows (it links them as `media/<name>`), in order."""
     return list(dict.fromkeys(re.findall(r"media/([\w.-]+)", doc.content)))

@@ -4,8 +4,8 @@ from datetime import date
 import duckdb
 import lancedb
 
-from egregora_assets.core.posts.documents import PREVIEW_POSTS, opening, preview
-from egregora_assets.core.tables import group_documents
+from egregora_assets.core.posts.records import PREVIEW_POSTS, opening, preview
+from egregora_assets.core.tables import group_posts
 from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets.demo import DEMO_REAL_NAMES
 
@@ -48,7 +48,7 @@ def test_preview_is_capped(world):
 
 def documents(world):
     with connect(duckdb_url(world.home.warehouse), read_only=True) as db:
-        return [d for d in group_documents(db, world.group) if d.date == date.fromisoformat(DAY)]
+        return [d for d in group_posts(db, world.group) if d.date == date.fromisoformat(DAY)]
 
 
 def test_citations_hold_passes_then_blocks_a_misquote(world):

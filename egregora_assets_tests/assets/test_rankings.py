@@ -14,7 +14,7 @@ from dagster import AssetSelection, materialize
 from egregora_assets.core.rankings import HEURISTIC, rank_key, schedule
 from egregora_assets.core.settings import load_settings
 from egregora_assets.core.site_text import text as text_of
-from egregora_assets.core.tables import group_documents, group_ratings
+from egregora_assets.core.tables import group_posts, group_ratings
 from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets.definitions import CHAIN, CHECKS
 from egregora_assets.partitions import key_of
@@ -42,7 +42,7 @@ def ranked(world):
 
 def stored(world):
     with connect(duckdb_url(world.home.warehouse), read_only=True) as db:
-        return group_documents(db, world.group), group_ratings(db, world.group)
+        return group_posts(db, world.group), group_ratings(db, world.group)
 
 
 def test_every_post_is_rated_from_its_scheduled_comparisons(ranked):

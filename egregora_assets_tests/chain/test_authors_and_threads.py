@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from egregora_assets.core import journal, site_text
 from egregora_assets.core.author_pages import author_key
 from egregora_assets.core.mkdocs_site import site_language
-from egregora_assets.core.tables import group_documents, group_profiles, groups_in
+from egregora_assets.core.tables import group_posts, group_profiles, groups_in
 from egregora_assets.core.urls import post_path
 from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
@@ -36,7 +36,7 @@ def files(home: Path) -> dict[str, tuple[int, int]]:
 def stored(home: Path):
     with connect(duckdb_url(home / "egregora.duckdb"), read_only=True) as db:
         (group,) = groups_in(db, "documents")
-        return group_documents(db, group), group_profiles(db, group)
+        return group_posts(db, group), group_profiles(db, group)
 
 
 def opened(site: Path, page: Path, href: str) -> Path:

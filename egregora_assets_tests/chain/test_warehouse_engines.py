@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from egregora_assets.core.home import Home
-from egregora_assets.core.tables import group_documents, groups_in
+from egregora_assets.core.tables import group_posts, groups_in
 from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets_tests.helpers import run_json
 
@@ -19,7 +19,7 @@ def demo(home) -> dict:
 def posts(url: str) -> list[dict]:
     with connect(url, read_only=url.startswith("duckdb")) as db:
         assert groups_in(db, "documents") == [GROUP]
-        return [d.model_dump(exclude={"published", "updated"}) for d in group_documents(db, GROUP)]
+        return [d.model_dump(exclude={"published", "updated"}) for d in group_posts(db, GROUP)]
 
 
 def test_the_demo_on_postgres_matches_the_demo_on_duckdb(postgres, tmp_path, monkeypatch):

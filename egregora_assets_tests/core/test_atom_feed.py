@@ -7,14 +7,14 @@ import pytest
 from lxml import etree
 
 from egregora_assets.core.atom_feed import ATOM_NS, build_feed, xml_text
-from egregora_assets.core.models import Document, Link
+from egregora_assets.core.models import Link, Post
 from egregora_assets_tests.helpers import document
 
 SITE = "http://127.0.0.1:8000/trilhas/"
 NS = {"a": ATOM_NS}
 
 
-def make_doc(day: int, title: str = "Subida da Pedra Grande", **changes) -> Document:
+def make_doc(day: int, title: str = "Subida da Pedra Grande", **changes) -> Post:
     """A plain post of 2026-09-<day>."""
     links = [Link(href="https://example.org/trilha", title="Mapa")]
     return document(date(2026, 9, day), title=title, categories=["trilha", "atibaia"], links=links, **changes)

@@ -18,7 +18,7 @@ from egregora_assets.core.enrichments import describe
 from egregora_assets.core.llm import LLM, PARSE_RETRIES
 from egregora_assets.core.models import Enrichment, Message, PostDraft, PostPlan, Window
 from egregora_assets.core.posts import llm_writer as writer
-from egregora_assets.core.posts.documents import to_documents, unique_slugs
+from egregora_assets.core.posts.records import to_posts, unique_slugs
 from egregora_assets.core.prompts import chat_messages
 from egregora_assets_tests.fake_openai import FakeOpenAI
 
@@ -347,5 +347,5 @@ def test_a_small_models_repeated_slugs_and_runaway_tags_cannot_break_the_site():
         draft("group hikers", []),
     ]
     assert [d.slug for d in unique_slugs(drafts)] == ["Group: hikers", "group-hikers-2", "other", "group-hikers-3"]
-    (doc,) = to_documents(drafts[:1], make_window(), timezone="UTC", writer="llm:m")
+    (doc,) = to_posts(drafts[:1], make_window(), timezone="UTC", writer="llm:m")
     assert doc.categories == ["trail"]  # a 300-character tag would name a file the site cannot write

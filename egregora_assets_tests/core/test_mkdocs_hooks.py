@@ -18,7 +18,7 @@ import pytest
 from egregora_assets.core.atom_feed import build_feed
 from egregora_assets.core.mkdocs_hooks import SEPARATOR, excerpt_markdown
 from egregora_assets.core.mkdocs_site import build_site, post_markdown, write_site_project
-from egregora_assets.core.models import Document, Message
+from egregora_assets.core.models import Message, Post
 from egregora_assets.core.text import slugify
 from egregora_assets.core.urls import post_path
 from egregora_assets_tests.helpers import document
@@ -42,13 +42,13 @@ ODD = {
 }
 
 
-def doc(day: date, title: str, tags: list[str], summary: str, content: str, n: int = 0) -> Document:
+def doc(day: date, title: str, tags: list[str], summary: str, content: str, n: int = 0) -> Post:
     """A post of `day`; the ordinary ones (n = 0) cite a message."""
     return document(day, n, window_id=f"w{day}{n}", title=title, slug=slugify(title), summary=summary,
                     content=content, categories=tags, message_ids=[] if n else [f"m{day}"])  # fmt: skip
 
 
-def posts() -> list[Document]:
+def posts() -> list[Post]:
     """24 ordinary posts over two months (three blog index pages, categories of 6 to 12 posts)
     and one of each odd kind, titled so that the odd ids collide with their titles' anchors."""
     start = date(2026, 8, 10)
@@ -62,7 +62,7 @@ def posts() -> list[Document]:
     return docs
 
 
-def write(project: Path, docs: list[Document]) -> None:
+def write(project: Path, docs: list[Post]) -> None:
     feed = build_feed(group="trilhas", title="Trilhas", feed_id="tag:x,2026:trilhas", site_url=None, docs=docs)
     cited = {
         f"m{d.date}": Message(id=f"m{d.date}", group="trilhas", timestamp=d.published, author="Tatu Veloz", text="oi")

@@ -15,7 +15,7 @@ from egregora_assets.core.mkdocs_site import (
     slugify,
     write_site_project,
 )
-from egregora_assets.core.models import Document, Message
+from egregora_assets.core.models import Message, Post
 from egregora_assets.core.urls import post_path
 from egregora_assets_tests.feeds import built_page, feed_links
 from egregora_assets_tests.helpers import document
@@ -29,7 +29,7 @@ POSTS = [
 ]
 
 
-def make_doc(day: int, title: str, tags: list[str], writer: str, content: str = "") -> Document:
+def make_doc(day: int, title: str, tags: list[str], writer: str, content: str = "") -> Post:
     """A post of 2026-09-<day>."""
     content = content or f"O grupo conversou sobre **{title}**.\n\n![foto](media/pico.jpg)\n"
     return document(date(2026, 9, day), title=title, slug=slugify(title), summary=f"Resumo: {title}.",

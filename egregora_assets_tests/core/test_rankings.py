@@ -15,7 +15,7 @@ from egregora_assets.core import site_text
 from egregora_assets.core.languages import LANGUAGES
 from egregora_assets.core.llm import LLM
 from egregora_assets.core.mkdocs_site import best_markdown
-from egregora_assets.core.models import Comparison, Document, Message, Window
+from egregora_assets.core.models import Comparison, Message, Post, Window
 from egregora_assets.core.rankings import Candidate
 from egregora_assets_tests.helpers import document
 
@@ -232,7 +232,7 @@ def test_engagement_counts_messages_people_and_turns():
     assert rk.engagement(None) == (0, 0, 0)
 
 
-def doc(n: int, **changes) -> Document:
+def doc(n: int, **changes) -> Post:
     fields = dict(id=ids(n + 1)[n], group="g", window_id=f"w{n}", title=f"Post {n}", slug=f"post-{n}",
                   authors=["Ana"], summary="s", content="c")  # fmt: skip
     return document(date(2026, 9, 1) + timedelta(days=n), hour=0, tz=UTC, **{**fields, **changes})

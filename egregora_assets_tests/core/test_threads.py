@@ -2,19 +2,19 @@
 
 from datetime import date, timedelta
 
-from egregora_assets.core.models import Document
+from egregora_assets.core.models import Post
 from egregora_assets.core.threads import THREAD_DAYS, continued_in, found_post, recent_posts, same_topic_post
 from egregora_assets_tests.helpers import document
 
 
-def post(day: int, title: str, tags: list[str], hour: int = 21, **changes) -> Document:
+def post(day: int, title: str, tags: list[str], hour: int = 21, **changes) -> Post:
     fields = dict(id=f"tag:x,2026:g/{day}/{hour}", group="g", window_id=f"w{day}-{hour}", title=title,
                   slug=title.lower().replace(" ", "-"), authors=["amber-falcon"], summary="s", content="c",
                   categories=tags)  # fmt: skip
     return document(date(2026, 9, 1) + timedelta(days=day - 1), hour=hour, **{**fields, **changes})
 
 
-def offline(doc: Document, docs: list[Document]) -> str | None:
+def offline(doc: Post, docs: list[Post]) -> str | None:
     return same_topic_post(doc, recent_posts(docs, doc))
 
 
@@ -70,7 +70,7 @@ def test_continued_in_maps_each_post_to_the_later_ones_that_are_there():
 
 def test_posts_that_ended_at_the_same_minute_are_ordered_alike_in_every_home():
     # An id holds a keyed hash: two homes give the same posts other ids, and must thread them alike.
-    def posts(ids: list[str]) -> list[Document]:
+    def posts(ids: list[str]) -> list[Post]:
         early = post(1, "Pedra Grande e trilha", ["pedra grande", "trilha"], id=ids[0])
         late = post(1, "Pedra do Baú e trilha", ["pedra do baú", "trilha"], id=ids[1])  # the same minute
         again = post(3, "Trilha de novo", ["trilha"], id=ids[2])

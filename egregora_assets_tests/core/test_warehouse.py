@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from egregora_assets.core.journal import fingerprint, run_slices
-from egregora_assets.core.models import Document, Enrichment, Link, Message
+from egregora_assets.core.models import Enrichment, Link, Message, Post
 from egregora_assets.core.tables import (
     MESSAGES,
     cited_messages,
@@ -19,13 +19,13 @@ from egregora_assets.core.tables import (
     day_messages,
     day_messages_sized,
     day_windows,
-    documents_table,
     enrichments_table,
     group_day_texts,
-    group_documents,
     group_messages,
+    group_posts,
     group_windows,
     groups_in,
+    posts_table,
     readable,
     windows_table,
 )
@@ -157,14 +157,14 @@ def test_windows_enrichments_and_documents_round_trip(warehouse):
     write(warehouse, "enrichments", "enrichments", {("g", D1): enrichments_table([extra])})
     assert day_enrichments(warehouse, "g", D1) == [extra]
     when = datetime(2026, 9, 1, 21, 30, 5, 123456, tzinfo=UTC)
-    doc = Document(
+    doc = Post(
         id="tag:egregora,2026:g/1", group="g", date=D1, window_id=packed[0].id, title="Ação 😀 ' \"",
         slug="acao", published=when, updated=when + timedelta(seconds=1), authors=["Ana", "Zé 😀"],
         summary="s\x00", content="# t\n\n{{ x }} <script>", categories=["trilha", "água"],
         links=[Link(href="https://example.org", rel="related")], message_ids=[day_msgs[0].id], writer="offline-digest",
     )  # fmt: skip
-    write(warehouse, "posts", "documents", {("g", D1): documents_table([doc])})
-    (back,) = group_documents(warehouse, "g")
+    write(warehouse, "posts", "documents", {("g", D1): posts_table([doc])})
+    (back,) = group_posts(warehouse, "g")
     assert back == doc.model_copy(update={"summary": "s\ufffd"})
     assert back.published.utcoffset() == timedelta(0)
 
@@ -216,16 +216,16 @@ def test_a_second_duckdb_process_waits_for_the_lock_and_says_so(tmp_path):
 
 def test_threads_and_author_profiles_round_trip(warehouse):
     from egregora_assets.core.models import AuthorProfile
-    from egregora_assets.core.tables import documents_with_ids, group_profiles, profiles_table
+    from egregora_assets.core.tables import group_profiles, posts_with_ids, profiles_table
 
     when = datetime(2026, 9, 2, 21, tzinfo=UTC)
     base = dict(group="g", window_id="w", title="T", slug="t", published=when, updated=when, authors=["Ana"],
                 summary="s", content="c", writer="offline-digest")  # fmt: skip
-    first = Document(id="tag:x,2026:g/1", date=D1, **base)
-    later = Document(id="tag:x,2026:g/2", date=D2, continues=first.id, **base)
-    write(warehouse, "posts", "documents", {("g", D1): documents_table([first]), ("g", D2): documents_table([later])})
-    assert documents_with_ids(warehouse, [later.id, "tag:x,2026:gone"]) == [later]
-    assert documents_with_ids(warehouse, []) == []
+    first = Post(id="tag:x,2026:g/1", date=D1, **base)
+    later = Post(id="tag:x,2026:g/2", date=D2, continues=first.id, **base)
+    write(warehouse, "posts", "documents", {("g", D1): posts_table([first]), ("g", D2): posts_table([later])})
+    assert posts_with_ids(warehouse, [later.id, "tag:x,2026:gone"]) == [later]
+    assert posts_with_ids(warehouse, []) == []
     profiles = [
         AuthorProfile(group="g", author="amber-falcon", messages=3, activity={"2026-09-01": 3}, topics=["trilha"]),
         AuthorProfile(

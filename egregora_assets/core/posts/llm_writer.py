@@ -12,7 +12,7 @@ from pathlib import Path
 from ..llm import LLM
 from ..models import Enrichment, PostDraft, PostPlan, Window, split_window
 from ..prompts import chat_messages
-from .documents import unique_slugs
+from .records import unique_slugs
 
 MIN_TRUNCATED_CHARS = 400  # below this, a lone message is not shortened further
 TRUNCATION_NOTE = " [...truncated: too long for the model's context]"

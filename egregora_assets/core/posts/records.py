@@ -1,4 +1,4 @@
-"""Turning a writer's drafts into Atom entries (the `documents` table's records)."""
+"""Turning a writer's drafts into posts: the Atom entries the `documents` table stores."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from ..models import ENTRY_AUTHORITY, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Document, Link, PostDraft, Window
+from ..models import ENTRY_AUTHORITY, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, Link, Post, PostDraft, Window
 from ..quotes import strip_marks
 from ..sanitize import plain_line
 from ..text import fold, slugify
@@ -16,7 +16,7 @@ from ..urls import find_urls
 
 MAX_TAG_CHARS = 40  # a tag is a word or two; the site writes a file per category, named after it
 _TAG_JUNK = re.compile(r"[<>&\"'`#/\\{}\[\]|*_~^$%]")
-Slugged = TypeVar("Slugged", PostDraft, Document)
+Slugged = TypeVar("Slugged", PostDraft, Post)
 PREVIEW_POSTS = 10  # a run's metadata is repeated on each of its partitions: a preview stays short
 
 
@@ -25,7 +25,7 @@ def entry_id(group: str, window: Window, n: int) -> str:
     return f"tag:{ENTRY_AUTHORITY}:{group}/{window.date}/{window.id}/{n}"
 
 
-def to_documents(drafts: Sequence[PostDraft], window: Window, *, timezone: str, writer: str) -> list[Document]:
+def to_posts(drafts: Sequence[PostDraft], window: Window, *, timezone: str, writer: str) -> list[Post]:
     """Atom entries for a window's drafts, dated when the conversation ended (so re-runs match)."""
     zone = ZoneInfo(timezone)
     moment = window.end.replace(tzinfo=zone) if window.end.tzinfo is None else window.end
@@ -35,7 +35,7 @@ def to_documents(drafts: Sequence[PostDraft], window: Window, *, timezone: str, 
         drawn = [by_id[i] for i in draft.message_ids if i in by_id] or window.messages
         authors = sorted({m.author for m in drawn if m.author})
         docs.append(
-            Document(
+            Post(
                 id=entry_id(window.group, window, n),
                 group=window.group,
                 date=window.date,
@@ -67,7 +67,7 @@ def _comparable(text: str) -> str:
     return " ".join(fold(text).split())
 
 
-def hold_citations(doc: Document, window: Window) -> tuple[Document, int]:
+def hold_citations(doc: Post, window: Window) -> tuple[Post, int]:
     """`doc` made true to its window, and how many fixes that took: ids the window does not
     hold are dropped, and a quote found in none of the messages it cites stops being a quote
     (the writer's words stay, the false attribution goes)."""
@@ -88,7 +88,7 @@ def hold_citations(doc: Document, window: Window) -> tuple[Document, int]:
     return doc.model_copy(update={"content": content, "message_ids": ids}), fixes
 
 
-def citation_problems(doc: Document, window: Window | None) -> list[str]:
+def citation_problems(doc: Post, window: Window | None) -> list[str]:
     """Why `doc` misquotes its window: ids it cites that the window does not hold, and quotes
     (Markdown blockquotes) found in none of the messages it cites. Names ids, never text."""
     if window is None:
@@ -130,7 +130,7 @@ def unique_slugs(items: Sequence[Slugged]) -> list[Slugged]:
     return unique
 
 
-def preview(docs: Sequence[Document], total: int) -> str:
+def preview(docs: Sequence[Post], total: int) -> str:
     """Markdown for the Dagster UI: the first posts' titles, days and opening lines."""
     parts = [f"**{d.title}** · {d.date}\n\n> {opening(d.content)}" for d in docs[:PREVIEW_POSTS]]
     if total > len(parts):
@@ -152,6 +152,6 @@ def _links(body: str) -> list[Link]:
     return [Link(href=url) for url in find_urls(body)][:20]
 
 
-def post_text(doc: Document) -> str:
+def post_text(doc: Post) -> str:
     """What gets embedded for a post."""
     return f"{doc.title}\n{doc.summary}\n{strip_marks(doc.content)}"

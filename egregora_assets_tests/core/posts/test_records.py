@@ -6,7 +6,7 @@ import pytest
 
 from egregora_assets.core.mkdocs_site import post_markdown
 from egregora_assets.core.models import Message, PostDraft, Window
-from egregora_assets.core.posts.documents import citation_problems, tags, to_documents, unique_slugs
+from egregora_assets.core.posts.records import citation_problems, tags, to_posts, unique_slugs
 from egregora_assets.core.quotes import quote
 from egregora_assets.core.text import slugify
 
@@ -29,7 +29,7 @@ WINDOW = Window(
 
 def doc(body: str, ids: list[str]):
     draft = PostDraft(title="Trilha", slug="trilha", summary="s", tags=["trilha"], body=body, message_ids=ids)
-    (entry,) = to_documents([draft], WINDOW, timezone="America/Sao_Paulo", writer="llm:x")
+    (entry,) = to_posts([draft], WINDOW, timezone="America/Sao_Paulo", writer="llm:x")
     return entry
 
 
@@ -84,7 +84,7 @@ def test_repeated_slugs_stay_unique_after_the_site_cuts_them():
 
 
 def test_the_writer_s_misquotes_are_made_true_before_they_are_stored():
-    from egregora_assets.core.posts.documents import hold_citations
+    from egregora_assets.core.posts.records import hold_citations
 
     body = "Plano.\n\n> **amber-falcon** (08:00): Bora pra trilha da Pedra Grande\n\n> Ninguém disse isto."
     fixed, fixes = hold_citations(doc(body, ["0000000000000001", "0000000000000009"]), WINDOW)
