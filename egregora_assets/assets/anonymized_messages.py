@@ -1,5 +1,6 @@
 """anonymized_messages: one row per message, pseudonymous, with PII replaced; the privacy audit."""
 
+from collections.abc import Callable
 from datetime import date
 
 from dagster import (
@@ -11,16 +12,19 @@ from dagster import (
 )
 
 from ..core.anonymized_messages.anonymize import anonymize, opt_outs, without_authors
+from ..core.anonymized_messages.audit import Fields, Scope, audit, remember_stamps, remembered_stamps
 from ..core.anonymized_messages.media import publish_day_media
-from ..core.anonymized_messages.people import audit, group_privacy
+from ..core.anonymized_messages.people import group_privacy
 from ..core.anonymized_messages.pseudonyms import GroupPrivacy, without
-from ..core.journal import table_hash
+from ..core.home import Home
+from ..core.journal import group_hashes, table_hash
 from ..core.tables import (
     command_lines,
     day_raw_messages,
     group_messages,
     groups_in,
 )
+from ..core.warehouse import Database
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource, WarehouseResource
 from .common import each_partition
@@ -86,27 +90,52 @@ def anonymized_messages(
 
 @asset_check(asset=anonymized_messages, blocking=True)
 def no_real_identities(
-    context: AssetCheckExecutionContext,
-    home: HomeResource,
-    staging: WarehouseResource,
-    warehouse: WarehouseResource,
+    context: AssetCheckExecutionContext, home: HomeResource, staging: WarehouseResource, warehouse: WarehouseResource
 ) -> AssetCheckResult:
     """No participant's real name, phone number or e-mail is left in any stored message."""
-    with staging.get_connection() as raw, warehouse.get_connection() as db:
-        stored = groups_in(db, "messages") if db.has_table("messages") else []
-        fields = (
-            (group, [(f"message:{r[0]}", n, v or "") for r in group_messages(db, group) for n, v in zip(FIELDS, r[1:])])
-            for group in stored
-        )
-        return audit_result(*audit(raw, home.paths, fields))
+    return audit_result(home, staging, warehouse, "no_real_identities", message_scopes)
+
+
+def message_scopes(db: Database, home: Home) -> list[Scope]:
+    """Each group's stored messages, a part per day."""
+
+    def scope(group: str) -> Scope:
+        def read(days: list[str]) -> Fields:
+            rows = group_messages(db, group, [date.fromisoformat(d) for d in days])
+            return [(f"message:{r[0]}", n, v or "") for r in rows for n, v in zip(FIELDS, r[1:])]
+
+        return Scope(group, journal_parts(db, "anonymized_messages", group), read)
+
+    return [scope(g) for g in (groups_in(db, "messages") if db.has_table("messages") else [])]
 
 
 FIELDS = ("author", "text", "attachment")
 
 
-def audit_result(findings: list[str], checked: int) -> AssetCheckResult:
-    """A privacy audit's outcome as a check result: counts and the first findings, never a value."""
+def journal_parts(db: Database, asset: str, group: str) -> dict[str, str | None]:
+    """An asset's partitions of a group as audit parts: day (or "all") -> content hash."""
+    return {day or "all": content for day, content in group_hashes(db, asset, group)}
+
+
+def audit_result(
+    home: HomeResource,
+    staging: WarehouseResource,
+    warehouse: WarehouseResource,
+    check: str,
+    scopes: Callable[[Database, Home], list[Scope]],
+) -> AssetCheckResult:
+    """A privacy check: what changed since its last pass audited, the outcome as a check result
+    (counts and the first findings, never a value found)."""
+    with staging.get_connection() as raw, warehouse.get_connection() as db:
+        found = audit(raw, home.paths, check, scopes(db, home.paths), remembered_stamps(home.paths, check))
+    remember_stamps(home.paths, check, found)
     return AssetCheckResult(
-        passed=not findings,
-        metadata={"fields_checked": checked, "findings": len(findings), "first_findings": "\n".join(findings[:20])},
+        passed=not found.findings,
+        metadata={
+            "fields_checked": found.fields_checked,
+            "parts_checked": found.parts_checked,
+            "parts_unchanged": found.parts_unchanged,
+            "findings": len(found.findings),
+            "first_findings": "\n".join(found.findings[:20]),
+        },
     )

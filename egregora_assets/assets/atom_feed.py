@@ -1,6 +1,7 @@
 """atom_feed: one Atom 1.0 feed per group, with the final privacy audit beside it."""
 
 import hashlib
+from datetime import date
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -11,16 +12,17 @@ from dagster import (
     asset_check,
 )
 
-from ..core.anonymized_messages.people import audit
+from ..core.anonymized_messages.audit import Fields, Scope
 from ..core.atom_feed import build_feed, feed_id, feed_texts, media_sizes
 from ..core.groups import group_title
-from ..core.home import write_atomic
+from ..core.home import Home, write_atomic
 from ..core.quotes import strip_marks
 from ..core.rankings import top_posts
 from ..core.tables import group_posts, group_ratings, groups_in
+from ..core.warehouse import Database
 from ..partitions import after_new_posts, groups
 from ..resources import ChainSettings, HomeResource, WarehouseResource
-from .anonymized_messages import audit_result
+from .anonymized_messages import audit_result, journal_parts
 from .common import each_partition
 from .posts import posts
 from .rankings import rankings
@@ -79,23 +81,29 @@ def atom_feed(
 
 @asset_check(asset=atom_feed, blocking=True)
 def nothing_identifying_published(
-    context: AssetCheckExecutionContext,
-    home: HomeResource,
-    staging: WarehouseResource,
-    warehouse: WarehouseResource,
+    context: AssetCheckExecutionContext, home: HomeResource, staging: WarehouseResource, warehouse: WarehouseResource
 ) -> AssetCheckResult:
     """The final audit before the site: no real name, phone or e-mail in any post or feed."""
-    with staging.get_connection() as raw, warehouse.get_connection() as db:
-        stored = groups_in(db, "documents") if db.has_table("documents") else []
-        return audit_result(*audit(raw, home.paths, ((g, published_fields(db, home, g)) for g in stored)))
+    return audit_result(home, staging, warehouse, "nothing_identifying_published", published_scopes)
 
 
-def published_fields(db, home: HomeResource, group: str) -> list[tuple[str, str, str]]:
-    """Every field of the group's posts and of its feed, as the audit reads them."""
+def published_scopes(db: Database, home: Home) -> list[Scope]:
+    """Each group's posts, a part per day, and its feed as written, one part."""
     # Source marks are message ids (keyed hashes, hex), which only look like numbers.
     names = ("title", "summary", "content", "authors", "categories", "links")
-    fields = [(f"post:{d.id}", n, strip_marks(str(getattr(d, n)))) for d in group_posts(db, group) for n in names]
-    feed = home.paths.feed(group)
-    if feed.exists():
-        fields += [(f"feed:{group}", name, text) for name, text in feed_texts(feed.read_bytes())]
-    return fields
+
+    def scope(group: str) -> Scope:
+        feed = home.feed(group)
+
+        def read(parts: list[str]) -> Fields:
+            days = [date.fromisoformat(p) for p in parts if p != "feed"]
+            posts = group_posts(db, group, days) if days else []
+            fields = [(f"post:{d.id}", n, strip_marks(str(getattr(d, n)))) for d in posts for n in names]
+            if "feed" in parts and feed.exists():
+                fields += [(f"feed:{group}", name, text) for name, text in feed_texts(feed.read_bytes())]
+            return fields
+
+        written = hashlib.sha256(feed.read_bytes()).hexdigest() if feed.exists() else None
+        return Scope(group, {**journal_parts(db, "posts", group), "feed": written}, read)
+
+    return [scope(g) for g in (groups_in(db, "documents") if db.has_table("documents") else [])]

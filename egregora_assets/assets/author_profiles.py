@@ -10,11 +10,13 @@ from dagster import (
     asset_check,
 )
 
-from ..core.anonymized_messages.people import audit
+from ..core.anonymized_messages.audit import Fields, Scope
 from ..core.author_profiles import build_profiles, profiles_preview, write_portrait
+from ..core.home import Home
 from ..core.journal import fingerprint
 from ..core.prompts import prompt_hash
 from ..core.tables import author_messages, group_profiles, groups_in, profiles_table
+from ..core.warehouse import Database
 from ..partitions import after_new_posts, groups
 from ..resources import HomeResource, LLMResource, PromptsResource, WarehouseResource
 from .anonymized_messages import anonymized_messages, audit_result
@@ -71,20 +73,21 @@ def profiles_name_no_one(
     context: AssetCheckExecutionContext, home: HomeResource, staging: WarehouseResource, warehouse: WarehouseResource
 ) -> AssetCheckResult:
     """No real name, phone or e-mail in any author profile (a portrait is a model's words)."""
-    with staging.get_connection() as raw, warehouse.get_connection() as db:
-        stored = groups_in(db, "author_profiles") if db.has_table("author_profiles") else []
-        fields = (
-            (
-                group,
-                [
-                    (f"author:{p.author}", n, str(getattr(p, n) or ""))
-                    for p in group_profiles(db, group)
-                    for n in FIELDS
-                ],
-            )
-            for group in stored
-        )
-        return audit_result(*audit(raw, home.paths, fields))
+    return audit_result(home, staging, warehouse, "profiles_name_no_one", profile_scopes)
+
+
+def profile_scopes(db: Database, home: Home) -> list[Scope]:
+    """Each group's author profiles, a part per pseudonym (few rows: read whole, hashed here)."""
+
+    def scope(group: str) -> Scope:
+        found = {p.author: p for p in group_profiles(db, group)}
+
+        def read(authors: list[str]) -> Fields:
+            return [(f"author:{a}", n, str(getattr(found[a], n) or "")) for a in authors for n in FIELDS]
+
+        return Scope(group, {a: fingerprint(p.model_dump_json()) for a, p in found.items()}, read)
+
+    return [scope(g) for g in (groups_in(db, "author_profiles") if db.has_table("author_profiles") else [])]
 
 
 FIELDS = ("author", "topics", "portrait")

@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     rank.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     rank.set_defaults(run=_rank)
 
+    audit = sub.add_parser("audit", help="audit everything stored and published for real names, numbers, e-mails")
+    _home_option(audit)
+    audit.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    audit.set_defaults(run=_audit)
+
     ui = sub.add_parser("ui", help="start the Dagster UI (and its daemon: sensors, automation) on this home")
     _home_option(ui)
     ui.add_argument("--port", type=int, default=3000)
@@ -155,6 +160,12 @@ def _rank(args) -> int:
     from .rank import rank
 
     return rank(_writable(load_settings(args.home)), group=args.group, as_json=args.json, console=err)
+
+
+def _audit(args) -> int:
+    from .audit import full_audit
+
+    return full_audit(load_settings(args.home), as_json=args.json, console=err)
 
 
 def _ui(args) -> int:

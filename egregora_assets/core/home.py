@@ -46,6 +46,10 @@ class Home:
         """What the last complete write of a group computed from (see plan.py): no names."""
         return self.root / "stamps" / f"{group}.json"
 
+    def audit_stamps(self, check: str) -> Path:
+        """What a privacy check last found clean (keyed hashes, see anonymized_messages/audit.py)."""
+        return self.private / "audits" / f"{check}.json"
+
     def owner_map(self, group: str) -> Path:
         # Real name -> pseudonym, kept so that a pseudonym never changes.
         return self.private / "pseudonyms" / f"{group}.json"

@@ -162,10 +162,12 @@ def groups_in(db: Database, table: str) -> list[str]:
     return [r["group"] for r in db.rows(t.select("group").distinct().order_by("group"))]
 
 
-def group_messages(db: Database, group: str) -> list[tuple[str, str, str, str]]:
-    """(id, author, text, attachment) of every stored message of a group, for the privacy audit."""
+def group_messages(db: Database, group: str, days: Sequence[date] | None = None) -> list[tuple[str, str, str, str]]:
+    """(id, author, text, attachment) of every stored message of a group (or of these days of
+    it), for the privacy audit."""
     t = db.table("messages")
-    rows = db.rows(t.filter(t.group == group).select("id", "author", "text", "attachment"))
+    mine = (t.group == group) & t.date.isin(list(days)) if days is not None else t.group == group
+    rows = db.rows(t.filter(mine).select("id", "author", "text", "attachment"))
     return [(r["id"], r["author"], r["text"], r["attachment"]) for r in rows]
 
 
@@ -273,10 +275,12 @@ def posts_table(docs: Sequence[Post]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=DOCUMENTS)
 
 
-def group_posts(db: Database, group: str) -> list[Post]:
-    """Every post of a group, newest first."""
+def group_posts(db: Database, group: str, days: Sequence[date] | None = None) -> list[Post]:
+    """Every post of a group (or of these days of it), newest first."""
     t = db.table("documents")
     posts = t.filter((t.group == group) & (t.kind == "post"))
+    if days is not None:
+        posts = posts.filter(t.date.isin(list(days)))
     return _documents(db, posts.order_by([t.published.desc(), t.slug.desc()]))  # models.post_order
 
 

@@ -13,7 +13,6 @@ import pyarrow.compute as pc
 from ..home import Home
 from ..notices import read_notice
 from .pseudonyms import GroupPrivacy, clean_name, name_key, roster_for
-from .redact import find_pii
 
 if TYPE_CHECKING:
     from ..warehouse import Database
@@ -95,17 +94,3 @@ def group_privacy(raw: Database, home: Home, group: str, *, save: bool = True) -
     from ..tables import authors, naming_lines  # ibis: only where the staging database is read
 
     return roster_for(home, group, people_named(authors(raw, group), naming_lines(raw, group)), save=save)
-
-
-Fields = list[tuple[str, str, str]]  # (document, field, text)
-
-
-def audit(raw: Database, home: Home, fields_by_group: Iterable[tuple[str, Fields]]) -> tuple[list[str], int]:
-    """The privacy audit: each group's fields against the real name, phone and e-mail of everyone
-    its staged exports name. It only reads (the owner's map is not rewritten). Returns the
-    findings (never the value found) and how many fields were read."""
-    findings, checked = [], 0
-    for group, fields in fields_by_group:
-        checked += len(fields)
-        findings += find_pii(fields, group_privacy(raw, home, group, save=False).roster)
-    return findings, checked
