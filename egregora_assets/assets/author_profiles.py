@@ -56,7 +56,8 @@ def author_profiles(
             portraitist=(lambda author, said: write_portrait(client, prompts.path, author, said)) if client else None,
         )
         shown.extend(found[: 5 - len(shown)])
-        facts = {"authors": len(found), "portraits_written": written}
+        redone = sum(p.topics_input != getattr(previous.get(p.author), "topics_input", None) for p in found)
+        facts = {"authors": len(found), "topics_read": redone, "portraits_written": written}
         return fingerprint([p.model_dump_json() for p in found]), facts, {"author_profiles": profiles_table(found)}
 
     return each_partition(

@@ -16,7 +16,7 @@ from .models import AuthorProfile, Message
 from .prompts import chat_messages
 from .quotes import shorten
 from .sanitize import plain_line
-from .topics import TEXT_KINDS, favourite_topics
+from .topics import TEXT_KINDS, topic_texts, topics_of
 
 if TYPE_CHECKING:  # the openai client loads only when an LLM is used
     from .llm import LLM
@@ -67,8 +67,9 @@ def build_profiles(
 ) -> tuple[list[AuthorProfile], int]:
     """Every author's profile from the group's messages, and how many portraits were written.
 
-    With a `portraitist` (an LLM), a portrait is written only when its input (`identity`, the
-    pseudonym, their latest words) differs from the one `previous` recorded; else it is kept."""
+    What is costly is redone only for those whose words changed: topics are kept when what they
+    are read from is what `previous` recorded, and with a `portraitist` (an LLM), a portrait is
+    written only when its input (`identity`, the pseudonym, their latest words) differs."""
     mine: dict[str, list[Message]] = {}
     for m in messages:
         if m.author:
@@ -79,16 +80,16 @@ def build_profiles(
         activity: dict[str, int] = {}
         for m in said:
             activity[m.timestamp.date().isoformat()] = activity.get(m.timestamp.date().isoformat(), 0) + 1
+        old = previous.get(author)
+        texts = topic_texts(said)
+        read = fingerprint(sorted(names), [(m.id, m.text) for m in texts])
+        topics = old.topics if old is not None and old.topics_input == read else topics_of(texts, names)
         profile = AuthorProfile(
-            group=group,
-            author=author,
-            messages=len(said),
-            activity=activity,
-            topics=favourite_topics(said, names),
+            group=group, author=author, messages=len(said), activity=activity, topics=topics, topics_input=read
         )
         if portraitist is not None and identity is not None:
             words = portrait_messages(said)
-            key, old = portrait_input(identity, author, words), previous.get(author)
+            key = portrait_input(identity, author, words)
             if old is not None and old.portrait_input == key:
                 portrait = old.portrait
             else:

@@ -208,3 +208,4 @@ class AuthorProfile(BaseModel):
     topics: list[str] = Field(default_factory=list)  # most said first
     portrait: str | None = None  # written by the LLM from their own messages only; none offline
     portrait_input: str | None = None  # a fingerprint of what the portrait was written from
+    topics_input: str | None = None  # a fingerprint of what the topics were read from

@@ -149,12 +149,8 @@ def find_topics(
     return Topics(phrases, tags, ranked, counted)
 
 
-def favourite_topics(
-    messages: Sequence[Message], names: frozenset[str] = frozenset(), limit: int = 8, chars: int = 200_000
-) -> list[str]:
-    """What someone talks about most: the digest's tags of their latest text messages (within
-    `chars`, each cut at MAX_MESSAGE_CHARS), most said first. `names` are pseudonyms never to
-    count (besides today's word pairs, which never are)."""
+def topic_texts(messages: Sequence[Message], chars: int = 200_000) -> list[Message]:
+    """The messages someone's topics are read from: their latest texts within `chars`, in order."""
     texts: list[Message] = []
     for m in reversed(messages):  # YAKE reads all it is given: a year of someone, or one pasted book
         if m.kind not in TEXT_KINDS or not m.text.strip():
@@ -164,8 +160,13 @@ def favourite_topics(
         if chars < 0:
             break
         texts.append(m if text == m.text else m.model_copy(update={"text": text}))
+    return texts[::-1]
+
+
+def topics_of(texts: Sequence[Message], names: frozenset[str] = frozenset(), limit: int = 8) -> list[str]:
+    """What someone talks about most: the digest's tags of their texts (see topic_texts), most
+    said first. `names` are pseudonyms never to count (besides today's word pairs, which never are)."""
     if not texts:
         return []
-    texts.reverse()
     lang = detect_language([m.text for m in texts])
     return find_topics(texts, lang, odd_names(names)).ranked[:limit]

@@ -69,6 +69,20 @@ def test_a_portrait_is_rewritten_only_when_that_persons_words_change():
     assert written == 2  # another model or prompt: every portrait is new
 
 
+def test_topics_are_read_again_only_for_whose_words_changed():
+    first, _ = build_profiles("g", messages())
+    # What a previous build recorded is kept while its input is the same (marked to tell them apart).
+    previous = {p.author: p.model_copy(update={"topics": ["kept"]}) for p in first}
+    again, _ = build_profiles("g", messages(), previous=previous)
+    assert [p.topics for p in again] == [["kept"], ["kept"]]
+    more = {**SAID, "rare-kelp": [*SAID["rare-kelp"], "Comprei gás para o fogareiro"]}
+    changed, _ = build_profiles("g", messages(more), previous=previous)
+    assert changed[0].topics == ["kept"] and "fogareiro" in changed[1].topics
+    newcomer = {**SAID, "new-heron": ["Alguém viu o mapa da trilha?"]}
+    joined, _ = build_profiles("g", messages(newcomer), previous=previous)
+    assert all(p.topics != ["kept"] for p in joined)  # a new pseudonym is nobody's topic: all read again
+
+
 def test_portraits_read_the_latest_text_messages_within_the_budget_in_order():
     many = {"amber-falcon": [f"mensagem número {i} " + "palavra " * 40 for i in range(100)]}
     picked = portrait_messages(messages(many))
