@@ -13,9 +13,9 @@ from dagster import (
 )
 
 from ..core.anonymized_messages.audit import Fields, Scope
-from ..core.atom_feed import build_feed, feed_id, feed_texts, media_sizes
+from ..core.atom_feed import feed_texts, write_feed
 from ..core.groups import group_title
-from ..core.home import Home, write_atomic
+from ..core.home import Home
 from ..core.quotes import strip_marks
 from ..core.rankings import top_posts
 from ..core.tables import group_posts, group_ratings, groups_in
@@ -58,15 +58,7 @@ def atom_feed(
         docs, top = group_posts(db, group), settings.feed_top_of(group)
         if top:
             docs = top_posts(docs, group_ratings(db, group), top)
-        xml = build_feed(
-            group=group,
-            title=title(group),
-            feed_id=feed_id(group),
-            site_url=settings.site_url,
-            docs=docs,
-            media=media_sizes(home.paths, group, docs),
-        )
-        write_atomic(home.paths.feed(group), xml)
+        xml = write_feed(home.paths, group, title=title(group), site_url=settings.site_url, docs=docs)
         return hashlib.sha256(xml).hexdigest()[:24], {"entries": len(docs), "feed_bytes": len(xml)}
 
     return each_partition(

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import mimetypes
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import markdown
+import nh3
 from lxml import etree
 
-from .home import Home
+from . import sanitize
+from .home import Home, write_atomic
 from .models import ENTRY_AUTHORITY, Post, post_order
 from .quotes import strip_marks
 from .sanitize import clean_html, tame_markdown
@@ -55,6 +60,44 @@ def render_markdown(text: str) -> str:
     return clean_html(rendered)
 
 
+# A rendering made by other code is no rendering of this one: the cache is keyed by both.
+_RENDERER = hashlib.sha256(
+    f"{markdown.__version__}:{nh3.__version__}".encode()
+    + Path(__file__).read_bytes()
+    + Path(sanitize.__file__).read_bytes()
+).hexdigest()
+
+
+def _content_key(text: str) -> str:
+    return hashlib.sha256(f"{_RENDERER}\0{text}".encode()).hexdigest()[:32]
+
+
+def _rendered(text: str, memo: dict[str, str]) -> str:
+    key = _content_key(text)
+    if key not in memo:
+        memo[key] = render_markdown(text)
+    return memo[key]
+
+
+def write_feed(home: Home, group: str, *, title: str, site_url: str | None, docs: Sequence[Post]) -> bytes:
+    """Build the group's feed and write it (only if it changed). The HTML of posts an earlier
+    build rendered is read from the home's cache, so a new day renders only its new posts."""
+    cache = home.rendered_cache(group)
+    try:
+        memo = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    memo = memo if isinstance(memo, dict) else {}
+    media = media_sizes(home, group, docs)
+    xml = build_feed(
+        group=group, title=title, feed_id=feed_id(group), site_url=site_url, docs=docs, media=media, rendered=memo
+    )
+    write_atomic(home.feed(group), xml)
+    used = sorted({_content_key(strip_marks(d.content)) for d in docs} & set(memo))
+    write_atomic(cache, json.dumps({k: memo[k] for k in used}).encode())
+    return xml
+
+
 def site_base(site_url: str | None) -> str:
     """What links to the site start with: its URL, or nothing when it has none. The feed is
     served at the site's root (feed.xml), so a relative link resolves against the feed's own
@@ -78,7 +121,12 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 def _entry(
-    feed: etree._Element, doc: Post, site_url: str | None, media: Mapping[str, int], earlier: Post | None
+    feed: etree._Element,
+    doc: Post,
+    site_url: str | None,
+    media: Mapping[str, int],
+    earlier: Post | None,
+    rendered: dict[str, str],
 ) -> None:
     """Append the <entry> of one Post; `media` gives the size of each published media file,
     `earlier` is the post it continues (if in the feed)."""
@@ -111,7 +159,7 @@ def _entry(
     for tag in dict.fromkeys(doc.categories):
         _sub(entry, "category", term=tag)
     _sub(entry, "summary", doc.summary, type="text")
-    content = _sub(entry, "content", render_markdown(strip_marks(doc.content)), type="html")
+    content = _sub(entry, "content", _rendered(strip_marks(doc.content), rendered), type="html")
     if site_url:
         # Posts link their media as "media/<name>"; xml:base lets readers resolve it.
         content.set(XML_BASE, site_url.rstrip("/") + "/")
@@ -126,11 +174,13 @@ def build_feed(
     docs: Sequence[Post],
     updated: datetime | None = None,
     media: Mapping[str, int] = {},
+    rendered: dict[str, str] | None = None,
 ) -> bytes:
     """A group's Atom 1.0 feed: one entry per Post, newest first, same bytes for same input.
 
     `media` holds the byte size of each published media file, by name: each entry lists those
-    its post shows as enclosures."""
+    its post shows as enclosures. `rendered` maps a content's hash to its HTML: what it holds is
+    not rendered again, and what is rendered is added to it."""
     ordered = sorted(docs, key=post_order, reverse=True)
     by_id = {d.id: d for d in ordered}
     namespaces: dict[str | None, str] = {None: ATOM_NS}
@@ -150,7 +200,8 @@ def build_feed(
         _sub(_sub(feed, "author"), "name", title)
     _sub(feed, "generator", GENERATOR)
     for doc in ordered:
-        _entry(feed, doc, site_url, media, by_id.get(doc.continues) if doc.continues else None)
+        earlier = by_id.get(doc.continues) if doc.continues else None
+        _entry(feed, doc, site_url, media, earlier, {} if rendered is None else rendered)
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 

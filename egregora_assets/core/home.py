@@ -66,6 +66,10 @@ class Home:
     def llm_cache(self) -> Path:
         return self.root / "cache" / "llm"
 
+    def rendered_cache(self, group: str) -> Path:
+        # The HTML each of the group's posts renders to in its feed, by a hash of its Markdown.
+        return self.root / "cache" / "rendered" / f"{group}.json"
+
     @property
     def page_cache(self) -> Path:
         # Pages fetched for link descriptions, once per URL.

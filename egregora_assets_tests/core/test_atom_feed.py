@@ -1,5 +1,6 @@
 """The Atom projection: valid RFC 4287, stable, newest first, safe with hostile text."""
 
+import json
 from datetime import UTC, date, datetime
 
 import feedparser
@@ -209,3 +210,27 @@ def test_a_post_continuing_one_not_in_the_feed_has_no_thread_and_no_namespace():
     xml = feed_of([make_doc(9, continues="tag:egregora.local,2026:trilhas/gone/0")])
     assert THR.encode() not in xml and b"in-reply-to" not in xml
     assert feed_of([make_doc(6)]) == feed_of([make_doc(6, continues=None)])
+
+
+def test_written_feed_renders_only_new_posts_and_equals_a_fresh_build(tmp_path):
+    from egregora_assets.core.atom_feed import feed_id, write_feed
+    from egregora_assets.core.home import Home
+
+    home, older = Home(tmp_path), [make_doc(1), make_doc(2, content="Dia **dois**")]
+    fresh = lambda docs: build_feed(
+        group="trilhas", title="Trilhas", feed_id=feed_id("trilhas"), site_url=SITE, docs=docs
+    )  # noqa: E731
+    assert write_feed(home, "trilhas", title="Trilhas", site_url=SITE, docs=older) == fresh(older)
+    cache = home.rendered_cache("trilhas")
+    memo = json.loads(cache.read_text(encoding="utf-8"))
+    assert len(memo) == 2 and any("<strong>dois</strong>" in html for html in memo.values())
+    # The cache is what is read: a rendering kept there (marked here) is used as it stands.
+    cache.write_text(json.dumps({k: v.replace("dois", "DOIS") for k, v in memo.items()}), encoding="utf-8")
+    newer = [*older, make_doc(3, content="Dia _três_")]
+    xml = write_feed(home, "trilhas", title="Trilhas", site_url=SITE, docs=newer)
+    assert b"DOIS" in xml and "&lt;em&gt;três&lt;/em&gt;" in xml.decode()
+    assert xml.replace(b"DOIS", b"dois") == fresh(newer)
+    # Only the posts of the last build are kept.
+    write_feed(home, "trilhas", title="Trilhas", site_url=SITE, docs=newer[2:])
+    assert len(json.loads(cache.read_text(encoding="utf-8"))) == 1
+    assert home.feed("trilhas").read_bytes() == fresh(newer[2:])
