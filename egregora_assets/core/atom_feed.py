@@ -9,10 +9,10 @@ import mimetypes
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import markdown
-import nh3
 from lxml import etree
 
 from . import sanitize
@@ -62,7 +62,7 @@ def render_markdown(text: str) -> str:
 
 # A rendering made by other code is no rendering of this one: the cache is keyed by both.
 _RENDERER = hashlib.sha256(
-    f"{markdown.__version__}:{nh3.__version__}".encode()
+    f"{version('markdown')}:{version('nh3')}".encode()
     + Path(__file__).read_bytes()
     + Path(sanitize.__file__).read_bytes()
 ).hexdigest()
