@@ -11,16 +11,11 @@ from dagster import (
     asset_check,
 )
 
-from ..core.anonymized_messages.anonymize import anonymize, opt_outs, without_authors
+from ..core.anonymized_messages.anonymize import Anonymizer
 from ..core.anonymized_messages.audit import Fields, Scope, audit, remember_stamps, remembered_stamps
-from ..core.anonymized_messages.media import publish_day_media
-from ..core.anonymized_messages.people import group_privacy
-from ..core.anonymized_messages.pseudonyms import GroupPrivacy, without
 from ..core.home import Home
 from ..core.journal import group_hashes, table_hash
 from ..core.tables import (
-    command_lines,
-    day_raw_messages,
     group_messages,
     groups_in,
 )
@@ -47,44 +42,20 @@ def anonymized_messages(
     warehouse: WarehouseResource,
 ) -> MaterializeResult:
     """Messages with pseudonymous authors and PII replaced; opted-out authors' messages removed."""
-    privacy: dict[str, tuple[GroupPrivacy, set[str]]] = {}
-
     with staging.get_connection(on_wait=context.log.info) as raw:
-
-        def of(group: str) -> tuple[GroupPrivacy, set[str]]:
-            if group not in privacy:  # the whole history decides who opted out (last command wins)
-                state = group_privacy(raw, home.paths, group)
-                privacy[group] = state, opt_outs(command_lines(raw, group), settings.opt_out, roster=state.roster)
-            return privacy[group]
-
-        def identity(group: str, _) -> tuple:  # who is who, and who opted out
-            state, gone = of(group)
-            people = state.roster.pseudonyms
-            return sorted(people.values()), sorted(people.get(n, n) for n in gone)
+        people = Anonymizer(raw, home.paths, settings.opt_out)
 
         def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
-            state, gone = of(group)
-            messages = day_raw_messages(raw, group, day)
-            kept = without_authors(messages, gone)
-            rows = anonymize(kept, group=group, roster=without(state.roster, gone), secret=state.secret)
-            media = publish_day_media(home.paths, group, day, messages, state.secret)
-            return (
-                table_hash(rows),
-                {
-                    "messages": rows.num_rows,
-                    "media_published": media,
-                    "opted_out_removed": messages.num_rows - kept.num_rows,
-                },
-                {"messages": rows},
-            )
+            rows, facts = people.day(group, day)
+            return table_hash(rows), facts, {"messages": rows}
 
         return each_partition(
             context,
             warehouse,
             compute,
-            identity=identity,
+            identity=people.identity,
             upstream_db=raw,
-            after=lambda _: {"participants": sum(len(s.roster.pseudonyms) for s, _ in privacy.values())},
+            after=lambda _: {"participants": people.participants},
         )
 
 

@@ -130,7 +130,7 @@ def test_the_blocking_check_fails_when_silent_members_are_left_in_clear(tmp_path
     # the audit still knows everyone the staging database names: the run stops at the check.
     home, export = tmp_path / "home", silent_export(tmp_path)
     if not redact:
-        from egregora_assets.assets import anonymized_messages as asset
+        from egregora_assets.core.anonymized_messages import anonymize as asset
 
         real = asset.anonymize
 

@@ -9,15 +9,21 @@ import os
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..home import Home
 from ..notices import read_notice
-from .pseudonyms import Roster, name_key, subkey
+from .pseudonyms import GroupPrivacy, Roster, name_key, subkey, without
 from .redact import MAP_LINK_PREFILTER, MAP_URI_START, people_matcher, redact_text
+
+if TYPE_CHECKING:
+    from ..warehouse import Database
 
 # The chat command syntax: "/egregora opt-out" or "/egregora opt-in", alone in a message.
 COMMAND = r"(?i)^\s*/egregora\s+opt[- ]?(out|in)\s*$"
@@ -214,3 +220,50 @@ def _redact_row(text: str | None, contact: bool, system: bool, roster: Roster) -
             return UNREAD_NOTICE
         text = _QUOTED.sub('"[group]"', text)  # notices quote the group's names
     return redact_text(text, roster)
+
+
+class Anonymizer:
+    """One step's anonymization: each group's privacy state and opt-outs, read once from the
+    staging database (the whole history decides who opted out: the last command wins), then
+    anonymized a day at a time, its media published."""
+
+    def __init__(self, raw: Database, home: Home, opt_out: Iterable[str]) -> None:
+        self.raw, self.home, self.opt_out = raw, home, list(opt_out)
+        self._groups: dict[str, tuple[GroupPrivacy, set[str]]] = {}
+
+    def of(self, group: str) -> tuple[GroupPrivacy, set[str]]:
+        """The group's privacy state (new pseudonyms saved in the owner's map) and who opted out."""
+        from ..tables import command_lines  # ibis: only where the staging database is read
+        from .people import group_privacy
+
+        if group not in self._groups:
+            state = group_privacy(self.raw, self.home, group)
+            gone = opt_outs(command_lines(self.raw, group), self.opt_out, roster=state.roster)
+            self._groups[group] = state, gone
+        return self._groups[group]
+
+    def identity(self, group: str, _: object = None) -> tuple:
+        """What every day of the group depends on besides its lines: who is who, who opted out."""
+        state, gone = self.of(group)
+        people = state.roster.pseudonyms
+        return sorted(people.values()), sorted(people.get(n, n) for n in gone)
+
+    def day(self, group: str, day: date) -> tuple[pa.Table, dict[str, int]]:
+        """The day's messages as stored, and counts (messages, media published, opted out)."""
+        from ..tables import day_raw_messages
+        from .media import publish_day_media
+
+        state, gone = self.of(group)
+        messages = day_raw_messages(self.raw, group, day)
+        kept = without_authors(messages, gone)
+        rows = anonymize(kept, group=group, roster=without(state.roster, gone), secret=state.secret)
+        media = publish_day_media(self.home, group, day, messages, state.secret)
+        return rows, {
+            "messages": rows.num_rows,
+            "media_published": media,
+            "opted_out_removed": messages.num_rows - kept.num_rows,
+        }
+
+    @property
+    def participants(self) -> int:
+        return sum(len(state.roster.pseudonyms) for state, _ in self._groups.values())
