@@ -4,8 +4,7 @@ from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from ..core.groups import covering, staged_exports
-from ..core.raw_exports.staging import day_lines, day_signature
+from ..core.raw_exports.staging import StagedDays
 from ..core.tables import STAGING_TABLES
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource, WarehouseResource
@@ -26,31 +25,20 @@ def raw_exports(
     staging: WarehouseResource,
 ) -> MaterializeResult:
     """The chat lines of one day of one group (real names: kept in the private staging database)."""
-    exports: dict[str, list] = {}
-    decisions: dict[str, str] = {}
-
-    def exports_on(group: str, day: date) -> list:
-        if group not in exports:
-            exports[group] = staged_exports(home.paths, group)
-        return covering(exports[group], day)
-
-    def identity(group: str, day: date) -> tuple:  # the exports' lines of that day
-        day_first = settings.group(group).day_first
-        return day_signature(exports_on(group, day), day, day_first), day_first
+    days = StagedDays(home.paths, lambda group: settings.group(group).day_first)
 
     def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
-        rows, digest, read = day_lines(exports_on(group, day), group, day, settings.group(group).day_first)
-        decisions.update(read)
+        rows, digest = days.lines(group, day)
         return digest, {"messages": rows.num_rows}, {"raw_messages": rows}
 
     return each_partition(
         context,
         staging,
         compute,
-        identity=identity,
+        identity=days.signature,
         tables=STAGING_TABLES,
         after=lambda _: {
-            "exports": sum(len(v) for v in exports.values()),
-            "day_month_order": MetadataValue.json(decisions),
+            "exports": sum(len(v) for v in days.exports.values()),
+            "day_month_order": MetadataValue.json(days.decisions),
         },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -13,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..groups import ExportRecord, staged_exports
+from ..groups import ExportRecord, covering, staged_exports
 from ..home import Home, write_atomic
 from ..journal import fingerprint
 from ..models import PARSED_SCHEMA, BadExport
@@ -221,3 +222,28 @@ def changed_days(home: Home, staged: StagedExport) -> list[date]:
             for day, digest in record.day_hashes.items():
                 earlier.setdefault(day, set()).add(digest)
     return sorted(d for d, h in staged.day_hashes.items() if h not in earlier.get(d, set()))
+
+
+class StagedDays:
+    """One step's reading of the staged exports: each group's exports listed once, then a day's
+    lines merged from those that cover it (`day_first`: the group's day/month override)."""
+
+    def __init__(self, home: Home, day_first: Callable[[str], bool | None]) -> None:
+        self.home, self.day_first = home, day_first
+        self.exports: dict[str, list[tuple[Path, ExportRecord]]] = {}
+        self.decisions: dict[str, str] = {}  # export -> how its day/month order was read
+
+    def covering(self, group: str, day: date) -> list[tuple[Path, ExportRecord]]:
+        if group not in self.exports:
+            self.exports[group] = staged_exports(self.home, group)
+        return covering(self.exports[group], day)
+
+    def signature(self, group: str, day: date) -> tuple:
+        """What the day's lines depend on: the exports' hashes of that day, and the override."""
+        return day_signature(self.covering(group, day), day, self.day_first(group)), self.day_first(group)
+
+    def lines(self, group: str, day: date) -> tuple[pa.Table, str]:
+        """The day's `raw_messages` rows and a hash of their content."""
+        rows, digest, read = day_lines(self.covering(group, day), group, day, self.day_first(group))
+        self.decisions.update(read)
+        return rows, digest
