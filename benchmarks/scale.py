@@ -7,7 +7,9 @@ Each size gets a fresh home and a synthetic export from benchmarks/year_export.p
 messages a day). Every write is a separate `egregora write --json` process; its CPU time is
 that of the whole process tree (the mkdocs build included) and its peak memory the largest
 sum of the tree's RSS, sampled every 50 ms; the same samples give the `mkdocs build` child's CPU
-seconds, printed with their share of the run's (the site build share). The peer, in the same run, is plain Python doing
+seconds, printed with their share of the run's (the site build share), beside a plain `mkdocs build` of
+the same pages (so the site step's own overhead shows), and the one-more-day write's Dagster steps
+with their durations. The peer, in the same run, is plain Python doing
 the least such a tool must: parse the export with one regex, store the messages in DuckDB and
 write one Markdown page per day. Results are printed and appended to benchmarks/RESULTS.md.
 """
@@ -136,8 +138,38 @@ def run_size(days: int, folder: Path) -> dict:
     more_export.parent.mkdir(exist_ok=True)
     more_export.write_text(year_chat(days + 1), encoding="utf-8")
     more = egregora(more_export, home)
+    steps = last_steps(home, 2)  # the day run, then the group's publishing
+    project = home / "sites" / "bench" / "project"
+    plain = measure(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(folder / "plain")]
+    )
     peer = measure([sys.executable, "-c", PEER, str(export), str(folder / f"peer-{days}")])
-    return {"days": days, "parse": parse, "first": first, "again": again, "more": more, "peer": peer}
+    return {
+        "days": days, "parse": parse, "first": first, "again": again, "more": more, "peer": peer,
+        "plain": plain, "steps": steps,
+    }  # fmt: skip
+
+
+STEPS = r"""
+import json, sys
+from dagster import DagsterInstance
+instance = DagsterInstance.get()
+runs = instance.get_runs(limit=int(sys.argv[1]))[::-1]
+out = []
+for run in runs:
+    stats = sorted(instance.get_run_step_stats(run.run_id), key=lambda s: s.start_time or 0)
+    out.append([(s.step_key, (s.end_time or 0) - (s.start_time or 0)) for s in stats])
+print(json.dumps(out))
+"""
+
+
+def last_steps(home: Path, runs: int) -> list[list[tuple[str, float]]]:
+    """The steps of the last write's Dagster runs (a day run, then the group's publishing) and
+    how long each took, read from the home's own instance."""
+    env = {**os.environ, "DAGSTER_HOME": str(home / "dagster")}
+    command = [sys.executable, "-c", STEPS, str(runs)]
+    out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def row(r: dict) -> str:
@@ -150,7 +182,15 @@ def row(r: dict) -> str:
         f"({again['summary']['partitions']} recomputed) | {more['wall']:.1f} s / {more['cpu']:.1f} s "
         f"({more['summary']['partitions']} recomputed) | {share(first)} | {share(more)} "
         f"| {peer['wall']:.1f} s / {peer['cpu']:.1f} s | {parse['wall']:.1f} s "
-        f"| {again['wall'] / parse['wall']:.1f}x |"
+        f"| {again['wall'] / parse['wall']:.1f}x | {r['plain']['wall']:.1f} s / {r['plain']['cpu']:.1f} s |"
+    )
+
+
+def step_lines(r: dict) -> str:
+    """The one-more-day write's runs, a line each: its steps and their seconds."""
+    return "\n".join(
+        f"- {r['days']} days, run {i + 1}: " + ", ".join(f"{k} {v:.1f} s" for k, v in run)
+        for i, run in enumerate(r["steps"])
     )
 
 
@@ -163,8 +203,8 @@ HEADER = (
     "| days | messages | posts | first: wall | CPU | peak RSS (tree) | CPU per partition | unchanged re-run: "
     "wall / CPU | one more day: wall / CPU | site build CPU (share): first | one more day "
     "| peer (parse + DuckDB + Markdown): wall / CPU | `egregora parse --summary`: wall "
-    "| unchanged re-run ÷ parse |\n"
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    "| unchanged re-run ÷ parse | plain `mkdocs build` of the same pages: wall / CPU |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 )
 
 
@@ -175,18 +215,23 @@ def main() -> None:
     parser.add_argument("--note", default="", help="a line for RESULTS.md (what changed, what else ran)")
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    rows = []
+    rows, steps = [], []
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         for days in args.days:
             result = run_size(days, Path(tmp))
             rows.append(row(result))
-            print(rows[-1], flush=True)
+            steps.append(step_lines(result))
+            print(rows[-1], steps[-1], sep="\n", flush=True)
     text = (
         f"\n## Scale, {datetime.date.today()} (2-core / 24 GiB, Python {platform.python_version()})\n\n"
         f"`python benchmarks/scale.py`: `egregora write` of a synthetic export (benchmarks/year_export.py),\n"
         f"offline, in a fresh home per size; CPU is the process tree's. Load average when started: {load:.2f}\n"
         f"(a shared machine: wall times include waiting for a core).{(' ' + args.note) if args.note else ''}\n\n"
-        f"{HEADER}\n" + "\n".join(rows) + "\n"
+        f"{HEADER}\n"
+        + "\n".join(rows)
+        + "\n\nThe one-more-day write's Dagster steps (seconds, from the run's step stats):\n\n"
+        + "\n".join(steps)
+        + "\n"
     )
     print(text)
     if not args.no_append:
