@@ -8,18 +8,20 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
 from pydantic import BaseModel, create_model
 
-from .core.embeddings import ANN_MIN_ROWS
+from .core import vectors as lance
 from .core.home import Home
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
-from .core.text import OPTED_OUT, sql_string, unnamed
+from .core.text import OPTED_OUT, unnamed
 from .core.warehouse import Database, connect, duckdb_url
+
+if TYPE_CHECKING:
+    from lancedb.table import Table
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_EMBED_CHARS = 32_000
@@ -101,56 +103,20 @@ class WarehouseResource(ConfigurableResource):
             yield db
 
 
-VECTOR_TABLE = "vectors"
-
-
-def vector_schema(dimensions: int) -> pa.Schema:
-    return pa.schema(
-        [
-            ("id", pa.string()),
-            ("group", pa.string()),
-            ("date", pa.string()),
-            ("kind", pa.string()),
-            ("title", pa.string()),
-            ("text", pa.string()),
-            ("url", pa.string()),
-            ("vector", pa.list_(pa.float32(), dimensions)),
-        ]
-    )
-
-
 class VectorStore(ConfigurableResource):
     """The LanceDB database (a folder, or an object-store URI) holding a vector per window and per post."""
 
     uri: str
     dimensions: int = 384
-    ann_min_rows: int = ANN_MIN_ROWS  # the table size past which searches go through an ANN index
+    ann_min_rows: int = lance.ANN_MIN_ROWS  # the table size past which searches go through an ANN index
 
-    def table(self):
-        import lancedb  # ~1 CPU-s to import: only when vectors are read or written
-
-        db = lancedb.connect(self.uri)
-        return db.create_table(VECTOR_TABLE, schema=vector_schema(self.dimensions), exist_ok=True)
+    def table(self) -> Table:
+        return lance.open_table(self.uri, self.dimensions)
 
     def replace_days(self, kind: str, days: Sequence[tuple[str, date]], rows: list[dict], vectors: Any) -> None:
-        """Replace the `kind` vectors of these (group, day) partitions: one delete, one append.
-
-        A re-run never duplicates them, and a run adds one fragment to the table however many
-        days it wrote (a write per day gave a year 730 fragments). `vectors[i]` is rows[i]'s."""
-        by_group: dict[str, list[str]] = {}
-        for group, day in days:
-            by_group.setdefault(group, []).append(f"'{day.isoformat()}'")
-        if not by_group:
-            return
-        table = self.table()
-        where = " OR ".join(f'("group" = {sql_string(g)} AND date IN ({", ".join(d)}))' for g, d in by_group.items())
-        table.delete(f"kind = '{kind}' AND ({where})")
-        if rows:
-            schema = vector_schema(self.dimensions)
-            flat = pa.array(np.asarray(vectors, dtype=np.float32).ravel(), pa.float32())
-            columns = {name: pa.array([r[name] for r in rows], pa.string()) for name in schema.names[:-1]}
-            vector = pa.FixedSizeListArray.from_arrays(flat, self.dimensions)
-            table.add(pa.Table.from_arrays([*columns.values(), vector], schema=schema))
+        """Replace the `kind` vectors of these (group, day) partitions, in one write; `vectors[i]` is rows[i]'s."""
+        if days:
+            lance.replace_days(self.table(), kind, days, rows, vectors)
 
     def replace_posts(self, days: Sequence[tuple[str, date]], docs: list, embedder: Embedder) -> None:
         """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
@@ -174,18 +140,11 @@ class VectorStore(ConfigurableResource):
 
     def post_vectors(self, group: str) -> dict[str, np.ndarray]:
         """The vector of each post of a group, by post id."""
-        query = self.table().search().where(f"kind = 'post' AND \"group\" = {sql_string(group)}", prefilter=True)
-        rows = query.select(["id", "vector"]).limit(None).to_arrow()
-        return dict(zip(rows["id"].to_pylist(), rows["vector"].to_numpy(zero_copy_only=False)))
+        return lance.post_vectors(self.table(), group)
 
     def index_text(self) -> str | None:
         """Refresh the indexes hybrid search uses: full text always, and vectors once the table is large."""
-        from .core.embeddings import index_text, index_vectors
-
-        table = self.table()
-        if table.count_rows():
-            index_text(table)
-        return index_vectors(table, self.ann_min_rows)
+        return lance.refresh_indexes(self.table(), self.ann_min_rows)
 
 
 @lru_cache(maxsize=1)

@@ -9,8 +9,9 @@ import boto3
 import numpy as np
 import pytest
 
-from egregora_assets.core.embeddings import VECTOR_INDEX, hybrid_search
+from egregora_assets.core.embeddings import hybrid_search
 from egregora_assets.core.settings import BadSettings, load_settings
+from egregora_assets.core.vectors import VECTOR_INDEX
 from egregora_assets.resources import VectorStore, build_resources
 from egregora_assets_tests.helpers import free_port
 
