@@ -16,9 +16,12 @@ from pydantic import BaseModel, create_model
 
 from .core import vectors as lance
 from .core.home import Home
+from .core.models import Post, Window
+from .core.posts.records import post_text
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
 from .core.text import OPTED_OUT, unnamed
 from .core.warehouse import Database, connect, duckdb_url
+from .core.windows import window_text
 
 if TYPE_CHECKING:
     from lancedb.table import Table
@@ -118,25 +121,19 @@ class VectorStore(ConfigurableResource):
         if days:
             lance.replace_days(self.table(), kind, days, rows, vectors)
 
-    def replace_posts(self, days: Sequence[tuple[str, date]], docs: list, embedder: Embedder) -> None:
-        """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
-        from .core.posts.records import post_text
-        from .core.urls import post_path
+    def replace_windows(self, days: Sequence[tuple[str, date]], windows: Sequence[Window], embedder: Embedder) -> None:
+        """Replace these days' window vectors (for the writer's retrieval and `egregora ask`), in one write."""
+        self._replace("window", days, windows, [window_text(w) for w in windows], embedder)
 
-        texts = [post_text(d) for d in docs]
-        rows = [
-            {
-                "id": d.id,
-                "group": d.group,
-                "date": d.date.isoformat(),
-                "kind": "post",
-                "title": d.title,
-                "text": t,
-                "url": post_path(d),
-            }
-            for d, t in zip(docs, texts)
-        ]
-        self.replace_days("post", days, rows, embedder.embed(texts))
+    def replace_posts(self, days: Sequence[tuple[str, date]], posts: Sequence[Post], embedder: Embedder) -> None:
+        """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
+        self._replace("post", days, posts, [post_text(p) for p in posts], embedder)
+
+    def _replace(
+        self, kind: str, days: Sequence[tuple[str, date]], items: Sequence, texts: list[str], embedder: Embedder
+    ) -> None:
+        rows = [lance.vector_row(item, text) for item, text in zip(items, texts)]
+        self.replace_days(kind, days, rows, embedder.embed(texts))
 
     def post_vectors(self, group: str) -> dict[str, np.ndarray]:
         """The vector of each post of a group, by post id."""

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from .models import Post, Window
 from .text import sql_string
+from .urls import post_path
 
 if TYPE_CHECKING:  # lancedb costs ~1 CPU-s to import: only when vectors are read or written
     from lancedb.table import Table
@@ -34,6 +36,23 @@ def open_table(uri: str, dimensions: int) -> Table:
     import lancedb
 
     return lancedb.connect(uri).create_table(TABLE, schema=vector_schema(dimensions), exist_ok=True)
+
+
+def vector_row(item: Window | Post, text: str) -> dict[str, str]:
+    """The row stored beside the vector of `text`, what is embedded of a window or a post."""
+    if isinstance(item, Post):
+        kind, title, url = "post", item.title, post_path(item)
+    else:
+        kind, title, url = "window", f"{item.date} #{item.index + 1}", ""
+    return {
+        "id": item.id,
+        "group": item.group,
+        "date": item.date.isoformat(),
+        "kind": kind,
+        "title": title,
+        "text": text,
+        "url": url,
+    }
 
 
 def where(*, kind: str | None = None, group: str | None = None, before: str | None = None) -> str:
