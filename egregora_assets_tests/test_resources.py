@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import boto3
 import numpy as np
 import pytest
+from pydantic import BaseModel, SecretStr
 
-from egregora_assets.core.embeddings import VECTOR_INDEX, hybrid_search
-from egregora_assets.core.settings import BadSettings, load_settings
-from egregora_assets.resources import VectorStore, build_resources
+from egregora_assets.core.embeddings import hybrid_search
+from egregora_assets.core.settings import (
+    BadSettings,
+    EmbeddingSettings,
+    GroupSettings,
+    LLMSettings,
+    PrivacySettings,
+    Settings,
+    load_settings,
+)
+from egregora_assets.core.vectors import VECTOR_INDEX
+from egregora_assets.resources import ChainSettings, Embedder, GroupConfig, LLMResource, VectorStore, build_resources
 from egregora_assets_tests.helpers import free_port
 
 DIM = 32
@@ -169,3 +181,71 @@ def test_a_group_language_reaches_the_chain_and_an_unknown_one_is_refused(tmp_pa
     (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "nl"\n')
     with pytest.raises(BadSettings, match=r"^setting groups\.trilhas\.language .*unknown language 'nl'"):
         load_settings(tmp_path)
+
+
+def plain(annotation: Any) -> Any:
+    """A type as a resource declares it: without validators (Annotated), unions as sets, secrets as
+    `str` and each settings model as the Config that mirrors it."""
+    mirrored = {SecretStr: str, GroupSettings: GroupConfig}
+    if get_origin(annotation) is Annotated:
+        return plain(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return frozenset(plain(a) for a in get_args(annotation))
+    if get_args(annotation):
+        return get_origin(annotation), tuple(plain(a) for a in get_args(annotation))
+    return mirrored.get(annotation, annotation)
+
+
+def fields(model: type[BaseModel], names: set[str] | None = None) -> dict[str, tuple[Any, Any]]:
+    """Name -> (type, default) of a model's fields (or of `names`), a secret's default as its value."""
+    return {
+        name: (plain(f.annotation), f.default.get_secret_value() if isinstance(f.default, SecretStr) else f.default)
+        for name, f in model.model_fields.items()
+        if names is None or name in names
+    }
+
+
+# Each resource, the settings it mirrors (all of a model's fields, or the named ones), and its own fields.
+MIRRORS = [
+    (GroupConfig, [fields(GroupSettings)], {}),
+    (Embedder, [fields(EmbeddingSettings)], {}),
+    (LLMResource, [fields(LLMSettings)], {"cache_dir": (str, "")}),
+    (
+        ChainSettings,
+        [fields(Settings, {"timezone", "window_tokens", "site_url", "feed_top", "groups"}), fields(PrivacySettings)],
+        {},
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource", "mirrored", "own"), MIRRORS, ids=lambda m: getattr(m, "__name__", ""))
+def test_resources_declare_the_fields_of_the_settings_they_mirror(resource, mirrored, own):
+    expected = {name: field for found in mirrored for name, field in found.items()} | own
+    assert fields(resource) == expected
+
+
+def test_every_setting_reaches_its_resource_and_keys_stay_in_the_environment(tmp_path, monkeypatch):
+    (tmp_path / "egregora.toml").write_text(
+        'timezone = "Europe/Lisbon"\nwindow_tokens = 500\nfeed_top = 7\n[privacy]\nopt_out = ["Ana"]\n'
+        '[groups.trilhas]\nday_first = true\nfeed_top = 2\n[llm]\nmodel = "m"\nmode = "tools"\ntimeout = 5\n'
+        '[embeddings]\nprovider = "openai"\ndimensions = 8\n'
+    )
+    monkeypatch.setenv("EGREGORA_LLM__API_KEY", "sk-llm")
+    monkeypatch.setenv("EGREGORA_EMBEDDINGS__API_KEY", "sk-embed")
+    settings = load_settings(tmp_path)
+    resources = build_resources(settings)
+    chain = resources["settings"]
+    assert (chain.timezone, chain.window_tokens, chain.feed_top, chain.opt_out) == ("Europe/Lisbon", 500, 7, ["Ana"])
+    assert chain.group("trilhas") == GroupSettings(day_first=True, feed_top=2) and chain.feed_top_of("trilhas") == 2
+    llm, embedder = resources["llm"], resources["embedder"]
+    assert (llm.model, llm.mode, llm.timeout, llm.cache_dir) == (
+        "m",
+        "tools",
+        5.0,
+        str(settings.home / "cache" / "llm"),
+    )
+    assert (embedder.provider, embedder.dimensions, resources["vectors"].dimensions) == ("openai", 8, 8)
+    for resource, key in ((llm, "sk-llm"), (embedder, "sk-embed")):  # Dagster shows the variable's name
+        assert key not in repr(resource) and resource.api_key.get_value() == key
+    outside = build_resources(settings, outside_dagster=True)  # `egregora ask` gets the values themselves
+    assert (outside["llm"].api_key, outside["embedder"].api_key) == ("sk-llm", "sk-embed")

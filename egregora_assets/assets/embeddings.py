@@ -6,7 +6,6 @@ from dagster import AssetExecutionContext, MaterializeResult
 
 from ..core.journal import fingerprint, upstream_hash
 from ..core.tables import day_windows
-from ..core.windows import window_text
 from ..partitions import daily_asset
 from ..resources import Embedder, VectorStore, WarehouseResource
 from .common import each_partition
@@ -36,21 +35,7 @@ def embeddings(
         return fingerprint(upstream_hash(db, "windows", group, day), model), {"vectors": len(waiting[(group, day)])}
 
     def write(keys: list) -> None:  # one encode and one LanceDB write for the whole batch
-        found = [w for key in keys for w in waiting.pop(key)]
-        texts = [window_text(w) for w in found]
-        rows = [
-            {
-                "id": w.id,
-                "group": w.group,
-                "date": w.date.isoformat(),
-                "kind": "window",
-                "title": f"{w.date} #{w.index + 1}",
-                "text": text,
-                "url": "",
-            }
-            for w, text in zip(found, texts)
-        ]
-        vectors.replace_days("window", keys, rows, embedder.embed(texts))
+        vectors.replace_windows(keys, [w for key in keys for w in waiting.pop(key)], embedder)
 
     def reindex(tally) -> None:
         if tally.computed:  # the full-text index covers the whole table

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from functools import cache
 
 from .languages import LANGUAGES, stopwords
-from .text import fold, sql_string
+from .text import fold
+from .vectors import FIELDS, where
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of the very top ranks
 OVERLAP_WEIGHT = 0.5 / RRF_K  # a passage holding every search term gains half a first place
-FIELDS = ("id", "group", "date", "kind", "title", "text", "url")
 
 # What questions about a chat say that YAKE's stopword lists lack: who said or talked, a few pronouns.
 _QUESTION_WORDS = (
@@ -34,70 +34,24 @@ def search_terms(question: str) -> str:
     return " ".join(dict.fromkeys(kept))
 
 
-def index_text(table) -> None:
-    """(Re)build the native LanceDB full-text index on `text` that hybrid_search relies on."""
-    from lancedb.index import FTS
-
-    # lancedb 0.40: the first argument of create_index is the column when `config` is given.
-    table.create_index("text", config=FTS(), replace=True)
-
-
-VECTOR_INDEX = "vector_idx"
-# Past this many rows an ANN index is faster than a full scan at a recall@10 above 0.95; below
-# it a scan is exact and cheap (benchmarks/retrieval.py, figures in benchmarks/RESULTS.md).
-ANN_MIN_ROWS = 20_000
 # The index ranks by 8-bit quantized vectors; re-ranking this many times the limit by the full
 # vectors gives exact answers under narrow filters (one group of many). A scan ignores it.
 REFINE_FACTOR = 4
 
 
-def vector_index():
-    """The ANN index of the vectors: IVF_HNSW_SQ, by l2 (the distance hybrid_search ranks by)."""
-    from lancedb.index import HnswSq
-
-    return HnswSq(distance_type="l2")
-
-
-def index_vectors(table, min_rows: int = ANN_MIN_ROWS) -> str | None:
-    """Create the ANN index once the table holds `min_rows`, then fold new rows into it.
-
-    Rows added after the index are still found (LanceDB scans them beside it) until they
-    pass a tenth of the table; then `optimize` adds them to the index. Returns what it did."""
-    stats = table.index_stats(VECTOR_INDEX) if any(i.name == VECTOR_INDEX for i in table.list_indices()) else None
-    if stats is None:
-        if table.count_rows() < min_rows:
-            return None
-        table.create_index("vector", config=vector_index(), name=VECTOR_INDEX)
-        return "created"
-    if stats.num_unindexed_rows * 10 > stats.num_indexed_rows:
-        table.optimize()
-        return "optimized"
-    return None
-
-
-def _where(group: str | None, before: str | None) -> str | None:
-    """The SQL filter shared by both searches (`group` is a keyword, hence the backticks)."""
-    clauses = []
-    if group is not None:
-        clauses.append(f"`group` = {sql_string(group)}")
-    if before is not None:
-        clauses.append(f"date < {sql_string(before)}")  # ISO dates sort as strings
-    return " AND ".join(clauses) or None
-
-
-def _ranked(query, where: str | None, limit: int) -> list[dict]:
+def _ranked(query, only: str, limit: int) -> list[dict]:
     """The rows of a LanceDB query, best first, filtered before ranking."""
-    if where:
-        query = query.where(where, prefilter=True)
+    if only:
+        query = query.where(only, prefilter=True)
     return query.limit(limit).to_list()
 
 
-def _full_text(table, terms: str, where: str | None, limit: int) -> list[dict]:
+def _full_text(table, terms: str, only: str, limit: int) -> list[dict]:
     """Full-text hits for `terms`, or none when there are no terms or no index yet."""
     if not terms.strip():
         return []
     try:
-        return _ranked(table.search(terms, query_type="fts", fts_columns="text"), where, limit)
+        return _ranked(table.search(terms, query_type="fts", fts_columns="text"), only, limit)
     except ValueError:  # LanceDB's answer when the table has no full-text index (e.g. empty)
         return []
 
@@ -125,9 +79,9 @@ def hybrid_search(
     before: str | None = None,
 ) -> list[dict]:
     """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked."""
-    where, pool = _where(group, before), max(4 * k, 20)
+    only, pool = where(group=group, before=before), max(4 * k, 20)
     vector_query = table.search(list(query_vector), vector_column_name="vector").refine_factor(REFINE_FACTOR)
-    rankings = [_ranked(vector_query, where, pool), _full_text(table, terms, where, pool)]
+    rankings = [_ranked(vector_query, only, pool), _full_text(table, terms, only, pool)]
     rows: dict[str, dict] = {}
     scores: dict[str, float] = {}
     for hits in rankings:

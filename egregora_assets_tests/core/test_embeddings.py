@@ -7,8 +7,8 @@ import os
 import lancedb
 import pytest
 
-from egregora_assets.core.embeddings import hybrid_search, index_text, search_terms
-from egregora_assets.resources import vector_schema
+from egregora_assets.core.embeddings import hybrid_search, search_terms
+from egregora_assets.core.vectors import index_text, vector_schema
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
