@@ -217,9 +217,10 @@ def test_written_feed_renders_only_new_posts_and_equals_a_fresh_build(tmp_path):
     from egregora_assets.core.home import Home
 
     home, older = Home(tmp_path), [make_doc(1), make_doc(2, content="Dia **dois**")]
-    fresh = lambda docs: build_feed(
-        group="trilhas", title="Trilhas", feed_id=feed_id("trilhas"), site_url=SITE, docs=docs
-    )  # noqa: E731
+
+    def fresh(docs):
+        return build_feed(group="trilhas", title="Trilhas", feed_id=feed_id("trilhas"), site_url=SITE, docs=docs)  # noqa: E731
+
     assert write_feed(home, "trilhas", title="Trilhas", site_url=SITE, docs=older) == fresh(older)
     cache = home.rendered_cache("trilhas")
     memo = json.loads(cache.read_text(encoding="utf-8"))
