@@ -4,9 +4,10 @@ from collections.abc import Callable
 from datetime import date
 
 from dagster import (
-    AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetExecutionContext,
+    AssetsDefinition,
     MaterializeResult,
     asset_check,
 )
@@ -26,6 +27,7 @@ from .common import each_partition
 from .raw_exports import raw_exports
 
 CODE_VERSION = "anon-4"
+ScopesOf = Callable[[Database, Home], list[Scope]]  # what a privacy check audits, read from the warehouse
 
 
 @daily_asset(
@@ -59,14 +61,6 @@ def anonymized_messages(
         )
 
 
-@asset_check(asset=anonymized_messages, blocking=True)
-def no_real_identities(
-    context: AssetCheckExecutionContext, home: HomeResource, staging: WarehouseResource, warehouse: WarehouseResource
-) -> AssetCheckResult:
-    """No participant's real name, phone number or e-mail is left in any stored message."""
-    return audit_result(home, staging, warehouse, "no_real_identities", message_scopes)
-
-
 def message_scopes(db: Database, home: Home) -> list[Scope]:
     """Each group's stored messages, a part per day."""
 
@@ -77,7 +71,7 @@ def message_scopes(db: Database, home: Home) -> list[Scope]:
 
         return Scope(group, journal_parts(db, "anonymized_messages", group), read)
 
-    return [scope(g) for g in (groups_in(db, "messages") if db.has_table("messages") else [])]
+    return [scope(g) for g in groups_in(db, "messages")]
 
 
 FIELDS = ("author", "text", "attachment")
@@ -88,25 +82,33 @@ def journal_parts(db: Database, asset: str, group: str) -> dict[str, str | None]
     return {day or "all": content for day, content in group_hashes(db, asset, group)}
 
 
-def audit_result(
-    home: HomeResource,
-    staging: WarehouseResource,
-    warehouse: WarehouseResource,
-    check: str,
-    scopes: Callable[[Database, Home], list[Scope]],
-) -> AssetCheckResult:
-    """A privacy check: what changed since its last pass audited, the outcome as a check result
-    (counts and the first findings, never a value found)."""
-    with staging.get_connection() as raw, warehouse.get_connection() as db:
-        found = audit(raw, home.paths, check, scopes(db, home.paths), remembered_stamps(home.paths, check))
-    remember_stamps(home.paths, check, found)
-    return AssetCheckResult(
-        passed=not found.findings,
-        metadata={
-            "fields_checked": found.fields_checked,
-            "parts_checked": found.parts_checked,
-            "parts_unchanged": found.parts_unchanged,
-            "findings": len(found.findings),
-            "first_findings": "\n".join(found.findings[:20]),
-        },
-    )
+def privacy_check(asset: AssetsDefinition, name: str, description: str, scopes: ScopesOf) -> AssetChecksDefinition:
+    """A blocking privacy check of `asset`: an audit of what `scopes` reads, where it changed
+    since the check last passed. The outcome's metadata has counts and the first findings
+    (where and what kind), never a value found."""
+
+    @asset_check(asset=asset, name=name, description=description, blocking=True)
+    def check(home: HomeResource, staging: WarehouseResource, warehouse: WarehouseResource) -> AssetCheckResult:
+        with staging.get_connection() as raw, warehouse.get_connection() as db:
+            found = audit(raw, home.paths, name, scopes(db, home.paths), remembered_stamps(home.paths, name))
+        remember_stamps(home.paths, name, found)
+        return AssetCheckResult(
+            passed=not found.findings,
+            metadata={
+                "fields_checked": found.fields_checked,
+                "parts_checked": found.parts_checked,
+                "parts_unchanged": found.parts_unchanged,
+                "findings": len(found.findings),
+                "first_findings": "\n".join(found.findings[:20]),
+            },
+        )
+
+    return check
+
+
+no_real_identities = privacy_check(
+    anonymized_messages,
+    "no_real_identities",
+    "No participant's real name, phone number or e-mail is left in any stored message.",
+    message_scopes,
+)

@@ -1,13 +1,10 @@
 """author_profiles: each group's pseudonyms with their activity, topics and portrait, for the author pages."""
 
 from dagster import (
-    AssetCheckExecutionContext,
-    AssetCheckResult,
     AssetExecutionContext,
     MaterializeResult,
     MetadataValue,
     asset,
-    asset_check,
 )
 
 from ..core.anonymized_messages.audit import Fields, Scope
@@ -18,8 +15,8 @@ from ..core.prompts import prompt_hash
 from ..core.tables import author_messages, group_profiles, groups_in, profiles_table
 from ..core.warehouse import Database
 from ..partitions import after_new_posts, groups
-from ..resources import HomeResource, LLMResource, PromptsResource, WarehouseResource
-from .anonymized_messages import anonymized_messages, audit_result
+from ..resources import LLMResource, PromptsResource, WarehouseResource
+from .anonymized_messages import anonymized_messages, privacy_check
 from .common import each_partition, llm_facts
 
 CODE_VERSION = "authors-3"  # the portrait prompt in use is part of each group's inputs (identity)
@@ -69,14 +66,6 @@ def author_profiles(
     )
 
 
-@asset_check(asset=author_profiles, blocking=True)
-def profiles_name_no_one(
-    context: AssetCheckExecutionContext, home: HomeResource, staging: WarehouseResource, warehouse: WarehouseResource
-) -> AssetCheckResult:
-    """No real name, phone or e-mail in any author profile (a portrait is a model's words)."""
-    return audit_result(home, staging, warehouse, "profiles_name_no_one", profile_scopes)
-
-
 def profile_scopes(db: Database, home: Home) -> list[Scope]:
     """Each group's author profiles, a part per pseudonym (few rows: read whole, hashed here)."""
 
@@ -88,7 +77,15 @@ def profile_scopes(db: Database, home: Home) -> list[Scope]:
 
         return Scope(group, {a: fingerprint(p.model_dump_json()) for a, p in found.items()}, read)
 
-    return [scope(g) for g in (groups_in(db, "author_profiles") if db.has_table("author_profiles") else [])]
+    return [scope(g) for g in groups_in(db, "author_profiles")]
 
 
 FIELDS = ("author", "topics", "portrait")
+
+
+profiles_name_no_one = privacy_check(
+    author_profiles,
+    "profiles_name_no_one",
+    "No real name, phone or e-mail in any author profile (a portrait is a model's words).",
+    profile_scopes,
+)

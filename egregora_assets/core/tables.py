@@ -158,6 +158,9 @@ def command_lines(db: Database, group: str) -> pa.Table:
 
 
 def groups_in(db: Database, table: str) -> list[str]:
+    """The groups with rows in `table` (none while it does not exist)."""
+    if not db.has_table(table):
+        return []
     t = db.table(table)
     return [r["group"] for r in db.rows(t.select("group").distinct().order_by("group"))]
 
