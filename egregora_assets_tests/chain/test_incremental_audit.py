@@ -9,6 +9,7 @@ import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from egregora_assets.assets.anonymized_messages import message_scopes
@@ -117,3 +118,19 @@ def test_egregora_audit_reads_everything(written):
     summary = json.loads(out.getvalue().strip().splitlines()[-1])
     assert summary["findings"] == 0 and set(summary["checks"]) == set(CHECKS)
     assert all(c["parts_checked"] > 0 and c["parts_unchanged"] == 0 for c in summary["checks"].values())
+
+
+def test_egregora_audit_finds_what_was_changed_behind_the_journal(written, tmp_path):
+    # A stored message edited outside the chain keeps its journal hash: the checks' stamps still
+    # hold, so only the full audit reads it again, and finds it.
+    _, written_home = written
+    home = tmp_path / "home"
+    shutil.copytree(written_home, home)
+    with duckdb.connect(str(Home(home).warehouse)) as conn:
+        conn.execute("UPDATE messages SET text = 'falei com Mariana Costa' WHERE id = (SELECT min(id) FROM messages)")
+    assert not audited(home, "no_real_identities").findings
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["audit", "--home", str(home)]) == 1
+    printed = out.getvalue() + err.getvalue()
+    assert "a participant's real name" in printed and "Mariana" not in printed
