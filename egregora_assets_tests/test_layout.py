@@ -74,8 +74,6 @@ ALLOWED = {
     # Publishing a day's images reads them from the staged exports, through the export reader's
     # zip checks: the data flow itself.
     ("anonymized_messages.media", "raw_exports.archive"),
-    # The pseudonyms' word lists, which text.PSEUDONYM is built from, until they become a data file.
-    ("text", "anonymized_messages.pseudonym_words"),
 }
 
 
