@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -236,37 +236,55 @@ def write_site_project(
     (one of site_text.LANGUAGES) is the interface's: Material's and our own strings. `best`
     are the best-rated posts, best first, for the "best of" page. Each of `profiles` gets an
     author page; posts link the posts they continue and are continued in."""
-    # Templates print the site name raw.
-    site_name = escaped(plain_line(title, MAX_TITLE_CHARS)) or group
-    context = {
+    wanted = _template_files(template_dir, _template_context(group, title, site_url, len(docs), language))
+    wanted.update(_post_files(docs, cited, language, taken=wanted))
+    wanted.update(_authors_files(docs, language, profiles))
+    wanted.update(author_files(profiles, docs, language))
+    wanted[BEST_PAGE] = best_markdown(best, language).encode()
+    wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
+    wanted.update(_media_files(media))
+    return _sync(project_dir, wanted)
+
+
+def _template_context(group: str, title: str, site_url: str | None, post_count: int, language: str) -> dict[str, Any]:
+    """What the template's `*.j2` files are rendered with."""
+    return {
         "group": group,
-        "site_name": site_name,
+        "site_name": escaped(plain_line(title, MAX_TITLE_CHARS)) or group,  # templates print it raw
         "site_url": site_url,
-        "post_count": len(docs),
+        "post_count": post_count,
         "language": language,
         "t": lambda key, **values: site_text.text(key, language, **values),
     }
-    wanted = _template_files(template_dir, context)
+
+
+def _post_files(
+    docs: Sequence[Post], cited: Mapping[str, Message], language: str, taken: Container[Path]
+) -> dict[Path, bytes]:
+    """Each post's Markdown file: the post, the messages it cites and its thread's links."""
+    files: dict[Path, bytes] = {}
     by_id, later = {d.id: d for d in docs}, continued_in(docs)
     for doc in docs:
         name = post_file(doc)
-        if name in wanted:  # both would get one URL, and one post would vanish
+        if name in taken or name in files:  # both would get one URL, and one post would vanish
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
         sources = [cited[i] for i in doc.message_ids if i in cited]
         earlier = by_id.get(doc.continues) if doc.continues else None
         markdown_text = post_markdown(
             doc, sources, continues=earlier, continued_in=later.get(doc.id, []), language=language
         )
-        wanted[name] = markdown_text.encode()
-    wanted.update(_authors_files(docs, language, profiles))
-    wanted.update(author_files(profiles, docs, language))
-    wanted[BEST_PAGE] = best_markdown(best, language).encode()
-    wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
+        files[name] = markdown_text.encode()
+    return files
+
+
+def _media_files(media: Mapping[str, bytes]) -> dict[Path, bytes]:
+    """The published media files, by their place in the project; only plain file names."""
+    files: dict[Path, bytes] = {}
     for media_name, data in media.items():
         if not media_name or Path(media_name).name != media_name or media_name.startswith("."):
             raise ValueError(f"media name must be a plain file name, got {media_name!r}")
-        wanted[MEDIA_DIR / media_name] = data
-    return _sync(project_dir, wanted)
+        files[MEDIA_DIR / media_name] = data
+    return files
 
 
 def site_language(project_dir: Path) -> str | None:
