@@ -618,9 +618,17 @@ ORDER = [
         False,
         "locale: system lines in English with a 12-hour clock",
     ),
+    # the shapes US phones never write: a lowercase am/pm, zero-padded day and month
+    ("3/4/21, 10:00 pm - A: <Media omitted>", None, None, True, "locale: a lowercase am/pm"),
+    ("3/4/21, 10:00\u202fam - A: x", None, None, True, "locale: a lowercase am/pm"),
+    ("03/04/2021, 10:00 - A: <Media omitted>", None, None, True, "locale: zero-padded day and month"),
+    ("[3/04/21, 10:00:00 AM] A: x", None, None, True, "locale: zero-padded day and month"),
+    # a chat in a script other than Latin
+    ("3/4/21, 10:00 PM - Аня: Привет, как дела?", None, None, True, "locale: a chat in Cyrillic script"),
+    ("3/4/21, 10:00 PM - سارة: مرحبا كيف حالك", None, None, True, "locale: a chat in Arabic script"),
     # 3. the documented default
-    ("03/04/2021, 10:00 - A: <Media omitted>", None, None, True, "default: day-first"),
-    ("03/04/2021, 10:00 - A: x", None, None, True, "default: day-first"),
+    ("3/4/2021, 10:00 - A: <Media omitted>", None, None, True, "default: day-first"),
+    ("3/4/2021, 10:00 - A: x", None, None, True, "default: day-first"),
     ("3/4/21, 10:00 AM - A: x", None, None, False, "default: month-first (12-hour clock"),
     # given, or not needed
     ("03/04/2021, 10:00 - A: x", False, None, False, "given: month-first"),
