@@ -43,20 +43,30 @@ def _first_line(error: BaseException) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="egregora", description="Turn a WhatsApp group export into a private blog.")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = (_demo_command, _write_command, _parse_command, _ask_command, _rank_command, _audit_command, _ui_command)
+    for add_command in commands:
+        add_command(sub)
+    return parser
 
+
+def _demo_command(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="run the whole graph on the bundled demo export")
     _home_option(demo)
-    demo.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    _json_option(demo)
     demo.set_defaults(run=_demo)
 
+
+def _write_command(sub: argparse._SubParsersAction) -> None:
     write = sub.add_parser("write", help="run the whole graph for one export (.zip or .txt)")
     write.add_argument("path", type=Path)
     _home_option(write)
     write.add_argument("--group", help="group slug (default: from the chat's name)")
     write.add_argument("--timezone", help="the group's timezone, e.g. America/Sao_Paulo")
-    write.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    _json_option(write)
     write.set_defaults(run=_write)
 
+
+def _parse_command(sub: argparse._SubParsersAction) -> None:
     parse = sub.add_parser("parse", help="print the messages of an export as JSON lines")
     parse.add_argument("path", type=Path)
     _home_option(parse)
@@ -65,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--day-first", choices=["yes", "no"], help="override the day/month decision")
     parse.set_defaults(run=_parse)
 
+
+def _ask_command(sub: argparse._SubParsersAction) -> None:
     ask = sub.add_parser("ask", help="ask a question about the group's history")
     ask.add_argument("question")
     _home_option(ask)
@@ -73,28 +85,37 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer and passages as JSON")
     ask.set_defaults(run=_ask)
 
+
+def _rank_command(sub: argparse._SubParsersAction) -> None:
     rank = sub.add_parser("rank", help="order each group's posts by pairwise comparison (Elo ratings)")
     _home_option(rank)
     rank.add_argument("--group", help="only this group (default: every group of the home)")
-    rank.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    _json_option(rank)
     rank.set_defaults(run=_rank)
 
+
+def _audit_command(sub: argparse._SubParsersAction) -> None:
     audit = sub.add_parser("audit", help="audit everything stored and published for real names, numbers, e-mails")
     _home_option(audit)
-    audit.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    _json_option(audit)
     audit.set_defaults(run=_audit)
 
+
+def _ui_command(sub: argparse._SubParsersAction) -> None:
     ui = sub.add_parser("ui", help="start the Dagster UI (and its daemon: sensors, automation) on this home")
     _home_option(ui)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(run=_ui)
-    return parser
 
 
 def _home_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--home", type=Path, help="where everything is written (default: $EGREGORA_HOME or ~/.egregora)"
     )
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
 
 
 def _export_path(path: Path) -> Path:
