@@ -121,29 +121,17 @@ def parse_chat(
     with _gc_paused():
         kind, pieces = _pieces(text)
         del text  # dropping each big intermediate as soon as it is used bounds peak memory
-        data = _first_megabyte(pieces)
-        found = _detect(data)
+        data, found = _detect_in(kind, pieces)
         if found is None:
-            data += b"".join(pieces)
-            if (found := _detect(data)) is None:
-                if why := kind or _not_text(data):
-                    raise BadExport(f"not a text chat: {why}")
-                empty = PARSED_SCHEMA.empty_table()
-                return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
+            return ParsedChat(PARSED_SCHEMA.empty_table(), "unknown", True, "no messages", _first_line(data))
         fmt, first = found
-        head = data[: 1 << 20]
+        locale = Locale(_marker(first["time"]), first["date"], first["at"], data[: 1 << 20], locale_hint)
         header = _header(fmt, first)
         parts = _split(data, header)  # [before, date, time, author, body, date, ...]
         del data
-        for piece in pieces:  # each later piece starts at a line: the split goes on from there
-            more = header.split(piece)
-            parts[-1] += more[0]
-            parts += more[1:]
-        parts[-1] = parts[-1].rstrip(b"\n")  # the file's last newline: no column pass for it
-        dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
-        preamble = parts[0]
+        _split_on(parts, pieces, header)
+        preamble, dates, times, authors, bodies = parts[0], parts[1::4], parts[2::4], parts[3::4], parts[4::4]
         del parts
-        locale = Locale(_marker(first["time"]), first["date"], first["at"], head, locale_hint)
         stamps, decided, evidence = timestamps(dates, times, day_first, locale)
         del dates, times
         author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
@@ -154,6 +142,27 @@ def parse_chat(
         shape, clock = _describe(fmt, first, decided)
         where = None if row is None else messages["timestamp"][row].as_py().isoformat()
         return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where)
+
+
+def _detect_in(kind: str | None, pieces: Iterator[bytes]) -> tuple[bytes, tuple[str, re.Match[bytes]] | None]:
+    """The text read so far and its header (`_detect`): looked for in the first megabyte, else
+    in the whole text. A binary file (`kind`, or bytes that are not text) raises BadExport."""
+    data = _first_megabyte(pieces)
+    found = _detect(data)
+    if found is None:
+        data += b"".join(pieces)
+        if (found := _detect(data)) is None and (why := kind or _not_text(data)):
+            raise BadExport(f"not a text chat: {why}")
+    return data, found
+
+
+def _split_on(parts: list[bytes], pieces: Iterator[bytes], header: re.Pattern[bytes]) -> None:
+    """`parts` (`_split`) extended with the later pieces' headers and messages."""
+    for piece in pieces:  # each later piece starts at a line: the split goes on from there
+        more = header.split(piece)
+        parts[-1] += more[0]
+        parts += more[1:]
+    parts[-1] = parts[-1].rstrip(b"\n")  # the file's last newline: no column pass for it
 
 
 def _pieces(text: str | bytes | Iterable[bytes]) -> tuple[str | None, Iterator[bytes]]:
