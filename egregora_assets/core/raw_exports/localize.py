@@ -82,9 +82,9 @@ def localize_headers(data: bytes) -> Localized:
     for start in _LINE.finditer(text):  # marks before a line stay: iOS marks its notices so
         head = _clean(text[start.end() : start.end() + 120])
         m = _HEADER.match(head)
-        rewritten = _rewrite(m) if m else None
-        if rewritten is None:
+        if m is None:
             continue
+        rewritten = _rewrite(m)
         out += [text[kept : start.end()], rewritten]
         kept = start.end() + _raw_length(text, start.end(), m.end())
     out.append(text[kept:])
@@ -117,7 +117,7 @@ def _what(m: re.Match[str], raw: str = "") -> set[str]:
         notes.add("Arabic comma")
     if m.group("be") or m.group("ybe"):
         notes.add("calendar: Buddhist era (BE)")
-    elif _year(m) and _year(m) >= 2400:
+    elif (_year(m) or 0) >= 2400:
         notes.add("calendar: Buddhist era")
     if m.group("era") or m.group("yera"):
         notes.add("calendar: Japanese era")
@@ -160,9 +160,8 @@ def _int(digits: str) -> int:
     return int("".join(str(unicodedata.digit(c)) for c in digits))
 
 
-def _rewrite(m: re.Match[str]) -> str | None:
-    """The header in the grammar's shape, or None when it already is one (digits aside,
-    which the caller has made ASCII: a header that differs only in them is rewritten)."""
+def _rewrite(m: re.Match[str]) -> str:
+    """The header in the grammar's shape (its digits are ASCII already: the caller cleaned it)."""
     g = m.groupdict()
     p = "" if g["a"] else "y"  # the date's groups, named with a prefix when the time came first
     q = "" if g["a"] else "x"
