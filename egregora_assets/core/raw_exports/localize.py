@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 # Marks phones put before a line or around the numbers of a right-to-left header.
 _MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -60,35 +59,24 @@ _HEADER = re.compile(
 _LINE = re.compile(rf"(?m)^[{_MARKS}]*(?=\[?[{_MARKS}]*\d)")
 
 
-@dataclass(frozen=True)
-class Localized:
-    """A chat's text with its headers rewritten, and what was rewritten (for `parse --summary`)."""
-
-    data: bytes
-    notes: tuple[str, ...] = ()
+def header_notes(sample: bytes) -> set[str]:
+    """What the header lines of a chat's first bytes show that the grammar would not read
+    (digits of another script, an era year, the time first...): empty for most chats."""
+    return _needs(sample[: 1 << 16].decode("utf-8", "surrogateescape"))
 
 
-def localize_headers(data: bytes) -> Localized:
-    """`data` (UTF-8) with every header line in a shape the header grammar reads.
-
-    The first 64 KB decide whether anything needs rewriting: a plain file costs one scan of
-    them and is returned as it is."""
-    sample = data[: 1 << 16].decode("utf-8", "surrogateescape")
-    found = _needs(sample)
-    if not found:
-        return Localized(data)
+def localize(data: bytes) -> bytes:
+    """`data` (UTF-8, whole lines) with every header line in the grammar's shape."""
     text = data.decode("utf-8", "surrogateescape")
     out, kept = [], 0
     for start in _LINE.finditer(text):  # marks before a line stay: iOS marks its notices so
-        head = _clean(text[start.end() : start.end() + 120])
-        m = _HEADER.match(head)
+        m = _HEADER.match(_clean(text[start.end() : start.end() + 120]))
         if m is None:
             continue
-        rewritten = _rewrite(m)
-        out += [text[kept : start.end()], rewritten]
+        out += [text[kept : start.end()], _rewrite(m)]
         kept = start.end() + _raw_length(text, start.end(), m.end())
     out.append(text[kept:])
-    return Localized("".join(out).encode("utf-8", "surrogateescape"), tuple(sorted(found)))
+    return "".join(out).encode("utf-8", "surrogateescape")
 
 
 def _needs(sample: str) -> set[str]:
@@ -123,6 +111,8 @@ def _what(m: re.Match[str], raw: str = "") -> set[str]:
         notes.add("calendar: Japanese era")
     if m.group("xh"):
         notes.add("time before the date")
+    if re.fullmatch(rf"[{_SPACES}]{{2,}}[-–][{_SPACES}]", m.group("close")):
+        notes.add("spaces before the dash")
     if m.group("close").startswith(";"):
         notes.add("semicolon after the time")
     half = (m.group("half") or m.group("xhalf") or "").strip(_SPACES)

@@ -36,6 +36,7 @@ from .kinds import (
     SYSTEM,
     SYSTEM_PY,
 )
+from .localize import header_notes, localize
 
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines
@@ -95,6 +96,7 @@ class ParsedChat:
     clock: str = ""  # "24-hour" or "12-hour (AM/PM)"
     invalid_utf8: int = 0  # byte sequences that were not UTF-8, replaced with U+FFFD
     invalid_utf8_at: str | None = None  # the timestamp of the first message holding one
+    localized: tuple[str, ...] = ()  # how headers were read otherwise: other digits, calendars...
 
     @property
     def replacement_note(self) -> str | None:
@@ -121,6 +123,8 @@ def parse_chat(
     with _gc_paused():
         kind, pieces = _pieces(text)
         del text  # dropping each big intermediate as soon as it is used bounds peak memory
+        notes: set[str] = set()
+        pieces = _localized(pieces, notes)
         data, found = _detect_in(kind, pieces)
         if found is None:
             return ParsedChat(PARSED_SCHEMA.empty_table(), "unknown", True, "no messages", _first_line(data))
@@ -141,7 +145,19 @@ def parse_chat(
         )
         shape, clock = _describe(fmt, first, decided)
         where = None if row is None else messages["timestamp"][row].as_py().isoformat()
-        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where)
+        return ParsedChat(
+            messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where, tuple(sorted(notes))
+        )
+
+
+def _localized(pieces: Iterator[bytes], notes: set[str]) -> Iterator[bytes]:
+    """The pieces with their headers in the grammar's shape, when the first piece's headers
+    are written otherwise (localize.py; `notes` hears what); else the pieces as they are."""
+    first = next(pieces, b"")
+    notes |= header_notes(first)
+    yield localize(first) if notes else first
+    for piece in pieces:
+        yield localize(piece) if notes else piece
 
 
 def _detect_in(kind: str | None, pieces: Iterator[bytes]) -> tuple[bytes, tuple[str, re.Match[bytes]] | None]:
@@ -261,6 +277,7 @@ def summary(parsed) -> dict:
         "day_first": chat.day_first,
         "evidence": chat.day_first_evidence,
         "invalid_utf8_replaced": chat.invalid_utf8,
+        "headers_read_as": list(chat.localized),
     }
 
 

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from egregora_assets.core.raw_exports.localize import localize_headers
+from egregora_assets.core.raw_exports.localize import header_notes, localize
+
+
+class Localized:
+    def __init__(self, data: bytes) -> None:
+        self.notes = tuple(sorted(header_notes(data)))
+        self.data = localize(data) if self.notes else data
+
+
+localize_headers = Localized
 
 RLM = "\u200f"
 
@@ -32,6 +41,7 @@ HEADERS = [
     ("[9:05:00 CH, 18/3/2022] ", "[18/3/2022, 9:05:00 PM] ", "time before the date"),
     ("18.03.2022 - 14:56:01; ", "18.03.2022, 14:56:01 - ", "semicolon after the time"),
     ("18.03.2022 - 14:56 - ", "18.03.2022, 14:56 - ", "dash between date and time"),
+    ("5/1/22, 10:20 p.m.  - ", "5/1/22, 10:20 p.m. - ", "spaces before the dash"),
     # clock words the grammar does not spell
     ("5/1/22, 10:20 μ.μ. - ", "5/1/22, 10:20 PM - ", "clock words: μ.μ."),
     ("[5/1/22, 9:07:12 π.μ.] ", "[5/1/22, 9:07:12 AM] ", "clock words: π.μ."),

@@ -705,6 +705,7 @@ def test_summary():
         "day_first": True,
         "evidence": "a part above 12 in first position (31/12/2020)",
         "invalid_utf8_replaced": 0,
+        "headers_read_as": [],
     }
 
 
