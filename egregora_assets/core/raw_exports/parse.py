@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..models import PARSED_SCHEMA, BadExport
-from ..notices import notices
+from ..notices import notices, read_notice
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
@@ -278,7 +278,15 @@ def summary(parsed) -> dict:
         "evidence": chat.day_first_evidence,
         "invalid_utf8_replaced": chat.invalid_utf8,
         "headers_read_as": list(chat.localized),
+        "notices_unread": unread_notices(chat.messages),
     }
+
+
+def unread_notices(messages: pa.Table) -> int:
+    """How many distinct system lines no notice template reads (in no language Egregora knows):
+    kept, and stored as `[notice]`, but worth a sample sent so the templates can learn them."""
+    system = messages.filter(pc.equal(messages["kind"], "system"))["message"]
+    return sum(read_notice(line) is None for line in pc.unique(system).to_pylist() if line)
 
 
 # --- text and headers ---------------------------------------------------------------------

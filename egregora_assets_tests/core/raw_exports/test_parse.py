@@ -706,6 +706,7 @@ def test_summary():
         "evidence": "a part above 12 in first position (31/12/2020)",
         "invalid_utf8_replaced": 0,
         "headers_read_as": [],
+        "notices_unread": 0,
     }
 
 
@@ -723,3 +724,12 @@ SHAPES = [
 def test_summary_names_the_header_shape_and_clock(line, shape, clock):
     got = summary(parse_chat(line))
     assert (got["header"], got["clock"]) == (shape, clock)
+
+
+def test_summary_counts_the_system_lines_no_template_reads():
+    chat = parse_chat(
+        "31/12/2020, 21:40 - Ana added Bia\n31/12/2020, 21:41 - Ana: oi\n"
+        "31/12/2020, 21:42 - Ana a fait une chose inconnue\n31/12/2020, 21:43 - Ana a fait une chose inconnue\n"
+        "31/12/2020, 21:44 - Zxq vrtl plk\n"
+    )
+    assert summary(chat)["notices_unread"] == 2  # distinct lines; "Ana added Bia" is read
