@@ -178,8 +178,10 @@ def test_a_group_language_reaches_the_chain_and_an_unknown_one_is_refused(tmp_pa
     (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "de"\n')
     chain = build_resources(load_settings(tmp_path))["settings"]
     assert chain.group("trilhas").language == "de" and chain.group("other").language is None
-    (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "nl"\n')
-    with pytest.raises(BadSettings, match=r"^setting groups\.trilhas\.language .*unknown language 'nl'"):
+    (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "nl"\n')  # recognized, not spoken
+    assert load_settings(tmp_path).groups["trilhas"].language == "nl"
+    (tmp_path / "egregora.toml").write_text('[groups.trilhas]\nlanguage = "xx"\n')
+    with pytest.raises(BadSettings, match=r"^setting groups\.trilhas\.language .*unknown language 'xx'"):
         load_settings(tmp_path)
 
 

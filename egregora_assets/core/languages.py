@@ -16,8 +16,16 @@ import simplemma
 
 from .text import unnamed
 
-# The chat languages the digest detects and writes in and the site speaks; on a tie, the first.
+# The chat languages the digest writes in and the site speaks; on a tie, the first.
 LANGUAGES = ("pt", "en", "es", "de", "fr", "it")
+# The languages a chat is recognized in: those with YAKE's stopwords and simplemma's lemmas. In
+# one the site does not speak, topics and lemmas follow the chat, and Egregora's own words are
+# English, which the site says (site_text "language_fallback").
+DETECTED = LANGUAGES + (
+    "nl", "sv", "da", "nb", "fi", "et", "lv", "lt", "pl", "cs", "sk", "sl", "hu", "ro",
+    "ru", "uk", "bg", "el", "tr", "id", "ar", "fa", "hi", "hy",
+)  # fmt: skip
+_YAKE_FILE = {"cs": "cz", "nb": "no"}  # YAKE's own names for these languages' lists
 
 WORD = re.compile(r"[^\W\d_]+")  # a word: letters only
 
@@ -45,15 +53,19 @@ INFINITIVE = {
 @cache
 def stopwords(lang: str) -> frozenset[str]:
     """YAKE's stopword list for a language, with the chat words above."""
-    listed = resources.files("yake.core") / "StopwordsList" / f"stopwords_{lang}.txt"
-    words = listed.read_text(encoding="utf-8").lower().split()
+    listed = resources.files("yake.core") / "StopwordsList" / f"stopwords_{_YAKE_FILE.get(lang, lang)}.txt"
+    raw = listed.read_bytes() if listed.is_file() else b""
+    try:
+        words = raw.decode("utf-8").lower().split()
+    except UnicodeDecodeError:  # YAKE ships its Lithuanian and Slovak lists in other encodings
+        words = raw.decode("cp1257" if lang == "lt" else "cp1250").lower().split()
     return frozenset(words + _CHAT_WORDS.get(lang, "").split())
 
 
 @lru_cache(maxsize=65536)
 def lemma(word: str, lang: str) -> str:
-    """simplemma's lemma of a lowercased word."""
-    return simplemma.lemmatize(word, lang=lang).lower()
+    """simplemma's lemma of a lowercased word (the word itself in a language it has no lemmas for)."""
+    return simplemma.lemmatize(word, lang=lang).lower() if lang in DETECTED else word.lower()
 
 
 def is_stopword(word: str, lang: str) -> bool:
@@ -83,7 +95,7 @@ def tag_form(word: str, lang: str) -> str:
 
 
 def detect_language(texts: Sequence[str]) -> str:
-    """The chat's language among pt, en, es, de, fr and it (simplemma's guess); en when unsure.
+    """The chat's language among DETECTED (simplemma's guess); en when unsure.
 
     simplemma scores each language on its own, so it is asked only about the two whose
     stopwords the text uses most: loading each language's dictionary costs ~1.5 CPU-s.
@@ -91,12 +103,30 @@ def detect_language(texts: Sequence[str]) -> str:
     text = unnamed(" ".join(texts))
     found = simplemma.langdetect(text, lang=_likely_languages(text))
     best, score = found[0]
-    return best if best in LANGUAGES and score > 0 else "en"
+    return best if best in DETECTED and score > 0 else "en"
 
 
 def _likely_languages(text: str, keep: int = 2) -> tuple[str, ...]:
-    """The `keep` languages whose stopwords are most of the text's words (ties in LANGUAGES order)."""
+    """The `keep` languages whose stopwords are most of the text's words (ties in DETECTED order)."""
+    share = _shares(text)
+    top = sorted(DETECTED, key=lambda lang: -share[lang])[:keep]
+    return tuple(lang for lang in DETECTED if lang in top)
+
+
+def likely_language(texts: Sequence[str]) -> str | None:
+    """The language whose stopwords most of the texts' words are (a quick guess, no lemmas):
+    None when none is."""
+    share = _shares(unnamed(" ".join(texts)))
+    best = max(DETECTED, key=lambda lang: share[lang])
+    return best if share[best] else None
+
+
+def _shares(text: str) -> dict[str, int]:
+    """How many of the text's words are each language's stopwords."""
     words = Counter(w.lower() for w in WORD.findall(text))
-    share = {lang: sum(n for w, n in words.items() if w in stopwords(lang)) for lang in LANGUAGES}
-    top = sorted(LANGUAGES, key=lambda lang: -share[lang])[:keep]
-    return tuple(lang for lang in LANGUAGES if lang in top)
+    return {lang: sum(n for w, n in words.items() if w in stopwords(lang)) for lang in DETECTED}
+
+
+def spoken(lang: str) -> str:
+    """The language Egregora's own words are in for a chat in `lang`: its own, or English."""
+    return lang if lang in LANGUAGES else "en"

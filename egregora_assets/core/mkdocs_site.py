@@ -24,7 +24,7 @@ from .author_pages import AUTHORS_DIR, author_files, author_key, colour_of
 from .groups import group_title
 from .home import Home
 from .journal import fingerprint
-from .languages import detect_language
+from .languages import LANGUAGES, detect_language
 from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Message, Post, Rating
 from .quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
@@ -254,6 +254,7 @@ def _template_context(group: str, title: str, site_url: str | None, post_count: 
         "site_url": site_url,
         "post_count": post_count,
         "language": language,
+        "spoken": language in LANGUAGES,  # else Egregora's own words are English, and the footer says so
         "t": lambda key, **values: site_text.text(key, language, **values),
     }
 

@@ -16,7 +16,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from .languages import LANGUAGES
+from .languages import DETECTED, LANGUAGES
 
 DEFAULT_HOME = Path("~/.egregora")
 
@@ -41,8 +41,11 @@ def _http_url(value: str | None) -> str | None:
 
 
 def _language(value: str | None) -> str | None:
-    if value is not None and value not in LANGUAGES:
-        raise ValueError(f"unknown language {value!r} (the site speaks {', '.join(LANGUAGES)})")
+    if value is not None and value not in DETECTED:
+        raise ValueError(
+            f"unknown language {value!r} (one of {', '.join(DETECTED)}; Egregora's own words are in "
+            f"{', '.join(LANGUAGES)}, else English)"
+        )
     return value
 
 

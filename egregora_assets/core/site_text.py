@@ -123,6 +123,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Articles pseudonymisés, écrits à partir d'une discussion de groupe par Egregora · Fait avec",
         "it": "Post pseudonimizzati, scritti a partire da una chat di gruppo da Egregora · Realizzato con",
     },
+    # Shown when the chat's language is one Egregora recognizes but does not speak yet.
+    "language_fallback": {
+        "en": "Egregora does not speak this chat's language ({language}) yet: its own words here are in English.",
+    },
     "author_description": {
         "en": "Pseudonym of a group member",
         "pt": "Pseudônimo de um membro do grupo",

@@ -283,6 +283,30 @@ def test_the_site_speaks_its_language(tmp_path, language):
         assert all(s in page for s, page in zip(OURS[language], (post, pages["index.html"], post)))
 
 
+@pytest.mark.parametrize(("language", "placeholder"), [("nl", "Zoeken"), ("ru", "Поиск"), ("tr", "Ara")])
+def test_a_language_egregora_does_not_speak_is_materials_and_the_footer_says_so(tmp_path, language, placeholder):
+    doc = make_doc(*POSTS[1])
+    feed = build_feed(group="trilhas", title="Trilhas", feed_id="tag:x,2026:trilhas", site_url=None, docs=[doc])
+    write_site_project(
+        template_dir=TEMPLATE, project_dir=tmp_path / "project", group="trilhas", title="Trilhas",
+        docs=[doc], feed_xml=feed, media={}, cited={}, language=language,
+    )  # fmt: skip
+    index = html_unescape((build_site(tmp_path / "project", tmp_path / "html")).read_text(encoding="utf-8"))
+    assert f'<html lang="{language}"' in index and f'placeholder="{placeholder}"' in index  # Material's words
+    assert site_text.text("nav_home", "en") in index  # ours, in English
+    assert site_text.text("language_fallback", "en", language=language) in index
+
+
+def test_a_language_egregora_speaks_has_no_fallback_note(tmp_path):
+    doc = make_doc(*POSTS[1])
+    feed = build_feed(group="trilhas", title="Trilhas", feed_id="tag:x,2026:trilhas", site_url=None, docs=[doc])
+    write_site_project(
+        template_dir=TEMPLATE, project_dir=tmp_path / "project", group="trilhas", title="Trilhas",
+        docs=[doc], feed_xml=feed, media={}, cited={}, language="pt",
+    )  # fmt: skip
+    assert "egregora-language" not in build_site(tmp_path / "project", tmp_path / "html").read_text(encoding="utf-8")
+
+
 def linked(html: Path, page: Path, href: str) -> Path:
     """The built file a relative link on `page` opens."""
     target = (page.parent / href.split("#")[0]).resolve()

@@ -19,6 +19,7 @@ from itertools import accumulate, chain
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..languages import likely_language, spoken
 from ..models import PARSED_SCHEMA, BadExport
 from ..notices import notices, read_notice
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
@@ -279,7 +280,16 @@ def summary(parsed) -> dict:
         "invalid_utf8_replaced": chat.invalid_utf8,
         "headers_read_as": list(chat.localized),
         "notices_unread": unread_notices(chat.messages),
+        **chat_language(chat.messages),
     }
+
+
+def chat_language(messages: pa.Table) -> dict:
+    """The chat's likely language (by stopwords, a quick guess) and whether Egregora's own words
+    on its site and in its offline posts are in it, or in English."""
+    texts = messages.filter(pc.equal(messages["kind"], "text"))["message"].slice(0, 5000).to_pylist()
+    language = likely_language([t for t in texts if t])
+    return {"language": language, "egregora_writes_in": spoken(language) if language else "en"}
 
 
 def unread_notices(messages: pa.Table) -> int:

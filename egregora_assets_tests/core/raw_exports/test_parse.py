@@ -707,6 +707,8 @@ def test_summary():
         "invalid_utf8_replaced": 0,
         "headers_read_as": [],
         "notices_unread": 0,
+        "language": "pt",
+        "egregora_writes_in": "pt",
     }
 
 
