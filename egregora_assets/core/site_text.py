@@ -125,7 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # Shown when the chat's language is one Egregora recognizes but does not speak yet.
     "language_fallback": {
-        "en": "Egregora does not speak this chat's language ({language}) yet: its own words here are in English.",
+        "en": "Egregora does not speak this chat's language ({chat_language}) yet: its own words here are in English.",
     },
     "author_description": {
         "en": "Pseudonym of a group member",

@@ -294,7 +294,7 @@ def test_a_language_egregora_does_not_speak_is_materials_and_the_footer_says_so(
     index = html_unescape((build_site(tmp_path / "project", tmp_path / "html")).read_text(encoding="utf-8"))
     assert f'<html lang="{language}"' in index and f'placeholder="{placeholder}"' in index  # Material's words
     assert site_text.text("nav_home", "en") in index  # ours, in English
-    assert site_text.text("language_fallback", "en", language=language) in index
+    assert site_text.text("language_fallback", "en", chat_language=language) in index
 
 
 def test_a_language_egregora_speaks_has_no_fallback_note(tmp_path):
