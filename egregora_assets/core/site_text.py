@@ -284,6 +284,10 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# Keys shown only where the site's own words are English (a chat in a language Egregora does not speak).
+ENGLISH_ONLY = frozenset({"language_fallback"})
+
+
 def text(key: str, language: str, **values: object) -> str:
     """The interface string `key` in `language` (English when we do not have it), `values` filled in."""
     found = STRINGS[key]
