@@ -27,7 +27,7 @@ class Template:
     @cached_property
     def regex(self) -> re.Pattern:
         """Compiled on first use: a line reaches few templates past their hint."""
-        return re.compile("^" + _pattern(self.text, re2=False) + r"\s*[.!。]?\s*$", re.I | re.S)
+        return re.compile("^" + _pattern(self.text, re2=False) + r"\s*[.!。।۔]?\s*$", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def _literal(piece: str, *, re2: bool) -> str:
     return "".join(out)
 
 
-_SLOTS = {"{title}": ".*?", "{text}": "(?:[\\s.,:;!(。，、،].*)?"}
+_SLOTS = {"{title}": ".*?", "{text}": "(?:[\\s.,:;!(。，、،।۔].*)?"}
 
 
 def _pattern(text: str, *, re2: bool) -> str:
@@ -77,7 +77,7 @@ def _pattern(text: str, *, re2: bool) -> str:
             groups += 1
         elif piece == "{text}" and previous in ("{person}", "{people}"):
             # Right after a name only punctuation can end it: "with José María. Tap..."
-            out.append("(?:[.,:;!(。，、،].*)?")
+            out.append("(?:[.,:;!(。，、،।۔].*)?")
         elif piece in _SLOTS:
             out.append(_SLOTS[piece])
         elif piece.startswith("{"):
@@ -106,7 +106,7 @@ def notices() -> Notices:
         templates += [_compile(language, t) for t in entry["lines"] + entry.get("android", [])]
         re2 += [_pattern(t, re2=True) for t in entry["lines"]]
     templates.sort(key=lambda t: -t.weight)
-    union = "(?i)^[\\x{200e}\\x{200f}]*(?:" + "|".join(re2) + ")\\s*[.!。]?\\s*$"
+    union = "(?i)^[\\x{200e}\\x{200f}]*(?:" + "|".join(re2) + ")\\s*[.!。।۔]?\\s*$"
     return Notices(tuple(templates), separators, frozenset(self_words), union)
 
 

@@ -76,7 +76,9 @@ _FILE_LINE = r"^(?:[^\n]{0,60}[\s(<:：])?" + WHATSAPP_FILE + r"(?:[\s)>•،,][
 _heads, _tails = _around("attached", "{name}")
 _PARENS = _alternatives(t.strip()[1:-1] for t in _tails if t.strip().startswith("("))
 _BARE = _alternatives(t.strip() for t in _tails if t.strip() and not t.strip().startswith("("))
-# "NAME (file attached)", the name maybe followed by a document's " • 3 pages"
+# "NAME (file attached)", the name maybe followed by a document's " • 3 pages". A template with
+# the words before the name (Persian) cannot share the one name group: a WhatsApp file name
+# still makes such a line media (_FILE_LINE).
 ATTACHED_ANDROID = (
     r"^(?P<name>.+?)(?: • [^\n]*?)? (?:\((?:" + _PARENS + r")\)" + (f"|(?:{_BARE})" if _BARE else "") + r")(?:\n|$)"
 )
