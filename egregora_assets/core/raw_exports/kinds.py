@@ -62,6 +62,12 @@ def _unwrap(words: list[str], marks: str = "<>") -> list[str]:
     return [w.strip().removeprefix(marks[0]).removesuffix(marks[1]).strip() for w in words]
 
 
+def _any_of(*patterns: str) -> str:
+    """One RE2 pattern matching where any of `patterns` does (flags scoped, groups dropped)."""
+    scoped = (re.sub(r"^\(\?(\w)\)(.*)$", r"(?\1:\2)", p, flags=re.S) for p in patterns)
+    return "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p) + ")" for p in scoped)
+
+
 # --- WhatsApp's own file names: media in any language -------------------------------------
 _ANDROID_FILE = r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d{4,}(?:\.[A-Za-z0-9]{1,6})?"
 _IOS_FILE = (
@@ -103,20 +109,15 @@ ATTACHED_IOS = (
     + _WS
     + r">"
 )
-MEDIA_OMITTED = (
-    r"(?i)^(?:<"
-    + _WS
-    + r"(?:"
-    + _alternatives(_unwrap(_words("media_omitted")))
-    + r")"
-    + _WS
-    + r">|(?:"
+_PLACEHOLDER = r"(?i)^<" + _WS + "(?:" + _alternatives(_unwrap(_words("media_omitted"))) + ")" + _WS + ">$"
+_OMITTED = (
+    r"(?i)^(?:(?:"
     + _alternatives(_words("omitted"))
     + r")|(?:[^\n]* )?(?:"
     + _alternatives(_words("document_omitted"))
-    + r"))$|"
-    + _FILE_LINE
+    + r"))$"
 )
+MEDIA_OMITTED = "(?i)" + _any_of(_PLACEHOLDER, _OMITTED, _FILE_LINE)
 DELETED = r"(?i)^(?:" + _alternatives(w.rstrip(".。") for w in _words("deleted")) + r")[.。]?$"
 EDITED = r"(?s)^(?P<text>.*?)[ \n]?<(?:" + _alternatives(w.rstrip(".") for w in _unwrap(_words("edited"))) + r")\.?>$"
 POLL = r"^(?:" + _alternatives(w.rstrip(":：").strip() for w in _words("poll")) + r") ?[:：]\n"
@@ -166,14 +167,17 @@ GROUP_NAMED = (
 )
 
 
-def _any_of(*patterns: str) -> str:
-    """One RE2 pattern matching where any of `patterns` does (flags scoped, groups dropped)."""
-    scoped = (re.sub(r"^\(\?(\w)\)(.*)$", r"(?\1:\2)", p, flags=re.S) for p in patterns)
-    return "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p) + ")" for p in scoped)
-
-
-# Messages that are not plain text: found in one pass, so the patterns above run on few rows.
-SPECIAL = _any_of(ATTACHED_ANDROID, ATTACHED_IOS, MEDIA_OMITTED, DELETED, EDITED, POLL, LOCATION, CONTACT)
+# Messages that may not be plain text, found in one pass so that the patterns above run on few
+# rows: a superset, by shape (a first line ending in ")", holding "<", a WhatsApp file name or a
+# document's "•"; a last line ending in ">"), or by whole-line words. Anchored: an unanchored
+# part makes RE2's automaton for so many words outgrow its memory and fall back to a slow one.
+_SHAPES = (
+    r"^[^\n]*\)(?:\n|$)",
+    r"^[^\n]*(?:<|•|WA\d{4}|\d{8}-[A-Z])",
+    r"(?s)^.*<[^\n]*>$",
+    r"^[^\n]* (?:" + _BARE + r")(?:\n|$)" if _BARE else r"^\b\B",
+)
+SPECIAL = _any_of(*_SHAPES, _OMITTED, DELETED, POLL, LOCATION, CONTACT)
 _SYSTEM_WORDS = re.compile(SYSTEM.replace("(?i)", ""), re.IGNORECASE)
 
 
