@@ -7,7 +7,7 @@ import re
 import tomllib
 from importlib import resources
 
-from ..notices import read_notice
+from ..notices import notices, read_notice
 
 KINDS = (
     "media_omitted",
@@ -157,13 +157,35 @@ SYSTEM = (
     r"|crittografati end-to-end|messaggi effimeri|codice di sicurezza)"
 )
 
-# Lines that name the group: iOS files the chat's own notices under that name.
+# Lines that name the group: iOS files the chat's own notices under that name. The words before
+# a quoted {title} in every notice template ("created group", "создал(-а) группу"...), and the
+# shapes the six first languages' exports were seen with. Languages that put the verb after the
+# name (ja, hi, tr...) are read only where words come before it.
+_OPEN, _CLOSE = '“"„«「', '”"“»」'
+
+
+def _before_titles() -> list[str]:
+    found = []
+    for language in notices().separators:
+        for template in (t.text for t in notices().templates if t.language == language):
+            for piece in template.split("{title}")[:-1]:
+                head = re.split(r"\{\w+\}", piece)[-1]
+                words = head[:-1].strip()
+                # a word or two ("Siz", "het", '" to') would take any quoted text for a name
+                quoted = head.endswith(tuple(_OPEN)) and len(words) >= 4 and words[0] not in _CLOSE
+                if quoted and words.casefold() not in notices().self_words:
+                    found.append(words)
+    return found
+
+
 GROUP_NAMED = (
     r"(?:created group|changed the subject (?:from .* )?to|changed the group name to"
     r"|criou o grupo|(?:mudou|alterou) o (?:assunto|nome do grupo) (?:de .* )?para"
     r"|creó el grupo|cambió el (?:asunto|nombre del grupo) (?:de .* )?a"
-    r"|hat die Gruppe|a créé le groupe|ha creato il gruppo)"
-    r" ?[“\"„«] ?(?P<name>[^”\"“»\n]+?) ?[”\"“»]"
+    r"|hat die Gruppe|a créé le groupe|ha creato il gruppo|"
+    + _alternatives(sorted(set(_before_titles()), key=len, reverse=True))
+    + r")"
+    + f" ?[{_OPEN}] ?(?P<name>[^{_CLOSE}\n]+?) ?[{_CLOSE}]"
 )
 
 

@@ -1151,3 +1151,50 @@ def test_no_notice_read_column_wise_takes_a_kind_line():
     # Persian's "{person} {people} را حذف کرد" (removed) also reads "an admin deleted this
     # message": removals are the commoner line, so the template stays and this one line is lost.
     assert column.filter(taken).to_pylist() == ["یکی از مدیران این پیام را حذف کرد"]
+
+
+@pytest.mark.parametrize(
+    "old,new,created,renamed,left",
+    [
+        (
+            "Дача",
+            "Дача 2026",
+            "Ana создал(-а) группу “Дача”",
+            "Ana изменил(-а) тему на “Дача 2026”",
+            "Lukas покинул(-а) группу",
+        ),
+        (
+            "東京",
+            "東京 2026",
+            "Anaがグループ「東京」を作成しました",
+            "Ana がグループ名を「東京 2026」に変更しました",
+            "Lukasが退出しました",
+        ),
+        (
+            "Zeilen",
+            "Zeilen 2026",
+            "Ana heeft de groep Zeilen gemaakt",
+            "Ana heeft het onderwerp gewijzigd naar “Zeilen 2026”",
+            "Lukas heeft de groep verlaten",
+        ),
+        ("ทะเล", "ทะเล 2026", "Ana ได้สร้างกลุ่ม “ทะเล”", "Ana เปลี่ยนหัวข้อเป็น “ทะเล 2026”", "Lukas ออกจากกลุ่ม"),
+    ],
+)
+def test_ios_group_renamed_in_another_language_stays_the_group(old, new, created, renamed, left):
+    """iOS files notices under the group's name of the moment: a rename, read in the chat's
+    language, tells the parser the new name is the group too."""
+    text = "\n".join(
+        [
+            f"[12/03/2024, 09:00:00] {old}: {LRM}{created}",
+            f"[12/03/2024, 09:01:00] {WRITER}: ok",
+            f"[12/03/2024, 09:02:00] {old}: {LRM}{renamed}",
+            f"[12/03/2024, 09:03:00] {new}: {LRM}{left}",
+        ]
+    )
+    rows = parse_chat(text + "\n").messages.to_pylist()
+    assert [(r["author"], r["kind"]) for r in rows] == [
+        (None, "system"),
+        (WRITER, "text"),
+        (None, "system"),
+        (None, "system"),
+    ]
