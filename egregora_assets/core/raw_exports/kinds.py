@@ -78,6 +78,10 @@ WHATSAPP_FILE = "(?:" + _ANDROID_FILE + "|" + _IOS_FILE + ")"
 # The first line holds such a name, with at most a few words around it (in a language not read).
 _FILE_LINE = r"^(?:[^\n]{0,60}[\s(<:：])?" + WHATSAPP_FILE + r"(?:[\s)>•،,][^\n]{0,60})?(?:\n|$)"
 
+# The name itself, for parse.py's _attachment to try after ATTACHED_ANDROID and ATTACHED_IOS
+# (not used yet: until then such a line is media without its attachment).
+ATTACHED_FILE = r"^(?:[^\n]{0,60}[\s(<:：])?(?P<name>" + WHATSAPP_FILE + ")"
+
 # --- message kinds (RE2 syntax, applied to whole columns) ---------------------------------
 _heads, _tails = _around("attached", "{name}")
 _PARENS = _alternatives(t.strip()[1:-1] for t in _tails if t.strip().startswith("("))

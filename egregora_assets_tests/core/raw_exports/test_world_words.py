@@ -1198,3 +1198,26 @@ def test_ios_group_renamed_in_another_language_stays_the_group(old, new, created
         (None, "system"),
         (None, "system"),
     ]
+
+
+def test_attached_file_names_the_whatsapp_file_whatever_the_words():
+    from egregora_assets.core.raw_exports.kinds import ATTACHED_FILE
+
+    lines = [body for body, kind in FILE_NAMES]
+    names = pa.compute.extract_regex(pa.array(lines), ATTACHED_FILE).to_pylist()
+    found = [n and n["name"] for n in names]
+    assert found == [
+        "IMG-20240312-WA0007.jpg",
+        "PTT-20240312-WA0008.opus",
+        "STK-20240312-WA0009.webp",
+        "VID-20240312-WA0010.mp4",
+        "AUD-20240312-WA0011.m4a",
+        "DOC-20240312-WA0012.pdf",
+        None,  # "\u200e" first: parse.py strips it before the kinds are read
+        "00000013-AUDIO-2024-03-12-09-41-05.opus",
+        "00000014-STICKER-2024-03-12-09-41-05.webp",
+        None,  # inside a link: text
+        "IMG-20240312-WA0013.jpg",
+        None,
+        None,
+    ]
