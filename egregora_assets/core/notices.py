@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from .text import INVISIBLE
@@ -21,9 +21,13 @@ class Template:
 
     language: str
     text: str
-    regex: re.Pattern
     hint: str  # its longest literal word, casefolded: a line without it cannot match
     weight: int  # how much literal text it has; the most literal match wins
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """Compiled on first use: a line reaches few templates past their hint."""
+        return re.compile("^" + _pattern(self.text, re2=False) + r"\s*[.!。।۔]?\s*$", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ def _literal(piece: str, *, re2: bool) -> str:
     return "".join(out)
 
 
-_SLOTS = {"{title}": ".*?", "{text}": "(?:[\\s.,:;!(].*)?"}
+_SLOTS = {"{title}": ".*?", "{text}": "(?:[\\s.,:;!(。，、،।۔].*)?"}
 
 
 def _pattern(text: str, *, re2: bool) -> str:
@@ -73,7 +77,7 @@ def _pattern(text: str, *, re2: bool) -> str:
             groups += 1
         elif piece == "{text}" and previous in ("{person}", "{people}"):
             # Right after a name only punctuation can end it: "with José María. Tap..."
-            out.append("(?:[.,:;!(].*)?")
+            out.append("(?:[.,:;!(。，、،।۔].*)?")
         elif piece in _SLOTS:
             out.append(_SLOTS[piece])
         elif piece.startswith("{"):
@@ -87,8 +91,7 @@ def _pattern(text: str, *, re2: bool) -> str:
 def _compile(language: str, text: str) -> Template:
     literal = [p for p in _pieces(text) if not p.startswith("{")]
     hint = max((w for p in literal for w in re.split(r"[\s\"'“”«»„’]+", p)), key=len, default="").casefold()
-    regex = re.compile("^" + _pattern(text, re2=False) + r"\s*[.!]?\s*$", re.I | re.S)
-    return Template(language, text, regex, hint, sum(map(len, literal)))
+    return Template(language, text, hint, sum(map(len, literal)))
 
 
 @cache
@@ -100,10 +103,10 @@ def notices() -> Notices:
         joins = sorted(entry["and"], key=len, reverse=True)
         separators[language] = re.compile("|".join(map(re.escape, joins)), re.I)
         self_words |= {w.casefold() for w in entry["self"]}
-        templates += [_compile(language, t) for t in entry["lines"]]
+        templates += [_compile(language, t) for t in entry["lines"] + entry.get("android", [])]
         re2 += [_pattern(t, re2=True) for t in entry["lines"]]
     templates.sort(key=lambda t: -t.weight)
-    union = "(?i)^[\\x{200e}\\x{200f}]*(?:" + "|".join(re2) + ")\\s*[.!]?\\s*$"
+    union = "(?i)^[\\x{200e}\\x{200f}]*(?:" + "|".join(re2) + ")\\s*[.!。।۔]?\\s*$"
     return Notices(tuple(templates), separators, frozenset(self_words), union)
 
 

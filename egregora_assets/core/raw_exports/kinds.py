@@ -1,65 +1,143 @@
-"""The words WhatsApp writes for lines that are not plain text (system, media, deleted...),
-in the common languages, as RE2 patterns applied to whole columns."""
+"""The words WhatsApp writes for lines that are not plain text (media, deleted, edited...), read
+from `kinds.toml` in every language it lists, as RE2 patterns applied to whole columns."""
 
 from __future__ import annotations
 
 import re
+import tomllib
+from importlib import resources
+
+from ..notices import notices, read_notice
+
+KINDS = (
+    "media_omitted",
+    "omitted",
+    "document_omitted",
+    "contact_omitted",
+    "attached",
+    "attached_ios",
+    "deleted",
+    "edited",
+    "poll",
+    "location",
+    "live_location",
+)
+LANGUAGES: dict[str, dict] = tomllib.loads(
+    resources.files(__package__).joinpath("kinds.toml").read_text(encoding="utf-8")
+)
+
+_SPACE = r"[ \x{00a0}\x{202f}]"
+_WS = r"[\s\x{00a0}\x{202f}\x{200e}\x{200f}]*"  # spaces and direction marks iOS puts around
+
+
+def _words(kind: str) -> list[str]:
+    """Every language's words for one kind, each once (ignoring case), longest first."""
+    seen: dict[str, str] = {}
+    for table in LANGUAGES.values():
+        for word in table.get(kind, []):
+            seen.setdefault(word.casefold(), word)
+    return sorted(seen.values(), key=len, reverse=True)
+
+
+def _literal(text: str) -> str:
+    """RE2 for the text as written, any space also a no-break space."""
+    return "".join(_SPACE if c == " " else re.escape(c) if c in r".^$*+?()[]{}|\/-" else c for c in text)
+
+
+def _alternatives(words) -> str:
+    return "|".join(_literal(w) for w in dict.fromkeys(words) if w)
+
+
+def _around(kind: str, slot: str) -> tuple[list[str], list[str]]:
+    """The words before and after `slot` in each template of a kind ("<attached: {name}>")."""
+    before, after = [], []
+    for template in _words(kind):
+        head, _, tail = template.partition(slot)
+        before.append(head)
+        after.append(tail)
+    return before, after
+
+
+def _unwrap(words: list[str], marks: str = "<>") -> list[str]:
+    return [w.strip().removeprefix(marks[0]).removesuffix(marks[1]).strip() for w in words]
+
+
+def _any_of(*patterns: str) -> str:
+    """One RE2 pattern matching where any of `patterns` does (flags scoped, groups dropped)."""
+    scoped = (re.sub(r"^\(\?(\w)\)(.*)$", r"(?\1:\2)", p, flags=re.S) for p in patterns)
+    return "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p) + ")" for p in scoped)
+
+
+# --- WhatsApp's own file names: media in any language -------------------------------------
+_ANDROID_FILE = r"(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d{4,}(?:\.[A-Za-z0-9]{1,6})?"
+_IOS_FILE = (
+    r"\d{8}-(?:PHOTO|VIDEO|AUDIO|STICKER|GIF|DOCUMENT|CONTACT)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}"
+    r"\.[A-Za-z0-9]{1,6}"
+)
+WHATSAPP_FILE = "(?:" + _ANDROID_FILE + "|" + _IOS_FILE + ")"
+# The first line holds such a name, with at most a few words around it (in a language not read).
+_FILE_LINE = r"^(?:[^\n]{0,60}[\s(<:：])?" + WHATSAPP_FILE + r"(?:[\s)>•،,][^\n]{0,60})?(?:\n|$)"
+
+# The name itself, for parse.py's _attachment to try after ATTACHED_ANDROID and ATTACHED_IOS
+# (not used yet: until then such a line is media without its attachment).
+ATTACHED_FILE = r"^(?:[^\n]{0,60}[\s(<:：])?(?P<name>" + WHATSAPP_FILE + ")"
 
 # --- message kinds (RE2 syntax, applied to whole columns) ---------------------------------
+_heads, _tails = _around("attached", "{name}")
+_PARENS = _alternatives(t.strip()[1:-1] for t in _tails if t.strip().startswith("("))
+_BARE = _alternatives(t.strip() for t in _tails if t.strip() and not t.strip().startswith("("))
+# "NAME (file attached)", the name maybe followed by a document's " • 3 pages". A template with
+# the words before the name (Persian) cannot share the one name group: a WhatsApp file name
+# still makes such a line media (_FILE_LINE).
 ATTACHED_ANDROID = (
-    r"^(?P<name>.+?) \((?:file attached|arquivo anexado|archivo adjunto|Datei angehängt"
-    r"|fichier joint|file allegato)\)(?:\n|$)"
+    r"^(?P<name>.+?)(?: • [^\n]*?)? (?:\((?:" + _PARENS + r")\)" + (f"|(?:{_BARE})" if _BARE else "") + r")(?:\n|$)"
 )
-_WS = r"[\s\x{00a0}\x{202f}\x{200e}\x{200f}]*"  # spaces and direction marks iOS puts around
+_heads, _tails = _around("attached_ios", "{name}")
+_PREFIX = _alternatives(w.strip().removesuffix(":").removesuffix("：").strip() for w in _unwrap(_heads, "< "))
+_SUFFIX = _alternatives(w.strip() for w in _unwrap(_tails, " >"))
+# "<attached: NAME>" (or "<NAME eklendi>"), after a document's "NAME • 3 pages"; the name has an
+# extension and no colon, so a line in angle brackets in a language not read is no attachment.
 ATTACHED_IOS = (
-    r"^"
+    r"^(?:[^<\n]*•[^<\n]*)?"
     + _WS
     + r"<"
     + _WS
-    + r"(?:attached|anexado|adjunto|Anhang|pièce jointe|allegato)"
+    + r"(?:(?:"
+    + _PREFIX
+    + r")"
     + _WS
     + r"[:：]"
     + _WS
-    + r"(?P<name>[^>\n]*?[^>\s\x{00a0}\x{202f}\x{200e}\x{200f}])"
+    + r")?(?P<name>[^<>/:：\n]*?\.[A-Za-z0-9]{1,6})"
+    + (r"(?:" + _WS + r"(?:" + _SUFFIX + r"))?" if _SUFFIX else "")
     + _WS
     + r">"
 )
-MEDIA_OMITTED = (
-    r"(?i)^(?:<(?:media omitted|mídia oculta|arquivo de mídia oculto|multimedia omitido"
-    r"|medien ausgeschlossen|médias omis|media omessi)>"
-    r"|(?:image|video|audio|sticker|gif|document|photo) omitted"
-    r"|(?:imagem|vídeo|áudio|figurinha|documento) (?:ocultad[oa]|omitid[oa])"
-    r"|(?:imagen|video|audio|sticker|documento) omitid[oa]"
-    r"|(?:bild|video|audio|sticker|dokument) weggelassen"
-    r"|(?:image|vidéo|audio|autocollant|document) (?:absente?|omise?)"
-    r"|(?:immagine|video|audio|sticker|documento) omess[oa])$"
+_PLACEHOLDER = r"(?i)^<" + _WS + "(?:" + _alternatives(_unwrap(_words("media_omitted"))) + ")" + _WS + ">$"
+_OMITTED = (
+    r"(?i)^(?:(?:"
+    + _alternatives(_words("omitted"))
+    + r")|(?:[^\n]* )?(?:"
+    + _alternatives(_words("document_omitted"))
+    + r"))$"
 )
-DELETED = (
-    r"(?i)^(?:this message was deleted|you deleted this message|esta mensagem foi apagada"
-    r"|você apagou esta mensagem|mensagem apagada|se eliminó este mensaje|eliminaste este mensaje"
-    r"|este mensaje fue eliminado|diese nachricht wurde gelöscht|du hast diese nachricht gelöscht"
-    r"|ce message a été supprimé|vous avez supprimé ce message"
-    r"|questo messaggio è stato eliminato|hai eliminato questo messaggio)\.?$"
-)
-EDITED = (
-    r"(?s)^(?P<text>.*?)[ \n]?<(?:This message was edited|Mensagem editada"
-    r"|Esta mensagem foi editada|Se editó este mensaje\.?|Mensaje editado"
-    r"|Diese Nachricht wurde bearbeitet"
-    r"|Ce message a été modifié|Message modifié|Questo messaggio è stato modificato"
-    r"|Messaggio modificato)>$"
-)
-POLL = r"^(?:POLL|ENQUETE|ENCUESTA|UMFRAGE|SONDAGE|SONDAGGIO) ?:\n"
+MEDIA_OMITTED = "(?i)" + _any_of(_PLACEHOLDER, _OMITTED, _FILE_LINE)
+DELETED = r"(?i)^(?:" + _alternatives(w.rstrip(".。") for w in _words("deleted")) + r")[.。]?$"
+EDITED = r"(?s)^(?P<text>.*?)[ \n]?<(?:" + _alternatives(w.rstrip(".") for w in _unwrap(_words("edited"))) + r")\.?>$"
+POLL = r"^(?:" + _alternatives(w.rstrip(":：").strip() for w in _words("poll")) + r") ?[:：]\n"
+_places, _ = _around("location", "{url}")
 LOCATION = (
-    r"(?i)^(?:(?:location|localização|ubicación|standort|position|posizione) ?: https?://"
-    r"|live location shared|localização em tempo real compartilhada"
-    r"|ubicación en tiempo real compartida|live-standort wird geteilt)"
+    r"(?i)^(?:(?:"
+    + _alternatives(w.strip().rstrip(":：").strip() for w in _places)
+    + r") ?[:：] ?https?://|(?:"
+    + _alternatives(_words("live_location"))
+    + r"))"
 )
-CONTACT = (
-    r"(?i)^(?:contact card omitted|cartão de contato omitido|tarjeta de contacto omitida"
-    r"|kontaktkarte ausgelassen|fiche contact omise|scheda contatto omessa)$"
-)
-# System lines, by their text: group created, members added/removed/left/joined, subject or
-# icon changed, the encryption notice, disappearing messages, security codes.
+CONTACT = r"(?i)^(?:" + _alternatives(w.rstrip(".。") for w in _words("contact_omitted")) + r")[.。]?$"
+
+# System lines, by their words in the six languages first read, also where a notice is cut short
+# or glued to a name. Column-wise they are tried beside the union of notices.toml's templates
+# (parse.py's _is_notice); SYSTEM_PY below tries every template of every language itself.
 SYSTEM = (
     r"(?i)(?:created (?:this )?group|\badded\b|\bremoved\b|\bleft$|joined using|"
     r"changed (?:the subject|the group name|this group's icon|the group icon|the group description)"
@@ -83,22 +161,61 @@ SYSTEM = (
     r"|crittografati end-to-end|messaggi effimeri|codice di sicurezza)"
 )
 
-# Lines that name the group: iOS files the chat's own notices under that name.
+# Lines that name the group: iOS files the chat's own notices under that name. The words before
+# a quoted {title} in every notice template ("created group", "создал(-а) группу"...), and the
+# shapes the six first languages' exports were seen with. Languages that put the verb after the
+# name (ja, hi, tr...) are read only where words come before it.
+_OPEN, _CLOSE = '“"„«「', '”"“»」'
+
+
+def _before_titles() -> list[str]:
+    found = []
+    for language in notices().separators:
+        for template in (t.text for t in notices().templates if t.language == language):
+            for piece in template.split("{title}")[:-1]:
+                head = re.split(r"\{\w+\}", piece)[-1]
+                words = head[:-1].strip()
+                # a word or two ("Siz", "het", '" to') would take any quoted text for a name
+                quoted = head.endswith(tuple(_OPEN)) and len(words) >= 4 and words[0] not in _CLOSE
+                if quoted and words.casefold() not in notices().self_words:
+                    found.append(words)
+    return found
+
+
 GROUP_NAMED = (
     r"(?:created group|changed the subject (?:from .* )?to|changed the group name to"
     r"|criou o grupo|(?:mudou|alterou) o (?:assunto|nome do grupo) (?:de .* )?para"
     r"|creó el grupo|cambió el (?:asunto|nombre del grupo) (?:de .* )?a"
-    r"|hat die Gruppe|a créé le groupe|ha creato il gruppo)"
-    r" ?[“\"„«] ?(?P<name>[^”\"“»\n]+?) ?[”\"“»]"
+    r"|hat die Gruppe|a créé le groupe|ha creato il gruppo|"
+    + _alternatives(sorted(set(_before_titles()), key=len, reverse=True))
+    + r")"
+    + f" ?[{_OPEN}] ?(?P<name>[^{_CLOSE}\n]+?) ?[{_CLOSE}]"
 )
 
 
-def _any_of(*patterns: str) -> str:
-    """One RE2 pattern matching where any of `patterns` does (flags scoped, groups dropped)."""
-    scoped = (re.sub(r"^\(\?(\w)\)(.*)$", r"(?\1:\2)", p, flags=re.S) for p in patterns)
-    return "|".join("(?:" + re.sub(r"\(\?P<\w+>", "(?:", p) + ")" for p in scoped)
+# Messages that may not be plain text, found in one pass so that the patterns above run on few
+# rows: a superset, by shape (a first line ending in ")", holding "<", a WhatsApp file name or a
+# document's "•"; a last line ending in ">"), or by whole-line words. Anchored: an unanchored
+# part makes RE2's automaton for so many words outgrow its memory and fall back to a slow one.
+_SHAPES = (
+    r"^[^\n]*\)(?:\n|$)",
+    r"^[^\n]*(?:<|•|WA\d{4}|\d{8}-[A-Z])",
+    r"(?s)^.*<[^\n]*>$",
+    r"^[^\n]* (?:" + _BARE + r")(?:\n|$)" if _BARE else r"^\b\B",
+)
+SPECIAL = _any_of(*_SHAPES, _OMITTED, DELETED, POLL, LOCATION, CONTACT)
+_SYSTEM_WORDS = re.compile(SYSTEM.replace("(?i)", ""), re.IGNORECASE)
 
 
-# Messages that are not plain text: found in one pass, so the patterns above run on few rows.
-SPECIAL = _any_of(ATTACHED_ANDROID, ATTACHED_IOS, MEDIA_OMITTED, DELETED, EDITED, POLL, LOCATION, CONTACT)
-SYSTEM_PY = re.compile(SYSTEM.replace("(?i)", ""), re.IGNORECASE)
+class _SystemText:
+    """What parse.py searches a line with: SYSTEM's words, or a whole notice of notices.toml in
+    any language (the line itself, or what follows a name glued to it as "NAME: ")."""
+
+    def search(self, line: str) -> bool:
+        if _SYSTEM_WORDS.search(line):
+            return True
+        _, glued, rest = line.partition(": ")
+        return read_notice(line) is not None or bool(glued) and read_notice(rest) is not None
+
+
+SYSTEM_PY = _SystemText()
