@@ -77,9 +77,15 @@ def hybrid_search(
     group: str | None,
     k: int = 8,
     before: str | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[dict]:
-    """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked."""
-    only, pool = where(group=group, before=before), max(4 * k, 20)
+    """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked.
+
+    Each carries its `similarity` to the question (the cosine of the unit vectors), None for a
+    passage only the full-text search found."""
+    only, pool = where(group=group, before=before, kind=kind, since=since, until=until), max(4 * k, 20)
     vector_query = table.search(list(query_vector), vector_column_name="vector").refine_factor(REFINE_FACTOR)
     rankings = [_ranked(vector_query, only, pool), _full_text(table, terms, only, pool)]
     rows: dict[str, dict] = {}
@@ -93,4 +99,10 @@ def hybrid_search(
     for id_, row in rows.items():
         scores[id_] += OVERLAP_WEIGHT * _overlap(folded, row)
     best = sorted(rows, key=lambda id_: (-scores[id_], id_))[:k]
-    return [{**{f: rows[i][f] for f in FIELDS}, "score": round(scores[i], 6)} for i in best]
+    return [{**{f: rows[i][f] for f in FIELDS}, "score": round(scores[i], 6), "similarity": _cosine(rows[i])} for i in best]
+
+
+def _cosine(row: dict) -> float | None:
+    """A vector hit's cosine similarity: its squared l2 distance between unit vectors is 2 - 2 cos."""
+    distance = row.get("_distance")
+    return None if distance is None else round(1 - float(distance) / 2, 4)
