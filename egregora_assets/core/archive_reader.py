@@ -337,6 +337,11 @@ def search(
     )
 
 
+def passages(db: Database, table: Any, vector: Sequence[float], question: str, *, group: str | None, k: int) -> list[Hit]:
+    """The passages a question is answered from (see `retrieve`), as records with their message ids."""
+    return _hits(db, retrieve(db, table, vector, question, k=k, group=known_group(db, group)))
+
+
 def _hits(db: Database, found: Sequence[dict]) -> list[Hit]:
     """Search hits as records, each with the ids of the messages it holds or cites."""
     windows = window_messages(db, [h["id"] for h in found if h["kind"] == "window"])

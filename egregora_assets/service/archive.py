@@ -1,0 +1,129 @@
+"""One home's archive as the services read it: the warehouse read-only, the vectors' latest
+committed version, the embedder and the LLM, wired once from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..core import archive_reader as reader
+from ..core.ask import answer_stream, citations, offline_passages
+from ..core.home import Home
+from ..core.settings import Settings
+from ..core.text import visible
+from ..core.vectors import TABLE
+
+ASK_PASSAGES = 8  # what an answer is written from, as `egregora ask`
+NO_LLM = "No LLM is configured: the most relevant passages, as `egregora ask` prints them."
+
+
+class Archive:
+    """The reads every tool and route makes, each on a short read-only connection."""
+
+    def __init__(self, settings: Settings) -> None:
+        from ..resources import build_resources
+
+        resources = build_resources(settings, outside_dagster=True)
+        self.home = Home(settings.home)
+        self.warehouse = reader.ReadOnlyWarehouse(resources["warehouse"].url)
+        self.vectors_uri: str = resources["vectors"].uri
+        self.embedder = resources["embedder"]
+        self.llm = resources["llm"]
+        self.prompts = resources["prompts"].path
+
+    def table(self) -> Any:
+        """The vectors table at its latest committed version (a writer may have added one)."""
+        import lancedb
+
+        return lancedb.connect(self.vectors_uri).open_table(TABLE)
+
+    def read(self, fetch: Callable[[Any], Any]) -> Any:
+        return self.warehouse.read(fetch)
+
+    def searched(self, fetch: Callable[[Any, Any], Any]) -> Any:
+        """`fetch(db, table)`; tried once more on a fresh table if a writer removed the version read."""
+        try:
+            return self.read(lambda db: fetch(db, self.table()))
+        except (OSError, RuntimeError):
+            return self.read(lambda db: fetch(db, self.table()))
+
+    def embed(self, text: str) -> Any:
+        return self.embedder.embed([text])[0]
+
+    def search(self, query: str, **filters: Any) -> reader.SearchPage:
+        if not query.strip():
+            raise reader.BadRequest("the query is empty")
+        vector = self.embed(query)
+        return self.searched(lambda db, table: reader.search(db, table, vector, query, **filters))
+
+    def get_post(self, post_id: str) -> reader.PostRecord:
+        return self.read(lambda db: reader.get_post(db, post_id))
+
+    def get_thread(self, post_id: str) -> reader.Thread:
+        return self.read(lambda db: reader.get_thread(db, post_id))
+
+    def get_messages(self, group: str, day: str | None = None, around: str | None = None) -> reader.Messages:
+        return self.read(lambda db: reader.get_messages(db, group, day, around))
+
+    def list_groups(self) -> list[reader.GroupSummary]:
+        return self.read(reader.list_groups)
+
+    def group_stats(self, group: str) -> reader.GroupStats:
+        return self.read(lambda db: reader.group_stats(db, group))
+
+    def post_at(self, group: str, day: str, slug: str) -> reader.PostRecord:
+        return self.read(lambda db: reader.get_post(db, reader.post_at(db, group, day, slug).id))
+
+    def author(self, group: str, author: str) -> reader.AuthorRecord:
+        return self.read(lambda db: reader.author_record(db, group, author))
+
+    def feed(self, group: str) -> str:
+        """The group's Atom feed as published, its invisible controls shown."""
+        self.read(lambda db: reader.known_group(db, group))
+        path = self.home.feed(group)
+        if not path.is_file():
+            raise reader.BadRequest(f"{group} has no feed yet", 404)
+        return visible(path.read_text(encoding="utf-8"))
+
+    def ask(self, question: str, group: str | None = None) -> Iterator[tuple[str, dict]]:
+        """An answer as events: ("chunk", {text}) as the model writes, then ("passages", ...) with
+        the passages it cites (post and message ids) and the citations it made up, then ("done",
+        token counts). Without an LLM, one ("passages", ...) event holds the passages themselves."""
+        if not question.strip():
+            raise reader.BadRequest("the question is empty")
+        vector = self.embed(question)
+        hits = self.searched(
+            lambda db, table: reader.passages(db, table, vector, question, group=group, k=ASK_PASSAGES)
+        )
+        given = [{**h.model_dump(exclude={"passage"}), "text": h.passage.text} for h in hits]
+        if not self.llm.enabled:
+            shown = offline_passages(given)
+            passages = [{**_cited(hit), "text": text} for hit, text in shown]
+            yield "passages", {"answer": None, "note": NO_LLM, "passages": passages}
+            yield "done", {"input_tokens": 0, "output_tokens": 0, "cache_hits": 0, "llm_requests": 0}
+            return
+        client = self.llm.client()
+        parts = []
+        for chunk in answer_stream(client, self.prompts, question, given):
+            parts.append(chunk)
+            yield "chunk", {"text": visible(chunk)}
+        check = citations("".join(parts), given)
+        cited = [{"n": n, **_cited(given[n - 1])} for n in check["cited"]]
+        yield "passages", {"cited": cited, "invalid_citations": check["invalid"], **_quotes(check)}
+        stats = client.stats
+        yield "done", {
+            "input_tokens": stats.input_tokens,
+            "output_tokens": stats.output_tokens,
+            "cache_hits": stats.cache_hits,
+            "llm_requests": stats.requests,
+        }
+
+
+def _cited(hit: dict) -> dict:
+    """What an answer's reader needs of a passage: where it is, and the ids of its post and messages."""
+    keys = ("id", "kind", "group", "date", "title", "url", "post_id", "message_ids")
+    return {k: hit[k] for k in keys}
+
+
+def _quotes(check: dict) -> dict:
+    return {"unsupported_quotes": check["unsupported_quotes"]}
