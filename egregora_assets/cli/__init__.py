@@ -14,6 +14,7 @@ from rich.console import Console
 from ..core.models import BadExport
 from ..core.settings import BadSettings, Settings, load_settings
 from ..core.text import printable
+from .serve import service_commands
 
 err = Console(stderr=True)
 
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     _home_option(ui)
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(run=_ui)
+    service_commands(sub, _home_option)
     return parser
 
 

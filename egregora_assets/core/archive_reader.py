@@ -337,7 +337,9 @@ def search(
     )
 
 
-def passages(db: Database, table: Any, vector: Sequence[float], question: str, *, group: str | None, k: int) -> list[Hit]:
+def passages(
+    db: Database, table: Any, vector: Sequence[float], question: str, *, group: str | None, k: int
+) -> list[Hit]:
     """The passages a question is answered from (see `retrieve`), as records with their message ids."""
     return _hits(db, retrieve(db, table, vector, question, k=k, group=known_group(db, group)))
 

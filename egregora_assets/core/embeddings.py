@@ -99,7 +99,9 @@ def hybrid_search(
     for id_, row in rows.items():
         scores[id_] += OVERLAP_WEIGHT * _overlap(folded, row)
     best = sorted(rows, key=lambda id_: (-scores[id_], id_))[:k]
-    return [{**{f: rows[i][f] for f in FIELDS}, "score": round(scores[i], 6), "similarity": _cosine(rows[i])} for i in best]
+    return [
+        {**{f: rows[i][f] for f in FIELDS}, "score": round(scores[i], 6), "similarity": _cosine(rows[i])} for i in best
+    ]
 
 
 def _cosine(row: dict) -> float | None:

@@ -83,7 +83,9 @@ def unnamed(text: str, replacement: str = " ") -> str:
 
 # What a reader of returned chat text must see rather than have applied: bidi overrides and
 # isolates, zero-width marks and other control characters (the joiner stays: emoji use it).
-_HIDDEN = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_HIDDEN = re.compile(
+    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 
 
 def visible(text: str) -> str:

@@ -111,12 +111,15 @@ class Archive:
         cited = [{"n": n, **_cited(given[n - 1])} for n in check["cited"]]
         yield "passages", {"cited": cited, "invalid_citations": check["invalid"], **_quotes(check)}
         stats = client.stats
-        yield "done", {
-            "input_tokens": stats.input_tokens,
-            "output_tokens": stats.output_tokens,
-            "cache_hits": stats.cache_hits,
-            "llm_requests": stats.requests,
-        }
+        yield (
+            "done",
+            {
+                "input_tokens": stats.input_tokens,
+                "output_tokens": stats.output_tokens,
+                "cache_hits": stats.cache_hits,
+                "llm_requests": stats.requests,
+            },
+        )
 
 
 def _cited(hit: dict) -> dict:

@@ -43,7 +43,9 @@ def mcp_server(archive: Archive) -> MCPServer:
     ) -> reader.SearchPage:
         """Hybrid (meaning and words) search over the groups' messages (windows: a run of a day's
         messages) and blog posts; best first, a page at a time."""
-        return _checked(lambda: archive.search(query, group=group, kind=kind, since=since, until=until, limit=limit, cursor=cursor))
+        return _checked(
+            lambda: archive.search(query, group=group, kind=kind, since=since, until=until, limit=limit, cursor=cursor)
+        )
 
     @server.tool(title="Read a post", annotations=READ_ONLY)
     def get_post(post_id: str) -> reader.PostRecord:
