@@ -438,9 +438,10 @@ def get_thread(db: Database, post_id: str) -> Thread:
     post = find_post(db, post_id)
     posts = group_posts(db, post.group)
     by_id = {p.id: p for p in posts}
-    root = post
-    while root.continues in by_id and root.continues != post.id:
-        root = by_id[root.continues]  # type: ignore[index]
+    root, seen = post, {post.id}
+    while root.continues is not None and root.continues in by_id and root.continues not in seen:
+        root = by_id[root.continues]
+        seen.add(root.id)
     later = continued_in(posts)
     members, todo = {root.id: root}, [root]
     while todo:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -93,11 +92,15 @@ async def exercise_tools(client: Client, group: str) -> list[str]:
     assert set(hit["passage"]) == {"source", "text"} and hit["message_ids"]
     second = await client.call_tool("search", {"query": "travessia abrigo", "limit": 2, "cursor": page["next_cursor"]})
     assert not {h["id"] for h in second.structured_content["results"]} & {h["id"] for h in page["results"]}
-    posts = await client.call_tool("search", {"query": "travessia", "kind": "post", "group": group, "since": "2026-09-01"})
+    posts = await client.call_tool(
+        "search", {"query": "travessia", "kind": "post", "group": group, "since": "2026-09-01"}
+    )
     post_id = posts.structured_content["results"][0]["post_id"]
     assert all(h["kind"] == "post" for h in posts.structured_content["results"])
     post = await client.call_tool("get_post", {"post_id": post_id})
-    assert post.structured_content["cited_messages"] and post.structured_content["content"]["source"].startswith("post ")
+    assert post.structured_content["cited_messages"] and post.structured_content["content"]["source"].startswith(
+        "post "
+    )
     thread = await client.call_tool("get_thread", {"post_id": post_id})
     assert post_id in [p["id"] for p in thread.structured_content["posts"]]
     day = post.structured_content["date"]
@@ -162,7 +165,9 @@ def test_mcp_over_streamable_http_and_stdio(demo, service):
     private(*anyio.run(over_http))
 
     async def over_stdio() -> str:
-        command = StdioServerParameters(command=CLI[0], args=[*CLI[1:], "mcp", "--home", str(home)], env=dict(os.environ))
+        command = StdioServerParameters(
+            command=CLI[0], args=[*CLI[1:], "mcp", "--home", str(home)], env=dict(os.environ)
+        )
         async with Client(command) as client:
             assert {t.name for t in (await client.list_tools()).tools} == TOOLS
             return text_of(await client.call_tool("list_groups", {}))
@@ -285,14 +290,14 @@ def test_a_bind_beyond_this_machine_needs_a_token_and_origins(demo):
         server.wait(timeout=20)
 
 
-def test_it_keeps_answering_while_a_write_runs(demo, service):
+def test_it_keeps_answering_while_a_write_runs(demo, service, tmp_path):
     """Questions in a loop while `egregora write` adds a group to the same home, in another process."""
     home, group = demo
+    log = (tmp_path / "write.log").open("w")  # not a pipe: its progress would fill one and stop the writer
     writer = subprocess.Popen(
         [*CLI, "write", str(DEMO_EXPORT), "--home", str(home), "--group", "outra", "--timezone", "America/Sao_Paulo"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log,
     )
     statuses, answers = [], []
     with httpx.Client(base_url=service, timeout=180) as http:
@@ -302,7 +307,8 @@ def test_it_keeps_answering_while_a_write_runs(demo, service):
             found = http.get("/search", params={"q": "lanterna mochila"})
             statuses += [asked.status_code, found.status_code]
             answers += [asked.text, found.text]
-        assert writer.wait(timeout=60) == 0, writer.stderr.read() if writer.stderr else ""
+        log.close()
+        assert writer.wait(timeout=60) == 0, (tmp_path / "write.log").read_text()
         after = http.get("/groups").json()
     assert len(statuses) >= 4 and set(statuses) == {200}, statuses
     assert {g["group"] for g in after} == {group, "outra"}  # a reader sees the write once committed
