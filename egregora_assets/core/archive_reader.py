@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -218,14 +219,20 @@ def day_of(value: str | None, name: str) -> date | None:
         raise BadRequest(f"{name}: {str(value)[:40]!r} is not a date; use YYYY-MM-DD") from None
 
 
-def known_group(db: Database, group: str | None) -> str | None:
-    """`group` if the archive holds it (None stays None), else BadRequest listing those it holds."""
+def known_group(held: Sequence[str], group: str | None) -> str | None:
+    """`group` if among the groups `held` (None stays None), else BadRequest listing them."""
     if group is None or group == "":
         return None
-    held = groups_in(db, "messages")
     if group not in held:
         raise BadRequest(f"unknown group {group[:80]!r}; the archive holds: {', '.join(held) or 'nothing yet'}", 404)
     return group
+
+
+def _group_of(db: Database, group: str) -> str:
+    """`group`, if the archive holds it; BadRequest otherwise."""
+    if not group:
+        raise BadRequest("give a group (list_groups names them)")
+    return known_group(groups_in(db, "messages"), group) or group
 
 
 def _fingerprint(*parts: Any) -> str:
@@ -253,55 +260,35 @@ def decode_cursor(cursor: str | None, fingerprint: str) -> int:
 # --- search --------------------------------------------------------------------------------
 
 
-def retrieve(
-    db: Database,
-    table: Any,
-    vector: Sequence[float],
-    question: str,
-    *,
-    k: int,
-    group: str | None = None,
-    kind: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    min_similarity: float = MIN_SIMILARITY,
-) -> list[dict]:
-    """The k best passages for a question: its content words as search terms, vector and
-    full-text hits fused, a window dropped when a post written from it is found too, repeated
-    text once, and passages only the vector search found dropped under `min_similarity`."""
-    terms = search_terms(question)
-    days = {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None}
-    hits = hybrid_search(table, vector, terms, group=group, kind=kind, k=2 * k + 8, **days)
-    posts = {p.id: p for p in posts_with_ids(db, [h["id"] for h in hits if h["kind"] == "post"])}
-    written_from = {p.window_id: p.id for p in posts.values()}
-    kept, seen = [], set()
-    for hit in hits:
-        similar = hit["similarity"] is None or hit["similarity"] >= min_similarity
-        literal = hit["similarity"] is None or _mentions(hit, terms)
-        said = " ".join(re.findall(r"\w+", fold(hit["text"])))[:400]
-        if not (similar or literal) or said in seen:
-            continue
-        if (
-            hit["kind"] == "window"
-            and hit["id"] in written_from
-            and any(h["id"] == written_from[hit["id"]] for h in hits)
-        ):
-            continue  # the post says it, citing the window's messages
-        seen.add(said)
-        kept.append({**hit, "post": posts.get(hit["id"])})
-    return kept[:k]
+@dataclass(frozen=True)
+class Filters:
+    """What a search is limited to, checked."""
+
+    group: str | None = None
+    kind: str | None = None
+    since: date | None = None
+    until: date | None = None
 
 
-def _mentions(hit: dict, terms: str) -> bool:
-    words = set(re.findall(r"\w+", fold(f"{hit['title']} {hit['text']}")))
-    return any(fold(t) in words for t in terms.split())
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search as asked, checked: its query, filters, page size and the offset its cursor gave."""
+
+    query: str
+    filters: Filters
+    limit: int
+    offset: int
+    fingerprint: str
+
+    @property
+    def wanted(self) -> int:
+        """How many passages to find: those of the pages so far, this one, and one to know if more follow."""
+        return self.offset + self.limit + 1
 
 
-def search(
-    db: Database,
-    table: Any,
-    vector: Sequence[float],
+def search_request(
     query: str,
+    groups: Sequence[str],
     *,
     group: str | None = None,
     kind: str | None = None,
@@ -309,8 +296,8 @@ def search(
     until: str | None = None,
     limit: int = 20,
     cursor: str | None = None,
-) -> SearchPage:
-    """A page of the best passages (windows of messages and posts) for a query, with a cursor."""
+) -> SearchRequest:
+    """A search's arguments checked (`groups`: those the archive holds), or BadRequest saying what is wrong."""
     if not query.strip():
         raise BadRequest("the query is empty")
     if kind not in (None, "", "window", "post"):
@@ -320,28 +307,71 @@ def search(
     first, last = day_of(since, "since"), day_of(until, "until")
     if first and last and first > last:
         raise BadRequest("since is after until")
-    group = known_group(db, group)
-    offset = decode_cursor(cursor, _fingerprint(query, group, kind, since, until, limit))
-    hits = retrieve(
-        db, table, vector, query, k=offset + limit + 1, group=group, kind=kind or None, since=first, until=last
-    )
-    page = hits[offset : offset + limit]
-    more = len(hits) > offset + limit and offset + limit < MAX_RESULTS
-    fingerprint = _fingerprint(query, group, kind, since, until, limit)
+    filters = Filters(known_group(groups, group), kind or None, first, last)
+    fingerprint = _fingerprint(query, filters, limit)
+    return SearchRequest(query, filters, limit, decode_cursor(cursor, fingerprint), fingerprint)
+
+
+def candidates(table: Any, vector: Sequence[float], question: str, k: int, filters: Filters = Filters()) -> list[dict]:
+    """What the vectors table finds for a question (its content words as search terms), before
+    `merged` picks the k best of them: a read of LanceDB only."""
+    since, until = (day.isoformat() if day else None for day in (filters.since, filters.until))
+    terms, only = search_terms(question), {"group": filters.group, "kind": filters.kind}
+    return hybrid_search(table, vector, terms, k=2 * k + 8, since=since, until=until, **only)
+
+
+def merged(
+    db: Database, hits: Sequence[dict], question: str, k: int, min_similarity: float = MIN_SIMILARITY
+) -> list[dict]:
+    """The k best of the candidates: a window dropped when a post written from it is found too,
+    repeated text once, and passages only the vector search found dropped under `min_similarity`
+    unless they say a word of the question."""
+    terms = search_terms(question)
+    posts = {p.id: p for p in posts_with_ids(db, [h["id"] for h in hits if h["kind"] == "post"])}
+    written_from = {p.window_id: p.id for p in posts.values()}
+    found = {h["id"] for h in hits}
+    kept, seen = [], set()
+    for hit in hits:
+        similar = hit["similarity"] is None or hit["similarity"] >= min_similarity
+        said = " ".join(re.findall(r"\w+", fold(hit["text"])))[:400]
+        if not (similar or _mentions(hit, terms)) or said in seen:
+            continue
+        if hit["kind"] == "window" and written_from.get(hit["id"]) in found:
+            continue  # the post says it, citing the window's messages
+        seen.add(said)
+        kept.append({**hit, "post": posts.get(hit["id"])})
+    return kept[:k]
+
+
+def retrieve(
+    db: Database, table: Any, vector: Sequence[float], question: str, *, k: int, filters: Filters = Filters()
+) -> list[dict]:
+    """The k best passages for a question (`candidates`, then `merged`)."""
+    return merged(db, candidates(table, vector, question, k, filters), question, k)
+
+
+def _mentions(hit: dict, terms: str) -> bool:
+    words = set(re.findall(r"\w+", fold(f"{hit['title']} {hit['text']}")))
+    return any(fold(t) in words for t in terms.split())
+
+
+def search_page(db: Database, request: SearchRequest, found: Sequence[dict]) -> SearchPage:
+    """A page of the best passages (windows of messages and posts) among the candidates, with a cursor."""
+    end = request.offset + request.limit
+    hits = merged(db, found, request.query, end + 1)
+    more = len(hits) > end and end < MAX_RESULTS
     return SearchPage(
-        query=visible(query),
-        terms=search_terms(query),
-        results=_hits(db, page),
+        query=visible(request.query),
+        terms=search_terms(request.query),
+        results=_hits(db, hits[request.offset : end]),
         has_more=more,
-        next_cursor=encode_cursor(offset + limit, fingerprint) if more else None,
+        next_cursor=encode_cursor(end, request.fingerprint) if more else None,
     )
 
 
-def passages(
-    db: Database, table: Any, vector: Sequence[float], question: str, *, group: str | None, k: int
-) -> list[Hit]:
-    """The passages a question is answered from (see `retrieve`), as records with their message ids."""
-    return _hits(db, retrieve(db, table, vector, question, k=k, group=known_group(db, group)))
+def passages(db: Database, question: str, found: Sequence[dict], k: int) -> list[Hit]:
+    """The passages a question is answered from, among the candidates, as records with their message ids."""
+    return _hits(db, merged(db, found, question, k))
 
 
 def _hits(db: Database, found: Sequence[dict]) -> list[Hit]:
@@ -454,7 +484,7 @@ def get_thread(db: Database, post_id: str) -> Thread:
 
 def get_messages(db: Database, group: str, day: str | None = None, around: str | None = None) -> Messages:
     """A day's messages of a group, or the AROUND messages before and after a message id."""
-    known_group(db, group)
+    _group_of(db, group)
     if bool(day) == bool(around):
         raise BadRequest("give either a date or a message id to look around, not both")
     if around:
@@ -505,7 +535,7 @@ def list_groups(db: Database) -> list[GroupSummary]:
 def group_stats(db: Database, group: str, top: int = 10) -> GroupStats:
     """Messages per day and per pseudonym, the busiest hours of the day, and the topics most
     posts were tagged with."""
-    known_group(db, group)
+    _group_of(db, group)
     t = db.table("messages")
     mine = t.filter((t.group == group) & t.author.notnull())
     per_day = db.rows(mine.group_by("date").aggregate(n=mine.count()).order_by("date"))
@@ -536,7 +566,7 @@ def ibis_desc(column: str) -> Any:
 
 def post_at(db: Database, group: str, day: str, slug: str) -> Post:
     """The post at a stable address: its group, day and slug (a post's page on the site)."""
-    known_group(db, group)
+    _group_of(db, group)
     when = day_of(day, "date")
     for post in group_posts(db, group, [when]):  # type: ignore[list-item]
         if post.slug == slug:
@@ -546,7 +576,7 @@ def post_at(db: Database, group: str, day: str, slug: str) -> Post:
 
 def author_record(db: Database, group: str, author: str) -> AuthorRecord:
     """What the site's author page says of a pseudonym, and the posts that cite them."""
-    known_group(db, group)
+    _group_of(db, group)
     profiles = {p.author: p for p in group_profiles(db, group)} if db.has_table("author_profiles") else {}
     if author not in profiles:
         raise BadRequest(f"no author {author[:60]!r} in {group}", 404)

@@ -3,6 +3,7 @@ committed version, the embedder and the LLM, wired once from the settings."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,9 +11,11 @@ from ..core import archive_reader as reader
 from ..core.ask import answer_stream, citations, offline_passages
 from ..core.home import Home
 from ..core.settings import Settings
+from ..core.tables import groups_in
 from ..core.text import visible
 from ..core.vectors import TABLE
 
+GROUPS_SECONDS = 2.0
 ASK_PASSAGES = 8  # what an answer is written from, as `egregora ask`
 NO_LLM = "No LLM is configured: the most relevant passages, as `egregora ask` prints them."
 
@@ -30,6 +33,7 @@ class Archive:
         self.embedder = resources["embedder"]
         self.llm = resources["llm"]
         self.prompts = resources["prompts"].path
+        self._groups: tuple[float, list[str]] = (-GROUPS_SECONDS, [])
 
     def table(self) -> Any:
         """The vectors table at its latest committed version (a writer may have added one)."""
@@ -40,21 +44,26 @@ class Archive:
     def read(self, fetch: Callable[[Any], Any]) -> Any:
         return self.warehouse.read(fetch)
 
-    def searched(self, fetch: Callable[[Any, Any], Any]) -> Any:
-        """`fetch(db, table)`; tried once more on a fresh table if a writer removed the version read."""
+    def candidates(self, question: str, k: int, filters: reader.Filters) -> list[dict]:
+        """What the vectors table finds, outside the warehouse's lock; once more on a fresh table
+        if a writer removed the version being read."""
+        vector = self.embedder.embed([question])[0]
         try:
-            return self.read(lambda db: fetch(db, self.table()))
+            return reader.candidates(self.table(), vector, question, k, filters)
         except (OSError, RuntimeError):
-            return self.read(lambda db: fetch(db, self.table()))
+            return reader.candidates(self.table(), vector, question, k, filters)
 
-    def embed(self, text: str) -> Any:
-        return self.embedder.embed([text])[0]
+    def groups(self) -> list[str]:
+        """The archive's groups, read again at most every GROUPS_SECONDS (a write may add one)."""
+        now = time.monotonic()
+        if now - self._groups[0] > GROUPS_SECONDS:
+            self._groups = (now, self.read(lambda db: groups_in(db, "messages")))
+        return self._groups[1]
 
     def search(self, query: str, **filters: Any) -> reader.SearchPage:
-        if not query.strip():
-            raise reader.BadRequest("the query is empty")
-        vector = self.embed(query)
-        return self.searched(lambda db, table: reader.search(db, table, vector, query, **filters))
+        request = reader.search_request(query, self.groups(), **filters)
+        found = self.candidates(query, request.wanted, request.filters)
+        return self.read(lambda db: reader.search_page(db, request, found))
 
     def get_post(self, post_id: str) -> reader.PostRecord:
         return self.read(lambda db: reader.get_post(db, post_id))
@@ -79,7 +88,7 @@ class Archive:
 
     def feed(self, group: str) -> str:
         """The group's Atom feed as published, its invisible controls shown."""
-        self.read(lambda db: reader.known_group(db, group))
+        reader.known_group(self.groups(), group)
         path = self.home.feed(group)
         if not path.is_file():
             raise reader.BadRequest(f"{group} has no feed yet", 404)
@@ -91,10 +100,9 @@ class Archive:
         token counts). Without an LLM, one ("passages", ...) event holds the passages themselves."""
         if not question.strip():
             raise reader.BadRequest("the question is empty")
-        vector = self.embed(question)
-        hits = self.searched(
-            lambda db, table: reader.passages(db, table, vector, question, group=group, k=ASK_PASSAGES)
-        )
+        filters = reader.Filters(group=reader.known_group(self.groups(), group))
+        found = self.candidates(question, ASK_PASSAGES, filters)
+        hits = self.read(lambda db: reader.passages(db, question, found, ASK_PASSAGES))
         given = [{**h.model_dump(exclude={"passage"}), "text": h.passage.text} for h in hits]
         if not self.llm.enabled:
             shown = offline_passages(given)
