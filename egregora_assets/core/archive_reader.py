@@ -166,27 +166,31 @@ class ReadOnlyWarehouse:
     """Short read-only connections to the warehouse, shared by the requests of the moment.
 
     DuckDB lets a process write a file only while no other process has it open. A connection is
-    closed as soon as no request waits for it, and at the latest after `max_age` seconds, followed
-    by a `pause` without one: a concurrent `egregora write`, which retries for two minutes, always
-    finds a gap. While the writer holds the file, opening waits for it (warehouse.connect)."""
+    closed once no request has used it for `linger` seconds (at once while `writing()` says a
+    write is at work), and at the latest after `max_age` seconds, followed by a `pause` without
+    one: a concurrent writer, which retries for two minutes, always finds a gap. While the writer
+    holds the file, opening waits for it (warehouse.connect)."""
 
-    def __init__(self, url: str, *, max_age: float = 1.0, pause: float = 0.1) -> None:
-        self.url, self.max_age, self.pause = url, max_age, pause
+    def __init__(
+        self,
+        url: str,
+        *,
+        writing: Callable[[], bool] = lambda: False,
+        linger: float = 0.25,
+        max_age: float = 1.0,
+        pause: float = 0.1,
+    ) -> None:
+        self.url, self.writing, self.linger, self.max_age, self.pause = url, writing, linger, max_age, pause
         self._lock = threading.Lock()  # one query at a time on the shared connection
-        self._count = threading.Lock()
-        self._waiting = 0
         self._open: ExitStack | None = None
         self._db: Database | None = None
-        self._since = 0.0
+        self._since = self._used = 0.0
+        self._timer: threading.Timer | None = None
         self.opened = 0  # connections opened, for the metrics
 
     def read(self, fetch: Callable[[Database], Any]) -> Any:
         """`fetch(db)` on the shared read-only connection, opened if needed."""
-        with self._count:
-            self._waiting += 1
         with self._lock:
-            with self._count:
-                self._waiting -= 1
             if self._db is None:
                 self._open = ExitStack()
                 self._db = self._open.enter_context(connect(self.url, read_only=True))
@@ -194,11 +198,27 @@ class ReadOnlyWarehouse:
             try:
                 return fetch(self._db)
             finally:
-                old = time.monotonic() - self._since > self.max_age
-                if old or not self._waiting:
+                self._used = time.monotonic()
+                if self._used - self._since > self.max_age:
                     self.close()
-                if old:
                     time.sleep(self.pause)  # a gap for a writer waiting for the file
+                elif self.writing():
+                    self.close()
+                elif self._timer is None:
+                    self._timer = threading.Timer(self.linger, self._close_if_idle)
+                    self._timer.daemon = True
+                    self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            self._timer = None
+            idle = time.monotonic() - self._used
+            if idle >= self.linger:
+                self.close()
+            elif self._db is not None:
+                self._timer = threading.Timer(self.linger - idle, self._close_if_idle)
+                self._timer.daemon = True
+                self._timer.start()
 
     def close(self) -> None:
         if self._open is not None:
@@ -317,7 +337,7 @@ def candidates(table: Any, vector: Sequence[float], question: str, k: int, filte
     `merged` picks the k best of them: a read of LanceDB only."""
     since, until = (day.isoformat() if day else None for day in (filters.since, filters.until))
     terms, only = search_terms(question), {"group": filters.group, "kind": filters.kind}
-    return hybrid_search(table, vector, terms, k=2 * k + 8, since=since, until=until, **only)
+    return hybrid_search(table, vector, terms, k=k + 8, since=since, until=until, **only)
 
 
 def merged(
@@ -333,7 +353,7 @@ def merged(
     kept, seen = [], set()
     for hit in hits:
         similar = hit["similarity"] is None or hit["similarity"] >= min_similarity
-        said = " ".join(re.findall(r"\w+", fold(hit["text"])))[:400]
+        said = " ".join(re.findall(r"\w+", fold(hit["text"][:1000])))[:400]
         if not (similar or _mentions(hit, terms)) or said in seen:
             continue
         if hit["kind"] == "window" and written_from.get(hit["id"]) in found:
@@ -351,7 +371,7 @@ def retrieve(
 
 
 def _mentions(hit: dict, terms: str) -> bool:
-    words = set(re.findall(r"\w+", fold(f"{hit['title']} {hit['text']}")))
+    words = {fold(w) for w in set(re.findall(r"\w+", f"{hit['title']} {hit['text']}"))}
     return any(fold(t) in words for t in terms.split())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from .languages import LANGUAGES, stopwords
 from .text import fold
@@ -56,6 +56,11 @@ def _full_text(table, terms: str, only: str, limit: int) -> list[dict]:
         return []
 
 
+@lru_cache(maxsize=1 << 16)  # a chat's vocabulary repeats from passage to passage
+def _folded(word: str) -> list[str]:
+    return fold(word).split()
+
+
 def _stem(word: str) -> str:
     """A crude language-blind stem: enough to match "bikes" with "bike"."""
     return word.rstrip("s")[:6]
@@ -65,7 +70,8 @@ def _overlap(terms: list[str], row: dict) -> float:
     """The share of search terms (by crude stem) found in a row's title or text."""
     if not terms:
         return 0.0
-    words = {_stem(w) for w in re.findall(r"\w+", fold(f"{row['title']} {row['text']}"))}
+    # Folding each distinct word, not the whole text: a window is kilobytes of a few hundred words.
+    words = {_stem(w) for word in set(re.findall(r"\w+", f"{row['title']} {row['text']}")) for w in _folded(word)}
     return sum(_stem(t) in words for t in terms) / len(terms)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..core import archive_reader as reader
 from ..core.ask import answer_stream, citations, offline_passages
-from ..core.home import Home
+from ..core.home import Home, writing
 from ..core.settings import Settings
 from ..core.tables import groups_in
 from ..core.text import visible
@@ -28,7 +28,7 @@ class Archive:
 
         resources = build_resources(settings, outside_dagster=True)
         self.home = Home(settings.home)
-        self.warehouse = reader.ReadOnlyWarehouse(resources["warehouse"].url)
+        self.warehouse = reader.ReadOnlyWarehouse(resources["warehouse"].url, writing=lambda: writing(self.home))
         self.vectors_uri: str = resources["vectors"].uri
         self.embedder = resources["embedder"]
         self.llm = resources["llm"]
