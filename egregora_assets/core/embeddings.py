@@ -39,11 +39,12 @@ def search_terms(question: str) -> str:
 REFINE_FACTOR = 4
 
 
-def _ranked(query, only: str, limit: int) -> list[dict]:
-    """The rows of a LanceDB query, best first, filtered before ranking."""
+def _ranked(query, only: str, limit: int, score: str) -> list[dict]:
+    """The rows of a LanceDB query, best first, filtered before ranking, with their `score`
+    column (`_distance` or `_score`) but not their vectors (384 floats a row to convert)."""
     if only:
         query = query.where(only, prefilter=True)
-    return query.limit(limit).to_list()
+    return query.select([*FIELDS, score]).limit(limit).to_list()
 
 
 def _full_text(table, terms: str, only: str, limit: int) -> list[dict]:
@@ -51,14 +52,9 @@ def _full_text(table, terms: str, only: str, limit: int) -> list[dict]:
     if not terms.strip():
         return []
     try:
-        return _ranked(table.search(terms, query_type="fts", fts_columns="text"), only, limit)
+        return _ranked(table.search(terms, query_type="fts", fts_columns="text"), only, limit, "_score")
     except ValueError:  # LanceDB's answer when the table has no full-text index (e.g. empty)
         return []
-
-
-@lru_cache(maxsize=1 << 16)  # a chat's vocabulary repeats from passage to passage
-def _folded(word: str) -> list[str]:
-    return fold(word).split()
 
 
 def _stem(word: str) -> str:
@@ -66,13 +62,19 @@ def _stem(word: str) -> str:
     return word.rstrip("s")[:6]
 
 
+@lru_cache(maxsize=1 << 16)  # a chat's vocabulary repeats from passage to passage
+def _stems(word: str) -> frozenset[str]:
+    """The stems of a word as written, folded (folding may split it, as "ﬁ" does not but "¼" does)."""
+    return frozenset(_stem(w) for w in fold(word).split())
+
+
 def _overlap(terms: list[str], row: dict) -> float:
     """The share of search terms (by crude stem) found in a row's title or text."""
     if not terms:
         return 0.0
-    # Folding each distinct word, not the whole text: a window is kilobytes of a few hundred words.
-    words = {_stem(w) for word in set(re.findall(r"\w+", f"{row['title']} {row['text']}")) for w in _folded(word)}
-    return sum(_stem(t) in words for t in terms) / len(terms)
+    # Each distinct word's stems once: a window is kilobytes of a few hundred words.
+    stems = frozenset().union(*map(_stems, set(re.findall(r"\w+", f"{row['title']} {row['text']}"))))
+    return sum(_stem(t) in stems for t in terms) / len(terms)
 
 
 def hybrid_search(
@@ -93,7 +95,7 @@ def hybrid_search(
     passage only the full-text search found."""
     only, pool = where(group=group, before=before, kind=kind, since=since, until=until), max(4 * k, 20)
     vector_query = table.search(list(query_vector), vector_column_name="vector").refine_factor(REFINE_FACTOR)
-    rankings = [_ranked(vector_query, only, pool), _full_text(table, terms, only, pool)]
+    rankings = [_ranked(vector_query, only, pool, "_distance"), _full_text(table, terms, only, pool)]
     rows: dict[str, dict] = {}
     scores: dict[str, float] = {}
     for hits in rankings:
