@@ -559,7 +559,9 @@ def group_stats(db: Database, group: str, top: int = 10) -> GroupStats:
     t = db.table("messages")
     mine = t.filter((t.group == group) & t.author.notnull())
     per_day = db.rows(mine.group_by("date").aggregate(n=mine.count()).order_by("date"))
-    per_author = db.rows(mine.group_by("author").aggregate(n=mine.count()).order_by([ibis_desc("n"), "author"]))
+    per_author = sorted(
+        db.rows(mine.group_by("author").aggregate(n=mine.count())), key=lambda r: (-r["n"], r["author"])
+    )
     timed = mine.mutate(hour=mine.timestamp.hour())
     hours = db.rows(timed.group_by("hour").aggregate(n=timed.count()))
     tags = Counter(t for p in group_posts(db, group) for t in p.categories)
@@ -573,12 +575,6 @@ def group_stats(db: Database, group: str, top: int = 10) -> GroupStats:
         ][:top],
         top_topics=[Count(key=visible(tag), count=n) for tag, n in tags.most_common(top)],
     )
-
-
-def ibis_desc(column: str) -> Any:
-    import ibis
-
-    return ibis.desc(column)
 
 
 # --- resources ------------------------------------------------------------------------------
@@ -613,9 +609,3 @@ def author_record(db: Database, group: str, author: str) -> AuthorRecord:
         else None,
         cited_by=[link(p) for p in group_posts(db, group) if author in p.authors],
     )
-
-
-def post_markdown(record: PostRecord) -> str:
-    """A post as the resource gives it: a header of facts, then its text as quoted data."""
-    head = {k: v for k, v in record.model_dump().items() if k not in ("content", "summary", "cited_messages")}
-    return json.dumps({**head, "content": record.content.model_dump()}, ensure_ascii=False, indent=1)

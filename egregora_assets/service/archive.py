@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 from ..core import archive_reader as reader
@@ -34,12 +35,17 @@ class Archive:
         self.llm = resources["llm"]
         self.prompts = resources["prompts"].path
         self._groups: tuple[float, list[str]] = (-GROUPS_SECONDS, [])
+        self._table: Any = None
 
     def table(self) -> Any:
-        """The vectors table at its latest committed version (a writer may have added one)."""
-        import lancedb
+        """The vectors table, kept open (its indexes stay in memory) and moved to the latest
+        version a writer committed at most a second after it did."""
+        if self._table is None:
+            import lancedb
 
-        return lancedb.connect(self.vectors_uri).open_table(TABLE)
+            connection = lancedb.connect(self.vectors_uri, read_consistency_interval=timedelta(seconds=1))
+            self._table = connection.open_table(TABLE)
+        return self._table
 
     def read(self, fetch: Callable[[Any], Any]) -> Any:
         return self.warehouse.read(fetch)
@@ -50,7 +56,8 @@ class Archive:
         vector = self.embedder.embed([question])[0]
         try:
             return reader.candidates(self.table(), vector, question, k, filters)
-        except (OSError, RuntimeError):
+        except (OSError, RuntimeError):  # the version read is gone (a write cleans up old ones)
+            self._table = None
             return reader.candidates(self.table(), vector, question, k, filters)
 
     def groups(self) -> list[str]:

@@ -20,6 +20,7 @@ import uvicorn
 from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
 
+from egregora_assets.cli import main
 from egregora_assets.core.settings import LLMSettings, load_settings
 from egregora_assets.demo import DEMO_EXPORT, DEMO_REAL_NAMES
 from egregora_assets.service.archive import Archive
@@ -288,6 +289,15 @@ def test_a_bind_beyond_this_machine_needs_a_token_and_origins(demo):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_mcp_and_serve_refuse_a_home_with_nothing_written(tmp_path, capsys):
+    nothing = tmp_path / "nothing"
+    for command in (["mcp"], ["serve", "--port", str(free_port())]):
+        assert main([*command, "--home", str(nothing)]) == 2
+        said = f"egregora: {nothing}: nothing written yet; run `egregora write EXPORT` first"
+        assert capsys.readouterr().err.strip().splitlines() == [said]
+    assert not nothing.exists()
 
 
 def test_it_keeps_answering_while_a_write_runs(demo, service, tmp_path):
