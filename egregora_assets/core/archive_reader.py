@@ -11,11 +11,8 @@ import base64
 import hashlib
 import json
 import re
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -23,12 +20,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from .embeddings import hybrid_search, search_terms
-from .models import Message, Post, Window, post_order
-from .tables import cited_messages, day_messages, group_posts, group_profiles, groups_in, posts_with_ids
+from .models import Message, Post, post_order
+from .tables import (
+    cited_messages,
+    day_messages,
+    group_posts,
+    group_profiles,
+    groups_in,
+    posts_with_ids,
+    window_message_ids,
+)
 from .text import fold, visible
 from .threads import continued_in
 from .urls import post_path
-from .warehouse import Database, connect
+from .warehouse import Database
 
 MAX_PAGE = 100  # results a search page holds at most
 MAX_RESULTS = 1000  # how deep pagination goes
@@ -157,73 +162,6 @@ class AuthorRecord(Record):
     topics: list[str]
     portrait: Quote | None
     cited_by: list[PostLink]
-
-
-# --- reading safely beside a writer ------------------------------------------------------------
-
-
-class ReadOnlyWarehouse:
-    """Short read-only connections to the warehouse, shared by the requests of the moment.
-
-    DuckDB lets a process write a file only while no other process has it open. A connection is
-    closed once no request has used it for `linger` seconds (at once while `writing()` says a
-    write is at work), and at the latest after `max_age` seconds, followed by a `pause` without
-    one: a concurrent writer, which retries for two minutes, always finds a gap. While the writer
-    holds the file, opening waits for it (warehouse.connect)."""
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        writing: Callable[[], bool] = lambda: False,
-        linger: float = 0.25,
-        max_age: float = 1.0,
-        pause: float = 0.1,
-    ) -> None:
-        self.url, self.writing, self.linger, self.max_age, self.pause = url, writing, linger, max_age, pause
-        self._lock = threading.Lock()  # one query at a time on the shared connection
-        self._open: ExitStack | None = None
-        self._db: Database | None = None
-        self._since = self._used = 0.0
-        self._timer: threading.Timer | None = None
-        self.opened = 0  # connections opened, for the metrics
-
-    def read(self, fetch: Callable[[Database], Any]) -> Any:
-        """`fetch(db)` on the shared read-only connection, opened if needed."""
-        with self._lock:
-            if self._db is None:
-                self._open = ExitStack()
-                self._db = self._open.enter_context(connect(self.url, read_only=True))
-                self._since, self.opened = time.monotonic(), self.opened + 1
-            try:
-                return fetch(self._db)
-            finally:
-                self._used = time.monotonic()
-                if self._used - self._since > self.max_age:
-                    self.close()
-                    time.sleep(self.pause)  # a gap for a writer waiting for the file
-                elif self.writing():
-                    self.close()
-                elif self._timer is None:
-                    self._timer = threading.Timer(self.linger, self._close_if_idle)
-                    self._timer.daemon = True
-                    self._timer.start()
-
-    def _close_if_idle(self) -> None:
-        with self._lock:
-            self._timer = None
-            idle = time.monotonic() - self._used
-            if idle >= self.linger:
-                self.close()
-            elif self._db is not None:
-                self._timer = threading.Timer(self.linger - idle, self._close_if_idle)
-                self._timer.daemon = True
-                self._timer.start()
-
-    def close(self) -> None:
-        if self._open is not None:
-            self._open.close()
-        self._open, self._db = None, None
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -396,7 +334,7 @@ def passages(db: Database, question: str, found: Sequence[dict], k: int) -> list
 
 def _hits(db: Database, found: Sequence[dict]) -> list[Hit]:
     """Search hits as records, each with the ids of the messages it holds or cites."""
-    windows = window_messages(db, [h["id"] for h in found if h["kind"] == "window"])
+    windows = window_message_ids(db, [h["id"] for h in found if h["kind"] == "window"])
     hits = []
     for h in found:
         post: Post | None = h.get("post")
@@ -418,15 +356,6 @@ def _hits(db: Database, found: Sequence[dict]) -> list[Hit]:
             )
         )
     return hits
-
-
-def window_messages(db: Database, ids: Sequence[str]) -> dict[str, list[str]]:
-    """The message ids each of these windows holds, by window id."""
-    if not ids:
-        return {}
-    t = db.table("windows")
-    rows = db.rows(t.filter(t.id.isin(list(ids))).select("id", "payload"))
-    return {r["id"]: [m.id for m in Window.model_validate_json(r["payload"]).messages] for r in rows}
 
 
 # --- posts, messages, threads --------------------------------------------------------------

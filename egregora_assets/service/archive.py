@@ -15,6 +15,7 @@ from ..core.settings import Settings
 from ..core.tables import groups_in
 from ..core.text import visible
 from ..core.vectors import TABLE
+from ..core.warehouse import ReadOnlyWarehouse
 
 GROUPS_SECONDS = 2.0
 ASK_PASSAGES = 8  # what an answer is written from, as `egregora ask`
@@ -29,7 +30,7 @@ class Archive:
 
         resources = build_resources(settings, outside_dagster=True)
         self.home = Home(settings.home)
-        self.warehouse = reader.ReadOnlyWarehouse(resources["warehouse"].url, writing=lambda: writing(self.home))
+        self.warehouse = ReadOnlyWarehouse(resources["warehouse"].url, writing=lambda: writing(self.home))
         self.vectors_uri: str = resources["vectors"].uri
         self.embedder = resources["embedder"]
         self.llm = resources["llm"]
