@@ -165,6 +165,13 @@ def test_mcp_over_streamable_http_and_stdio(demo, service):
 
     private(*anyio.run(over_http))
 
+    async def handshake_era() -> str:  # clients of the 2025 protocol revisions (initialize first)
+        async with Client(f"{service}/mcp", mode="legacy") as client:
+            assert client.protocol_version < "2026"
+            return text_of(await client.call_tool("list_groups", {}))
+
+    assert group in anyio.run(handshake_era)
+
     async def over_stdio() -> str:
         command = StdioServerParameters(
             command=CLI[0], args=[*CLI[1:], "mcp", "--home", str(home)], env=dict(os.environ)
