@@ -27,6 +27,9 @@ from .mcp_tools import mcp_server
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 ROUTES = ("/ask", "/search", "/groups", "/posts", "/healthz", "/metrics", "/mcp")
+# What an LLM call that gave no answer raises (core/llm.py): the server kept failing, the prompt was
+# too long, the answer never fit.
+LLM_FAILURES = (RuntimeError, OverflowError, ValueError)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
@@ -91,6 +94,8 @@ def routes(archive: Archive, metrics: Metrics) -> list[Route]:
             first = await run_in_threadpool(next, events)
         except BadRequest as error:
             return _error(str(error), error.status)
+        except LLM_FAILURES as error:  # the model gave no answer: said in one line
+            return _error(_line(error), 502)
         if first[0] == "chunk":
             metrics.first_chunk.observe(time.monotonic() - started)
         return StreamingResponse(_stream(first, events, metrics), media_type="text/event-stream")
@@ -134,8 +139,12 @@ def _stream(first: tuple[str, dict], events: Iterator[tuple[str, dict]], metrics
             if event == "done":
                 metrics.spent(data)
             yield sse(event, data)
-    except (RuntimeError, ValueError) as error:  # the LLM failed: said in one line, the stream ends
-        yield sse("error", {"error": str(error).splitlines()[0][:300] if str(error) else type(error).__name__})
+    except LLM_FAILURES as error:  # the model failed midway: said in one line, the stream ends
+        yield sse("error", {"error": _line(error)})
+
+
+def _line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
 class Guard:

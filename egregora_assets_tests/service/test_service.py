@@ -258,6 +258,9 @@ def test_ask_streams_a_cited_answer_chunk_by_chunk(demo):
             assert [p["n"] for p in cited["cited"]] == [1, 2, 3] and cited["invalid_citations"] == []
             assert all(p["message_ids"] for p in cited["cited"])
             assert received[-1][1]["llm_requests"] == 1 and received[-1][1]["output_tokens"] > 0
+            fake.script(["500"] * 6, marker="answer")  # a model that keeps failing: one line, no traceback
+            failed = http.post("/ask", json={"question": "E a volta, como foi?"})
+            assert failed.status_code == 502 and "failed after retries" in failed.json()["error"]
             metrics = http.get("/metrics").text
             assert 'egregora_llm_tokens_total{direction="output"}' in metrics
             assert "egregora_ask_first_chunk_seconds_count 1.0" in metrics
