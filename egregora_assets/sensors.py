@@ -1,6 +1,8 @@
 """The inbox sensor: a new or changed export dropped in `<home>/inbox` becomes a run."""
 
 import json
+from datetime import date
+from pathlib import Path
 
 from dagster import (
     AssetSelection,
@@ -14,7 +16,7 @@ from dagster import (
 )
 
 from .core.models import BadExport
-from .core.raw_exports.staging import changed_days, covered_days, every_staged, stage_export
+from .core.raw_exports.staging import StagedExport, changed_days, covered_days, every_staged, stage_export
 from .partitions import key_of, partition_requests
 from .resources import HomeResource
 
@@ -40,21 +42,8 @@ def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> Sensor
         except BadExport as error:
             context.log.error(str(error))  # stays in the cursor: retried only once the file changes
             continue
-        changed = changed_days(home.paths, staged)
-        if changed:
-            first, last = changed[0], changed[-1]
-            requests.append(
-                RunRequest(
-                    run_key=f"{path.name}:{staged.sha256}",
-                    tags={
-                        "dagster/asset_partition_range_start": key_of(str(first), staged.group),
-                        "dagster/asset_partition_range_end": key_of(str(last), staged.group),
-                        "egregora/command": "inbox",
-                        "egregora/group": staged.group,
-                        "egregora/days": str((last - first).days + 1),
-                    },
-                )
-            )
+        if changed := changed_days(home.paths, staged):
+            requests.append(_run_request(path, staged, changed))
     # The groups and days of every staged export: the daemon adds them before it launches the runs.
     records = every_staged(home.paths)
     partitions = partition_requests(context.instance, {r.group for r in records}, covered_days(records))
@@ -64,6 +53,21 @@ def inbox_sensor(context: SensorEvaluationContext, home: HomeResource) -> Sensor
         run_requests=requests,
         cursor=json.dumps(seen, sort_keys=True),
         dynamic_partitions_requests=partitions,
+    )
+
+
+def _run_request(path: Path, staged: StagedExport, changed: list[date]) -> RunRequest:
+    """A run of the days an export changed: one range of its group's partitions, first to last."""
+    first, last = changed[0], changed[-1]
+    return RunRequest(
+        run_key=f"{path.name}:{staged.sha256}",
+        tags={
+            "dagster/asset_partition_range_start": key_of(str(first), staged.group),
+            "dagster/asset_partition_range_end": key_of(str(last), staged.group),
+            "egregora/command": "inbox",
+            "egregora/group": staged.group,
+            "egregora/days": str((last - first).days + 1),
+        },
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import re
 import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +16,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from egregora_assets.core.atom_feed import build_feed
-from egregora_assets.core.mkdocs_site import as_text, build_site, unrenderable, write_site_project
+from egregora_assets.core.mkdocs_site import build_site, write_site_project
 from egregora_assets.core.models import AuthorProfile, Message, Post, PostDraft, Window
 from egregora_assets.core.posts.records import to_posts, unique_slugs
 
@@ -236,31 +235,6 @@ def test_the_feed_parses_and_carries_nothing_active(hostile_site):
     parsed = feedparser.parse(feed)
     assert not parsed.bozo and len(parsed.entries) == len(docs)
     assert active_entries(feed) == []
-
-
-def test_a_post_the_renderer_cannot_read_is_named_and_shown_as_text(tmp_path, monkeypatch):
-    # What the mkdocs_site asset does when a build fails: find the posts, show them as text.
-    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))  # for mkdocs' own process
-    good, bad = hostile_docs()[:2]
-    bad = bad.model_copy(update={"content": "It went BOOM here."})
-
-    def write(docs):
-        write_site_project(template_dir=TEMPLATE, project_dir=tmp_path / "p", group="g", title="g",
-                           docs=docs, feed_xml=b"")  # fmt: skip
-        config = (tmp_path / "p" / "mkdocs.yml").read_text()
-        (tmp_path / "p" / "mkdocs.yml").write_text(
-            config.replace("  - tables\n", "  - tables\n  - egregora_assets_tests.boom_markdown\n")
-        )
-
-    write([good, bad])
-    with pytest.raises(RuntimeError, match="BOOM"):
-        build_site(tmp_path / "p", tmp_path / "html")
-    reasons = unrenderable(tmp_path / "p", [good, bad])
-    assert list(reasons) == [bad.id] and "BOOM" in reasons[bad.id]
-    write([good, as_text(bad)])
-    build_site(tmp_path / "p", tmp_path / "html")
-    page = next(p for p in (tmp_path / "html").glob("blog/2026/*/*/*/index.html") if "BOOM" in p.read_text())
-    assert re.search(r"<pre[^>]*>(?:(?!</pre>).)*It went BOOM here\.", page.read_text(), re.S)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -74,8 +74,6 @@ ALLOWED = {
     # Publishing a day's images reads them from the staged exports, through the export reader's
     # zip checks: the data flow itself.
     ("anonymized_messages.media", "raw_exports.archive"),
-    # The pseudonyms' word lists, which text.PSEUDONYM is built from, until they become a data file.
-    ("text", "anonymized_messages.pseudonym_words"),
     # The archive's reader (the MCP server, `egregora serve`) searches as the writer's retrieval and
     # `egregora ask` do: the one hybrid search, which the embeddings stage's module holds.
     ("archive_reader", "embeddings"),

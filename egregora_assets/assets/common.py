@@ -45,41 +45,42 @@ def each_partition(
 ) -> MaterializeResult:
     """Compute every partition of the run whose inputs changed, journaled in the `warehouse`; report it.
 
-    A partition's inputs are what the asset's definition states: its code version, its declared
-    upstream assets' journal hashes for the same day (or all of the group's, for a per-group
-    asset; read from `upstream_db` when they live elsewhere), and `identity` (a value, or a
-    function of group and day: the model, the prompt, a setting). While the step runs, reading
-    a table of an asset it does not declare fails. `compute(db, group, day)` returns
-    (output hash, counts, rows per table), written with the journal (see run_slices), and
-    `before_commit(keys)` first writes what those partitions keep outside the database.
-    `missing` says when an output outside the database was deleted, so it is rebuilt anyway;
-    `after(tally)` runs once the loop is done and returns more metadata."""
-    keys = partition_keys(context)
-    key = context.assets_def.key
-    name, code = key.to_user_string(), context.assets_def.code_versions_by_key.get(key)
-    upstream = sorted(k.to_user_string() for k in context.assets_def.asset_deps[key])
+    A partition's inputs are what `signer` says (upstream hashes are read from `upstream_db` when
+    they live elsewhere). `compute(db, group, day)` returns (output hash, counts, rows per table),
+    written with the journal (see run_slices), and `before_commit(keys)` first writes what those
+    partitions keep outside the database. `missing` says when an output outside the database was
+    deleted, so it is rebuilt anyway; `after(tally)` runs once the loop is done and returns more
+    metadata. While the step runs, reading a table of an asset it does not declare fails."""
+    keys, (name, code, upstream) = partition_keys(context), declared_inputs(context)
     with (
         warehouse.get_connection(on_wait=context.log.info) as db,
         step(name, readable(name, upstream), days_by_group(keys)),
     ):
         db.create(tables)
-
-        def signature(group: str, day: Any) -> str:
-            own = identity(group, day) if callable(identity) else identity
-            return input_signature(upstream_db or db, upstream, code, own, group, day)
-
-        tally = run_slices(
-            db,
-            name,
-            keys,
-            signature,
-            lambda g, d: compute(db, g, d),
-            _progress(context, len(keys)),
-            missing,
-            before_commit,
-        )
+        signature = signer(upstream_db or db, upstream, code, identity)
+        progress = _progress(context, len(keys))
+        tally = run_slices(db, name, keys, signature, lambda g, d: compute(db, g, d), progress, missing, before_commit)
         extra = (after(tally) if after else None) or {}
     return result(tally, **facts, **extra)
+
+
+def declared_inputs(context: AssetExecutionContext) -> tuple[str, str | None, list[str]]:
+    """The asset's name, its code version and the names of the upstream assets it declares."""
+    key = context.assets_def.key
+    upstream = sorted(k.to_user_string() for k in context.assets_def.asset_deps[key])
+    return key.to_user_string(), context.assets_def.code_versions_by_key.get(key), upstream
+
+
+def signer(db: Database, upstream: list[str], code: str | None, identity: Any) -> Callable[[str, Any], str]:
+    """A partition's input signature: the asset's code version, its declared upstream assets'
+    journal hashes for the same day (all of the group's, for a per-group asset; read from `db`),
+    and `identity` (a value, or a function of group and day: the model, the prompt, a setting)."""
+
+    def signature(group: str, day: Any) -> str:
+        own = identity(group, day) if callable(identity) else identity
+        return input_signature(db, upstream, code, own, group, day)
+
+    return signature
 
 
 PROGRESS_SECONDS = 2.0  # every log line is an event in the run's storage: a few per step, not one per day

@@ -44,59 +44,70 @@ def _first_line(error: BaseException) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="egregora", description="Turn a WhatsApp group export into a private blog.")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    for name, run, arguments, about in (
+        ("demo", _demo, _home_and_json, "run the whole graph on the bundled demo export"),
+        ("write", _write, _write_arguments, "run the whole graph for one export (.zip or .txt)"),
+        ("parse", _parse, _parse_arguments, "print the messages of an export as JSON lines"),
+        ("ask", _ask, _ask_arguments, "ask a question about the group's history"),
+        ("rank", _rank, _rank_arguments, "order each group's posts by pairwise comparison (Elo ratings)"),
+        ("audit", _audit, _home_and_json, "audit everything stored and published for real names, numbers, e-mails"),
+        ("ui", _ui, _ui_arguments, "start the Dagster UI (and its daemon: sensors, automation) on this home"),
+    ):
+        command = sub.add_parser(name, help=about)
+        arguments(command)
+        command.set_defaults(run=run)
+    service_commands(sub, _home_option)
+    return parser
 
-    demo = sub.add_parser("demo", help="run the whole graph on the bundled demo export")
-    _home_option(demo)
-    demo.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
-    demo.set_defaults(run=_demo)
 
-    write = sub.add_parser("write", help="run the whole graph for one export (.zip or .txt)")
+def _home_and_json(command: argparse.ArgumentParser) -> None:
+    _home_option(command)
+    _json_option(command)
+
+
+def _write_arguments(write: argparse.ArgumentParser) -> None:
     write.add_argument("path", type=Path)
     _home_option(write)
     write.add_argument("--group", help="group slug (default: from the chat's name)")
     write.add_argument("--timezone", help="the group's timezone, e.g. America/Sao_Paulo")
-    write.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
-    write.set_defaults(run=_write)
+    _json_option(write)
 
-    parse = sub.add_parser("parse", help="print the messages of an export as JSON lines")
+
+def _parse_arguments(parse: argparse.ArgumentParser) -> None:
     parse.add_argument("path", type=Path)
     _home_option(parse)
     parse.add_argument("--raw", action="store_true", help="real names, for the owner's own debugging")
     parse.add_argument("--summary", action="store_true", help="one JSON object describing the export")
     parse.add_argument("--day-first", choices=["yes", "no"], help="override the day/month decision")
-    parse.set_defaults(run=_parse)
 
-    ask = sub.add_parser("ask", help="ask a question about the group's history")
+
+def _ask_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("question")
     _home_option(ask)
     ask.add_argument("--group", help="only this group")
     ask.add_argument("--raw", action="store_true", help="print only the retrieved passages as JSON")
     ask.add_argument("--json", action="store_true", help="print the answer and passages as JSON")
-    ask.set_defaults(run=_ask)
 
-    rank = sub.add_parser("rank", help="order each group's posts by pairwise comparison (Elo ratings)")
+
+def _rank_arguments(rank: argparse.ArgumentParser) -> None:
     _home_option(rank)
     rank.add_argument("--group", help="only this group (default: every group of the home)")
-    rank.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
-    rank.set_defaults(run=_rank)
+    _json_option(rank)
 
-    audit = sub.add_parser("audit", help="audit everything stored and published for real names, numbers, e-mails")
-    _home_option(audit)
-    audit.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
-    audit.set_defaults(run=_audit)
 
-    ui = sub.add_parser("ui", help="start the Dagster UI (and its daemon: sensors, automation) on this home")
+def _ui_arguments(ui: argparse.ArgumentParser) -> None:
     _home_option(ui)
     ui.add_argument("--port", type=int, default=3000)
-    ui.set_defaults(run=_ui)
-    service_commands(sub, _home_option)
-    return parser
 
 
 def _home_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--home", type=Path, help="where everything is written (default: $EGREGORA_HOME or ~/.egregora)"
     )
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
 
 
 def _export_path(path: Path) -> Path:

@@ -137,6 +137,20 @@ def _entry(
     _sub(entry, "updated", rfc3339(doc.updated))
     for name in doc.authors:
         _sub(_sub(entry, "author"), "name", name)
+    _links(entry, doc, site_url, media)
+    if earlier is not None:
+        _in_reply_to(entry, earlier, site_url)
+    for tag in dict.fromkeys(doc.categories):
+        _sub(entry, "category", term=tag)
+    _sub(entry, "summary", doc.summary, type="text")
+    content = _sub(entry, "content", _rendered(strip_marks(doc.content), rendered), type="html")
+    if site_url:
+        # Posts link their media as "media/<name>"; xml:base lets readers resolve it.
+        content.set(XML_BASE, site_url.rstrip("/") + "/")
+
+
+def _links(entry: etree._Element, doc: Post, site_url: str | None, media: Mapping[str, int]) -> None:
+    """The entry's links: its page on the site, the post's own links, and the media it shows."""
     _sub(entry, "link", rel="alternate", type="text/html", href=post_url(site_url, doc))
     for link in doc.links:
         attrs = {"rel": link.rel, "href": link.href}
@@ -148,21 +162,17 @@ def _entry(
             kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
             href = site_base(site_url) + "media/" + name
             _sub(entry, "link", rel="enclosure", href=href, type=kind, length=str(media[name]))
-    if earlier is not None:
-        # RFC 4685 section 3: ref is the atom:id replied to; href and type say where to read it.
-        reply = etree.SubElement(entry, f"{{{THREAD_NS}}}in-reply-to")
-        reply.set("ref", earlier.id)
-        reply.set("href", post_url(site_url, earlier))
-        reply.set("type", "text/html")
-        # Most readers ignore the thr namespace; a related link still leads them there.
-        _sub(entry, "link", rel="related", type="text/html", href=post_url(site_url, earlier), title=earlier.title)
-    for tag in dict.fromkeys(doc.categories):
-        _sub(entry, "category", term=tag)
-    _sub(entry, "summary", doc.summary, type="text")
-    content = _sub(entry, "content", _rendered(strip_marks(doc.content), rendered), type="html")
-    if site_url:
-        # Posts link their media as "media/<name>"; xml:base lets readers resolve it.
-        content.set(XML_BASE, site_url.rstrip("/") + "/")
+
+
+def _in_reply_to(entry: etree._Element, earlier: Post, site_url: str | None) -> None:
+    """That the entry continues `earlier`, said for threading readers and for the others."""
+    # RFC 4685 section 3: ref is the atom:id replied to; href and type say where to read it.
+    reply = etree.SubElement(entry, f"{{{THREAD_NS}}}in-reply-to")
+    reply.set("ref", earlier.id)
+    reply.set("href", post_url(site_url, earlier))
+    reply.set("type", "text/html")
+    # Most readers ignore the thr namespace; a related link still leads them there.
+    _sub(entry, "link", rel="related", type="text/html", href=post_url(site_url, earlier), title=earlier.title)
 
 
 def build_feed(

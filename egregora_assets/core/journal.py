@@ -52,13 +52,23 @@ FLUSH_SECONDS = 30.0  # computed partitions wait at most this long for their com
 
 @dataclass
 class _Pending:
-    """Computed partitions not yet committed: their rows and journal entries."""
+    """Computed partitions not yet committed: their rows and journal entries.
+
+    They are written together, in one transaction per batch (a run, or FLUSH_SECONDS of work),
+    so an interrupted run leaves no half-written slice, and a year is not 365 commits per asset."""
 
     keys: list[Key] = field(default_factory=list)
     sigs: list[str] = field(default_factory=list)
     hashes: list[str] = field(default_factory=list)
     rows: dict[str, list[pa.Table]] = field(default_factory=dict)
     since: float = field(default_factory=time.monotonic)
+
+    def add(self, key: Key, sig: str, output_hash: str, rows: Rows) -> None:
+        self.keys.append(key)
+        self.sigs.append(sig)
+        self.hashes.append(output_hash)
+        for table, slice_rows in rows.items():
+            self.rows.setdefault(table, []).append(slice_rows)
 
 
 def run_slices(
@@ -74,9 +84,8 @@ def run_slices(
     """Compute each partition whose input signature changed; skip the rest.
 
     `compute` returns (output hash, facts) or (output hash, facts, rows per table) and writes
-    nothing itself: the rows and the journal entries of the computed partitions are written
-    together, in one transaction per batch (a run, or FLUSH_SECONDS of work), so an
-    interrupted run leaves no half-written slice, and a year is not 365 commits per asset.
+    nothing itself: the rows and the journal entries of the computed partitions are committed
+    together in batches (see `_Pending`), so an interrupted run leaves no half-written slice.
     `before_commit(keys)` writes what lives outside the database (vectors) first.
     `missing` says when an output outside the database was deleted, to rebuild it anyway.
     A partition that raises is listed in `failed` and leaves nothing; the others go on.
@@ -90,27 +99,36 @@ def run_slices(
         if entry and entry[0] == sig and not (missing and missing(group, day)):
             tally.skipped.append(label)
             tally.versions[label] = entry[1]
-            continue
-        try:
-            output_hash, facts, *rows = compute(group, day)
-        except Exception as error:  # one bad partition must not cost the others their work
-            tally.failed[label] = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
-            continue
-        pending.keys.append((group, day))
-        pending.sigs.append(sig)
-        pending.hashes.append(output_hash)
-        for table, slice_rows in (rows[0] if rows else {}).items():
-            pending.rows.setdefault(table, []).append(slice_rows)
-        tally.computed.append(label)
-        tally.versions[label] = output_hash
-        tally.add(**{k: v for k, v in facts.items() if isinstance(v, int)})
-        if on_progress:
-            on_progress(label)
-        if time.monotonic() - pending.since > FLUSH_SECONDS:
-            _commit(db, asset, pending, before_commit)
-            pending = _Pending()
+        elif (computed := _compute_one(compute, group, day, label, tally)) is not None:
+            pending.add((group, day), sig, *computed)
+            if on_progress:
+                on_progress(label)
+            pending = _commit_if_due(db, asset, pending, before_commit)
     _commit(db, asset, pending, before_commit)
     return tally
+
+
+def _compute_one(
+    compute: Callable[[str, date | None], tuple], group: str, day: date | None, label: str, tally: Tally
+) -> tuple[str, Rows] | None:
+    """One partition's output hash and rows, counted in the tally; None when it raised (listed in `failed`)."""
+    try:
+        output_hash, facts, *rows = compute(group, day)
+    except Exception as error:  # one bad partition must not cost the others their work
+        tally.failed[label] = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
+        return None
+    tally.computed.append(label)
+    tally.versions[label] = output_hash
+    tally.add(**{k: v for k, v in facts.items() if isinstance(v, int)})
+    return output_hash, rows[0] if rows else {}
+
+
+def _commit_if_due(db: Database, asset: str, pending: _Pending, before: Callable[[list[Key]], None] | None) -> _Pending:
+    """The pending partitions, or a new empty batch once they waited FLUSH_SECONDS and were committed."""
+    if time.monotonic() - pending.since <= FLUSH_SECONDS:
+        return pending
+    _commit(db, asset, pending, before)
+    return _Pending()
 
 
 def _commit(db: Database, asset: str, pending: _Pending, before: Callable[[list[Key]], None] | None) -> None:

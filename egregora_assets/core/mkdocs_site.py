@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import re
@@ -9,8 +10,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markdown
@@ -18,13 +21,19 @@ import yaml
 
 from . import site_text
 from .author_pages import AUTHORS_DIR, author_files, author_key, colour_of
+from .groups import group_title
 from .home import Home
-from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Message, Post
+from .journal import fingerprint
+from .languages import detect_language
+from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Message, Post, Rating
 from .quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
+from .settings import GroupSettings
+from .tables import cited_messages, group_day_texts, group_posts, group_profiles, group_ratings
 from .text import slugify
 from .threads import continued_in
 from .urls import FEED_FILE, post_media
+from .warehouse import Database
 
 BEST_PAGE = Path("docs/best.md")  # the best-rated posts; in the nav of mkdocs.yml.j2
 POSTS_DIR = Path("docs/blog/posts")
@@ -227,37 +236,55 @@ def write_site_project(
     (one of site_text.LANGUAGES) is the interface's: Material's and our own strings. `best`
     are the best-rated posts, best first, for the "best of" page. Each of `profiles` gets an
     author page; posts link the posts they continue and are continued in."""
-    # Templates print the site name raw.
-    site_name = escaped(plain_line(title, MAX_TITLE_CHARS)) or group
-    context = {
+    wanted = _template_files(template_dir, _template_context(group, title, site_url, len(docs), language))
+    wanted.update(_post_files(docs, cited, language, taken=wanted))
+    wanted.update(_authors_files(docs, language, profiles))
+    wanted.update(author_files(profiles, docs, language))
+    wanted[BEST_PAGE] = best_markdown(best, language).encode()
+    wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
+    wanted.update(_media_files(media))
+    return _sync(project_dir, wanted)
+
+
+def _template_context(group: str, title: str, site_url: str | None, post_count: int, language: str) -> dict[str, Any]:
+    """What the template's `*.j2` files are rendered with."""
+    return {
         "group": group,
-        "site_name": site_name,
+        "site_name": escaped(plain_line(title, MAX_TITLE_CHARS)) or group,  # templates print it raw
         "site_url": site_url,
-        "post_count": len(docs),
+        "post_count": post_count,
         "language": language,
         "t": lambda key, **values: site_text.text(key, language, **values),
     }
-    wanted = _template_files(template_dir, context)
+
+
+def _post_files(
+    docs: Sequence[Post], cited: Mapping[str, Message], language: str, taken: Container[Path]
+) -> dict[Path, bytes]:
+    """Each post's Markdown file: the post, the messages it cites and its thread's links."""
+    files: dict[Path, bytes] = {}
     by_id, later = {d.id: d for d in docs}, continued_in(docs)
     for doc in docs:
         name = post_file(doc)
-        if name in wanted:  # both would get one URL, and one post would vanish
+        if name in taken or name in files:  # both would get one URL, and one post would vanish
             raise ValueError(f"two posts of {doc.date} share the slug {doc.slug!r}")
         sources = [cited[i] for i in doc.message_ids if i in cited]
         earlier = by_id.get(doc.continues) if doc.continues else None
         markdown_text = post_markdown(
             doc, sources, continues=earlier, continued_in=later.get(doc.id, []), language=language
         )
-        wanted[name] = markdown_text.encode()
-    wanted.update(_authors_files(docs, language, profiles))
-    wanted.update(author_files(profiles, docs, language))
-    wanted[BEST_PAGE] = best_markdown(best, language).encode()
-    wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
+        files[name] = markdown_text.encode()
+    return files
+
+
+def _media_files(media: Mapping[str, bytes]) -> dict[Path, bytes]:
+    """The published media files, by their place in the project; only plain file names."""
+    files: dict[Path, bytes] = {}
     for media_name, data in media.items():
         if not media_name or Path(media_name).name != media_name or media_name.startswith("."):
             raise ValueError(f"media name must be a plain file name, got {media_name!r}")
-        wanted[MEDIA_DIR / media_name] = data
-    return _sync(project_dir, wanted)
+        files[MEDIA_DIR / media_name] = data
+    return files
 
 
 def site_language(project_dir: Path) -> str | None:
@@ -344,3 +371,79 @@ def used_media(home: Home, group: str, docs: Sequence[Post]) -> dict[str, bytes]
     names = {n for d in docs for n in post_media(d)}
     folder = home.media(group)
     return {n: (folder / n).read_bytes() for n in sorted(names) if (folder / n).exists()}
+
+
+def template_fingerprint(template_dir: Path) -> list[tuple[str, str]]:
+    """Each file of the site template with a hash of its bytes: part of every site's inputs."""
+    return sorted(
+        (str(p.relative_to(template_dir)), hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in template_dir.rglob("*")
+        if p.is_file()
+    )
+
+
+def publish_site(
+    db: Database,
+    home: Home,
+    group: str,
+    configured: GroupSettings,
+    *,
+    template_dir: Path,
+    site_url: str | None,
+    best: Callable[[Sequence[Post], Sequence[Rating]], Sequence[Post]],
+    warn: Callable[[str], None],
+) -> tuple[str, dict[str, Any]]:
+    """The group's site from its stored posts: its MkDocs project written and built; a hash of it and
+    its facts. `best(posts, ratings)` picks the "best of" page's posts (the rankings' order), and
+    `warn` hears of posts that could not be rendered, shown as typed."""
+    docs = group_posts(db, group)
+    cited, profiles = cited_messages(db, group, [i for d in docs for i in d.message_ids]), group_profiles(db, group)
+    write = partial(
+        write_site_project,
+        template_dir=template_dir,
+        project_dir=home.site_project(group),
+        group=group,
+        title=group_title(home, group, configured.title),
+        feed_xml=home.feed(group).read_bytes(),
+        media=used_media(home, group, docs),
+        site_url=site_url,
+        cited=cited,
+        # Once per build; in an offline run the digest has loaded simplemma's dictionaries already.
+        language=configured.language or detect_language(list(group_day_texts(db, group).values())),
+        best=best(docs, group_ratings(db, group)),
+        profiles=profiles,
+    )
+    index, changed, shown_as_text = _build_what_renders(
+        write, docs, home.site_project(group), home.site_html(group), warn
+    )
+    facts = {
+        "pages": len(docs),
+        "files_changed": len(changed),
+        "index": str(index),
+        "posts_shown_as_text": shown_as_text,
+        "messages_cited": len(cited),
+        "author_pages": len(profiles),
+    }
+    return fingerprint([d.id for d in docs], len(changed)), facts
+
+
+def _build_what_renders(
+    write: Callable[..., list[Path]],
+    docs: Sequence[Post],
+    project_dir: Path,
+    out_dir: Path,
+    warn: Callable[[str], None],
+) -> tuple[Path, list[Path], dict[str, str]]:
+    """Write the project with `write(docs=...)` and build it. Returns the index, the files written
+    or deleted, and the posts shown as typed (with why): when the build fails, those the renderer
+    chokes on are, the others as written, and it is built once more."""
+    changed = write(docs=docs)
+    try:
+        return build_site(project_dir, out_dir), changed, {}
+    except RuntimeError:
+        shown_as_text = unrenderable(project_dir, docs)
+        if not shown_as_text:
+            raise
+        warn(f"{len(shown_as_text)} post(s) could not be rendered; shown as plain text")
+        changed += write(docs=[as_text(d) if d.id in shown_as_text else d for d in docs])
+        return build_site(project_dir, out_dir), changed, shown_as_text

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from .journal import fingerprint
@@ -44,6 +45,8 @@ from .models import MAX_TITLE_CHARS, Comparison, Post, Rating, Verdict, Window, 
 from .prompts import chat_messages
 from .quotes import md_escape
 from .sanitize import plain_line
+from .tables import COMPARISONS, RATINGS, group_comparisons, group_posts, group_ratings, per_group_rows, post_windows
+from .warehouse import Database
 
 SEED = "egregora-rank-1"
 NEIGHBOURS = 3
@@ -273,6 +276,32 @@ def elo_ratings(
     ]
 
 
+def rank_group(
+    db: Database,
+    group: str,
+    *,
+    judge: str,
+    decide: Decide,
+    post_vectors: Callable[[str], Mapping[str, Any]] | None = None,
+) -> tuple[str, dict[str, int], dict[str, pa.Table]]:
+    """A group's ranking from its stored posts: each scheduled pair compared by `judge` (stored
+    comparisons reused), and the Elo ratings. Returns its hash, its counts and the rows to store.
+
+    `post_vectors(group)` gives the posts' vectors, for the offline judge's novelty."""
+    docs = group_posts(db, group)
+    found = candidates(docs, post_windows(db, group), post_vectors(group) if post_vectors else None)
+    comparisons, judged, unanswered = compare(group, found, group_comparisons(db, group), judge=judge, decide=decide)
+    ratings = elo_ratings(group, judge, [c.id for c in found], comparisons, {c.id: c.key for c in found})
+    facts = {
+        "posts": len(docs),
+        "comparisons": len(comparisons),
+        "comparisons_judged": judged,
+        "comparisons_without_answer": unanswered,
+    }
+    rows = {"comparisons": per_group_rows(comparisons, COMPARISONS), "ratings": per_group_rows(ratings, RATINGS)}
+    return fingerprint([r.model_dump() for r in ratings]), facts, rows
+
+
 def top_posts(docs: Sequence[Post], ratings: Sequence[Rating], n: int | None = None) -> list[Post]:
     """The `n` best-rated posts (all of them when `n` is None), best first; unrated ones last, newest first."""
     rank = {r.post_id: r.rank for r in ratings}
@@ -297,3 +326,8 @@ def ranking_markdown(docs: Sequence[Post], ratings: Sequence[Rating], limit: int
         if r.post_id in by_id
     ]
     return "\n".join(lines) or "_no posts yet_"
+
+
+def rankings_markdown(db: Database, groups: Sequence[str]) -> str:
+    """The stored ranking of each group as Markdown, under the group's name."""
+    return "\n\n".join(f"**{g}**\n\n{ranking_markdown(group_posts(db, g), group_ratings(db, g))}" for g in groups)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import math
 import re
+import tomllib
 import unicodedata
+from importlib import resources
 from statistics import mean
 
-from .anonymized_messages.pseudonym_words import ADJECTIVES, NOUNS
+# The word lists pseudonyms are made of (package data), read once.
+_WORDS = tomllib.loads(resources.files(__package__).joinpath("pseudonym_words.toml").read_text(encoding="utf-8"))
+ADJECTIVES: list[str] = _WORDS["adjectives"]
+NOUNS: list[str] = _WORDS["nouns"]
 
 # Bidi marks and isolates WhatsApp wraps around names; they are invisible and carry no meaning.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))

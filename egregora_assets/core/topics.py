@@ -114,39 +114,67 @@ def find_topics(
     proper = _capitalized(messages, names)
     # A name keeps its every word: "Grande" in "Pedra Grande" is no stopword.
     stop = set(stopwords(lang)) - proper
+    phrases = _phrases(text, stop, lang, proper)
+    candidates, several_words = _tag_candidates(phrases, lang, proper)
+    said = _said(messages, lang, names, several_words)
+    ranked = _ranked(candidates, said, messages, lang)
+    counted = sum(len(content_words(m.text, lang, names)) for m in messages)
+    return Topics(phrases, _index_tags(ranked, common), ranked, counted)
+
+
+def _phrases(text: str, stop: set[str], lang: str, proper: set[str]) -> list[str]:
+    """YAKE's keyphrases a person could title with, best first, once each."""
 
     def written(phrase: str) -> str:  # a name keeps its capitals, other words are lowercased
         return re.sub(r"[^\W\d_]+", lambda w: w[0] if w[0].lower() in proper else w[0].lower(), phrase)
 
     found = [written(p).strip(" .,;:!?") for p, _ in keyphrases(text, stop) if _phrase_ok(p, lang, proper)]
-    phrases = list(dict.fromkeys(found))
-    lowered = [f" {' '.join(WORD.findall(clean_text(m.text, names).lower()))} " for m in messages]
-    said = [{tag_form(w, lang) for w in content_words(m.text, lang, names)} for m in messages]
+    return list(dict.fromkeys(found))
+
+
+def _tag_candidates(phrases: list[str], lang: str, proper: set[str]) -> tuple[list[str], list[str]]:
+    """The tags the phrases offer, best first, and those of them that are names of several words."""
     candidates: list[str] = []
+    names: list[str] = []
     for p in phrases:  # a name of several words is one tag ("pedra grande"), a noun its lemma
         words = WORD.findall(p)
         if len(words) > 1 and all(w.lower() in proper or is_stopword(w, lang) for w in words):
-            name = " ".join(words).lower()
-            candidates.append(name)
-            for forms, line in zip(said, lowered):
-                if f" {name} " in line:
-                    forms.add(name)
+            names.append(" ".join(words).lower())
+            candidates.append(names[-1])
         else:
             candidates += [tag_form(w, lang) for w in words if not is_stopword(w, lang) and not is_verb(w, lang)]
+    return candidates, names
+
+
+def _said(messages: Sequence[Message], lang: str, names: frozenset[str], several_words: list[str]) -> list[set[str]]:
+    """The tags each message says: its words' tag forms, and the names of several words it holds."""
+    lowered = [f" {' '.join(WORD.findall(clean_text(m.text, names).lower()))} " for m in messages]
+    said = [{tag_form(w, lang) for w in content_words(m.text, lang, names)} for m in messages]
+    for name in several_words:
+        for forms, line in zip(said, lowered):
+            if f" {name} " in line:
+                forms.add(name)
+    return said
+
+
+def _ranked(candidates: list[str], said: list[set[str]], messages: Sequence[Message], lang: str) -> list[str]:
+    """The candidates said in 2+ messages, by how many messages and authors say them, then by
+    YAKE's order; no verbs, and no word of a name said as a whole."""
     spread = Counter(t for forms in said for t in forms)
     named = {w for c in candidates if " " in c and spread[c] >= 2 for w in c.split()}
     authors = {t: len({m.author for m, forms in zip(messages, said) if t in forms}) for t in spread}
     rank = {t: i for i, t in reversed(list(enumerate(candidates)))}
-    ranked = sorted(
+    return sorted(
         (t for t in rank if spread[t] >= 2 and len(t) >= 3 and t not in named and not _verb_tag(t, lang)),
         key=lambda t: (-(spread[t] + authors[t]), rank[t], t),
     )
-    # An index, not a word cloud: the post's own name or noun, then what the archive shares.
+
+
+def _index_tags(ranked: list[str], common: frozenset[str]) -> list[str]:
+    """An index, not a word cloud: the post's own name or noun, then what the archive shares."""
     broad = [t for t in ranked if t in common]
     own = [t for t in ranked if " " in t] + [t for t in ranked if t not in common]
-    tags = list(dict.fromkeys([*own[:1], *broad[:2]] if broad else ranked[:2]))
-    counted = sum(len(content_words(m.text, lang, names)) for m in messages)
-    return Topics(phrases, tags, ranked, counted)
+    return list(dict.fromkeys([*own[:1], *broad[:2]] if broad else ranked[:2]))
 
 
 def topic_texts(messages: Sequence[Message], chars: int = 200_000) -> list[Message]:

@@ -1,6 +1,8 @@
 """The MkDocs project writer and a real `mkdocs build` of it."""
 
 import functools
+import re
+import shutil
 from datetime import date, datetime
 from html import unescape as html_unescape
 from pathlib import Path
@@ -9,14 +11,20 @@ import pytest
 
 from egregora_assets.core import site_text
 from egregora_assets.core.atom_feed import build_feed
+from egregora_assets.core.home import Home
+from egregora_assets.core.journal import run_slices
 from egregora_assets.core.languages import LANGUAGES
 from egregora_assets.core.mkdocs_site import (
     build_site,
+    publish_site,
     slugify,
     write_site_project,
 )
 from egregora_assets.core.models import Message, Post
+from egregora_assets.core.settings import GroupSettings
+from egregora_assets.core.tables import WAREHOUSE_TABLES, posts_table
 from egregora_assets.core.urls import post_path
+from egregora_assets.core.warehouse import connect, duckdb_url
 from egregora_assets_tests.feeds import built_page, feed_links
 from egregora_assets_tests.helpers import document
 
@@ -353,3 +361,37 @@ def test_rewriting_unchanged_threads_and_author_pages_writes_nothing(threaded):
     assert {p.name for p in fewer} == {"onca-calma.md", "onca-calma.svg", ".authors.yml"}
     assert not (kwargs["project_dir"] / "docs" / "blog" / "author" / "onca-calma.md").exists()
     write_site_project(**kwargs)
+
+
+def test_a_post_the_renderer_cannot_read_is_published_as_typed_and_named(tmp_path, monkeypatch):
+    # A renderer that chokes on one post (a stand-in: no input we know of does any more).
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))  # for mkdocs' own process
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template)
+    config = template / "mkdocs.yml.j2"
+    config.write_text(
+        config.read_text().replace("  - tables\n", "  - tables\n  - egregora_assets_tests.boom_markdown\n")
+    )
+    good = make_doc(6, "Subida da Pedra Grande", ["trilha"], "offline-digest", content="Foi ótimo.\n")
+    bad = make_doc(9, "Qual bota comprar?", ["bota"], "offline-digest", content="It went BOOM here.\n")
+    home = Home(tmp_path / "home")
+    home.feed("trilhas").parent.mkdir(parents=True)
+    home.feed("trilhas").write_bytes(b"<feed/>")
+    warned: list[str] = []
+    with connect(duckdb_url(str(home.warehouse))) as db:
+        db.create(WAREHOUSE_TABLES)
+        posts = {("trilhas", d.date): {"documents": posts_table([d])} for d in (good, bad)}
+        run_slices(db, "posts", list(posts), lambda g, d: "sig", lambda g, d: (str(d), {}, posts[(g, d)]))
+        _, facts = publish_site(
+            db, home, "trilhas", GroupSettings(title="Trilhas", language="pt"), template_dir=template,
+            site_url=None, best=lambda docs, ratings: [good], warn=warned.append,
+        )  # fmt: skip
+
+    assert list(facts["posts_shown_as_text"]) == [bad.id] and "BOOM" in facts["posts_shown_as_text"][bad.id]
+    assert warned == ["1 post(s) could not be rendered; shown as plain text"]
+    assert facts["pages"] == 2 and Path(facts["index"]) == home.site_html("trilhas") / "index.html"
+    pages = {p: p.read_text() for p in home.site_html("trilhas").glob("blog/2026/*/*/*/index.html")}
+    (shown,) = [text for text in pages.values() if "BOOM" in text]
+    assert re.search(r"<pre[^>]*>(?:(?!</pre>).)*It went BOOM here\.", shown, re.S)
+    assert any(re.search(r"<p>Foi ótimo\.</p>", text) for text in pages.values())  # the other as written
+    assert (home.sites / "trilhas" / "project" / "docs" / "best.md").read_text().count("\n1. ") == 1

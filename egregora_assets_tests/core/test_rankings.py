@@ -12,11 +12,15 @@ import pytest
 
 from egregora_assets.core import rankings as rk
 from egregora_assets.core import site_text
+from egregora_assets.core.journal import run_slices
 from egregora_assets.core.languages import LANGUAGES
 from egregora_assets.core.llm import LLM
 from egregora_assets.core.mkdocs_site import best_markdown
 from egregora_assets.core.models import Comparison, Message, Post, Window
 from egregora_assets.core.rankings import Candidate
+from egregora_assets.core.tables import WAREHOUSE_TABLES, posts_table, windows_table
+from egregora_assets.core.warehouse import connect, duckdb_url
+from egregora_assets.core.windows import message_bytes
 from egregora_assets_tests.helpers import document
 
 PROMPTS = Path(__file__).parents[2] / "prompts"
@@ -306,3 +310,46 @@ def test_the_best_of_page_speaks_each_language_and_links_each_post_file(language
     assert page.index("pedra-do-bau") < page.index("post-1")  # in the order given
     assert site_text.text("best_of_empty", language) in best_markdown([], language)
     assert all(set(site_text.STRINGS[k]) == set(LANGUAGES) for k in ("best_of_title", "best_of_intro"))
+
+
+# --- a group's ranking, from the warehouse -------------------------------------------------
+
+
+def test_a_group_is_ranked_from_its_stored_posts_and_ranked_again_without_judging(tmp_path):
+    docs = [doc(n) for n in range(4)]
+    people = ["Ana", "Bia", "Caio"]
+    # Post 2 was written from the liveliest conversation: it wins every comparison offline.
+    chats = {n: [message(i, people[i % (3 if n == 2 else 1)]) for i in range(12 if n == 2 else 3)] for n in range(4)}
+    windows = [Window(id=f"w{n}", group="g", date=d.date, index=0, messages=chats[n]) for n, d in enumerate(docs)]
+    judged: list[tuple[str, str]] = []
+
+    def decide(a: Candidate, b: Candidate):
+        judged.append((a.id, b.id))
+        return rk.judge_heuristic(a, b)
+
+    def rank(db):
+        return rk.rank_group(db, "g", judge=rk.HEURISTIC, decide=decide, post_vectors=lambda group: {})
+
+    with connect(duckdb_url(str(tmp_path / "w.duckdb"))) as db:
+        db.create(WAREHOUSE_TABLES)
+        store(db, "windows", {("g", w.date): {"windows": windows_table([w], message_bytes)} for w in windows})
+        store(db, "posts", {("g", d.date): {"documents": posts_table([d])} for d in docs})
+        output, facts, rows = rank(db)
+        assert facts == {"posts": 4, "comparisons": 6, "comparisons_judged": 6, "comparisons_without_answer": 0}
+        ratings = group_ratings_of(rows)
+        assert ratings[0] == (docs[2].id, 1, 3)  # (post, rank, wins)
+        store(db, "rankings", {("g", None): rows})
+
+        judged.clear()
+        again, facts, rows = rank(db)
+        assert not judged and facts["comparisons_judged"] == 0 and facts["comparisons"] == 6
+        assert again == output and group_ratings_of(rows) == ratings
+
+
+def store(db, asset: str, parts: dict) -> None:
+    """Commit (group, day) -> rows per table through the journal, as an asset does."""
+    run_slices(db, asset, list(parts), lambda g, d: "sig", lambda g, d: (f"{g}{d}", {}, parts[(g, d)]))
+
+
+def group_ratings_of(rows) -> list[tuple[str, int, int]]:
+    return [(r["post_id"], r["rank"], r["wins"]) for r in rows["ratings"].to_pylist()]

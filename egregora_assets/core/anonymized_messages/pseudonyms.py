@@ -18,8 +18,7 @@ from pathlib import Path
 from ..groups import chat_name
 from ..home import Home, write_atomic
 from ..models import BadExport
-from ..text import INVISIBLE, OPTED_OUT, fold
-from .pseudonym_words import ADJECTIVES, NOUNS
+from ..text import ADJECTIVES, INVISIBLE, NOUNS, OPTED_OUT, fold
 
 _PHONE_LIKE = re.compile(r"\+?[0-9 ().\-\u00a0\u2010-\u2013\u2212]+")  # hyphens of every kind
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")

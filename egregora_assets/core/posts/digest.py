@@ -288,45 +288,50 @@ def write_digest(
     the archive. `embed` turns texts into vectors to pick the messages worth quoting.
     """
     window = _bounded(window)
-    authors = {m.author for m in [*window.context, *window.messages] if m.author}
-    names = odd_names(authors)
+    names = odd_names({m.author for m in [*window.context, *window.messages] if m.author})
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
     lang = detect_language([m.text for m in texts])
     if not isinstance(background, Background):
         background = Archive(dict(enumerate(background))).without(None)
     # The archive's shared vocabulary: what a fifth of the other days (two at least) speak of.
-    common = background.common(lang)
-    found_topics: dict[tuple[str, ...], Topics] = {}
-
-    def topic(messages: Sequence[Message]) -> Topics:  # the same run of messages is weighed more than once
-        key = tuple(m.id for m in messages)
-        if key not in found_topics:
-            found_topics[key] = find_topics(messages, lang, names, common)
-        return found_topics[key]
-
-    posts: list[PostDraft] = []
+    topic = _topic_finder(lang, names, background.common(lang))
     segments = _segments(texts, topic)
-    for i, segment in enumerate(segments):
-        # Each post covers everything said up to the next conversation, media included.
-        nxt = segments[i + 1][0].timestamp if i + 1 < len(segments) else None
-        everyone = [
-            m
-            for m in window.messages
-            if m.author and (i == 0 or m.timestamp >= segment[0].timestamp) and (nxt is None or m.timestamp < nxt)
-        ]
+    posts: list[PostDraft] = []
+    for segment, everyone in zip(segments, _covered(window.messages, segments)):
         found = topic(segment)
         quotes = _central_messages(segment, found, lang, names, embed)
-        post = _post(
-            segment,
-            everyone,
-            found,
-            quotes,
-            _links(everyone, enrichments),
-            lang,
-            _images(everyone, enrichments),
-            background.says,
-        )
+        links, images = _links(everyone, enrichments), _images(everyone, enrichments)
+        post = _post(segment, everyone, found, quotes, links, lang, images, background.says)
         if any(p.slug == post.slug for p in posts):  # two conversations, same title
             post = post.model_copy(update={"slug": f"{post.slug}-{len(posts) + 1}"})
         posts.append(post)
     return posts
+
+
+def _topic_finder(lang: str, names: frozenset[str], common: frozenset[str]) -> Callable[[Sequence[Message]], Topics]:
+    """`find_topics` remembered per run of messages: the same run is weighed more than once."""
+    found: dict[tuple[str, ...], Topics] = {}
+
+    def topic(messages: Sequence[Message]) -> Topics:
+        key = tuple(m.id for m in messages)
+        if key not in found:
+            found[key] = find_topics(messages, lang, names, common)
+        return found[key]
+
+    return topic
+
+
+def _covered(messages: Sequence[Message], segments: Sequence[Sequence[Message]]) -> list[list[Message]]:
+    """What each conversation's post covers: everything said up to the next conversation, media
+    included (the first from the window's start)."""
+    spans = []
+    for i, segment in enumerate(segments):
+        nxt = segments[i + 1][0].timestamp if i + 1 < len(segments) else None
+        spans.append(
+            [
+                m
+                for m in messages
+                if m.author and (i == 0 or m.timestamp >= segment[0].timestamp) and (nxt is None or m.timestamp < nxt)
+            ]
+        )
+    return spans

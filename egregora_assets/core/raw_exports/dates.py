@@ -4,6 +4,7 @@ each header's clock (24-hour, or 12-hour in any of the ways phones write it)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from datetime import date
@@ -130,6 +131,12 @@ class Locale:
         language = _language(self.head)
         if language and language != "English":
             return True, f"locale: system lines in {language} (day-first phones)"
+        if re.fullmatch(SPACE + rb"?[ap]m", self.marker):
+            return True, "locale: a lowercase am/pm (Indian, British, Australian phones; US phones write AM/PM)"
+        if re.match(rb"0\d\D|\d{1,2}\D0\d\D", self.date):
+            return True, f"locale: zero-padded day and month ({self.date.decode()}; US phones write 3/5/22)"
+        if (script := _script(self.head)) is not None:
+            return True, f"locale: a chat in {script} script (phones outside the US write the day first)"
         if language == "English" and self.twelve_hour:
             return False, "locale: system lines in English with a 12-hour clock (US phones)"
         return None
@@ -151,6 +158,19 @@ def _language(head: bytes) -> str | None:
     counts = {name: len(rx.findall(head)) for name, rx in _LANGUAGES.items()}
     best = max(counts, key=lambda name: counts[name])
     return best if counts[best] else None
+
+
+def _script(head: bytes) -> str | None:
+    """The script most letters of the chat's first lines are in, when it is not Latin."""
+    counts: dict[str, int] = {}
+    for c in head[: 1 << 14].decode("utf-8", "replace"):
+        if c.isalpha() and not c.isascii():
+            script = unicodedata.name(c, "? ?").split()[0]
+            counts[script] = counts.get(script, 0) + 1
+    latin = sum(c.isalpha() for c in head[: 1 << 14].decode("ascii", "ignore")) + counts.pop("LATIN", 0)
+    best = max(counts, key=counts.__getitem__, default=None)
+    # Chinese, Japanese and Korean dates come year first, which decides before this is asked.
+    return best.title() if best and counts[best] > latin else None
 
 
 def _seconds(raw: bytes) -> int:

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..models import PARSED_SCHEMA, BadExport
-from ..notices import notices
+from ..notices import notices, read_notice
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
@@ -36,6 +36,7 @@ from .kinds import (
     SYSTEM,
     SYSTEM_PY,
 )
+from .localize import header_notes, localize
 
 # --- header patterns (bytes) -------------------------------------------------------------
 _MARKS = rb"(?:\xe2\x80[\x8e\x8f])*"  # U+200E / U+200F that phones put before lines
@@ -95,6 +96,7 @@ class ParsedChat:
     clock: str = ""  # "24-hour" or "12-hour (AM/PM)"
     invalid_utf8: int = 0  # byte sequences that were not UTF-8, replaced with U+FFFD
     invalid_utf8_at: str | None = None  # the timestamp of the first message holding one
+    localized: tuple[str, ...] = ()  # how headers were read otherwise: other digits, calendars...
 
     @property
     def replacement_note(self) -> str | None:
@@ -121,29 +123,19 @@ def parse_chat(
     with _gc_paused():
         kind, pieces = _pieces(text)
         del text  # dropping each big intermediate as soon as it is used bounds peak memory
-        data = _first_megabyte(pieces)
-        found = _detect(data)
+        notes: set[str] = set()
+        pieces = _localized(pieces, notes)
+        data, found = _detect_in(kind, pieces)
         if found is None:
-            data += b"".join(pieces)
-            if (found := _detect(data)) is None:
-                if why := kind or _not_text(data):
-                    raise BadExport(f"not a text chat: {why}")
-                empty = PARSED_SCHEMA.empty_table()
-                return ParsedChat(empty, "unknown", True, "no messages", _first_line(data))
+            return ParsedChat(PARSED_SCHEMA.empty_table(), "unknown", True, "no messages", _first_line(data))
         fmt, first = found
-        head = data[: 1 << 20]
+        locale = Locale(_marker(first["time"]), first["date"], first["at"], data[: 1 << 20], locale_hint)
         header = _header(fmt, first)
         parts = _split(data, header)  # [before, date, time, author, body, date, ...]
         del data
-        for piece in pieces:  # each later piece starts at a line: the split goes on from there
-            more = header.split(piece)
-            parts[-1] += more[0]
-            parts += more[1:]
-        parts[-1] = parts[-1].rstrip(b"\n")  # the file's last newline: no column pass for it
-        dates, times, authors, bodies = parts[1::4], parts[2::4], parts[3::4], parts[4::4]
-        preamble = parts[0]
+        _split_on(parts, pieces, header)
+        preamble, dates, times, authors, bodies = parts[0], parts[1::4], parts[2::4], parts[3::4], parts[4::4]
         del parts
-        locale = Locale(_marker(first["time"]), first["date"], first["at"], head, locale_hint)
         stamps, decided, evidence = timestamps(dates, times, day_first, locale)
         del dates, times
         author, body = _resolve_authors(_few_distinct(authors), _binary(bodies))
@@ -153,7 +145,40 @@ def parse_chat(
         )
         shape, clock = _describe(fmt, first, decided)
         where = None if row is None else messages["timestamp"][row].as_py().isoformat()
-        return ParsedChat(messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where)
+        return ParsedChat(
+            messages, fmt, decided, evidence, _first_line(preamble), shape, clock, replaced, where, tuple(sorted(notes))
+        )
+
+
+def _localized(pieces: Iterator[bytes], notes: set[str]) -> Iterator[bytes]:
+    """The pieces with their headers in the grammar's shape, when the first piece's headers
+    are written otherwise (localize.py; `notes` hears what); else the pieces as they are."""
+    first = next(pieces, b"")
+    notes |= header_notes(first)
+    yield localize(first) if notes else first
+    for piece in pieces:
+        yield localize(piece) if notes else piece
+
+
+def _detect_in(kind: str | None, pieces: Iterator[bytes]) -> tuple[bytes, tuple[str, re.Match[bytes]] | None]:
+    """The text read so far and its header (`_detect`): looked for in the first megabyte, else
+    in the whole text. A binary file (`kind`, or bytes that are not text) raises BadExport."""
+    data = _first_megabyte(pieces)
+    found = _detect(data)
+    if found is None:
+        data += b"".join(pieces)
+        if (found := _detect(data)) is None and (why := kind or _not_text(data)):
+            raise BadExport(f"not a text chat: {why}")
+    return data, found
+
+
+def _split_on(parts: list[bytes], pieces: Iterator[bytes], header: re.Pattern[bytes]) -> None:
+    """`parts` (`_split`) extended with the later pieces' headers and messages."""
+    for piece in pieces:  # each later piece starts at a line: the split goes on from there
+        more = header.split(piece)
+        parts[-1] += more[0]
+        parts += more[1:]
+    parts[-1] = parts[-1].rstrip(b"\n")  # the file's last newline: no column pass for it
 
 
 def _pieces(text: str | bytes | Iterable[bytes]) -> tuple[str | None, Iterator[bytes]]:
@@ -252,7 +277,16 @@ def summary(parsed) -> dict:
         "day_first": chat.day_first,
         "evidence": chat.day_first_evidence,
         "invalid_utf8_replaced": chat.invalid_utf8,
+        "headers_read_as": list(chat.localized),
+        "notices_unread": unread_notices(chat.messages),
     }
+
+
+def unread_notices(messages: pa.Table) -> int:
+    """How many distinct system lines no notice template reads (in no language Egregora knows):
+    kept, and stored as `[notice]`, but worth a sample sent so the templates can learn them."""
+    system = messages.filter(pc.equal(messages["kind"], "system"))["message"]
+    return sum(read_notice(line) is None for line in pc.unique(system).to_pylist() if line)
 
 
 # --- text and headers ---------------------------------------------------------------------
@@ -515,19 +549,45 @@ def _classify(
     invalid UTF-8 was replaced (count, first row)."""
     author, bad_names = _utf8_counted(author)
     body, bad_texts = _utf8_counted(body)
-    raw = _fix_rows(body, pc.ends_with(body, "\n"), lambda t: pc.utf8_rtrim(t, characters="\n"))
-    lrm = pc.starts_with(raw, "\u200e")
-    marks = pc.or_(lrm, pc.starts_with(raw, "\u200f"))
-    text = _fix_rows(raw, marks, lambda t: pc.utf8_ltrim(t, characters="\u200e\u200f"))
+    text, lrm = _unmarked(body)
     # One pass finds the few messages that are not plain text; the rest runs on those only.
     special = pc.match_substring_regex(text, SPECIAL)
     few = text.filter(special)
     named = _attachment(few)
     codes = pc.replace_with_mask(_zeros(len(text)), special, _kind(few, named))
+    text = _without_edited_marker(text, few, special)
+    system, text = _system_rows(author, text, lrm, fmt, group_names)
+    kind = _KIND_NAMES.take(pc.if_else(system, _CODE["system"], codes))
+    author = pc.if_else(system, _TEXT[None], author)
+    named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
+    attachment = _link(named, media)
+    bad = bad_names + bad_texts
+    replaced = (sum(n for _, n in bad), min((i for i, _ in bad), default=None))
+    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA), replaced
+
+
+def _unmarked(body: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """The text without its last newline and the U+200E/U+200F marks phones put first, and
+    which rows started with U+200E (iOS marks system lines with it)."""
+    raw = _fix_rows(body, pc.ends_with(body, "\n"), lambda t: pc.utf8_rtrim(t, characters="\n"))
+    lrm = pc.starts_with(raw, "\u200e")
+    marks = pc.or_(lrm, pc.starts_with(raw, "\u200f"))
+    return _fix_rows(raw, marks, lambda t: pc.utf8_ltrim(t, characters="\u200e\u200f")), lrm
+
+
+def _without_edited_marker(text: pa.Array, few: pa.Array, special: pa.Array) -> pa.Array:
+    """The text without the "edited" marker in the rows that have it (`few`: the `special` rows)."""
     unmarked = _extract(few, EDITED)
     if unmarked.null_count < len(unmarked):  # edited: the marker is a kind, not text
         edited = pc.replace_with_mask(pa.nulls(len(text), pa.bool_()), special, pc.is_valid(unmarked))
         text = _fix_rows(text, pc.fill_null(edited, False), lambda t: _extract(t, EDITED))
+    return text
+
+
+def _system_rows(
+    author: pa.Array, text: pa.Array, lrm: pa.Array, fmt: str, group_names: Collection[str]
+) -> tuple[pa.Array, pa.Array]:
+    """Which rows are system lines, and the text without the group-name prefix of those re-joined under it."""
     system = pc.is_null(author)
     if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
         quoted = _on(lrm, text, _is_notice)
@@ -536,13 +596,7 @@ def _classify(
     if (grouped := _filed_under_group(author, text, names)) is not None:
         system = pc.or_(system, grouped)
         text = _strip_group_prefix(text, pc.is_null(author), names)
-    kind = _KIND_NAMES.take(pc.if_else(system, _CODE["system"], codes))
-    author = pc.if_else(system, _TEXT[None], author)
-    named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
-    attachment = _link(named, media)
-    bad = bad_names + bad_texts
-    replaced = (sum(n for _, n in bad), min((i for i, _ in bad), default=None))
-    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA), replaced
+    return system, text
 
 
 def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: str) -> set[str]:

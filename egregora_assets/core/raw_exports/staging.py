@@ -131,17 +131,39 @@ def stage_export(
     The registry is a file per export (no database), so the inbox sensor can stage
     exports while a run holds the warehouse."""
     parsed = read_export(path, day_first=day_first)
-    kinds = parsed.chat.messages["kind"]
-    if kinds.null_count == len(kinds) or set(kinds.unique().to_pylist()) <= {"system"}:
-        raise BadExport(
-            f"{path.name}: only system lines (joins, changes, encryption notices); no member wrote a message"
-        )
+    _check_someone_wrote(path, parsed)
     slug = group_slug(parsed, path, group)
     days = split_by_day(parsed.chat.messages)
     _check_dates(path, min(days), max(days))
     folder = home.exports / slug
     folder.mkdir(parents=True, exist_ok=True)
-    meta = ExportRecord(
+    meta = _export_record(parsed, path, slug, days, timezone)
+    write_atomic(folder / meta.staged, path.read_bytes(), private=True)
+    write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode(), private=True)
+    return StagedExport(
+        group=slug,
+        sha256=parsed.sha256,
+        first_day=meta.first_day,
+        last_day=meta.last_day,
+        messages=meta.messages,
+        day_hashes=meta.day_hashes,
+        parsed=parsed,
+    )
+
+
+def _check_someone_wrote(path: Path, parsed: ParsedExport) -> None:
+    kinds = parsed.chat.messages["kind"]
+    if kinds.null_count == len(kinds) or set(kinds.unique().to_pylist()) <= {"system"}:
+        raise BadExport(
+            f"{path.name}: only system lines (joins, changes, encryption notices); no member wrote a message"
+        )
+
+
+def _export_record(
+    parsed: ParsedExport, path: Path, slug: str, days: dict[date, pa.Table], timezone: str | None
+) -> ExportRecord:
+    """What the home registers about a parsed export: its file, its days and how it was read."""
+    return ExportRecord(
         sha256=parsed.sha256,
         group=slug,
         filename=parsed.filename,
@@ -156,17 +178,6 @@ def stage_export(
         timezone=timezone,
         group_name=parsed.group_name,
         day_hashes={d: day_hash(t) for d, t in days.items()},
-    )
-    write_atomic(folder / meta.staged, path.read_bytes(), private=True)
-    write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode(), private=True)
-    return StagedExport(
-        group=slug,
-        sha256=parsed.sha256,
-        first_day=meta.first_day,
-        last_day=meta.last_day,
-        messages=meta.messages,
-        day_hashes=meta.day_hashes,
-        parsed=parsed,
     )
 
 

@@ -4,8 +4,8 @@ home's pseudonyms would change."""
 import hashlib
 import re
 
-from egregora_assets.core.anonymized_messages.pseudonym_words import ADJECTIVES, NOUNS
 from egregora_assets.core.anonymized_messages.pseudonyms import build_roster
+from egregora_assets.core.text import ADJECTIVES, NOUNS
 
 # sha256 of the adjectives, "--" and the nouns, one a line, as the Python lists they replaced held them.
 WORDS_SHA256 = "69e05ff7ad85f3bb7aa61c40aecfd373f05721fa90d0abf10067c6d76c12022c"

@@ -618,9 +618,17 @@ ORDER = [
         False,
         "locale: system lines in English with a 12-hour clock",
     ),
+    # the shapes US phones never write: a lowercase am/pm, zero-padded day and month
+    ("3/4/21, 10:00 pm - A: <Media omitted>", None, None, True, "locale: a lowercase am/pm"),
+    ("3/4/21, 10:00\u202fam - A: x", None, None, True, "locale: a lowercase am/pm"),
+    ("03/04/2021, 10:00 - A: <Media omitted>", None, None, True, "locale: zero-padded day and month"),
+    ("[3/04/21, 10:00:00 AM] A: x", None, None, True, "locale: zero-padded day and month"),
+    # a chat in a script other than Latin
+    ("3/4/21, 10:00 PM - Аня: Привет, как дела?", None, None, True, "locale: a chat in Cyrillic script"),
+    ("3/4/21, 10:00 PM - سارة: مرحبا كيف حالك", None, None, True, "locale: a chat in Arabic script"),
     # 3. the documented default
-    ("03/04/2021, 10:00 - A: <Media omitted>", None, None, True, "default: day-first"),
-    ("03/04/2021, 10:00 - A: x", None, None, True, "default: day-first"),
+    ("3/4/2021, 10:00 - A: <Media omitted>", None, None, True, "default: day-first"),
+    ("3/4/2021, 10:00 - A: x", None, None, True, "default: day-first"),
     ("3/4/21, 10:00 AM - A: x", None, None, False, "default: month-first (12-hour clock"),
     # given, or not needed
     ("03/04/2021, 10:00 - A: x", False, None, False, "given: month-first"),
@@ -697,6 +705,8 @@ def test_summary():
         "day_first": True,
         "evidence": "a part above 12 in first position (31/12/2020)",
         "invalid_utf8_replaced": 0,
+        "headers_read_as": [],
+        "notices_unread": 0,
     }
 
 
@@ -714,3 +724,12 @@ SHAPES = [
 def test_summary_names_the_header_shape_and_clock(line, shape, clock):
     got = summary(parse_chat(line))
     assert (got["header"], got["clock"]) == (shape, clock)
+
+
+def test_summary_counts_the_system_lines_no_template_reads():
+    chat = parse_chat(
+        "31/12/2020, 21:40 - Ana added Bia\n31/12/2020, 21:41 - Ana: oi\n"
+        "31/12/2020, 21:42 - Ana a fait une chose inconnue\n31/12/2020, 21:43 - Ana a fait une chose inconnue\n"
+        "31/12/2020, 21:44 - Zxq vrtl plk\n"
+    )
+    assert summary(chat)["notices_unread"] == 2  # distinct lines; "Ana added Bia" is read

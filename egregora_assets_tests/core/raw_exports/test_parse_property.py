@@ -167,3 +167,56 @@ def test_text_in_chunks_parses_like_the_whole(chat, cuts, crlf):
     pieces = parse_chat(iter(chunks), day_first=day_first, group_name="Grupo")
     assert pieces.messages.equals(whole.messages)
     assert (pieces.format, pieces.header, pieces.day_first) == (whole.format, whole.header, whole.day_first)
+
+
+# Headers as phones in other scripts and calendars write them (core/raw_exports/localize.py).
+DIGITS = {
+    "Arabic-Indic": 0x0660,
+    "Extended Arabic-Indic": 0x06F0,
+    "Devanagari": 0x0966,
+    "Bengali": 0x09E6,
+    "Thai": 0x0E50,
+}
+CLOCK_WORDS = [("ص", "م"), ("π.μ.", "μ.μ."), ("SA", "CH"), ("पूर्वाह्न", "अपराह्न"), ("PG", "PTG"), ("fm", "em")]
+
+
+@st.composite
+def localized(draw):
+    """(a rendering of headers, its note): other digits, an era year, the time first, clock words."""
+    script = draw(st.sampled_from([None, *DIGITS]))
+    calendar = draw(st.sampled_from([None, "BE", "Buddhist", "Japanese"]))
+    time_first = draw(st.booleans())
+    words = draw(st.sampled_from([None, *CLOCK_WORDS]))
+    arabic_comma = draw(st.booleans()) and script in ("Arabic-Indic", "Extended Arabic-Indic")
+
+    def year(d: datetime) -> str:
+        if calendar == "Japanese":
+            return f"R{d.year - 2018}" if d.year >= 2019 else f"H{d.year - 1988}"
+        return f"{d.year + 543}" + (" BE" if calendar == "BE" else "") if calendar else f"{d.year}"
+
+    def header(when: datetime, ios: bool) -> str:
+        date = f"{when.day}/{when.month}/{year(when)}"
+        clock = f"{when.hour % 12 or 12}:{when:%M:%S} {words[when.hour >= 12]}" if words else f"{when:%H:%M:%S}"
+        comma = "، " if arabic_comma else ", "
+        stamp = f"{clock}{comma}{date}" if time_first and ios else f"{date}{comma}{clock}"
+        if script:
+            stamp = "".join(chr(DIGITS[script] + int(c)) if c.isdigit() else c for c in stamp)
+            stamp = stamp.replace("/", "\u200f/") if script.startswith(("Arabic", "Extended")) else stamp
+        return f"[{stamp}] " if ios else f"{stamp} - "
+
+    return header, (script, calendar, time_first, words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chats(), localized())
+def test_chats_in_other_scripts_and_calendars_parse_back(chat, rendering):
+    (_, _, _, _, ios), messages = chat
+    header, variant = rendering
+    lines = []
+    for when, author, written, _, _ in messages:
+        name = "Grupo" if ios and author is None else author
+        lines.append(header(when, ios) + (written if name is None else f"{name}: {written}"))
+    parsed = parse_chat("\n".join(lines) + "\n", day_first=True, group_name="Grupo")
+    got = [(r["timestamp"], r["author"], r["message"], r["kind"]) for r in parsed.messages.to_pylist()]
+    assert got == [(when, author, text, kind) for when, author, _, text, kind in messages], variant
+    assert bool(parsed.localized) == (any(variant[:2]) or variant[2] and ios or variant[3] not in (None,)), variant
