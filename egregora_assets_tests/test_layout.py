@@ -74,6 +74,9 @@ ALLOWED = {
     # Publishing a day's images reads them from the staged exports, through the export reader's
     # zip checks: the data flow itself.
     ("anonymized_messages.media", "raw_exports.archive"),
+    # The archive's reader (the MCP server, `egregora serve`) searches as the writer's retrieval and
+    # `egregora ask` do: the one hybrid search, which the embeddings stage's module holds.
+    ("archive_reader", "embeddings"),
 }
 
 

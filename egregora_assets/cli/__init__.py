@@ -14,6 +14,7 @@ from rich.console import Console
 from ..core.models import BadExport
 from ..core.settings import BadSettings, Settings, load_settings
 from ..core.text import printable
+from .serve import service_commands
 
 err = Console(stderr=True)
 
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=about)
         arguments(command)
         command.set_defaults(run=run)
+    service_commands(sub, _home_option)
     return parser
 
 

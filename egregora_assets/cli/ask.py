@@ -7,12 +7,14 @@ import sys
 
 from rich.console import Console
 
+from ..core.archive_reader import Filters, candidates, merged
 from ..core.ask import answer_stream, offline_passages
-from ..core.embeddings import hybrid_search, search_terms
 from ..core.home import Home
 from ..core.models import BadExport
 from ..core.settings import Settings
+from ..core.warehouse import connect
 
+PASSAGES = 8
 NO_LLM = "No LLM configured (set EGREGORA_LLM__BASE_URL for a written answer): the most relevant passages."
 
 
@@ -31,7 +33,9 @@ def ask(settings: Settings, question: str, *, group: str | None, raw: bool, as_j
     err = Console(stderr=True)
     with err.status("Searching the archive…"):
         vector = resources["embedder"].embed([question])[0]
-        hits = hybrid_search(resources["vectors"].table(), vector, search_terms(question), group=group, k=8)
+        found = candidates(resources["vectors"].table(), vector, question, PASSAGES, Filters(group=group))
+        with connect(resources["warehouse"].url, read_only=True) as db:  # merged with the posts it found
+            hits = [{k: v for k, v in h.items() if k != "post"} for h in merged(db, found, question, PASSAGES)]
     if raw:
         print(json.dumps(hits, ensure_ascii=False, default=str))
         return 0

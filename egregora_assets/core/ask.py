@@ -100,3 +100,27 @@ def _key(unit: str) -> str:
     """What a unit says, whichever way it is written: a window's line and a post's quote of it match."""
     said = _QUOTE.sub("", _MESSAGE.sub("", unit, count=1), count=1)
     return " ".join(re.findall(r"\w+", fold(said)))[:80]
+
+
+_CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_ANSWER_QUOTE = re.compile(r"^>\s?(.+)$", re.MULTILINE)
+
+
+def citations(answer: str, passages: Sequence[dict]) -> dict:
+    """What an answer cites, checked as `citations_hold` checks a post: the passage numbers it
+    gives that were among those it was given (`cited`), those that were not (`invalid`), and how
+    many of its quotes (Markdown blockquotes) are in none of the passages (`unsupported_quotes`)."""
+    numbers = [int(n) for found in _CITATION.findall(answer) for n in re.findall(r"\d+", found)]
+    given = range(1, len(passages) + 1)
+    said = [_comparable(p["text"]) for p in passages]
+    quotes = [_comparable(q).removesuffix("…").strip() for q in _ANSWER_QUOTE.findall(answer)]
+    return {
+        "cited": [n for n in dict.fromkeys(numbers) if n in given],
+        "invalid": [n for n in dict.fromkeys(numbers) if n not in given],
+        "unsupported_quotes": sum(1 for q in quotes if q and not any(q in text for text in said)),
+    }
+
+
+def _comparable(text: str) -> str:
+    """Text as a quote is compared: its words only, folded (a quote drops marks and emphasis)."""
+    return " ".join(re.findall(r"\w+", fold(_CITATION.sub("", text))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from .languages import LANGUAGES, stopwords
 from .text import fold
@@ -39,11 +39,12 @@ def search_terms(question: str) -> str:
 REFINE_FACTOR = 4
 
 
-def _ranked(query, only: str, limit: int) -> list[dict]:
-    """The rows of a LanceDB query, best first, filtered before ranking."""
+def _ranked(query, only: str, limit: int, score: str) -> list[dict]:
+    """The rows of a LanceDB query, best first, filtered before ranking, with their `score`
+    column (`_distance` or `_score`) but not their vectors (384 floats a row to convert)."""
     if only:
         query = query.where(only, prefilter=True)
-    return query.limit(limit).to_list()
+    return query.select([*FIELDS, score]).limit(limit).to_list()
 
 
 def _full_text(table, terms: str, only: str, limit: int) -> list[dict]:
@@ -51,7 +52,7 @@ def _full_text(table, terms: str, only: str, limit: int) -> list[dict]:
     if not terms.strip():
         return []
     try:
-        return _ranked(table.search(terms, query_type="fts", fts_columns="text"), only, limit)
+        return _ranked(table.search(terms, query_type="fts", fts_columns="text"), only, limit, "_score")
     except ValueError:  # LanceDB's answer when the table has no full-text index (e.g. empty)
         return []
 
@@ -61,12 +62,19 @@ def _stem(word: str) -> str:
     return word.rstrip("s")[:6]
 
 
+@lru_cache(maxsize=1 << 16)  # a chat's vocabulary repeats from passage to passage
+def _stems(word: str) -> frozenset[str]:
+    """The stems of a word as written, folded (folding may split it, as "ﬁ" does not but "¼" does)."""
+    return frozenset(_stem(w) for w in fold(word).split())
+
+
 def _overlap(terms: list[str], row: dict) -> float:
     """The share of search terms (by crude stem) found in a row's title or text."""
     if not terms:
         return 0.0
-    words = {_stem(w) for w in re.findall(r"\w+", fold(f"{row['title']} {row['text']}"))}
-    return sum(_stem(t) in words for t in terms) / len(terms)
+    # Each distinct word's stems once: a window is kilobytes of a few hundred words.
+    stems = frozenset().union(*map(_stems, set(re.findall(r"\w+", f"{row['title']} {row['text']}"))))
+    return sum(_stem(t) in stems for t in terms) / len(terms)
 
 
 def hybrid_search(
@@ -77,11 +85,17 @@ def hybrid_search(
     group: str | None,
     k: int = 8,
     before: str | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> list[dict]:
-    """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked."""
-    only, pool = where(group=group, before=before), max(4 * k, 20)
+    """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked.
+
+    Each carries its `similarity` to the question (the cosine of the unit vectors), None for a
+    passage only the full-text search found."""
+    only, pool = where(group=group, before=before, kind=kind, since=since, until=until), max(4 * k, 20)
     vector_query = table.search(list(query_vector), vector_column_name="vector").refine_factor(REFINE_FACTOR)
-    rankings = [_ranked(vector_query, only, pool), _full_text(table, terms, only, pool)]
+    rankings = [_ranked(vector_query, only, pool, "_distance"), _full_text(table, terms, only, pool)]
     rows: dict[str, dict] = {}
     scores: dict[str, float] = {}
     for hits in rankings:
@@ -93,4 +107,12 @@ def hybrid_search(
     for id_, row in rows.items():
         scores[id_] += OVERLAP_WEIGHT * _overlap(folded, row)
     best = sorted(rows, key=lambda id_: (-scores[id_], id_))[:k]
-    return [{**{f: rows[i][f] for f in FIELDS}, "score": round(scores[i], 6)} for i in best]
+    return [
+        {**{f: rows[i][f] for f in FIELDS}, "score": round(scores[i], 6), "similarity": _cosine(rows[i])} for i in best
+    ]
+
+
+def _cosine(row: dict) -> float | None:
+    """A vector hit's cosine similarity: its squared l2 distance between unit vectors is 2 - 2 cos."""
+    distance = row.get("_distance")
+    return None if distance is None else round(1 - float(distance) / 2, 4)

@@ -154,3 +154,16 @@ def home_lock(home: Home, console: Console | None) -> Iterator[None]:
         handle.write(f"egregora write (pid {os.getpid()})")
         handle.flush()
         yield
+
+
+def writing(home: Home) -> bool:
+    """Whether a write holds the home's lock now (a reader then leaves the databases to it)."""
+    if not home.write_lock.is_file():
+        return False
+    with open(home.write_lock, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False

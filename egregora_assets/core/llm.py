@@ -37,6 +37,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -71,6 +72,13 @@ CONTEXT_ERROR_HINTS = (
     "exceeds the maximum number of tokens",  # Gemini
 )
 VISION_CAPABILITIES = {"vision", "multimodal"}  # Ollama's word, llama.cpp server's word
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The certificates httpx trusts, loaded once per process: loading them costs ~30 ms per
+    client, and `egregora serve` makes a client per answer (for that answer's own counts)."""
+    return httpx.create_ssl_context()
 
 
 @dataclass
@@ -116,7 +124,7 @@ class LLM:
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
         self._lock = threading.Lock()
         # Counting in an httpx hook sees every attempt, including the openai client's retries.
-        http = httpx.Client(timeout=timeout, event_hooks={"request": [self._on_request]})
+        http = httpx.Client(timeout=timeout, verify=_tls(), event_hooks={"request": [self._on_request]})
         self._client = openai.OpenAI(
             base_url=base_url, api_key=api_key, max_retries=max_retries, timeout=timeout, http_client=http
         )

@@ -128,6 +128,14 @@ class GroupSettings(BaseModel):
     feed_top: int | None = Field(None, ge=1)  # the group's own `feed_top`
 
 
+class ServeSettings(BaseModel):
+    """`egregora serve` on an address other than 127.0.0.1: the token every request must carry
+    (`Authorization: Bearer`) and the web origins allowed to call it."""
+
+    token: SecretStr = SecretStr("")
+    allowed_origins: list[Annotated[str, AfterValidator(_http_url)]] = []
+
+
 class Settings(BaseSettings):
     """Everything a user can configure."""
 
@@ -145,6 +153,7 @@ class Settings(BaseSettings):
     vectors: VectorSettings = VectorSettings()
     warehouse: WarehouseSettings = WarehouseSettings()
     privacy: PrivacySettings = PrivacySettings()
+    serve: ServeSettings = ServeSettings()
     groups: dict[str, GroupSettings] = {}
 
     @classmethod

@@ -250,6 +250,16 @@ def day_windows(db: Database, group: str, day: date) -> list[Window]:
     return db.per_day("windows", group, day, lambda days: _windows_of(db, group, days), [])
 
 
+def window_message_ids(db: Database, ids: Sequence[str]) -> dict[str, list[str]]:
+    """The ids of the messages each of these windows holds, by window id (read from the stored
+    JSON without building the records: a search asks it for every window it shows)."""
+    if not ids:
+        return {}
+    t = db.table("windows")
+    rows = db.rows(t.filter(t.id.isin(list(ids))).select("id", "payload"))
+    return {r["id"]: [m["id"] for m in json.loads(r["payload"])["messages"]] for r in rows}
+
+
 def group_windows(db: Database, group: str) -> dict[date, list[Window]]:
     """Every window of a group by day, in one query (a year's days one by one took 365)."""
     return _windows_of(db, group, None)

@@ -84,3 +84,16 @@ def measured(text: str) -> str:
 def unnamed(text: str, replacement: str = " ") -> str:
     """`text` with every pseudonym (a whole word, any case) replaced: a person is not a topic."""
     return _PSEUDONYM_WORD.sub(replacement, text) if "-" in text else text
+
+
+# What a reader of returned chat text must see rather than have applied: bidi overrides and
+# isolates, zero-width marks and other control characters (the joiner stays: emoji use it).
+_HIDDEN = re.compile(
+    "[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` with its invisible bidi, zero-width and control characters written as escapes
+    (`\\u202e`), so that text handed to another program shows them instead of obeying them."""
+    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -55,10 +55,18 @@ def vector_row(item: Window | Post, text: str) -> dict[str, str]:
     }
 
 
-def where(*, kind: str | None = None, group: str | None = None, before: str | None = None) -> str:
-    """The SQL filter of the rows of a kind, of a group, dated before a day ("" for every row;
-    `group` is an SQL keyword, hence the backticks; ISO dates sort as strings)."""
-    tests = (("kind =", kind), ("`group` =", group), ("date <", before))
+def where(
+    *,
+    kind: str | None = None,
+    group: str | None = None,
+    before: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> str:
+    """The SQL filter of the rows of a kind, of a group, dated before a day, or from `since`
+    through `until` ("" for every row; `group` is an SQL keyword, hence the backticks; ISO dates
+    sort as strings)."""
+    tests = (("kind =", kind), ("`group` =", group), ("date <", before), ("date >=", since), ("date <=", until))
     return " AND ".join(f"{test} {sql_string(value)}" for test, value in tests if value is not None)
 
 

@@ -6,9 +6,10 @@ bulk path: Arrow registration on DuckDB, COPY on PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
@@ -310,7 +311,7 @@ def connect(
                     on_wait(f"waiting for another process to finish writing {path}")
                     told = True
                 time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                delay = min(delay * 2, 0.25)  # short: readers leave gaps of a tenth of a second
     else:
         backend = ibis.connect("postgres://" + url.split("://", 1)[1])
     db = Database(backend, url)
@@ -318,6 +319,70 @@ def connect(
         yield db
     finally:
         db.close()
+
+
+class ReadOnlyWarehouse:
+    """Short read-only connections to the warehouse, shared by the requests of the moment.
+
+    DuckDB lets a process write a file only while no other process has it open. A connection is
+    closed once no request has used it for `linger` seconds (at once while `writing()` says a
+    write is at work), and at the latest after `max_age` seconds, followed by a `pause` without
+    one: a concurrent writer, which retries for two minutes, always finds a gap. While the writer
+    holds the file, opening waits for it (warehouse.connect)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        writing: Callable[[], bool] = lambda: False,
+        linger: float = 0.25,
+        max_age: float = 1.0,
+        pause: float = 0.1,
+    ) -> None:
+        self.url, self.writing, self.linger, self.max_age, self.pause = url, writing, linger, max_age, pause
+        self._lock = threading.Lock()  # one query at a time on the shared connection
+        self._open: ExitStack | None = None
+        self._db: Database | None = None
+        self._since = self._used = 0.0
+        self._timer: threading.Timer | None = None
+        self.opened = 0  # connections opened, for the metrics
+
+    def read(self, fetch: Callable[[Database], Any]) -> Any:
+        """`fetch(db)` on the shared read-only connection, opened if needed."""
+        with self._lock:
+            if self._db is None:
+                self._open = ExitStack()
+                self._db = self._open.enter_context(connect(self.url, read_only=True))
+                self._since, self.opened = time.monotonic(), self.opened + 1
+            try:
+                return fetch(self._db)
+            finally:
+                self._used = time.monotonic()
+                if self._used - self._since > self.max_age:
+                    self.close()
+                    time.sleep(self.pause)  # a gap for a writer waiting for the file
+                elif self.writing():
+                    self.close()
+                elif self._timer is None:
+                    self._timer = threading.Timer(self.linger, self._close_if_idle)
+                    self._timer.daemon = True
+                    self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            self._timer = None
+            idle = time.monotonic() - self._used
+            if idle >= self.linger:
+                self.close()
+            elif self._db is not None:
+                self._timer = threading.Timer(self.linger - idle, self._close_if_idle)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open.close()
+        self._open, self._db = None, None
 
 
 def days_by_group(keys: Sequence[tuple[str, date | None]]) -> dict[str, list[date]]:

@@ -87,7 +87,8 @@ def test_search_terms(question, terms):
 def test_relevant_passage_comes_first(model, table):
     results = ask(model, table, "Qual era a receita do bolo de cenoura?", group="g1")
     assert results[0]["id"] == "w2"
-    assert set(results[0]) == {"id", "group", "date", "kind", "title", "text", "url", "score"}
+    assert set(results[0]) == {"id", "group", "date", "kind", "title", "text", "url", "score", "similarity"}
+    assert 0 < results[0]["similarity"] <= 1
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
 
 
@@ -139,3 +140,16 @@ def test_empty_table(model, tmp_path):
     assert ask(model, empty, "corrente da bicicleta", group="g1") == []
     index_text(empty)
     assert ask(model, empty, "corrente da bicicleta", group="g1") == []
+
+
+@pytest.mark.parametrize(
+    ("filters", "ids"),
+    [
+        ({"kind": "post"}, {"p1"}),
+        ({"since": "2024-01-10"}, {"p1", "w3", "w4"}),
+        ({"until": "2024-01-06", "group": "g1"}, {"w1", "w2"}),
+        ({"since": "2024-01-06", "until": "2024-01-07", "kind": "window"}, {"w2", "w6"}),
+    ],
+)
+def test_filters_by_kind_and_day_span(model, table, filters, ids):
+    assert {h["id"] for h in ask(model, table, "bicicleta", k=10, **filters)} == ids

@@ -2,6 +2,8 @@
 
 import itertools
 import multiprocessing
+import subprocess
+import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,6 +14,7 @@ from egregora_assets.core.journal import fingerprint, run_slices
 from egregora_assets.core.models import Enrichment, Link, Message, Post
 from egregora_assets.core.tables import (
     MESSAGES,
+    WAREHOUSE_TABLES,
     cited_messages,
     count_authors,
     count_rows,
@@ -29,7 +32,7 @@ from egregora_assets.core.tables import (
     readable,
     windows_table,
 )
-from egregora_assets.core.warehouse import connect, duckdb_url, engine, step
+from egregora_assets.core.warehouse import ReadOnlyWarehouse, connect, duckdb_url, engine, step
 from egregora_assets.core.windows import message_bytes, pack_windows
 
 D1, D2, D3 = date(2026, 9, 1), date(2026, 9, 2), date(2026, 9, 3)
@@ -246,3 +249,20 @@ def test_a_warehouse_made_before_a_column_existed_gains_it(warehouse, warehouse_
         assert "continues" in older.table("documents").columns
         older.create(WAREHOUSE_TABLES)  # and then nothing
         assert older.table("documents").columns == tuple(WAREHOUSE_TABLES["documents"].names)
+
+
+def test_a_shared_reader_keeps_its_connection_while_used_and_leaves_the_file_to_a_writer(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with connect(duckdb_url(path)) as db:
+        db.create(WAREHOUSE_TABLES)
+    writer = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(path)!r}).close()"]
+
+    busy = ReadOnlyWarehouse(duckdb_url(path), linger=60)
+    assert [busy.read(lambda db: db.has_table("messages")) for _ in range(3)] == [True] * 3
+    assert busy.opened == 1  # one connection for reads in quick succession
+    assert subprocess.run(writer, capture_output=True).returncode != 0  # the file is held open
+    busy.close()
+
+    polite = ReadOnlyWarehouse(duckdb_url(path), writing=lambda: True, linger=60)
+    polite.read(lambda db: db.has_table("messages"))
+    assert subprocess.run(writer, capture_output=True).returncode == 0  # closed at once while a write runs
