@@ -635,9 +635,19 @@ def _filed_under_group(author: pa.Array, text: pa.Array, names: set[str]) -> pa.
     return pc.fill_null(_on(rows, text, _is_notice), False)
 
 
+_FEW_LINES = 2000  # below this, lines are read against the templates one by one, in Python
+
+
 def _is_notice(text: pa.Array) -> pa.Array:
-    """Whether each line reads as one of WhatsApp's notices (by its words, or a template)."""
-    return pc.or_(pc.match_substring_regex(text, SYSTEM), pc.match_substring_regex(text, notices().re2))
+    """Whether each line reads as one of WhatsApp's notices (by its words, or a template).
+
+    Arrow compiles a regex on every call, and the union of every language's templates is
+    hundreds of kilobytes: the few lines iOS marks are read one by one instead."""
+    words = pc.match_substring_regex(text, SYSTEM)
+    if len(text) > _FEW_LINES:
+        return pc.or_(words, pc.match_substring_regex(text, notices().re2))
+    read = pa.array([line is not None and read_notice(line) is not None for line in text.to_pylist()], pa.bool_())
+    return pc.or_(words, read)
 
 
 def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa.Array:
