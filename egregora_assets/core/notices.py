@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from importlib import resources
 
@@ -23,6 +23,7 @@ class Template:
     text: str
     hint: str  # its longest literal word, casefolded: a line without it cannot match
     weight: int  # how much literal text it has; the most literal match wins
+    current: bool = True  # False: seen only in old Android exports (people.py reads it, the parser not)
 
     @cached_property
     def regex(self) -> re.Pattern:
@@ -103,11 +104,20 @@ def notices() -> Notices:
         joins = sorted(entry["and"], key=len, reverse=True)
         separators[language] = re.compile("|".join(map(re.escape, joins)), re.I)
         self_words |= {w.casefold() for w in entry["self"]}
-        templates += [_compile(language, t) for t in entry["lines"] + entry.get("android", [])]
+        templates += [_compile(language, t) for t in entry["lines"]]
+        templates += [replace(_compile(language, t), current=False) for t in entry.get("android", [])]
         re2 += [_pattern(t, re2=True) for t in entry["lines"]]
     templates.sort(key=lambda t: -t.weight)
     union = "(?i)^[\\x{200e}\\x{200f}]*(?:" + "|".join(re2) + ")\\s*[.!。।۔]?\\s*$"
     return Notices(tuple(templates), separators, frozenset(self_words), union)
+
+
+def is_notice(text: str) -> bool:
+    """Whether a line reads as a notice of the current apps (what `Notices.re2` matches, one line
+    at a time: the parser's test for the few lines iOS marks)."""
+    line = " ".join(text.translate(INVISIBLE).split())
+    folded = line.casefold()
+    return any(t.current and t.hint in folded and t.regex.match(line) for t in notices().templates)
 
 
 def read_notice(text: str) -> Notice | None:

@@ -50,11 +50,13 @@ def _prefixed(pattern: str, prefix: str) -> str:
     return pattern.replace("?P<", f"?P<{prefix}").replace("(?P=", f"(?P={prefix}")
 
 
+# A time that comes first is written with colons: "01.01.10, 00.00.00" is a date and a time.
+_TIME_FIRST = _TIME.replace("(?P<t>[:.])", "(?P<t>:)")
 # A header: optional "[", then the date and the time (or the time and the date), then what
 # ends a header: "] ", " - ", "; " or ": " (direction marks are taken out before matching).
 _HEADER = re.compile(
-    rf"(?P<open>\[)?(?:{_DATE}{_AT}{_TIME}|{_prefixed(_TIME, 'x')}{_prefixed(_AT, 'x')}{_prefixed(_DATE, 'y')})"
-    rf"(?P<close>\][{_SPACES}]|[{_SPACES}]+[-–][{_SPACES}]|;[{_SPACES}]|:[{_SPACES}])"
+    rf"(?P<open>\[)?(?:{_DATE}{_AT}{_TIME}|{_prefixed(_TIME_FIRST, 'x')}{_prefixed(_AT, 'x')}{_prefixed(_DATE, 'y')})"
+    rf"(?P<close>\][{_SPACES}]|\.?[{_SPACES}]+[-–][{_SPACES}]|;[{_SPACES}]|:[{_SPACES}])"
 )
 _LINE = re.compile(rf"(?m)^[{_MARKS}]*(?=\[?[{_MARKS}]*\d)")
 

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from ..languages import likely_language, spoken
 from ..models import PARSED_SCHEMA, BadExport
-from ..notices import notices, read_notice
+from ..notices import is_notice, notices, read_notice
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
@@ -646,7 +646,7 @@ def _is_notice(text: pa.Array) -> pa.Array:
     words = pc.match_substring_regex(text, SYSTEM)
     if len(text) > _FEW_LINES:
         return pc.or_(words, pc.match_substring_regex(text, notices().re2))
-    read = pa.array([line is not None and read_notice(line) is not None for line in text.to_pylist()], pa.bool_())
+    read = pa.array([line is not None and is_notice(line) for line in text.to_pylist()], pa.bool_())
     return pc.or_(words, read)
 
 

@@ -220,3 +220,11 @@ def test_chats_in_other_scripts_and_calendars_parse_back(chat, rendering):
     got = [(r["timestamp"], r["author"], r["message"], r["kind"]) for r in parsed.messages.to_pylist()]
     assert got == [(when, author, text, kind) for when, author, _, text, kind in messages], variant
     assert bool(parsed.localized) == (any(variant[:2]) or variant[2] and ios or variant[3] not in (None,)), variant
+
+
+@settings(max_examples=300, deadline=None)
+@given(chats())
+def test_headers_the_grammar_reads_are_never_rewritten(chat):
+    from egregora_assets.core.raw_exports.localize import header_notes
+
+    assert header_notes(render(*chat).encode()) == set()
