@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from egregora_assets.core.raw_exports.parse import parse_chat
@@ -211,6 +211,9 @@ def localized(draw):
 @given(chats(), localized())
 def test_chats_in_other_scripts_and_calendars_parse_back(chat, rendering):
     (_, _, _, _, ios), messages = chat
+    # Names holding ": " beside a name that is their prefix are ambiguous in any script; the
+    # rendering test above covers how they are told apart. This one is about headers.
+    assume(not any(m[1] and ": " in m[1] for m in messages))
     header, variant = rendering
     lines = []
     for when, author, written, _, _ in messages:
