@@ -21,14 +21,13 @@ from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settin
 from .core.text import OPTED_OUT, unnamed
 from .core.warehouse import Database, connect, duckdb_url
 from .core.windows import window_text
+from .package_data import PROMPTS, SITE_TEMPLATE
 
 if TYPE_CHECKING:
     from lancedb.table import Table
 
-REPO = Path(__file__).resolve().parent.parent
 MAX_EMBED_CHARS = 32_000
 STATIC_MODEL = "all-MiniLM-L6-v2-static"  # see core/static_model.py; "all-MiniLM-L6-v2" runs MiniLM itself
-PROMPTS = REPO / "prompts"
 
 
 class GroupConfig(Config):
@@ -84,7 +83,7 @@ class PromptsResource(ConfigurableResource):
 class SiteTemplateResource(ConfigurableResource):
     """The MkDocs project template every group's site is rendered from."""
 
-    directory: str = str(REPO / "site")
+    directory: str = str(SITE_TEMPLATE)
 
     @property
     def path(self) -> Path:
