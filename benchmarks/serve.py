@@ -114,11 +114,11 @@ def references(home: Path, llm_url: str, count: int) -> tuple[list[float], list[
     from openai import OpenAI
 
     from egregora_assets.core.prompts import chat_messages
-    from egregora_assets.core.static_model import static_model
+    from egregora_assets.core.local_model import local_model
 
     table = lancedb.connect(str(home / "lancedb")).open_table(TABLE)
     rng, searches, chunks = random.Random(1), [], []
-    model = static_model()
+    model = local_model()
     for _ in range(count):
         asked = question(rng)
         started = time.perf_counter()
