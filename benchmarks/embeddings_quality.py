@@ -210,8 +210,9 @@ def speed(encode: Encode, windows: list[dict]) -> dict[str, float]:
 
 
 def table(title: str, results: dict[str, dict[str, list[int]]]) -> None:
-    langs = list(next(iter(results.values())))
-    print(f"\n{title}: recall@1 / recall@5 / MRR per language ({sum(map(len, next(iter(results.values())).values()))} questions)")
+    first = next(iter(results.values()))
+    langs, asked = list(first), sum(map(len, first.values()))
+    print(f"\n{title}: recall@1 / recall@5 / MRR per language ({asked} questions)")
     print("| embedder | " + " | ".join(langs) + " | all |")
     print("|---" * (len(langs) + 2) + "|")
     for name, ranks in results.items():

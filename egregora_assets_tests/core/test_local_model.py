@@ -57,7 +57,7 @@ def test_ngrams_are_the_same_in_every_process_and_ignore_numbers():
 def test_the_default_path_never_imports_torch():
     script = (
         "import sys; import egregora_assets.definitions; from egregora_assets.resources import Embedder; "
-        "assert Embedder().embed(['oi, tudo bem?']).shape == (1, 1024); "
+        "assert Embedder().embed(['oi, tudo bem?']).shape == (1, 1536); "
         "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))"
     )
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
