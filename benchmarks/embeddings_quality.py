@@ -50,6 +50,21 @@ def minilm() -> Encode:
     return Embedder(model="all-MiniLM-L6-v2").embed
 
 
+def mean_of_pieces(tokenizer, table: np.ndarray) -> Encode:
+    """A static model: a text's vector is the mean of its word pieces' rows of `table`."""
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+
+    def encode(texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), table.shape[1]), np.float32)
+        for i, encoding in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
+            if encoding.ids:
+                out[i] = table[encoding.ids].mean(axis=0)
+        return unit(out)
+
+    return encode
+
+
 def minilm_static() -> Encode:
     """The word-piece table derived from MiniLM at first run (the default before December 2026)."""
     import hashlib
@@ -65,8 +80,6 @@ def minilm_static() -> Encode:
     key = hashlib.sha256(f"1:{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
     cached = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "egregora" / f"minilm-static-{key}.npy"
     tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
     if cached.exists():
         table = np.load(cached)
     else:  # about 50 CPU-s
@@ -81,14 +94,7 @@ def minilm_static() -> Encode:
                 table[start : start + len(ids)] = hidden.mean(dim=1).numpy()
         table -= table.mean(axis=0)
 
-    def encode(texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), table.shape[1]), np.float32)
-        for i, encoding in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
-            if encoding.ids:
-                out[i] = table[encoding.ids].mean(axis=0)
-        return unit(out)
-
-    return encode
+    return mean_of_pieces(tokenizer, table)
 
 
 def use_m3() -> Encode:
@@ -116,18 +122,9 @@ def wordllama() -> Encode:
     root = Path(wl.__file__).parent
     config = json.loads((root / "tokenizers" / "l2_supercat_tokenizer_config.json").read_text())
     tokenizer = Tokenizer.from_str(json.dumps(config.get("tokenizer", config)))
-    tokenizer.no_truncation()
-    tokenizer.no_padding()
     table = load_file(str(root / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"].astype(np.float32)
 
-    def encode(texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), table.shape[1]), np.float32)
-        for i, encoding in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
-            if encoding.ids:
-                out[i] = table[encoding.ids].mean(axis=0)
-        return unit(out)
-
-    return encode
+    return mean_of_pieces(tokenizer, table)
 
 
 EMBEDDERS: dict[str, Callable[[], Encode]] = {
