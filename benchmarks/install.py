@@ -26,7 +26,15 @@ import time
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parents[1]
-INSTALL = "{python} -m venv .venv && .venv/bin/pip install -q uv && .venv/bin/uv sync --locked --inexact -q"
+
+
+def readme_install() -> str:
+    """The install half of the README's first command (before `&& .venv/bin/egregora demo`)."""
+    readme = (CHECKOUT / "README.md").read_text(encoding="utf-8")
+    first = next(line.strip() for line in readme.splitlines() if line.startswith("    python3 -m venv"))
+    install, _, demo = first.partition(" && .venv/bin/egregora demo")
+    assert demo, "the README's first command no longer ends with the demo"
+    return install.replace("python3 -m venv", "{python} -m venv", 1)
 
 
 def timed(command: str, cwd: Path, env: dict) -> float:
@@ -73,7 +81,7 @@ def main() -> None:
     print(f"{platform.node()} · {os.cpu_count()} cores · {version} · {time.strftime('%Y-%m-%d')}")
 
     cold = fresh_clone(root, "cold")
-    install_cold = timed(INSTALL.format(python=python), cold, env)
+    install_cold = timed(readme_install().format(python=python), cold, env)
     demo = f"{cold}/.venv/bin/egregora demo --home {cold}/demo-home"
     first_demo = timed(demo, cold, env)
     again = timed(demo, cold, env)
@@ -83,7 +91,7 @@ def main() -> None:
     ).stdout.strip()  # fmt: skip
     parse = timed(f"{cold}/.venv/bin/egregora parse {export} --summary", cold, env)
     warm = fresh_clone(root, "warm")
-    install_warm = timed(INSTALL.format(python=python), warm, env)
+    install_warm = timed(readme_install().format(python=python), warm, env)
 
     venv = cold / ".venv"
     total = size_mb(venv)
