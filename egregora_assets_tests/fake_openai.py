@@ -9,8 +9,13 @@ that each prompt template puts in its system text, and can be scripted to fail:
 
 Faults: "429" (rate limit with Retry-After), "500", "context_length" (OpenAI's 400 with
 code context_length_exceeded), "invalid_json" (a 200 whose content does not parse),
-"length" (an answer cut at max_tokens, finish_reason "length"), "ok".
+"length" (an answer cut at max_tokens, finish_reason "length"), "ok". A "429" asks clients to
+wait `retry_after_ms` (and says 1 s in `Retry-After`).
 Every request body is kept, as bytes, in `server.requests`.
+
+`latency` makes every chat answer take that many seconds, as a real model does; the server
+counts the chat requests in flight (`in_flight`, `peak_in_flight`) and keeps each one's
+(start, end) in `spans`, from which `average_in_flight()` follows.
 
 `behaviour` makes it act like the local servers people run (see BEHAVIOURS); `vision`
 makes `/v1/models` say the model accepts images.
@@ -26,6 +31,7 @@ import math
 import re
 import struct
 import threading
+import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,6 +94,11 @@ class FakeOpenAI:
         self.embedding_dim = embedding_dim
         self.context_limit: int | None = None  # prompt characters beyond which a call is too long
         self.retry_after_ms = 20  # asks openai clients for short retries so tests stay fast
+        self.latency = 0.0  # seconds every chat answer (but a refusal) takes
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.spans: list[tuple[float, float]] = []  # (start, end) of each chat request, monotonic
+        self.refusals: list[float] = []  # when each 429 was answered, monotonic
         self.requests: list[bytes] = []
         self.calls: list[tuple[str, str | None, str]] = []  # (path, marker, outcome)
         self._scripts: dict[str, deque[str]] = {}
@@ -119,6 +130,36 @@ class FakeOpenAI:
     def count(self, marker: str | None = None, path: str = CHAT) -> int:
         """How many requests reached `path`, optionally only those carrying `marker`."""
         return sum(1 for p, m, _ in self.calls if p == path and (marker is None or m == marker))
+
+    def average_in_flight(self) -> float:
+        """Chat requests in flight on average, from the first request's start to the last one's end."""
+        with self._lock:
+            spans = list(self.spans)
+        if not spans:
+            return 0.0
+        wall = max(end for _, end in spans) - min(start for start, _ in spans)
+        return sum(end - start for start, end in spans) / wall if wall > 0 else float(len(spans))
+
+    def serve(self, path: str, raw: bytes) -> tuple[int, dict[str, str], bytes | list[bytes]]:
+        """`handle`, counted in flight and answered after `latency` (chat requests)."""
+        if path != CHAT:
+            return self.handle(path, raw)
+        start = time.monotonic()
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            answer = self.handle(path, raw)
+            if answer[0] == 429:
+                with self._lock:
+                    self.refusals.append(time.monotonic())
+            elif self.latency:
+                time.sleep(self.latency)
+            return answer
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+                self.spans.append((start, time.monotonic()))
 
     # -- deciding what to answer ---------------------------------------------------------
 
@@ -278,7 +319,7 @@ def _json(value: Any) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-        status, headers, body = self.server.fake.handle(self.path, raw)  # type: ignore[attr-defined]
+        status, headers, body = self.server.fake.serve(self.path, raw)  # type: ignore[attr-defined]
         self.send_response(status)
         self.send_header("content-type", headers.pop("content-type", "application/json"))
         for name, value in headers.items():

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .journal import fingerprint
+from .journal import Each, fingerprint, in_turn
 from .models import AuthorProfile, Message
 from .prompts import chat_messages
 from .quotes import shorten
@@ -64,18 +64,21 @@ def build_profiles(
     previous: Mapping[str, AuthorProfile] = {},
     identity: str | None = None,
     portraitist: Portraitist | None = None,
+    each: Each = in_turn,
 ) -> tuple[list[AuthorProfile], int]:
     """Every author's profile from the group's messages, and how many portraits were written.
 
     What is costly is redone only for those whose words changed: topics are kept when what they
     are read from is what `previous` recorded, and with a `portraitist` (an LLM), a portrait is
-    written only when its input (`identity`, the pseudonym, their latest words) differs."""
+    written only when its input (`identity`, the pseudonym, their latest words) differs.
+    `each(call, items)` runs the portraits to write (an LLM client's `map` writes them in parallel)."""
     mine: dict[str, list[Message]] = {}
     for m in messages:
         if m.author:
             mine.setdefault(m.author, []).append(m)
     names = frozenset(mine)  # nobody's pseudonym is anyone's topic
-    profiles, written = [], 0
+    profiles: list[AuthorProfile] = []
+    todo: list[tuple[int, list[Message]]] = []  # (where in `profiles`, their words): portraits to write
     for author, said in sorted(mine.items()):
         activity: dict[str, int] = {}
         for m in said:
@@ -90,13 +93,18 @@ def build_profiles(
         if portraitist is not None and identity is not None:
             words = portrait_messages(said)
             key = portrait_input(identity, author, words)
-            if old is not None and old.portrait_input == key:
-                portrait = old.portrait
-            else:
-                portrait, written = portraitist(author, words) if words else None, written + bool(words)
-            profile = profile.model_copy(update={"portrait": portrait, "portrait_input": key})
+            kept = old is not None and old.portrait_input == key
+            profile = profile.model_copy(
+                update={"portrait": old.portrait if old and kept else None, "portrait_input": key}
+            )
+            if not kept and words:
+                todo.append((len(profiles), words))
         profiles.append(profile)
-    return profiles, written
+    if portraitist is not None:
+        portraits = each(lambda job: portraitist(profiles[job[0]].author, job[1]), todo)
+        for (at, _), portrait in zip(todo, portraits):
+            profiles[at] = profiles[at].model_copy(update={"portrait": portrait})
+    return profiles, len(todo)
 
 
 def profiles_preview(profiles: Sequence[AuthorProfile]) -> str:

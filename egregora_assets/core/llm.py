@@ -30,6 +30,12 @@ HTTP 408/409/429/5xx and timeouts are retried by the openai client itself: expon
 backoff from 0.5 s doubling to at most 8 s, or the server's `Retry-After`/`retry-after-ms`
 when it gives one (up to 120 s; longer waits are not retried). Invalid structured output
 is re-asked by instructor. The API key lives only inside the openai client.
+
+One client serves many threads (`map` runs a stage's calls on `concurrency` of them): at most
+`concurrency` requests are in flight at once, and a rate limit is shared: a 429 holds every
+thread's next request until its `Retry-After` has passed, and a call whose own retries all met
+429s waits and is sent again (up to RATE_LIMIT_PATIENCE seconds), so a rate limit slows a run
+down and never fails a partition.
 """
 
 from __future__ import annotations
@@ -39,7 +45,9 @@ import hashlib
 import json
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,6 +62,8 @@ from pydantic import BaseModel
 from .home import write_atomic
 
 T = TypeVar("T", bound=BaseModel)
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -72,6 +82,9 @@ CONTEXT_ERROR_HINTS = (
     "exceeds the maximum number of tokens",  # Gemini
 )
 VISION_CAPABILITIES = {"vision", "multimodal"}  # Ollama's word, llama.cpp server's word
+CONCURRENCY = 8  # requests in flight at once, by default
+RATE_LIMIT_PATIENCE = 600.0  # seconds a call keeps waiting out 429s before it fails
+RATE_LIMIT_WAIT = 1.0  # seconds all threads wait after a 429 that names no Retry-After
 
 
 @functools.cache
@@ -112,19 +125,27 @@ class LLM:
         price_in: float | None = None,  # per 1M input tokens
         price_out: float | None = None,  # per 1M output tokens
         max_output_tokens: int | None = None,  # caps every call's max_tokens, for slow local models
+        concurrency: int = CONCURRENCY,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
         self.base_url, self.model, self.mode = base_url, model, mode
         self.vision_model = vision_model
         self._server_sees: bool | None = None  # asked once, when the first image comes
+        self._asking = threading.Lock()
         self.cache_dir = Path(cache_dir)
         self.prices = (price_in, price_out)
         self.max_output_tokens = max_output_tokens
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
         self._lock = threading.Lock()
-        # Counting in an httpx hook sees every attempt, including the openai client's retries.
-        http = httpx.Client(timeout=timeout, verify=_tls(), event_hooks={"request": [self._on_request]})
+        self.concurrency = concurrency
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._resume_at = 0.0  # monotonic time before which no request is sent (a 429's Retry-After)
+        # Hooks see every attempt, including the openai client's retries: they count requests
+        # and hold all threads back after a 429.
+        hooks = {"request": [self._on_request], "response": [self._on_response]}
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        http = httpx.Client(timeout=timeout, verify=_tls(), event_hooks=hooks, limits=limits)
         self._client = openai.OpenAI(
             base_url=base_url, api_key=api_key, max_retries=max_retries, timeout=timeout, http_client=http
         )
@@ -141,12 +162,14 @@ class LLM:
         if cached is not None:
             return response_model.model_validate(cached)
         try:
-            result, completion = self._instructor.chat.completions.create_with_completion(
-                model=model,
-                messages=messages,
-                response_model=_lenient(response_model),
-                max_retries=PARSE_RETRIES,
-                **params,
+            result, completion = self._send(
+                lambda: self._instructor.chat.completions.create_with_completion(
+                    model=model,
+                    messages=messages,
+                    response_model=_lenient(response_model),
+                    max_retries=PARSE_RETRIES,
+                    **params,
+                )
             )
         except (openai.APIError, InstructorError) as exc:
             raise _failure(exc, model) from exc
@@ -165,7 +188,9 @@ class LLM:
         if cached is not None:
             return cached
         try:
-            completion = self._client.chat.completions.create(model=model, messages=messages, **params)
+            completion = self._send(
+                lambda: self._client.chat.completions.create(model=model, messages=messages, **params)
+            )
         except openai.APIError as exc:
             raise _failure(exc, model) from exc
         self._spend(completion.usage)
@@ -201,9 +226,18 @@ class LLM:
         """The model to describe images with; None when only a text model is there."""
         if self.vision_model:
             return self.vision_model
-        if self._server_sees is None:
-            self._server_sees = self._listed_with_vision()
+        with self._asking:  # asked once, however many threads want to know
+            if self._server_sees is None:
+                self._server_sees = self._listed_with_vision()
         return self.model if self._server_sees else None
+
+    def map(self, call: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
+        """`call` of each item, on up to `concurrency` threads; the results in the items' order."""
+        items = list(items)
+        if self.concurrency == 1 or len(items) < 2:
+            return [call(item) for item in items]
+        with ThreadPoolExecutor(min(self.concurrency, len(items)), thread_name_prefix="llm") as pool:
+            return list(pool.map(call, items))
 
     def _listed_with_vision(self) -> bool:
         """Whether the server's model list gives the chat model a vision capability."""
@@ -227,9 +261,33 @@ class LLM:
 
     # -- bookkeeping ---------------------------------------------------------------------
 
+    def _send(self, call: Callable[[], Result]) -> Result:
+        """`call` holding one of the `concurrency` slots, sent again while the server's rate limit
+        refuses it (the openai client's own retries used up), for up to RATE_LIMIT_PATIENCE."""
+        deadline = time.monotonic() + RATE_LIMIT_PATIENCE
+        with self._slots:
+            while True:
+                try:
+                    return call()
+                except (openai.APIError, InstructorError) as exc:
+                    if not isinstance(_root(exc), openai.RateLimitError) or time.monotonic() > deadline:
+                        raise
+                    self._hold(RATE_LIMIT_WAIT)  # _on_request waits it out
+
+    def _hold(self, seconds: float) -> None:
+        """Send no request, from any thread, for `seconds` from now."""
+        with self._lock:
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
     def _on_request(self, request: httpx.Request) -> None:
+        while (wait := self._resume_at - time.monotonic()) > 0:
+            time.sleep(wait)  # a 429 seen by any thread holds every thread's next request
         with self._lock:
             self.stats.requests += 1
+
+    def _on_response(self, response: httpx.Response) -> None:
+        if response.status_code == 429:
+            self._hold(retry_after(response.headers))
 
     def _spend(self, usage: Any) -> None:
         tokens_in = getattr(usage, "prompt_tokens", 0) or 0
@@ -288,15 +346,30 @@ def _failure(exc: Exception, model: str) -> Exception:
 
     OverflowError when the prompt is too long, RuntimeError when the server kept failing,
     ValueError when it answered but never with output that fits the schema."""
-    root = exc
-    while isinstance(root, InstructorError) and root.__cause__ is not None:
-        root = root.__cause__  # instructor wraps the openai error it gave up on
+    root = _root(exc)
     reason = " ".join(str(root).split())[:300]
     if is_context_error(root):
         return OverflowError(f"prompt too long for model {model!r}: {reason}")
     if isinstance(root, openai.APIError):
         return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
     return ValueError(f"no usable answer from model {model!r} after {PARSE_RETRIES + 1} tries: {reason}")
+
+
+def _root(exc: BaseException) -> BaseException:
+    """The openai error under instructor's wrapping of it."""
+    while isinstance(exc, InstructorError) and exc.__cause__ is not None:
+        exc = exc.__cause__  # instructor wraps the openai error it gave up on
+    return exc
+
+
+def retry_after(headers: httpx.Headers) -> float:
+    """The seconds a 429 asks to wait (`retry-after-ms`, else `retry-after` in seconds), capped at 120."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            return min(max(float(headers[name]) / scale, 0.0), 120.0)
+        except (KeyError, ValueError):
+            continue  # absent, or an HTTP date: the default wait
+    return RATE_LIMIT_WAIT
 
 
 def is_context_error(exc: BaseException) -> bool:

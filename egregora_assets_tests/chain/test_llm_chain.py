@@ -106,7 +106,7 @@ def test_image_description_that_fails_for_good_is_recorded_on_the_item(tmp_path,
 def test_window_without_a_usable_answer_gets_no_post_and_is_counted(tmp_path, monkeypatch):
     with FakeOpenAI() as server:
         server.script(["invalid_json"] * (PARSE_RETRIES + 1), marker="writer")  # the first window, every try
-        local_server_env(monkeypatch, server)
+        local_server_env(monkeypatch, server, CONCURRENCY="1")  # scripts follow arrival: the first window's first
         summary = write(tmp_path / "home")
     assert summary["windows_without_answer"] == 1 and summary["posts"] > 0
     (window_id,) = [i for (i,) in query(tmp_path / "home", "SELECT id FROM windows ORDER BY date, idx LIMIT 1")]

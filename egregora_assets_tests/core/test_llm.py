@@ -349,3 +349,59 @@ def test_a_small_models_repeated_slugs_and_runaway_tags_cannot_break_the_site():
     assert [d.slug for d in unique_slugs(drafts)] == ["Group: hikers", "group-hikers-2", "other", "group-hikers-3"]
     (doc,) = to_posts(drafts[:1], make_window(), timezone="UTC", writer="llm:m")
     assert doc.categories == ["trail"]  # a 300-character tag would name a file the site cannot write
+
+
+# --- many threads, one client -------------------------------------------------------------
+
+
+def distinct_windows(n: int) -> list[Window]:
+    return [make_window(window_id=f"w{i}", text=f"message number {i} of its own window") for i in range(n)]
+
+
+def plan_of(llm: LLM, window: Window) -> PostPlan:
+    return llm.structured(writer_messages(window), PostPlan)
+
+
+def test_map_sends_up_to_concurrency_requests_at_once_and_keeps_the_order(make_llm, fake_llm):
+    fake_llm.latency = 0.3
+    windows = distinct_windows(6)
+    llm = make_llm(concurrency=3)
+    plans = llm.map(lambda w: plan_of(llm, w), windows)
+    assert fake_llm.peak_in_flight == 3 and fake_llm.average_in_flight() > 2
+    assert [p.posts[0].message_ids[0] for p in plans] == [w.messages[0].id for w in windows]
+    assert llm.stats.requests == 6 and len(list(llm.cache_dir.rglob("*.json"))) == 6
+
+
+def test_a_rate_limit_holds_every_thread_until_its_retry_after(make_llm, fake_llm):
+    fake_llm.retry_after_ms = 400
+    fake_llm.latency = 0.05
+    fake_llm.script(["429"])  # the first chat request, whichever thread sends it
+    llm = make_llm(concurrency=4)
+    plans = llm.map(lambda w: plan_of(llm, w), distinct_windows(8))
+    assert len(plans) == 8 and all(p.posts for p in plans)
+    (refused,) = fake_llm.refusals
+    # Requests already on their way when the 429 came may land just after it; after that, no
+    # thread sends anything until the server's wait is over.
+    starts = [start for start, _ in fake_llm.spans]
+    assert not [s for s in starts if refused + 0.05 < s < refused + 0.38]
+    assert [s for s in starts if s >= refused + 0.38]
+    assert llm.stats.requests == 9
+
+
+def test_a_rate_limit_storm_outlasting_the_retries_slows_the_call_and_never_fails_it(make_llm, fake_llm):
+    fake_llm.script(["429"] * 6, marker="writer")
+    llm = make_llm(max_retries=1)
+    plan = plan_of(llm, make_window())
+    assert plan.posts and llm.stats.requests == 7
+    assert [c[2] for c in fake_llm.calls] == ["429"] * 6 + ["ok"]
+
+
+def test_retry_after_reads_milliseconds_then_seconds():
+    from httpx import Headers
+
+    from egregora_assets.core.llm import RATE_LIMIT_WAIT, retry_after
+
+    assert retry_after(Headers({"retry-after-ms": "250", "retry-after": "3"})) == 0.25
+    assert retry_after(Headers({"retry-after": "3"})) == 3.0
+    assert retry_after(Headers({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) == RATE_LIMIT_WAIT
+    assert retry_after(Headers({"retry-after": "9999"})) == 120.0
