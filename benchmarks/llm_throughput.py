@@ -76,12 +76,23 @@ def run(days: int, latency: float, concurrency: int, folder: Path) -> dict:
         "stages": {s: stages[s] for s in STAGES if stages[s]},
         "peak": server.peak_in_flight,
         "average": server.average_in_flight(),
+        "stage_average": {s: server.average_in_flight(s) for s in STAGES if stages[s]},
+        "stage_seconds": {s: _seconds(server.spans, s) for s in STAGES if stages[s]},
         "budget": offline + chats / 6,
     }
 
 
+def _seconds(spans: list[tuple[float, float, str | None]], marker: str) -> float:
+    """From the first request of a stage to the end of its last."""
+    mine = [(start, end) for start, end, m in spans if m == marker]
+    return max(end for _, end in mine) - min(start for start, _ in mine)
+
+
 def report(r: dict, load: float, note: str) -> str:
-    stages = ", ".join(f"{name} {count}" for name, count in r["stages"].items())
+    stages = ", ".join(
+        f"{name} {count} ({r['stage_seconds'][name]:.0f} s, {r['stage_average'][name]:.1f} in flight)"
+        for name, count in r["stages"].items()
+    )
     verdict = lambda ok: "met" if ok else "missed"  # noqa: E731
     return (
         f"\n## LLM throughput, {datetime.date.today()} ({os.cpu_count()} cores, Python {platform.python_version()})\n\n"
@@ -89,7 +100,8 @@ def report(r: dict, load: float, note: str) -> str:
         f"benchmarks/year_export.py ({r['messages']:,} lines) against the loopback server answering after "
         f"{r['latency']:g} s, at concurrency {r['concurrency']}, beside the same export offline (same run, "
         f"fresh homes). Load average when started: {load:.2f} (a shared machine).{(' ' + note) if note else ''}\n\n"
-        "| run | wall | posts | requests | by stage | peak in flight | average in flight |\n"
+        "| run | wall | posts | requests | by stage (its span, its average in flight) | peak in flight "
+        "| average in flight |\n"
         "| --- | --- | --- | --- | --- | --- | --- |\n"
         f"| offline | {r['offline']:.1f} s | {r['offline_posts']} | 0 | | | |\n"
         f"| LLM | {r['wall']:.1f} s | {r['posts']} | {r['requests']} | {stages} | {r['peak']} | {r['average']:.2f} |\n\n"

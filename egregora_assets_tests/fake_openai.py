@@ -15,7 +15,7 @@ Every request body is kept, as bytes, in `server.requests`.
 
 `latency` makes every chat answer take that many seconds, as a real model does; the server
 counts the chat requests in flight (`in_flight`, `peak_in_flight`) and keeps each one's
-(start, end) in `spans`, from which `average_in_flight()` follows.
+(start, end, marker) in `spans`, from which `average_in_flight()` follows.
 
 `behaviour` makes it act like the local servers people run (see BEHAVIOURS); `vision`
 makes `/v1/models` say the model accepts images.
@@ -97,7 +97,7 @@ class FakeOpenAI:
         self.latency = 0.0  # seconds every chat answer (but a refusal) takes
         self.in_flight = 0
         self.peak_in_flight = 0
-        self.spans: list[tuple[float, float]] = []  # (start, end) of each chat request, monotonic
+        self.spans: list[tuple[float, float, str | None]] = []  # (start, end, marker) of each chat request
         self.refusals: list[float] = []  # when each 429 was answered, monotonic
         self.requests: list[bytes] = []
         self.calls: list[tuple[str, str | None, str]] = []  # (path, marker, outcome)
@@ -131,10 +131,11 @@ class FakeOpenAI:
         """How many requests reached `path`, optionally only those carrying `marker`."""
         return sum(1 for p, m, _ in self.calls if p == path and (marker is None or m == marker))
 
-    def average_in_flight(self) -> float:
-        """Chat requests in flight on average, from the first request's start to the last one's end."""
+    def average_in_flight(self, marker: str | None = None) -> float:
+        """Chat requests in flight on average (those carrying `marker`, if given), from the first
+        one's start to the last one's end."""
         with self._lock:
-            spans = list(self.spans)
+            spans = [(start, end) for start, end, m in self.spans if marker is None or m == marker]
         if not spans:
             return 0.0
         wall = max(end for _, end in spans) - min(start for start, _ in spans)
@@ -157,9 +158,10 @@ class FakeOpenAI:
                 time.sleep(self.latency)
             return answer
         finally:
+            found = MARKER.search(raw.decode("utf-8", "replace"))
             with self._lock:
                 self.in_flight -= 1
-                self.spans.append((start, time.monotonic()))
+                self.spans.append((start, time.monotonic(), found.group(1) if found else None))
 
     # -- deciding what to answer ---------------------------------------------------------
 

@@ -20,7 +20,8 @@ def shipped(path: Path) -> bool:
     patterns = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     relative = path.relative_to(PACKAGE).as_posix()
     return path.suffix == ".py" or any(
-        fnmatch(relative, p) or (p.endswith("/**/*") and relative.startswith(p[:-4])) for p in patterns["egregora_assets"]
+        fnmatch(relative, p) or (p.endswith("/**/*") and relative.startswith(p[:-4]))
+        for p in patterns["egregora_assets"]
     )
 
 
@@ -33,7 +34,9 @@ def test_run_time_files_are_inside_the_package_and_in_the_wheel():
         assert path.resolve().is_relative_to(PACKAGE.resolve()), path
         assert shipped(path), f"{path} is read at run time but pyproject's package-data leaves it out"
     # The whole package's data files, too (a new data file must be named in pyproject).
-    data = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".toml", ".j2", ".yaml", ".zip", ".css", ".html"}]
+    data = [
+        p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".toml", ".j2", ".yaml", ".zip", ".css", ".html"}
+    ]
     assert all(shipped(p) for p in data), [p for p in data if not shipped(p)]
 
 

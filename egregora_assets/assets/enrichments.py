@@ -1,10 +1,11 @@
 """enrichments: what is known about each link and media attachment of a day's windows."""
 
 from datetime import date
+from functools import partial
 
 from dagster import AssetExecutionContext, MaterializeResult
 
-from ..core.enrichments.describe import describe_enrichments, media_info_reader
+from ..core.enrichments.describe import describe_enrichment, media_info_reader
 from ..core.enrichments.enrich import offline_enrichments
 from ..core.journal import Deferred, fingerprint
 from ..core.models import Enrichment
@@ -42,8 +43,10 @@ def enrichments(
     def compute(db, group: str, day: date) -> tuple[str, dict, dict] | Deferred:
         info = media_info_reader(home.paths, group)
         found = [e for w in day_windows(db, group, day) for e in offline_enrichments(w, media_info=info)]
-        if client:  # the pages and the model are waited for on a worker thread
-            return Deferred(lambda: describe_enrichments(client, prompts.path, home.paths, found, llm), _rows)
+        if client:  # each item's page and description are waited for on a worker thread
+            return Deferred(
+                [partial(describe_enrichment, client, prompts.path, home.paths, e, llm) for e in found], _rows
+            )
         return _rows(found)
 
     return each_partition(

@@ -77,12 +77,13 @@ class _Pending:
 
 @dataclass(frozen=True)
 class Deferred:
-    """What `compute` may return for a partition whose slow part waits on a server: `work()`
-    (LLM calls, no database) runs on a worker thread, and `finish(work's result)` gives the
-    partition's (output hash, facts, rows), on the step's own thread and in the order of the keys."""
+    """What `compute` may return for a partition whose slow part waits on a server: each of its
+    `jobs` (LLM calls, no database) runs on a worker thread, and `finish(their results, in
+    order)` gives the partition's (output hash, facts, rows), on the step's own thread and in
+    the order of the keys."""
 
-    work: Callable[[], Any]
-    finish: Callable[[Any], tuple]
+    jobs: list[Callable[[], Any]]
+    finish: Callable[[list], tuple]
 
 
 Each = Callable[[Callable[[Any], Any], list], list]  # (call, items) -> call of each item, in the items' order
@@ -113,9 +114,9 @@ def run_slices(
     first. `missing` says when an output outside the database was deleted, to rebuild it anyway.
     A partition that raises is listed in `failed` and leaves nothing; the others go on.
 
-    With `workers` > 1, the deferred work of up to 2 x `workers` partitions runs at once; every
-    partition is still finished, counted and committed in the order of `keys`, so what is written
-    never depends on which work ends first."""
+    With `workers` > 1, up to 2 x `workers` partitions are started ahead, their jobs shared by
+    `workers` threads; every partition is still finished, counted and committed in the order of
+    `keys`, so what is written never depends on which work ends first."""
     tally, pending = Tally(), _Pending()
     recorded = journal_entries(db, asset)
     started: deque[tuple[Key, str, str, Callable[[], tuple]]] = deque()
@@ -148,9 +149,9 @@ def _start(
     if not isinstance(out, Deferred):
         return lambda: out
     if pool is None:
-        return lambda: out.finish(out.work())
-    future = pool.submit(out.work)
-    return lambda: out.finish(future.result())
+        return lambda: out.finish([job() for job in out.jobs])
+    futures = [pool.submit(job) for job in out.jobs]
+    return lambda: out.finish([future.result() for future in futures])
 
 
 def _raise(error: Exception) -> tuple:

@@ -382,7 +382,7 @@ def test_a_rate_limit_holds_every_thread_until_its_retry_after(make_llm, fake_ll
     (refused,) = fake_llm.refusals
     # Requests already on their way when the 429 came may land just after it; after that, no
     # thread sends anything until the server's wait is over.
-    starts = [start for start, _ in fake_llm.spans]
+    starts = [start for start, _, _ in fake_llm.spans]
     assert not [s for s in starts if refused + 0.05 < s < refused + 0.38]
     assert [s for s in starts if s >= refused + 0.38]
     assert llm.stats.requests == 9

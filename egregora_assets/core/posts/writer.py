@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +66,8 @@ class PostWriter:
 
     def write(self, db: Database, group: str, day: date) -> tuple[str, dict[str, int], dict[str, pa.Table]] | Deferred:
         """A day's posts: their hash, their counts and their rows; with an LLM, deferred (see
-        `Deferred`): the model writes on a worker thread, and the rest follows in the days' order."""
+        `Deferred`): the model writes each window on a worker thread, and the rest follows in the
+        days' order."""
         found, extras = day_windows(db, group, day), day_enrichments(db, group, day)
         mine = {w.id: [e for e in extras if e.window_id == w.id] for w in found}
         if self.client is None:
@@ -79,7 +81,7 @@ class PostWriter:
         self._rewriting.add((group, day))
         hidden = sorted(self._rewriting)  # this step's days so far: their stored posts are being replaced
         return Deferred(
-            lambda: [self._llm_drafts(w, mine[w.id], hidden) for w in found],
+            [partial(self._llm_drafts, w, mine[w.id], hidden) for w in found],
             lambda drafts: self._finish(db, group, day, found, drafts),
         )
 
