@@ -48,6 +48,7 @@ def test_one_request_at_a_time_or_eight_give_the_same_bytes(tmp_path, monkeypatc
             server.latency = 0.05  # answers overlap, and finish in another order than they began
             summary = write(tmp_path / f"home-{concurrency}", server, monkeypatch, concurrency)
         runs[concurrency] = (summary, server.peak_in_flight, published(tmp_path / f"home-{concurrency}"))
+        assert server.count("judge") <= 3 * summary["posts"]  # the judge's budget: 3 calls per new post
     (one, peak_one, files_one), (eight, peak_eight, files_eight) = runs[1], runs[8]
     assert peak_one == 1 and peak_eight > 1
     assert one["posts"] > 0 and one["llm_requests"] == eight["llm_requests"]
