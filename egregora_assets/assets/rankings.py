@@ -11,6 +11,7 @@ from ..core.rankings import (
     JUDGE_BUDGET,
     judge_heuristic,
     judge_llm,
+    per_post,
     rank_group,
     rankings_markdown,
 )
@@ -51,12 +52,7 @@ def rankings(
     def report(tally: Tally) -> dict:
         with warehouse.get_connection() as db:  # the order, also of groups this run left unchanged
             top = rankings_markdown(db, context.partition_keys)
-        facts = tally.facts
-        per_post = {
-            "comparisons_per_post": round(facts.get("comparisons", 0) / max(facts.get("posts", 0), 1), 2),
-            "judged_per_new_post": round(facts.get("comparisons_judged", 0) / max(facts.get("posts_new", 0), 1), 2),
-        }
-        return {"judge": judge, "top": MetadataValue.md(top), **per_post, **llm_facts(client)}
+        return {"judge": judge, "top": MetadataValue.md(top), **per_post(tally.facts), **llm_facts(client)}
 
     return each_partition(
         context,

@@ -1,6 +1,10 @@
 """Ranking a group's posts: pairwise comparisons by a judge, turned into Elo ratings.
 
-Which pairs (`schedule`): up to 2 x NEIGHBOURS x RINGS + 1 posts, every pair. Past that, the
+Which pairs, for the LLM judge (`budget_pairs`): at most JUDGE_BUDGET calls per new or changed
+post, none for a pair already judged, against the posts nearest its place in the current
+rating (established posts first; the heuristic below seeds a new post's place).
+
+Which pairs, offline (`schedule`): up to 2 x NEIGHBOURS x RINGS + 1 posts, every pair. Past that, the
 posts are placed on RINGS rings, each in its own seeded pseudo-random order, and each post
 meets the NEIGHBOURS posts after it on every ring: at most NEIGHBOURS x RINGS comparisons per
 post (n x 6 in all, not n²/2), against up to 12 opponents spread over the archive. A new post
@@ -374,6 +378,14 @@ def rank_group(
     }
     rows = {"comparisons": per_group_rows(comparisons, COMPARISONS), "ratings": per_group_rows(ratings, RATINGS)}
     return fingerprint([r.model_dump() for r in ratings]), facts, rows
+
+
+def per_post(facts: Mapping[str, int]) -> dict[str, float]:
+    """The run's comparisons per post and pairs judged per new post, from `rank_group`'s summed counts."""
+    return {
+        "comparisons_per_post": round(facts.get("comparisons", 0) / max(facts.get("posts", 0), 1), 2),
+        "judged_per_new_post": round(facts.get("comparisons_judged", 0) / max(facts.get("posts_new", 0), 1), 2),
+    }
 
 
 def top_posts(docs: Sequence[Post], ratings: Sequence[Rating], n: int | None = None) -> list[Post]:
