@@ -7,9 +7,9 @@ import hashlib
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -120,7 +120,7 @@ def run_slices(
     tally, pending = Tally(), _Pending()
     recorded = journal_entries(db, asset)
     started: deque[tuple[Key, str, str, Callable[[], tuple]]] = deque()
-    with ThreadPoolExecutor(workers, thread_name_prefix=asset) if workers > 1 else nullcontext() as pool:
+    with _threads(workers, asset) as pool:
         for group, day in keys:
             label = f"{day}|{group}" if day else group
             sig = signature(group, day)
@@ -136,6 +136,22 @@ def run_slices(
             pending = _settle(db, asset, started.popleft(), tally, pending, on_progress, before_commit)
     _commit(db, asset, pending, before_commit)
     return tally
+
+
+@contextmanager
+def _threads(count: int, name: str) -> Iterator[Executor | None]:
+    """A pool of `count` threads (none for one); when the step fails or is stopped, the jobs not
+    yet begun are dropped rather than waited for."""
+    if count < 2:
+        yield None
+        return
+    pool = ThreadPoolExecutor(count, thread_name_prefix=name)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _start(
