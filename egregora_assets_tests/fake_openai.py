@@ -18,7 +18,9 @@ counts the chat requests in flight (`in_flight`, `peak_in_flight`) and keeps eac
 (start, end, marker) in `spans`, from which `average_in_flight()` follows.
 
 `behaviour` makes it act like the local servers people run (see BEHAVIOURS); `vision`
-makes `/v1/models` say the model accepts images.
+makes `/v1/models` say the model accepts images; `refused` names request shapes it answers
+with HTTP 500, as servers without them do: "json_schema" and "json_object" (response_format
+types; llama-cpp-python's server refuses json_schema) and "tools".
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class FakeOpenAI:
         self.embedding_dim = embedding_dim
         self.context_limit: int | None = None  # prompt characters beyond which a call is too long
         self.retry_after_ms = 20  # asks openai clients for short retries so tests stay fast
+        self.refused: set[str] = set()  # request shapes answered with HTTP 500
         self.latency = 0.0  # seconds every chat answer (but a refusal) takes
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -183,6 +186,9 @@ class FakeOpenAI:
         outcome = self._outcome(path, marker, len(prompt))
         if self.behaviour == "text_only" and _has_parts(body.get("messages", [])):
             outcome = "text_only"
+        refusal = self._refusal(body) if path == CHAT and outcome == "ok" else None
+        if refusal:
+            outcome = "refused"
         with self._lock:
             self.requests.append(raw)
             self.calls.append((path, marker, outcome))
@@ -193,6 +199,8 @@ class FakeOpenAI:
             return STATUS[outcome], headers, _json({"error": ERRORS[outcome]})
         if outcome == "text_only":
             return 500, {}, _json({"error": TEXT_ONLY_ERROR})
+        if refusal:
+            return 500, {}, _json({"error": {**TEXT_ONLY_ERROR, "message": refusal}})
         if path == EMBEDDINGS:
             return 200, {}, _json(self._embeddings(body))
         if path != CHAT:
@@ -207,6 +215,15 @@ class FakeOpenAI:
         if body.get("stream"):
             return 200, {"content-type": "text/event-stream"}, _sse(completion, body)
         return 200, {}, _json(completion)
+
+    def _refusal(self, body: dict) -> str | None:
+        """What a server without this request's structured-output shape answers, if it lacks it."""
+        kind = (body.get("response_format") or {}).get("type")
+        if kind in self.refused:  # llama-cpp-python's pydantic error for a json_schema response_format
+            return f"1 validation error: response_format.type: Input should be 'text' or 'json_object', got {kind!r}"
+        if body.get("tools") and "tools" in self.refused:
+            return "tools param requires --jinja flag"
+        return None
 
     def _content(self, marker: str, prompt: str) -> str:
         golden = json.loads((self.golden_dir / f"{marker}.json").read_text(encoding="utf-8"))

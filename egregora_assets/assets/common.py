@@ -144,4 +144,6 @@ def llm_facts(client: Any) -> dict[str, Any]:
     }
     if stats.cost is not None:
         facts["llm_cost_estimate"] = round(stats.cost, 6)
+    if client.mode != client.configured_mode:  # the server refused the configured one
+        facts["structured_output_mode"] = client.mode
     return facts

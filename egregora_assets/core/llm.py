@@ -43,6 +43,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import ssl
 import threading
 import time
@@ -65,12 +66,18 @@ T = TypeVar("T", bound=BaseModel)
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+log = logging.getLogger(__name__)
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
     "json": instructor.Mode.JSON,
     "tools": instructor.Mode.TOOLS,
     "md_json": instructor.Mode.MD_JSON,
 }
+FALLBACK = ("json_schema", "tools", "json", "md_json")  # the order modes are tried in when refused
+MODES_FILE = "modes.json"  # in the cache folder: the mode each server settled on
+# What servers say when they refuse a structured-output mode (llama-cpp-python: "response_format.type:
+# Input should be 'text' or 'json_object'"; servers without tool calls name "tools" or "tool_choice").
+MODE_REFUSAL_HINTS = ("response_format", "json_schema", "json_object", "tool_choice", "tools")
 PARSE_RETRIES = 2  # re-asks after an answer that does not fit the schema
 CONTEXT_ERROR_HINTS = (
     "context_length_exceeded",
@@ -149,30 +156,38 @@ class LLM:
         self._client = openai.OpenAI(
             base_url=base_url, api_key=api_key, max_retries=max_retries, timeout=timeout, http_client=http
         )
-        self._instructor = instructor.from_openai(self._client, mode=MODES[mode])
+        self._instructors = {mode: instructor.from_openai(self._client, mode=MODES[mode])}
+        self.configured_mode = mode
+        self.mode = self._remembered().get(self._server_key(), mode)
 
     def __repr__(self) -> str:
         return f"LLM(base_url={self.base_url!r}, model={self.model!r}, mode={self.mode!r}, api_key='***')"
 
     def structured(self, messages: list[dict], response_model: type[T], **params: Any) -> T:
-        """One chat call whose answer is parsed into `response_model`; cached."""
+        """One chat call whose answer is parsed into `response_model`; cached. A server that
+        refuses the structured-output mode is asked again in the next one (see `_fall_back`)."""
         model, params = params.pop("model", self.model), self._capped(params)
-        key = self._key(model, messages, response_model.model_json_schema(), params)
-        cached = self._load(key)
-        if cached is not None:
-            return response_model.model_validate(cached)
-        try:
-            result, completion = self._send(
-                lambda: self._instructor.chat.completions.create_with_completion(
-                    model=model,
-                    messages=messages,
-                    response_model=_lenient(response_model),
-                    max_retries=PARSE_RETRIES,
-                    **params,
+        while True:
+            mode = self.mode
+            key = self._key(model, messages, response_model.model_json_schema(), params, mode)
+            cached = self._load(key)
+            if cached is not None:
+                return response_model.model_validate(cached)
+            try:
+                result, completion = self._send(
+                    functools.partial(
+                        self._structured_client(mode).chat.completions.create_with_completion,
+                        model=model,
+                        messages=messages,
+                        response_model=_lenient(response_model),
+                        max_retries=PARSE_RETRIES,
+                        **params,
+                    )
                 )
-            )
-        except (openai.APIError, InstructorError) as exc:
-            raise _failure(exc, model) from exc
+                break
+            except (openai.APIError, InstructorError) as exc:
+                if not self._fall_back(mode, exc):
+                    raise _failure(exc, model) from exc
         # instructor sums the usage of all attempts into the returned completion.
         self._spend(completion.usage)
         value = result.model_dump(mode="json")
@@ -183,7 +198,7 @@ class LLM:
     def text(self, messages: list[dict], **params: Any) -> str:
         """One plain chat completion; cached."""
         model, params = params.pop("model", self.model), self._capped(params)
-        key = self._key(model, messages, None, params)
+        key = self._key(model, messages, None, params, self.configured_mode)
         cached = self._load(key)
         if cached is not None:
             return cached
@@ -201,7 +216,7 @@ class LLM:
     def stream(self, messages: list[dict], **params: Any) -> Iterator[str]:
         """A chat completion streamed as text deltas; shares `text`'s cache, a hit comes as one chunk."""
         model, params = params.pop("model", self.model), self._capped(params)
-        key = self._key(model, messages, None, params)
+        key = self._key(model, messages, None, params, self.configured_mode)
         cached = self._load(key)
         if cached is not None:
             yield cached
@@ -261,6 +276,46 @@ class LLM:
 
     # -- bookkeeping ---------------------------------------------------------------------
 
+    def _structured_client(self, mode: str) -> Any:
+        """The instructor client asking for structured output in `mode`."""
+        with self._lock:
+            if mode not in self._instructors:
+                self._instructors[mode] = instructor.from_openai(self._client, mode=MODES[mode])
+            return self._instructors[mode]
+
+    def _fall_back(self, mode: str, exc: Exception) -> bool:
+        """Whether to ask again: the server refused `mode` and there is a next mode to try (now
+        this client's, remembered in the cache folder for this server, model and setting, and
+        logged once), or another thread has already moved on."""
+        if not refuses_mode(_root(exc)):
+            return False
+        with self._lock:
+            if self.mode != mode:
+                return True
+            later = FALLBACK[FALLBACK.index(mode) + 1 :]
+            if not later:
+                return False
+            self.mode = later[0]
+            remembered = {**self._remembered(), self._server_key(): self.mode}
+            write_atomic(self.cache_dir / MODES_FILE, json.dumps(remembered, indent=1, sort_keys=True).encode())
+        log.warning(
+            "the LLM server at %s refused structured output mode %r for model %r; using %r from now on "
+            "(remembered in %s; set EGREGORA_LLM__MODE to choose)",
+            self.base_url, mode, self.model, self.mode, self.cache_dir / MODES_FILE,
+        )  # fmt: skip
+        return True
+
+    def _server_key(self) -> str:
+        return f"{self.base_url} {self.model} {self.configured_mode}"
+
+    def _remembered(self) -> dict[str, str]:
+        """The modes that servers settled on, by server, model and configured mode."""
+        try:
+            found = json.loads((self.cache_dir / MODES_FILE).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return {k: v for k, v in found.items() if v in MODES} if isinstance(found, dict) else {}
+
     def _send(self, call: Callable[[], Result]) -> Result:
         """`call` holding one of the `concurrency` slots, sent again while the server's rate limit
         refuses it (the openai client's own retries used up), for up to RATE_LIMIT_PATIENCE."""
@@ -299,8 +354,8 @@ class LLM:
             if self.stats.cost is not None:
                 self.stats.cost += (tokens_in * (price_in or 0) + tokens_out * (price_out or 0)) / 1e6
 
-    def _key(self, model: str, messages: list[dict], schema: dict | None, params: dict) -> str:
-        call = {"model": model, "messages": messages, "schema": schema, "params": params, "mode": self.mode}
+    def _key(self, model: str, messages: list[dict], schema: dict | None, params: dict, mode: str) -> str:
+        call = {"model": model, "messages": messages, "schema": schema, "params": params, "mode": mode}
         canonical = json.dumps(call, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -350,6 +405,11 @@ def _failure(exc: Exception, model: str) -> Exception:
     reason = " ".join(str(root).split())[:300]
     if is_context_error(root):
         return OverflowError(f"prompt too long for model {model!r}: {reason}")
+    if refuses_mode(root):
+        return RuntimeError(
+            f"the LLM server refused every structured-output mode left to try for model {model!r} "
+            f"(set EGREGORA_LLM__MODE to one it accepts: {', '.join(FALLBACK)}): {reason}"
+        )
     if isinstance(root, openai.APIError):
         return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
     return ValueError(f"no usable answer from model {model!r} after {PARSE_RETRIES + 1} tries: {reason}")
@@ -370,6 +430,14 @@ def retry_after(headers: httpx.Headers) -> float:
         except (KeyError, ValueError):
             continue  # absent, or an HTTP date: the default wait
     return RATE_LIMIT_WAIT
+
+
+def refuses_mode(exc: BaseException) -> bool:
+    """Whether the server refused the request's structured-output shape (not its prompt)."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422, 500, 501):
+        return False
+    text = f"{getattr(exc, 'code', '')} {exc.message}".lower()
+    return not is_context_error(exc) and any(hint in text for hint in MODE_REFUSAL_HINTS)
 
 
 def is_context_error(exc: BaseException) -> bool:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import openai
 import pytest
+from httpx import Request, Response
 from PIL import Image
 
 from egregora_assets.core import ask
+from egregora_assets.core import llm as llm_module
 from egregora_assets.core.enrichments import describe
 from egregora_assets.core.llm import LLM, PARSE_RETRIES
 from egregora_assets.core.models import Enrichment, Message, PostDraft, PostPlan, Window
@@ -405,3 +407,55 @@ def test_retry_after_reads_milliseconds_then_seconds():
     assert retry_after(Headers({"retry-after": "3"})) == 3.0
     assert retry_after(Headers({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) == RATE_LIMIT_WAIT
     assert retry_after(Headers({"retry-after": "9999"})) == 120.0
+
+
+# --- a server that refuses a structured-output mode ---------------------------------------
+
+
+def test_a_refused_mode_falls_back_to_the_next_once_and_the_home_remembers_it(make_llm, fake_llm, caplog):
+    fake_llm.refused = {"json_schema"}  # llama-cpp-python's server
+    llm = make_llm(max_retries=0)
+    plan = llm.structured(writer_messages(), PostPlan)
+    assert plan.posts and llm.mode == "tools" and llm.configured_mode == "json_schema"
+    assert [c[2] for c in fake_llm.calls] == ["refused", "ok"]
+    (said,) = [r.getMessage() for r in caplog.records if "refused structured output mode" in r.getMessage()]
+    assert "'json_schema'" in said and "'tools'" in said and "EGREGORA_LLM__MODE" in said
+    other = llm.structured(writer_messages(make_window(text="another window")), PostPlan)
+    assert other.posts and [c[2] for c in fake_llm.calls] == ["refused", "ok", "ok"]
+
+    again = make_llm(max_retries=0)  # a later run of the same home starts with what worked
+    assert again.mode == "tools" and again.structured(writer_messages(), PostPlan) == plan
+    assert len(fake_llm.calls) == 3  # from the cache: the answer was stored under the mode that gave it
+    assert make_llm(max_retries=0, model="another-model").mode == "json_schema"  # per server and model
+
+
+def test_modes_are_tried_in_turn_down_to_a_fenced_block(make_llm, fake_llm):
+    fake_llm.refused = {"json_schema", "tools", "json_object"}
+    llm = make_llm(max_retries=0, concurrency=4)
+    plans = llm.map(lambda w: plan_of(llm, w), distinct_windows(6))
+    assert all(p.posts for p in plans) and llm.mode == "md_json"
+    assert [c[2] for c in fake_llm.calls].count("ok") == 6
+
+
+def test_the_last_mode_answers_and_a_refusal_with_nothing_left_names_the_setting(make_llm, fake_llm):
+    fake_llm.refused = {"json_object"}
+    llm = make_llm(max_retries=0, mode="json")
+    assert llm.structured(writer_messages(), PostPlan).posts and llm.mode == "md_json"
+    # md_json sends no response_format and no tools, so only a server's own words can refuse it.
+    refusal = openai.InternalServerError(
+        "Error code: 500 - response_format.type: Input should be 'text' or 'json_object'",
+        response=Response(500, request=Request("POST", "http://127.0.0.1/v1/chat/completions")),
+        body=None,
+    )
+    failure = llm_module._failure(refusal, "small-model")
+    assert isinstance(failure, RuntimeError) and "EGREGORA_LLM__MODE" in str(failure)
+    assert "json_schema, tools, json, md_json" in str(failure)
+
+
+def test_plain_text_calls_keep_their_cache_whatever_mode_structured_calls_settle_on(make_llm, fake_llm):
+    chat = chat_messages(PROMPTS, "portrait", author="Ana Lua", messages=make_window().messages)
+    first = make_llm().text(chat)
+    fake_llm.refused = {"json_schema"}
+    llm = make_llm(max_retries=0)
+    llm.structured(writer_messages(), PostPlan)
+    assert llm.mode == "tools" and llm.text(chat) == first and llm.stats.cache_hits == 1
