@@ -15,6 +15,10 @@ setting picks how instructor asks for JSON, and servers differ in what they acce
 | `md_json`     | schema in the prompt, JSON in a fenced   | anything that chats, even without a        |
 |               | block (no server-side enforcement)       | response_format; the last resort           |
 
+A server that refuses the configured mode (HTTP 400/422/500 naming response_format, json_schema,
+json_object, tools or tool_choice) is asked again in the next of FALLBACK; the mode that worked
+is remembered in the cache folder (MODES_FILE) per base URL, model and setting.
+
 Whatever the mode, an answer whose JSON sits in a fenced block or in prose is read from
 that span (small local models often ignore `response_format`). An answer that still does
 not fit the schema after the re-asks raises ValueError: the model gave no usable answer,
