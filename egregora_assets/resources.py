@@ -210,6 +210,7 @@ class LLMResource(ConfigurableResource):
     timeout: float = 60.0
     max_retries: int = 4
     max_output_tokens: int | None = None
+    concurrency: int = 8
     price_in: float | None = None
     price_out: float | None = None
     allow_loopback_fetch: bool = False
@@ -236,6 +237,7 @@ class LLMResource(ConfigurableResource):
             price_in=self.price_in,
             price_out=self.price_out,
             max_output_tokens=self.max_output_tokens,
+            concurrency=self.concurrency,
         )
 
 

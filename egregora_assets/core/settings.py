@@ -78,6 +78,7 @@ class LLMSettings(BaseModel):
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(4, ge=0)
     max_output_tokens: int | None = Field(None, gt=0)  # a cap on every answer, for slow local models
+    concurrency: int = Field(8, ge=1, le=64)  # requests in flight at once, in every LLM stage
     price_in: float | None = Field(None, ge=0)  # per million input tokens
     price_out: float | None = Field(None, ge=0)
     allow_loopback_fetch: bool = False  # tests fetch pages from 127.0.0.1
