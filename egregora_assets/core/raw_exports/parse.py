@@ -25,7 +25,9 @@ from ..notices import is_notice, notices, read_notice
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
+    ATTACHED_FILE,
     ATTACHED_IOS,
+    ATTACHED_NUMBERED,
     CONTACT,
     DELETED,
     EDITED,
@@ -36,6 +38,7 @@ from .kinds import (
     SPECIAL,
     SYSTEM,
     SYSTEM_PY,
+    WRITTEN_KIND,
 )
 from .localize import header_notes, localize
 
@@ -485,15 +488,26 @@ def _known_author_without_space(author: pa.Array, body: pa.Array, counts: Counte
     for i in pc.indices_nonzero(pc.is_null(author)).to_pylist():
         line = body[i].as_py()
         name, colon, rest = line[:_MAX_AUTHOR].partition(b":")
-        if not colon or rest.startswith((b" ", b"\n")) or not name.strip():
+        if not colon or rest.startswith((b" ", b"\n")) or not name.strip() or _inflected(rest):
             continue
-        if counts.get(name) or _looks_like_a_name(name, line):
+        if read_notice(_first_text_line(line)) is None and (counts.get(name) or _looks_like_a_name(name, line)):
             fixes[i] = (name, line[len(name) + 1 :])
     return fixes
 
 
+def _inflected(rest: bytes) -> bool:
+    """Whether a colon ends a name's case ending rather than an author: Swedish and Finnish write
+    "Cem:s säkerhetskod", "Cem:n turvanumero" (notices.toml's `colon_endings`)."""
+    ending = rest.split(b" ", 1)
+    return len(ending) == 2 and ending[0].decode("utf-8", "replace").casefold() in notices().colon_endings
+
+
+def _first_text_line(line: bytes) -> str:
+    return line[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0].decode("utf-8", "replace")
+
+
 def _looks_like_a_name(name: bytes, line: bytes) -> bool:
-    text = line[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0].decode("utf-8", "replace")
+    text = _first_text_line(line)
     return (
         len(name) <= 60
         and not re.search(rb"[\"'(\[<]|\xe2\x80[\x9c\x9d\x9e]|\xc2[\xab\xbb]|//", name)
@@ -505,14 +519,23 @@ def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[byt
     """Rows whose "author" appears once and which read as a system line quoting ': '."""
     if not singles:
         return []
-    rows = pc.indices_nonzero(pc.is_in(author, value_set=_binary(singles))).to_pylist()
+    rows = pc.indices_nonzero(pc.is_in(author, value_set=_binary(singles)))
+    kinds = pc.match_substring_regex(_utf8(body.take(rows)), WRITTEN_KIND)  # Persian "deleted" reads as a notice
     found = []
-    for i in rows:
+    for i in rows.filter(pc.invert(kinds)).to_pylist():
         name, text = author[i].as_py(), body[i].as_py()
-        line = (name + b": " + text[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0]).decode("utf-8", "replace")
-        if not text.startswith(_LRM) and SYSTEM_PY.search(line):
+        if not text.startswith(_LRM) and _rejoined_notice(name.decode("utf-8", "replace"), _first_text_line(text)):
             found.append(i)
     return found
+
+
+def _rejoined_notice(name: str, text: str) -> bool:
+    """Whether "NAME: TEXT" is one notice: whole (a subject quoting ': ') or after a name glued
+    to it. A person a template reads as ending in ':' is an author ("Ana: added some photos")."""
+    whole = read_notice(f"{name}: {text}")
+    if whole is not None and not any(n.endswith(":") for n in whole.names):
+        return True
+    return read_notice(text) is not None
 
 
 def _counts(author: pa.Array) -> Counter:
@@ -526,8 +549,8 @@ def _candidates(author: bytes, body: bytes) -> list[bytes]:
     first = body[:_MAX_AUTHOR].split(b"\n", 1)[0]  # bounded: a 50 MB line stays linear
     cands, start = [author], 0
     while (pos := first.find(b": ", start)) >= 0:
-        if first.startswith(b"http", pos + 2) or b"<" in first[:pos]:
-            break  # "location: https://...", "<attached: ...>": the text, not a longer name
+        if first.startswith(b"http", pos + 2) or b"<" in first[:pos] or first.startswith(_LRM):
+            break  # "location: https://...", "<attached: ...>", iOS's marked text: not a longer name
         cands.append(author + b": " + first[:pos])
         start = pos + 2
     return cands
@@ -567,6 +590,9 @@ def _classify(
     codes = pc.replace_with_mask(_zeros(len(text)), special, _kind(few, named))
     text = _without_edited_marker(text, few, special)
     system, text = _system_rows(author, text, lrm, fmt, group_names)
+    # A written line that reads as a kind is no notice: Persian's "an admin deleted this message"
+    # also reads as its "{person} {people} را حذف کرد" (removed) notice.
+    system = pc.and_(system, pc.or_(pc.is_null(author), pc.equal(codes, 0)))
     kind = _KIND_NAMES.take(pc.if_else(system, _CODE["system"], codes))
     author = pc.if_else(system, _TEXT[None], author)
     named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
@@ -602,20 +628,42 @@ def _system_rows(
     if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
         quoted = _on(lrm, text, _is_notice)
         system = pc.coalesce(pc.or_(system, quoted), system)
-    names = _group_names(group_names, author, text, fmt)
+        system, text = _unglued(system, text, lrm)
+    names = _group_names(group_names, author, text, lrm, fmt)
     if (grouped := _filed_under_group(author, text, names)) is not None:
         system = pc.or_(system, grouped)
         text = _strip_group_prefix(text, pc.is_null(author), names)
     return system, text
 
 
-def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: str) -> set[str]:
+def _unglued(system: pa.Array, text: pa.Array, lrm: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """iOS notices that keep a name glued before them, "Trilhas: \u200eAna added Bruno" (the mark
+    after the name) or a marked "Ana Souza: Ana Souza added Bruno": notices, without the name.
+    What follows the name must read as a whole notice, so a member's "Bia: \u200e..." stays."""
+    rows = pc.indices_nonzero(
+        pc.or_(pc.match_substring(text, ": \u200e"), pc.and_(lrm, pc.match_substring(text, ": ")))
+    )
+    fixes = {}
+    for i, line in zip(rows.to_pylist(), text.take(rows).to_pylist()):
+        name, glued, _ = line[:_MAX_AUTHOR].partition(": ")
+        bare = line[len(name) + 2 :].lstrip("\u200e\u200f")
+        short = len(bare) <= _MAX_SYSTEM_LINE
+        if glued and short and "\n" not in name and _looks_like_a_name(name.encode(), b"") and SYSTEM_PY.search(bare):
+            fixes[i] = bare
+    if not fixes:
+        return system, text
+    mask = _mask([i in fixes for i in range(len(text))])
+    order = sorted(fixes)
+    return pc.or_(system, mask), pc.replace_with_mask(text, mask, _strings([fixes[i] for i in order]))
+
+
+def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, lrm: pa.Array, fmt: str) -> set[str]:
     """The names the group had: given (from the file name), an iOS chat's first notice, and
     each subject change announced under a name already known."""
     names = {n for n in given if n}
-    first_notice = fmt == "ios" and len(author) and author[0].is_valid
-    if first_notice and SYSTEM_PY.search(text[0].as_py()[:_MAX_SYSTEM_LINE]):
-        names.add(author[0].as_py())
+    first = author[0].as_py() if fmt == "ios" and len(author) else None
+    if first is not None and _opens_the_chat(first, text[0].as_py(), lrm[0].as_py()):
+        names.add(first)
     seen: set[str] = set()
     while names - seen:
         seen |= names
@@ -623,6 +671,20 @@ def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: 
         found = _extract(text.filter(rows), GROUP_NAMED).drop_null().to_pylist()
         names |= {n.strip() for n in found}
     return names
+
+
+def _opens_the_chat(author: str, line: str, marked: bool) -> bool:
+    """Whether an iOS chat's first line is a notice filed under the group's name. iOS marks its
+    notices with U+200E; unmarked, only a notice that names nobody (the encryption notice) or
+    quotes the author as the group's title is one: a member's first words "added some photos
+    to the album" never make that member the group."""
+    line = line[:_MAX_SYSTEM_LINE]
+    if marked:
+        return SYSTEM_PY.search(line)
+    if (notice := read_notice(line)) is None:
+        return False
+    title = _extract(pa.array([line], pa.string()), GROUP_NAMED)[0].as_py()
+    return not notice.names or (title or "").strip() == author.strip()
 
 
 def _filed_under_group(author: pa.Array, text: pa.Array, names: set[str]) -> pa.Array | None:
@@ -646,8 +708,8 @@ def _is_notice(text: pa.Array) -> pa.Array:
     words = pc.match_substring_regex(text, SYSTEM)
     if len(text) > _FEW_LINES:
         return pc.or_(words, pc.match_substring_regex(text, notices().re2))
-    read = pa.array([line is not None and is_notice(line) for line in text.to_pylist()], pa.bool_())
-    return pc.or_(words, read)
+    read = [line is not None and len(line) <= _MAX_SYSTEM_LINE and is_notice(line) for line in text.to_pylist()]
+    return pc.or_(words, pa.array(read, pa.bool_()))
 
 
 def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa.Array:
@@ -683,8 +745,10 @@ def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
 
 
 def _attachment(text: pa.Array) -> pa.Array:
-    """The file name an attachment line refers to, else null."""
-    return pc.coalesce(_extract(text, ATTACHED_ANDROID), _extract(text, ATTACHED_IOS))
+    """The file name an attachment line refers to, else null: by WhatsApp's own file names first
+    (any language), then by the words of the languages kinds.toml holds."""
+    by_shape = pc.coalesce(_extract(text, ATTACHED_FILE), _extract(text, ATTACHED_NUMBERED))
+    return pc.coalesce(by_shape, _extract(text, ATTACHED_ANDROID), _extract(text, ATTACHED_IOS))
 
 
 def _on(mask: pa.Array, column: pa.Array, compute) -> pa.Array:

@@ -1,0 +1,332 @@
+"""Issue 21's families of failure, each as a table in many UI languages, read through the real
+parser: iOS notices with a name glued on (5), members taken for system lines (6), attachments
+recognised by WhatsApp's file names in every language (4), and a notice that shares its words
+with a message kind (Persian). The lines are ours, in the shapes WhatsApp writes."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from egregora_assets.core.anonymized_messages.people import people_named
+from egregora_assets.core.anonymized_messages.pseudonyms import name_key
+from egregora_assets.core.notices import read_notice
+from egregora_assets.core.raw_exports.kinds import LANGUAGES
+from egregora_assets.core.raw_exports.parse import parse_chat, unread_notices
+
+from .test_world_words import NAMES, NOTICES, WRITER
+
+LRM = "\u200e"
+GROUP = "Trilhas"
+
+
+def ios(lines: list[str]) -> str:
+    return "".join(f"[12/03/2024, 09:{i % 60:02d}:05] {line}\n" for i, line in enumerate(lines))
+
+
+def android(lines: list[str]) -> str:
+    return "".join(f"12/03/2024, 09:{i % 60:02d} - {line}\n" for i, line in enumerate(lines))
+
+
+def table(text: str, **kwargs) -> list[dict]:
+    return parse_chat(text, **kwargs).messages.to_pylist()
+
+
+# The six languages read first, beside test_world_words' NOTICES for 31 others: {w} writes, {s} and
+# {o} never do, {n} is a number.
+SIX = {
+    "en": [
+        "{w} added {s} and {o}",
+        "{w} removed {s}",
+        "{s} left",
+        "{s} joined using this group's invite link",
+        "{s} changed the group description",
+        "Your security code with {s} changed. Tap to learn more.",
+    ],
+    "pt": [
+        "{w} adicionou {s} e {o}",
+        "{w} removeu {s}",
+        "{s} saiu",
+        "{s} entrou usando o link de convite deste grupo",
+        "{s} mudou a descrição do grupo",
+        "{s} alterou a imagem deste grupo",
+    ],
+    "es": [
+        "{w} añadió a {s} y {o}",
+        "{w} eliminó a {s}",
+        "{s} salió del grupo",
+        "{s} se unió usando el enlace de invitación de este grupo",
+        "{s} cambió la descripción del grupo",
+        "{s} cambió el ícono de este grupo",
+    ],
+    "de": [
+        "{w} hat {s} und {o} hinzugefügt",
+        "{w} hat {s} entfernt",
+        "{s} hat die Gruppe verlassen",
+        "{s} ist dieser Gruppe über den Einladungslink beigetreten",
+        "{s} hat die Gruppenbeschreibung geändert",
+        "{s} hat das Gruppenbild geändert",
+    ],
+    "fr": [
+        "{w} a ajouté {s} et {o}",
+        "{w} a retiré {s}",
+        "{s} est parti",
+        "{s} a rejoint ce groupe via le lien d'invitation",
+        "{s} a modifié la description du groupe",
+        "{s} a changé l'icône de ce groupe",
+    ],
+    "it": [
+        "{w} ha aggiunto {s} e {o}",
+        "{w} ha rimosso {s}",
+        "{s} è uscito",
+        "{s} si è unito tramite il link d'invito a questo gruppo",
+        "{s} ha modificato la descrizione del gruppo",
+        "{s} ha cambiato l'immagine di questo gruppo",
+    ],
+}
+EVERY = {**SIX, **NOTICES}
+
+
+def named(line: str) -> set[str]:
+    return {name_key(name) for key, name in NAMES.items() if "{" + key + "}" in line}
+
+
+def test_the_tables_cover_the_languages_issue_21_names():
+    wanted = {"ar", "cs", "de", "el", "en", "es", "fa", "fr", "he", "hi", "id", "it", "ja", "ko", "nl"}
+    wanted |= {"pl", "pt", "pt-PT", "ru", "sv", "th", "tr", "uk", "vi", "zh-Hans", "zh-Hant"}
+    assert wanted <= set(EVERY)
+
+
+# --- family 5: an iOS notice that keeps a name glued before it ----------------------------------
+# (what stands in the author slot, what is glued before the notice)
+GLUED = {
+    "group, a person glued, marked after": lambda notice: f"{GROUP}: {NAMES['s']}: {LRM}{notice}",
+    "group, the group glued, marked after": lambda notice: f"{GROUP}: {GROUP}: {LRM}{notice}",
+    "group, marked, a person glued": lambda notice: f"{GROUP}: {LRM}{NAMES['s']}: {notice}",
+    "a person, marked, the same person glued": lambda notice: f"{NAMES['s']}: {LRM}{NAMES['s']}: {notice}",
+    "a person, the group glued, marked after": lambda notice: f"{NAMES['o']}: {GROUP}: {LRM}{notice}",
+}
+
+
+@pytest.mark.parametrize("shape", GLUED)
+@pytest.mark.parametrize("lang", sorted(EVERY))
+def test_ios_notice_with_a_name_glued_on_is_a_notice_without_it(lang, shape):
+    notices = [line.format(**NAMES) for line in EVERY[lang]]
+    text = ios([f"{WRITER}: ok", *(GLUED[shape](n) for n in notices), f"{WRITER}: ok"])
+    rows = table(text)
+    assert [(r["author"], r["kind"]) for r in rows] == [(WRITER, "text")] + [(None, "system")] * len(notices) + [
+        (WRITER, "text")
+    ]
+    assert [r["message"] for r in rows[1:-1]] == notices
+    everyone = {name_key(n) for n in people_named([WRITER], parse_chat(text).messages)}
+    assert set().union(*map(named, EVERY[lang])) <= everyone
+
+
+@pytest.mark.parametrize("lang", sorted(EVERY))
+def test_a_members_glued_looking_text_stays_theirs(lang):
+    """The glued name must be followed by a whole notice: a member's "Ana: ..." quoting chatter stays."""
+    notice = EVERY[lang][0].format(**NAMES)
+    text = ios([f"{WRITER}: Bia: {LRM}obrigada!", f"{WRITER}: {NAMES['s']}: {notice} haha, que tal?", f"{WRITER}: ok"])
+    assert [(r["author"], r["kind"]) for r in table(text)] == [(WRITER, "text")] * 3
+
+
+# --- family 6a: a member's first iOS line that reads like a notice stays the member's -----------
+MEMBER_FIRST = [
+    ("en", "added some photos to the album"),
+    ("en", "Lukas added me to the other group yesterday"),
+    ("en", "left my keys at your place"),
+    ("pt", "adicionou mais fotos no álbum?"),
+    ("es", "salió bien la reunión"),
+    ("de", "hat jemand die Fotos hinzugefügt?"),
+    ("fr", "a ajouté les photos à l'album"),
+    ("it", "ha aggiunto le foto all'album"),
+]
+
+
+def member_first_lines() -> list[tuple[str, str]]:
+    """Our chatter above, and in every language a notice that names someone, typed by a member."""
+    typed = [(lang, line.format(**NAMES)) for lang, lines in EVERY.items() for line in lines if named(line)]
+    return MEMBER_FIRST + typed
+
+
+@pytest.mark.parametrize("lang,first", member_first_lines(), ids=lambda v: str(v)[:30])
+def test_a_members_first_ios_line_never_makes_them_the_group(lang, first):
+    text = ios([f"{WRITER}: {first}", f"{WRITER}: {first}", f"{NAMES['o']}: ok", f"{WRITER}: ok"])
+    assert [(r["author"], r["kind"]) for r in table(text)] == [
+        (WRITER, "text"),
+        (WRITER, "text"),
+        (NAMES["o"], "text"),
+        (WRITER, "text"),
+    ]
+
+
+@pytest.mark.parametrize("lang", sorted(EVERY))
+def test_a_marked_first_notice_names_the_group_in_every_language(lang):
+    """iOS's first line, marked, under the group's name: later unmarked notices under it are notices."""
+    first, later = (line.format(**NAMES) for line in EVERY[lang][:2])
+    text = ios([f"{GROUP}: {LRM}{first}", f"{WRITER}: ok", f"{GROUP}: {later}", f"{WRITER}: {later}"])
+    assert [(r["author"], r["kind"]) for r in table(text)] == [
+        (None, "system"),
+        (WRITER, "text"),
+        (None, "system"),
+        (WRITER, "text"),  # typed by a member: text
+    ]
+
+
+ENCRYPTED = [  # the first notice of every chat names nobody: unmarked (older iOS), it still names the group
+    "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+    "Сообщения и звонки защищены сквозным шифрованием.",
+    "Berichten en gesprekken worden end-to-end versleuteld.",
+    "Mesajlar ve aramalar uçtan uca şifrelidir.",
+]
+
+
+@pytest.mark.parametrize("first", ENCRYPTED)
+def test_an_unmarked_first_notice_naming_nobody_names_the_group(first):
+    assert read_notice(first) is not None and not read_notice(first).names
+    text = ios([f"{GROUP}: {first}", f"{GROUP}: Ana added Bia", f"{WRITER}: Ana added Bia", f"{WRITER}: ok"])
+    assert [(r["author"], r["kind"]) for r in table(text)] == [
+        (None, "system"),
+        (None, "system"),
+        (WRITER, "text"),  # a member typing a notice is read as one only when they write once
+        (WRITER, "text"),
+    ]
+
+
+def test_an_unmarked_created_notice_quoting_the_author_names_the_group():
+    text = ios([f"{GROUP}: Ana created group “{GROUP}”", f"{GROUP}: Bia left", f"{WRITER}: oi"])
+    assert [(r["author"], r["kind"]) for r in table(text)] == [(None, "system"), (None, "system"), (WRITER, "text")]
+
+
+# --- family 6b: a colon inside a name's case ending is no author's colon ----------------------
+# Swedish and Finnish put a case ending after a colon when a name cannot be inflected.
+POSSESSIVE = [
+    ("sv", "Cem:s säkerhetskod har ändrats. Tryck för att läsa mer.", True),
+    ("sv", "Cem Yılmaz:s säkerhetskod har ändrats.", True),
+    ("sv", "+46 70 123 45 67:s säkerhetskod har ändrats.", True),
+    ("fi", "Cem:n turvanumero vaihtui", False),  # no template reads it: an unread notice, never Cem's words
+    ("fi", "Cem:lle lähetetty kutsu vanheni", False),
+    ("sv", "Cem:en gick med", False),
+]
+
+
+@pytest.mark.parametrize("lang,line,read", POSSESSIVE, ids=[p[1][:20] for p in POSSESSIVE])
+@pytest.mark.parametrize("writes", [True, False], ids=["the person writes", "the person never writes"])
+def test_a_possessive_colon_is_not_an_author(lang, line, read, writes):
+    person = line.split(":", 1)[0]
+    chatter = [f"{person}: hej"] if writes else []
+    chat = parse_chat(android([f"{WRITER}: hej", *chatter, line]))
+    last = chat.messages.to_pylist()[-1]
+    assert (last["author"], last["message"], last["kind"]) == (None, line, "system")
+    assert unread_notices(chat.messages) == (0 if read else 1)
+    if read:
+        assert name_key(person) in {name_key(n) for n in people_named([WRITER], chat.messages)}
+
+
+def test_a_lone_name_without_a_space_is_still_read_when_it_is_no_ending():
+    text = android([f"{WRITER}: hej", "Bia: ok", "Bia:no space", "Bia:s"])
+    rows = table(text)
+    assert [(r["author"], r["message"]) for r in rows[2:]] == [("Bia", "no space"), ("Bia", "s")]
+
+
+# --- Persian: "an admin deleted this message" also reads as the "removed" notice ---------------
+@pytest.mark.parametrize("shape", ["android", "ios"])
+def test_persian_admin_deleted_is_a_deleted_message_and_removed_a_notice(shape):
+    deleted = "یکی از مدیران این پیام را حذف کرد"
+    removed = f"{WRITER} {NAMES['s']} را حذف کرد"
+    assert read_notice(removed) is not None
+    if shape == "android":
+        text = android([f"{WRITER}: سلام", f"{NAMES['o']}: {deleted}", removed])
+    else:
+        text = ios([f"{WRITER}: سلام", f"{NAMES['o']}: {LRM}{deleted}", f"{GROUP}: {LRM}{removed}"])
+    rows = table(text)
+    assert [(r["author"], r["message"], r["kind"]) for r in rows] == [
+        (WRITER, "سلام", "text"),
+        (NAMES["o"], deleted, "deleted"),
+        (None, removed, "system"),
+    ]
+
+
+# --- family 4: attachments, by WhatsApp's file names first, in every language ------------------
+ANDROID_FILES = [
+    "IMG-20240312-WA0001.jpg",
+    "VID-20240312-WA0002.mp4",
+    "AUD-20240312-WA0003.m4a",
+    "PTT-20240312-WA0004.opus",
+    "STK-20240312-WA0005.webp",
+    "DOC-20240312-WA0006.pdf",
+]
+IOS_FILES = [
+    "00000012-PHOTO-2024-03-12-19-04-11.jpg",
+    "00000013-VIDEO-2024-03-12-19-04-11.mp4",
+    "00000014-AUDIO-2024-03-12-19-04-11.opus",
+    "00000015-STICKER-2024-03-12-19-04-11.webp",
+    "00000016-GIF-2024-03-12-19-04-11.mp4",
+    "00000017-DOCUMENT-2024-03-12-19-04-11.pdf",
+    "00000018-Plano de viagem 2024.pdf",  # a document keeps the name its sender gave it
+]
+
+
+def attachment_lines() -> list[tuple[str, str, str]]:
+    """(language, line, file name): every template of every language, with every file shape."""
+    cases = []
+    for lang, words in sorted(LANGUAGES.items()):
+        for template in words.get("attached", []):
+            cases += [(lang, template.format(name=name), name) for name in ANDROID_FILES]
+        for template in words.get("attached_ios", []):
+            cases += [(lang, template.format(name=name), name) for name in IOS_FILES]
+    return cases
+
+
+@pytest.mark.parametrize("shape", ["android", "ios"])
+def test_every_languages_attachment_names_its_file(shape):
+    cases = attachment_lines()
+    assert len({lang for lang, _, _ in cases}) >= 50
+    head = android if shape == "android" else ios
+    members = [f"WhatsApp Chat/{name}" for name in {*ANDROID_FILES, *IOS_FILES}]
+    rows = table(head([f"{WRITER}: {LRM}{line}" for _, line, _ in cases]), media_members=members)
+    wrong = [
+        (lang, line, r["kind"], r["attachment"])
+        for (lang, line, name), r in zip(cases, rows)
+        if (r["author"], r["kind"], r["attachment"]) != (WRITER, "media", f"WhatsApp Chat/{name}")
+    ]
+    assert not wrong
+
+
+# Words no table holds (Swahili, Estonian, made-up), around WhatsApp's own names: the name decides.
+UNKNOWN_WORDS = [
+    ("<kiambatisho: 00000012-PHOTO-2024-03-12-19-04-11.jpg>", "00000012-PHOTO-2024-03-12-19-04-11.jpg"),
+    ("<manus: 00000018-Plano de viagem 2024.pdf>", "00000018-Plano de viagem 2024.pdf"),
+    ("Plano.pdf • 3 lehte <manus: 00000018-Plano.pdf>", "00000018-Plano.pdf"),
+    ("<00000019-Reisplan.pdf liitetty>", "00000019-Reisplan.pdf"),
+    ("IMG-20240312-WA0001.jpg (faili limeambatanishwa kweli)", "IMG-20240312-WA0001.jpg"),
+    ("PTT-20240312-WA0004.opus (xyz)", "PTT-20240312-WA0004.opus"),
+    ("STK-20240312-WA0005.webp", "STK-20240312-WA0005.webp"),
+]
+NOT_ATTACHMENTS = [
+    "<12345678>",
+    "<see you at 10:30>",
+    "meet me at https://example.com/00000012-PHOTO-2024-03-12-19-04-11.jpg",
+    "the file is called <report.pdf>",
+]
+
+
+@pytest.mark.parametrize("shape", ["android", "ios"])
+def test_whatsapp_file_names_are_attachments_whatever_the_words(shape):
+    head = android if shape == "android" else ios
+    rows = table(head([f"{WRITER}: {line}" for line, _ in UNKNOWN_WORDS] + [f"{WRITER}: {t}" for t in NOT_ATTACHMENTS]))
+    got = [(r["kind"], r["attachment"]) for r in rows]
+    assert got == [("media", name) for _, name in UNKNOWN_WORDS] + [("text", None)] * len(NOT_ATTACHMENTS)
+
+
+def test_the_issue_examples_of_localized_ios_markers():
+    lines = {
+        "pt": "<anexado: 00000012-PHOTO-2024-03-12-19-04-11.jpg>",
+        "es": "<adjunto: 00000012-PHOTO-2024-03-12-19-04-11.jpg>",
+        "de": "<angehängt: 00000012-PHOTO-2024-03-12-19-04-11.jpg>",
+        "ru": "<прикреплено: 00000012-PHOTO-2024-03-12-19-04-11.jpg>",
+        "en": "<attached: 00000012-PHOTO-2024-03-12-19-04-11.jpg>",
+    }
+    rows = pa.Table.from_pylist(table(ios([f"{WRITER}: {LRM}{line}" for line in lines.values()])))
+    assert pc.all(pc.equal(rows["attachment"], "00000012-PHOTO-2024-03-12-19-04-11.jpg")).as_py()
