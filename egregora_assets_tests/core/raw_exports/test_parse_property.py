@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from egregora_assets.core.raw_exports.calendars import calendar_of, from_gregorian, to_gregorian
 from egregora_assets.core.raw_exports.parse import parse_chat
 
 NNBSP, LRM = "\u202f", "\u200e"
@@ -177,6 +178,7 @@ DIGITS = {
     "Bengali": 0x09E6,
     "Thai": 0x0E50,
 }
+HIJRI = {"Solar Hijri": "solar", "Islamic Hijri": "islamic", "Islamic Hijri هـ": "islamic"}
 CLOCK_WORDS = [("ص", "م"), ("π.μ.", "μ.μ."), ("SA", "CH"), ("पूर्वाह्न", "अपराह्न"), ("PG", "PTG"), ("fm", "em")]
 
 
@@ -184,7 +186,8 @@ CLOCK_WORDS = [("ص", "م"), ("π.μ.", "μ.μ."), ("SA", "CH"), ("पूर्�
 def localized(draw):
     """(a rendering of headers, its note): other digits, an era year, the time first, clock words."""
     script = draw(st.sampled_from([None, *DIGITS]))
-    calendar = draw(st.sampled_from([None, "BE", "Buddhist", "Japanese"]))
+    calendar = draw(st.sampled_from([None, "BE", "Buddhist", "Japanese", *HIJRI]))
+    year_first = draw(st.booleans())
     time_first = draw(st.booleans())
     words = draw(st.sampled_from([None, *CLOCK_WORDS]))
     arabic_comma = draw(st.booleans()) and script in ("Arabic-Indic", "Extended Arabic-Indic")
@@ -194,8 +197,14 @@ def localized(draw):
             return f"R{d.year - 2018}" if d.year >= 2019 else f"H{d.year - 1988}"
         return f"{d.year + 543}" + (" BE" if calendar == "BE" else "") if calendar else f"{d.year}"
 
+    def day(when: datetime) -> str:
+        if calendar not in HIJRI:
+            return f"{when.day}/{when.month}/{year(when)}"
+        y, m, d = from_gregorian(HIJRI[calendar], when.date())
+        return f"{y}/{m}/{d}" if year_first else f"{d}/{m}/{y}" + (" هـ" if calendar.endswith("هـ") else "")
+
     def header(when: datetime, ios: bool) -> str:
-        date = f"{when.day}/{when.month}/{year(when)}"
+        date = day(when)
         clock = f"{when.hour % 12 or 12}:{when:%M:%S} {words[when.hour >= 12]}" if words else f"{when:%H:%M:%S}"
         comma = "، " if arabic_comma else ", "
         stamp = f"{clock}{comma}{date}" if time_first and ios else f"{date}{comma}{clock}"
@@ -231,3 +240,14 @@ def test_headers_the_grammar_reads_are_never_rewritten(chat):
     from egregora_assets.core.raw_exports.localize import header_notes
 
     assert header_notes(render(*chat).encode()) == set()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(date(2009, 1, 1), date(2046, 3, 1)), st.sampled_from(["solar", "islamic"]))
+def test_hijri_dates_round_trip_and_move_one_day_at_a_time(day, calendar):
+    year, month, mday = from_gregorian(calendar, day)
+    assert calendar_of(year) == calendar  # the year alone tells the calendar
+    assert to_gregorian(calendar, year, month, mday) == day
+    after = from_gregorian(calendar, day + timedelta(days=1))
+    assert after in ((year, month, mday + 1), (year, month + 1, 1), (year + 1, 1, 1))
+    assert mday <= (31 if calendar == "solar" and month <= 6 else 30)
