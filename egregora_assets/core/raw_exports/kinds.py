@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from importlib import resources
 
 from ..notices import notices, read_notice
@@ -149,6 +150,40 @@ LOCATION = (
     + r"))"
 )
 CONTACT = r"(?i)^(?:" + _alternatives(w.rstrip(".。") for w in _words("contact_omitted")) + r")[.。]?$"
+
+
+def _own_words(table: dict) -> list[str]:
+    """A language's words for media, documents, contact cards and deleted messages, and the words
+    around the file name of its attachment lines: what says which language a chat's phone speaks."""
+    words = [
+        w
+        for kind in ("media_omitted", "omitted", "document_omitted", "contact_omitted", "deleted")
+        for w in table.get(kind, [])
+    ]
+    for template in table.get("attached", []) + table.get("attached_ios", []):
+        words += [piece.strip() for piece in template.split("{name}") if len(piece.strip()) >= 4]
+    return words
+
+
+# English first: a word two languages share ("<attached: ", in bn too) counts as English.
+_BY_LANGUAGE = sorted(LANGUAGES, key=lambda lang: lang != "en")
+_LANGUAGE_OF = re.compile(
+    "|".join(
+        f"(?P<l{i}>" + "|".join(map(re.escape, _own_words(LANGUAGES[lang]))) + ")"
+        for i, lang in enumerate(_BY_LANGUAGE)
+    ),
+    re.IGNORECASE,
+)
+
+
+def kind_language(head: str) -> str | None:
+    """The language (kinds.toml's code) most of the text's media and deleted-message lines are in."""
+    counts = Counter(match.lastgroup for match in _LANGUAGE_OF.finditer(head))
+    if not counts:
+        return None
+    group = counts.most_common(1)[0][0] or "l0"
+    return _BY_LANGUAGE[int(group[1:])]
+
 
 # A whole line that is one of those kinds, whatever notice template its words also fit.
 WRITTEN_KIND = _any_of(MEDIA_OMITTED, DELETED, CONTACT)

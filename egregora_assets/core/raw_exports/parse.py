@@ -133,7 +133,9 @@ def parse_chat(
         if found is None:
             return ParsedChat(PARSED_SCHEMA.empty_table(), "unknown", True, "no messages", _first_line(data))
         fmt, first = found
-        locale = Locale(_marker(first["time"]), first["date"], first["at"], data[: 1 << 20], locale_hint)
+        locale = Locale(
+            _marker(first["time"]), first["date"], first["at"], data[: 1 << 20], locale_hint, frozenset(notes)
+        )
         header = _header(fmt, first)
         parts = _split(data, header)  # [before, date, time, author, body, date, ...]
         del data

@@ -330,3 +330,52 @@ def test_the_issue_examples_of_localized_ios_markers():
     }
     rows = pa.Table.from_pylist(table(ios([f"{WRITER}: {LRM}{line}" for line in lines.values()])))
     assert pc.all(pc.equal(rows["attachment"], "00000012-PHOTO-2024-03-12-19-04-11.jpg")).as_py()
+
+
+# --- family 7: day and month when no part is above 12 -------------------------------------------
+# One date only (no progression), a 12-hour clock (which alone says "US phone, month first"), and
+# the one line that tells: a media file name WhatsApp dated, or the phone's language, or its words
+# for morning and afternoon.
+FILE_NAMED = [
+    ("3/4/21, 10:00 PM - Ana: IMG-20210403-WA0001.jpg (file attached)", True),
+    ("4/3/21, 10:00 PM - Ana: IMG-20210403-WA0001.jpg (file attached)", False),
+    ("3/4/21, 10:00 - Ana: PTT-20210403-WA0002.opus (dosya ekli)", True),
+    ("4/3/21, 10:00 AM - Ana: STK-20210403-WA0003.webp (tiedosto)", False),
+    (f"[3/4/21, 10:00:00 PM] Ana: {LRM}<attached: 00000012-PHOTO-2021-04-03-22-00-00.jpg>", True),
+    (f"[4/3/21, 10:00:00 PM] Ana: {LRM}<attached: 00000012-PHOTO-2021-04-03-22-00-00.jpg>", False),
+    (f"[03.04.21, 22:00:00] Ana: {LRM}<angehängt: 00000013-VIDEO-2021-04-03-22-00-00.mp4>", True),
+    (f"[4/3/21, 10:00:00 PM] Ana: {LRM}<kiambatisho: 00000014-AUDIO-2021-04-03-22-00-00.opus>", False),
+]
+
+
+@pytest.mark.parametrize("line,day_first", FILE_NAMED, ids=[f[0][:30] for f in FILE_NAMED])
+def test_a_dated_file_name_decides_day_and_month(line, day_first):
+    chat = parse_chat(line + "\n")
+    assert (chat.day_first, chat.messages["timestamp"][0].as_py().date().isoformat()) == (day_first, "2021-04-03")
+    assert chat.day_first_evidence.startswith("media file names") or day_first and "dotted" in chat.day_first_evidence
+
+
+def placeholder_lines() -> list[tuple[str, str]]:
+    """Every language's own media placeholder, beside a 12-hour header with no part above 12."""
+    return [
+        (lang, words["media_omitted"][0]) for lang, words in sorted(LANGUAGES.items()) if words.get("media_omitted")
+    ]
+
+
+@pytest.mark.parametrize("lang,placeholder", placeholder_lines(), ids=[p[0] for p in placeholder_lines()])
+def test_the_phones_language_decides_day_and_month(lang, placeholder):
+    chat = parse_chat(f"3/4/21, 10:00 PM - Ana: {placeholder}\n")
+    month_first = lang in ("en", "tl")
+    assert chat.day_first == (not month_first), chat.day_first_evidence
+    assert chat.messages["timestamp"][0].as_py().date().isoformat() == ("2021-03-04" if month_first else "2021-04-03")
+
+
+def test_the_languages_that_decide_day_and_month_are_many():
+    assert len(placeholder_lines()) >= 40
+
+
+@pytest.mark.parametrize("words", [("SA", "CH"), ("PG", "PTG"), ("e paradites", "e pasdites"), ("vm.", "nm.")])
+def test_clock_words_decide_day_and_month(words):
+    chat = parse_chat(f"3/4/21, 10:00 {words[1]} - Ana: oi\n")
+    assert chat.day_first and chat.day_first_evidence.startswith("locale: headers written with")
+    assert chat.messages["timestamp"][0].as_py().isoformat() == "2021-04-03T22:00:00"

@@ -76,12 +76,17 @@ KINDS = [
     ),
     ("Contact card omitted", "Contact card omitted", "contact"),
 ]
-ANDROID_FILE = ("IMG-20201231-WA0001.jpg (file attached)", "IMG-20201231-WA0001.jpg (file attached)", "media")
-IOS_FILE = (
-    f"{LRM}<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>",
-    "<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>",
-    "media",
-)
+
+
+def named_file(when: datetime, ios: bool) -> tuple[str, str, str]:
+    """A media line whose file name WhatsApp dated the day the message was sent."""
+    if ios:
+        written = f"<attached: 00000012-PHOTO-{when:%Y-%m-%d-%H-%M-%S}.jpg>"
+        return f"{LRM}{written}", written, "media"
+    written = f"IMG-{when:%Y%m%d}-WA0001.jpg (file attached)"
+    return written, written, "media"
+
+
 STEPS = [0, 1, 30, 300, 3 * 3600, 86400, 2 * 86400 + 7]  # seconds between messages: a chat is dense
 
 
@@ -107,7 +112,7 @@ def chats(draw):
             line = draw(st.sampled_from(SYSTEM))
             messages.append((stamp, None, f"{LRM}{line}" if ios else line, line, "system"))
         elif roll == 1:
-            written, parsed, kind = draw(st.sampled_from([*KINDS, IOS_FILE if ios else ANDROID_FILE]))
+            written, parsed, kind = draw(st.sampled_from([*KINDS, named_file(stamp, ios)]))
             messages.append((stamp, draw(st.sampled_from(authors)), written, parsed, kind))
         else:
             text = draw(TEXT)
@@ -148,7 +153,7 @@ def test_day_month_evidence_from_the_dates_is_never_wrong(chat):
     truth = shape[0][2]
     if truth is None:
         assert parsed.day_first_evidence == "year-first dates"
-    elif parsed.day_first_evidence.startswith(("a part above 12", "date progression")):
+    elif parsed.day_first_evidence.startswith(("a part above 12", "media file names", "date progression")):
         assert parsed.day_first == truth, parsed.day_first_evidence
     if parsed.day_first == truth or truth is None:
         assert [r["timestamp"] for r in parsed.messages.to_pylist()] == [m[0] for m in messages]
