@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, chain
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..languages import likely_language, spoken
 from ..models import PARSED_SCHEMA, BadExport
 from ..notices import is_notice, notices, read_notice
+from ..text import INVISIBLE
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
@@ -70,10 +72,10 @@ _WHEN = (  # the date's three parts in any order, then an optional word ("klo", 
     rb"(?P<time>" + _TIME + rb")"
 )
 # What follows the time: Android's " - " (after an optional dot), an old ": ", or a bare
-# space (Serbian/Croatian/Hungarian phones); iOS's "] ". Tried in that order.
+# space (Serbian/Croatian/Hungarian phones); iOS's "] " ("] - " in some old exports). Tried in that order.
 _DETECT = {
     "android": re.compile(rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>\.?" + _DASH + rb"|: |" + SPACE + rb")"),
-    "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + SPACE + rb")"),
+    "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\](?: -)?" + SPACE + rb")"),
 }
 _SAMPLE_HEADERS = 200  # the file's header shape is the most common among its first headers
 _MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter
@@ -468,9 +470,9 @@ def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Arr
             whole = cands[0] + b": " + body[i].as_py()
             fixes[i] = (choice, whole[len(choice) + 2 :])
     singles = [a for a, n in counts.items() if n == 1]
-    for i in _system_lines_with_colon(author, body, singles):
+    for i, line in _system_lines_with_colon(author, body, singles):
         if i not in splits:
-            fixes[i] = (None, author[i].as_py() + b": " + body[i].as_py())
+            fixes[i] = (None, line)
     fixes.update(_known_author_without_space(author, body, counts))
     if not fixes:
         return author, body
@@ -517,27 +519,30 @@ def _looks_like_a_name(name: bytes, line: bytes) -> bool:
     )
 
 
-def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[int]:
-    """Rows whose "author" appears once and which read as a system line quoting ': '."""
+def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[tuple[int, bytes]]:
+    """Rows whose "author" appears once and which read as a notice, with the notice's text."""
     if not singles:
         return []
     rows = pc.indices_nonzero(pc.is_in(author, value_set=_binary(singles)))
     kinds = pc.match_substring_regex(_utf8(body.take(rows)), WRITTEN_KIND)  # Persian "deleted" reads as a notice
-    found = []
+    found: list[tuple[int, bytes]] = []
     for i in rows.filter(pc.invert(kinds)).to_pylist():
         name, text = author[i].as_py(), body[i].as_py()
-        if not text.startswith(_LRM) and _rejoined_notice(name.decode("utf-8", "replace"), _first_text_line(text)):
-            found.append(i)
+        if text.startswith(_LRM):
+            continue
+        if (whole := _rejoined_notice(name.decode("utf-8", "replace"), _first_text_line(text))) is not None:
+            found.append((i, name + b": " + text if whole else text))
     return found
 
 
-def _rejoined_notice(name: str, text: str) -> bool:
-    """Whether "NAME: TEXT" is one notice: whole (a subject quoting ': ') or after a name glued
-    to it. A person a template reads as ending in ':' is an author ("Ana: added some photos")."""
+def _rejoined_notice(name: str, text: str) -> bool | None:
+    """Whether "NAME: TEXT" is one notice: whole (True: a subject quoting ': '), or TEXT alone
+    (False: the group's or the acting person's name before it), or neither (None). A person a
+    template reads as ending in ':' is an author ("Ana: added some photos")."""
+    if read_notice(text) is not None:
+        return False
     whole = read_notice(f"{name}: {text}")
-    if whole is not None and not any(n.endswith(":") for n in whole.names):
-        return True
-    return read_notice(text) is not None
+    return True if whole is not None and not any(n.endswith(":") for n in whole.names) else None
 
 
 def _counts(author: pa.Array) -> Counter:
@@ -631,6 +636,8 @@ def _system_rows(
         quoted = _on(lrm, text, _is_notice)
         system = pc.coalesce(pc.or_(system, quoted), system)
         system, text = _unglued(system, text, lrm)
+        if not pc.any(lrm).as_py():  # an older export, marking nothing: see _self_named
+            system = pc.or_(system, _self_named(author, text))
     names = _group_names(group_names, author, text, lrm, fmt)
     if (grouped := _filed_under_group(author, text, names)) is not None:
         system = pc.or_(system, grouped)
@@ -659,13 +666,39 @@ def _unglued(system: pa.Array, text: pa.Array, lrm: pa.Array) -> tuple[pa.Array,
     return pc.or_(system, mask), pc.replace_with_mask(text, mask, _strings([fixes[i] for i in order]))
 
 
+def _self_named(author: pa.Array, text: pa.Array) -> pa.Array:
+    """Rows iOS files under the person who acted, the notice naming them first ("Boris: Boris
+    created group “X”", "Emirço: Emirço bu grubun simgesini değiştirdi"). Exports that mark
+    their notices mark these too; in older ones, which mark nothing, the name says it.
+
+    Rows are grouped by author (sorted once) so that each author's rows are searched for their
+    own name in one vectorized pass; the few that start with it are read against the templates."""
+    codes = author.dictionary_encode()
+    keys = pc.fill_null(codes.indices, -1).to_numpy(zero_copy_only=False)
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(len(codes.dictionary) + 1))
+    found = []
+    for code, name in enumerate(codes.dictionary.to_pylist()):
+        rows = pa.array(order[bounds[code] : bounds[code + 1]])
+        for i in rows.filter(pc.starts_with(text.take(rows), name)).to_pylist():
+            line = text[i].as_py()
+            notice = len(line) <= _MAX_SYSTEM_LINE and read_notice(line)
+            if notice and notice.names and _same_name(notice.names[0], name):
+                found.append(i)
+    return _mask([False] * len(text)) if not found else pc.is_in(pa.array(range(len(text))), pa.array(found))
+
+
+def _same_name(named: str, author: str) -> bool:
+    """Whether a notice's first name is the author's (case, spacing and invisible marks aside),
+    or its first words, where a template sets two names side by side ("{person} {people}")."""
+    named, author = (" ".join(n.translate(INVISIBLE).casefold().split()) for n in (named, author))
+    return author == named or author.startswith(named + " ")
+
+
 def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, lrm: pa.Array, fmt: str) -> set[str]:
-    """The names the group had: given (from the file name), an iOS chat's first notice, and
-    each subject change announced under a name already known."""
-    names = {n for n in given if n}
-    first = author[0].as_py() if fmt == "ios" and len(author) else None
-    if first is not None and _opens_the_chat(first, text[0].as_py(), lrm[0].as_py()):
-        names.add(first)
+    """The names the group had: given (from the file name), the author of an iOS chat's opening
+    notices, and each subject change announced under a name already known."""
+    names = {n for n in given if n} | (_opening_names(author, text, lrm) if fmt == "ios" else set())
     seen: set[str] = set()
     while names - seen:
         seen |= names
@@ -675,15 +708,43 @@ def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, lrm: 
     return names
 
 
-def _opens_the_chat(author: str, line: str, marked: bool) -> bool:
-    """Whether an iOS chat's first line is a notice filed under the group's name. iOS marks its
-    notices with U+200E; unmarked, only a notice that names nobody (the encryption notice) or
-    quotes the author as the group's title is one: a member's first words "added some photos
-    to the album" never make that member the group."""
+_OPENING = 50  # the rows an iOS chat's opening notices are looked for in
+
+
+def _opening_names(author: pa.Array, text: pa.Array, lrm: pa.Array) -> set[str]:
+    """The authors of an iOS chat's opening notices: the first line's, or an author whose every
+    line among the first ones is a notice (a member who also wrote "oi" there is no group)."""
+    rows = list(zip(*(column.slice(0, _OPENING).to_pylist() for column in (author, text, lrm))))
+    lines: dict[str, list[tuple[str, bool]]] = {}
+    for name, line, marked in rows:
+        if name is not None:
+            lines.setdefault(name, []).append((line, marked))
+    found = {rows[0][0]} if rows and rows[0][0] is not None and _opens_the_chat(*rows[0]) else set()
+    for name, written in lines.items():
+        opens = any(_opens_the_chat(name, line, marked) for line, marked in written)
+        if name not in found and opens and all(_reads_as_notice(line, marked) for line, marked in written):
+            found.add(name)
+    return found
+
+
+def _reads_as_notice(line: str, marked: bool) -> bool:
     line = line[:_MAX_SYSTEM_LINE]
+    return bool(SYSTEM_PY.search(line)) if marked else read_notice(line) is not None
+
+
+def _opens_the_chat(author: str, line: str, marked: bool) -> bool:
+    """Whether one of an iOS chat's first lines is a notice filed under the group's name. iOS
+    marks its notices with U+200E; unmarked (older exports), only a notice that names nobody
+    (the encryption notice) or quotes the author as the group's title is one: a member's first
+    words "added some photos to the album" never make that member the group, nor does a notice
+    filed under the person who acted ("Boris: Boris created group “X”")."""
+    line = line[:_MAX_SYSTEM_LINE]
+    notice = read_notice(line)
+    if notice and notice.names and _same_name(notice.names[0], author):
+        return False
     if marked:
         return SYSTEM_PY.search(line)
-    if (notice := read_notice(line)) is None:
+    if notice is None:
         return False
     title = _extract(pa.array([line], pa.string()), GROUP_NAMED)[0].as_py()
     return not notice.names or (title or "").strip() == author.strip()

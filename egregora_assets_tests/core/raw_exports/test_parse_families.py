@@ -145,9 +145,10 @@ MEMBER_FIRST = [
 
 
 def member_first_lines() -> list[tuple[str, str]]:
-    """Our chatter above, and in every language a notice that names someone, typed by a member."""
+    """Our chatter above, and in every language a notice that names someone, typed by a member
+    (one that names its writer first is how iOS files a notice under the person who acted)."""
     typed = [(lang, line.format(**NAMES)) for lang, lines in EVERY.items() for line in lines if named(line)]
-    return MEMBER_FIRST + typed
+    return MEMBER_FIRST + [(lang, line) for lang, line in typed if not line.startswith(WRITER)]
 
 
 @pytest.mark.parametrize("lang,first", member_first_lines(), ids=lambda v: str(v)[:30])
@@ -164,13 +165,94 @@ def test_a_members_first_ios_line_never_makes_them_the_group(lang, first):
 @pytest.mark.parametrize("lang", sorted(EVERY))
 def test_a_marked_first_notice_names_the_group_in_every_language(lang):
     """iOS's first line, marked, under the group's name: later unmarked notices under it are notices."""
-    first, later = (line.format(**NAMES) for line in EVERY[lang][:2])
+    first = EVERY[lang][0].format(**NAMES)
+    later = next(line for line in EVERY[lang] if named(line) and not line.startswith("{w}")).format(**NAMES)
     text = ios([f"{GROUP}: {LRM}{first}", f"{WRITER}: ok", f"{GROUP}: {later}", f"{WRITER}: {later}"])
     assert [(r["author"], r["kind"]) for r in table(text)] == [
         (None, "system"),
         (WRITER, "text"),
         (None, "system"),
         (WRITER, "text"),  # typed by a member: text
+    ]
+
+
+# iOS files some notices under the person who acted, the notice naming them first, and the
+# group's under its name; the lines below follow the shapes quoted in public bug reports (an English
+# export of 2024 and a Turkish one of 2016-17), around our own names.
+ACTOR_SLOT = {
+    "en": [
+        (
+            GROUP,
+            "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+        ),
+        ("Boris Lenz", f"Boris Lenz created group “{GROUP}”"),
+        (GROUP, "Boris Lenz added you"),
+        (GROUP, "You're now an admin"),
+        ("Boris Lenz", "Boris Lenz changed this group's icon"),
+    ],
+    "tr": [
+        ("Boris Lenz", "Boris Lenz bu grubu oluşturdu"),
+        (GROUP, "Boris Lenz sizi ekledi"),
+        (
+            GROUP,
+            "Mesajlar ve aramalar uçtan uca şifrelidir. Yalnızca bu sohbetteki kişiler bu içerikleri okuyabilir, dinleyebilir veya paylaşabilir.",
+        ),
+        ("Boris Lenz", "Boris Lenz bu grubun simgesini değiştirdi"),
+        ("Boris Lenz", 'Boris Lenz grup adını "9/A" olarak değiştirdi'),
+    ],
+    "pt": [
+        (GROUP, "As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta."),
+        ("Boris Lenz", f"Boris Lenz criou o grupo “{GROUP}”"),
+        (GROUP, "Boris Lenz adicionou você"),
+        ("Boris Lenz", "Boris Lenz mudou a imagem deste grupo"),
+    ],
+    "ru": [
+        ("Boris Lenz", f"Boris Lenz создал(-а) группу “{GROUP}”"),
+        (GROUP, "Boris Lenz добавил(-а) вас"),
+        ("Boris Lenz", "Boris Lenz изменил(-а) картинку группы"),
+    ],
+}
+
+
+@pytest.mark.parametrize("mark", ["", LRM], ids=["unmarked", "marked"])
+@pytest.mark.parametrize("lang", sorted(ACTOR_SLOT))
+def test_ios_notices_under_the_actor_or_the_group_are_notices(lang, mark):
+    lines = [f"{slot}: {mark}{notice}" for slot, notice in ACTOR_SLOT[lang]]
+    text = ios([*lines, "Boris Lenz: oi", f"{WRITER}: Boris Lenz left early", "Boris Lenz: ok", f"{WRITER}: ok"])
+    rows = table(text)
+    assert [(r["author"], r["message"]) for r in rows] == [(None, notice) for _, notice in ACTOR_SLOT[lang]] + [
+        ("Boris Lenz", "oi"),
+        (WRITER, "Boris Lenz left early"),
+        ("Boris Lenz", "ok"),
+        (WRITER, "ok"),
+    ]
+
+
+@pytest.mark.parametrize("lang", sorted(EVERY))
+def test_a_member_naming_themselves_first_is_a_notice_only_where_nothing_is_marked(lang):
+    """Exports that mark their notices mark those filed under the actor too: there, a member's
+    unmarked "Ana Souza added Lukas" is the member's; an export that marks nothing is older."""
+    own = next(line for line in EVERY[lang] if line.startswith("{w}")).format(**NAMES)
+    marked = ios([f"{GROUP}: {LRM}{EVERY[lang][2].format(**NAMES)}", f"{WRITER}: {own}", f"{WRITER}: ok"])
+    older = ios([f"{GROUP}: {EVERY[lang][2].format(**NAMES)}", f"{WRITER}: {own}", f"{WRITER}: ok"])
+    assert [r["kind"] for r in table(marked)] == ["system", "text", "text"]
+    assert [r["kind"] for r in table(older)][1:] == ["system", "text"]
+
+
+def test_a_one_to_one_chat_files_its_notices_under_the_other_person():
+    text = ios(
+        [
+            "Hana Kim: Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.",
+            "Hana Kim: oi",
+            f"{WRITER}: oi",
+            "Hana: tudo bem?",
+        ]
+    )
+    assert [(r["author"], r["kind"]) for r in table(text)] == [
+        (None, "system"),
+        ("Hana Kim", "text"),
+        (WRITER, "text"),
+        ("Hana", "text"),
     ]
 
 
