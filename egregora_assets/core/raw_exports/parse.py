@@ -494,7 +494,9 @@ def _known_author_without_space(author: pa.Array, body: pa.Array, counts: Counte
         name, colon, rest = line[:_MAX_AUTHOR].partition(b":")
         if not colon or rest.startswith((b" ", b"\n")) or not name.strip() or _inflected(rest):
             continue
-        if read_notice(_first_text_line(line)) is None and (counts.get(name) or _looks_like_a_name(name, line)):
+        # a known writer's line unless a template reads it; an unknown name's when it looks like one
+        # (no quotes) and the line reads as no system line (_looks_like_a_name reads the templates)
+        if read_notice(_first_text_line(line)) is None if counts.get(name) else _looks_like_a_name(name, line):
             fixes[i] = (name, line[len(name) + 1 :])
     return fixes
 
@@ -679,6 +681,8 @@ def _self_named(author: pa.Array, text: pa.Array) -> pa.Array:
     bounds = np.searchsorted(keys[order], np.arange(len(codes.dictionary) + 1))
     found = []
     for code, name in enumerate(codes.dictionary.to_pylist()):
+        if len(name.strip()) < 2:  # every line starts with "": an empty name is nobody's
+            continue
         rows = pa.array(order[bounds[code] : bounds[code + 1]])
         for i in rows.filter(pc.starts_with(text.take(rows), name)).to_pylist():
             line = text[i].as_py()

@@ -162,6 +162,21 @@ def test_a_members_first_ios_line_never_makes_them_the_group(lang, first):
     ]
 
 
+# A line a template reads whole ("Lukas added me to...", pt "Adicionou {people}") by a name seen
+# once is read as a notice: on Android nothing else tells them apart, and a notice kept as text
+# could carry a name to a post.
+ONLY_STARTS_LIKE = [m for m in MEMBER_FIRST if read_notice(m[1]) is None]
+
+
+@pytest.mark.parametrize("lang,first", ONLY_STARTS_LIKE, ids=[m[1][:30] for m in ONLY_STARTS_LIKE])
+def test_a_member_writing_once_on_android_keeps_a_line_that_only_starts_like_a_notice(lang, first):
+    """A name seen once is re-joined to its line only when the line then reads as a whole notice:
+    "Ana Souza: added some photos" is no "{person} added {people}" with "Ana Souza:" for the person."""
+    assert len(ONLY_STARTS_LIKE) >= 5
+    rows = table(android([f"{NAMES['o']}: oi", f"{WRITER}: {first}", f"{NAMES['o']}: ok"]))
+    assert (rows[1]["author"], rows[1]["message"], rows[1]["kind"]) == (WRITER, first, "text")
+
+
 @pytest.mark.parametrize("lang", sorted(EVERY))
 def test_a_marked_first_notice_names_the_group_in_every_language(lang):
     """iOS's first line, marked, under the group's name: later unmarked notices under it are notices."""
