@@ -100,3 +100,21 @@ def test_a_continuation_line_that_starts_with_digits_is_not_a_header():
     text = "[١٨/٣/٢٠٢٢، ٣:١٤:٠٠ م] سارة: القائمة\n١- خبز\n٢- حليب ١٠:٣٠\n"
     found = localize_headers(text.encode()).data.decode()
     assert found.endswith("سارة: القائمة\n١- خبز\n٢- حليب ١٠:٣٠\n")
+
+
+@pytest.mark.parametrize(
+    "text,read_as,first",
+    [
+        ("[۱۴۰۳/۱/۱، ۰۹:۰۰:۰۰] سارا: نوروز مبارک\n", "calendar: Solar Hijri", "2024-03-20T09:00:00"),
+        (
+            "\u200f١\u200f/١٠\u200f/١٤٤٤ هـ، ٨:٠٠ ص - سارة: عيد مبارك\n",
+            "calendar: Islamic Hijri",
+            "2023-04-21T08:00:00",
+        ),
+    ],
+)
+def test_parse_summary_names_the_calendar_it_read(text, read_as, first):
+    from egregora_assets.core.raw_exports.parse import parse_chat, summary
+
+    said = summary(parse_chat(text))
+    assert read_as in said["headers_read_as"] and said["first"] == first and said["messages"] == 1
