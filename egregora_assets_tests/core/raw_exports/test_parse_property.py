@@ -138,6 +138,11 @@ def render(shape, messages) -> str:
 @given(chats())
 def test_rendered_chats_parse_back(chat):
     shape, messages = chat
+    # "A" and "A: B: C" both writing: "A: B: C: again" is A's "B: C: again" as much as the other's
+    # "again", whatever the repeats (hypothesis found it on main too). Names holding ": " beside
+    # no such prefix are read here; test_parse.py has the rest.
+    names = {m[1] for m in messages if m[1]}
+    assume(not any(b.startswith(a + ": ") for a in names for b in names))
     day_first = shape[0][2] if shape[0][2] is not None else None
     parsed = parse_chat(render(*chat), day_first=day_first, group_name="Grupo")
     got = [(r["timestamp"], r["author"], r["message"], r["kind"]) for r in parsed.messages.to_pylist()]
