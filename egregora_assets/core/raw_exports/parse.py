@@ -647,13 +647,17 @@ def _system_rows(
     return system, text
 
 
+_GLUED = ": \u200e".encode()
+
+
 def _unglued(system: pa.Array, text: pa.Array, lrm: pa.Array) -> tuple[pa.Array, pa.Array]:
     """iOS notices that keep a name glued before them, "Trilhas: \u200eAna added Bruno" (the mark
     after the name) or a marked "Ana Souza: Ana Souza added Bruno": notices, without the name.
     What follows the name must read as a whole notice, so a member's "Bia: \u200e..." stays."""
-    rows = pc.indices_nonzero(
-        pc.or_(pc.match_substring(text, ": \u200e"), pc.and_(lrm, pc.match_substring(text, ": ")))
-    )
+    rows = pc.fill_null(_on(lrm, text, lambda marked: pc.match_substring(marked, ": ")), False)
+    if (data := text.buffers()[2]) is not None and _GLUED in data.to_pybytes():  # a memchr-fast search first
+        rows = pc.or_(rows, pc.match_substring(text, ": \u200e"))
+    rows = pc.indices_nonzero(rows)
     fixes = {}
     for i, line in zip(rows.to_pylist(), text.take(rows).to_pylist()):
         name, glued, _ = line[:_MAX_AUTHOR].partition(": ")
@@ -679,7 +683,7 @@ def _self_named(author: pa.Array, text: pa.Array) -> pa.Array:
     keys = pc.fill_null(codes.indices, -1).to_numpy(zero_copy_only=False)
     order = np.argsort(keys, kind="stable")
     bounds = np.searchsorted(keys[order], np.arange(len(codes.dictionary) + 1))
-    found = []
+    found: list[int] = []
     for code, name in enumerate(codes.dictionary.to_pylist()):
         if len(name.strip()) < 2:  # every line starts with "": an empty name is nobody's
             continue
@@ -689,7 +693,9 @@ def _self_named(author: pa.Array, text: pa.Array) -> pa.Array:
             notice = len(line) <= _MAX_SYSTEM_LINE and read_notice(line)
             if notice and notice.names and _same_name(notice.names[0], name):
                 found.append(i)
-    return _mask([False] * len(text)) if not found else pc.is_in(pa.array(range(len(text))), pa.array(found))
+    flags = np.zeros(len(text), dtype=bool)
+    flags[found] = True
+    return pa.array(flags)
 
 
 def _same_name(named: str, author: str) -> bool:
