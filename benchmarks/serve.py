@@ -113,12 +113,12 @@ def references(home: Path, llm_url: str, count: int) -> tuple[list[float], list[
     """Unloaded, one at a time: in-process hybrid_search, and the loopback LLM's first chunk."""
     from openai import OpenAI
 
+    from egregora_assets.core.local_model import local_model
     from egregora_assets.core.prompts import chat_messages
-    from egregora_assets.core.static_model import static_model
 
     table = lancedb.connect(str(home / "lancedb")).open_table(TABLE)
     rng, searches, chunks = random.Random(1), [], []
-    model = static_model()
+    model = local_model()
     for _ in range(count):
         asked = question(rng)
         started = time.perf_counter()

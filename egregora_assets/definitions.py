@@ -32,7 +32,7 @@ def build_definitions(settings: Settings) -> Definitions:
         asset_checks=CHECKS,
         sensors=[inbox_sensor, publish_automation],
         resources=build_resources(settings),
-        # The chain is a line, and a process per step would import the code and load MiniLM again
+        # The chain is a line, and a process per step would import the code and load the embedder again
         # for each step (seconds each); a run launched by the daemon or the UI is one process.
         executor=in_process_executor,
     )

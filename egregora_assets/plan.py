@@ -19,9 +19,7 @@ from .core.home import Home, write_atomic
 from .core.raw_exports.staging import StagedExport, day_signature
 from .core.settings import Settings
 
-PACKAGE = Path(__file__).resolve().parent
-# The prompts and the site template sit beside the package in a checkout (see resources.PROMPTS).
-BESIDE = [PACKAGE.parent / "prompts", PACKAGE.parent / "site"]
+PACKAGE = Path(__file__).resolve().parent  # its prompts and site template inside it
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,10 @@ class Plan:
 
 
 def code_fingerprint() -> str:
-    """A hash of every file the chain runs: the package, its prompts and site template."""
+    """A hash of every file the chain runs: the package with its prompts and site template."""
     digest = hashlib.sha256()
-    for root in [PACKAGE, *BESIDE]:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(root.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(PACKAGE.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:24]
 
 

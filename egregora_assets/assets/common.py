@@ -41,6 +41,7 @@ def each_partition(
     missing: Callable[[str, Any], bool] | None = None,
     after: Callable[[Tally], dict[str, Any] | None] | None = None,
     before_commit: Callable[[list[Key]], None] | None = None,
+    workers: int = 1,
     **facts: Any,
 ) -> MaterializeResult:
     """Compute every partition of the run whose inputs changed, journaled in the `warehouse`; report it.
@@ -50,7 +51,8 @@ def each_partition(
     written with the journal (see run_slices), and `before_commit(keys)` first writes what those
     partitions keep outside the database. `missing` says when an output outside the database was
     deleted, so it is rebuilt anyway; `after(tally)` runs once the loop is done and returns more
-    metadata. While the step runs, reading a table of an asset it does not declare fails."""
+    metadata. While the step runs, reading a table of an asset it does not declare fails. A
+    `compute` may return a `Deferred` whose slow part runs on up to `workers` threads."""
     keys, (name, code, upstream) = partition_keys(context), declared_inputs(context)
     with (
         warehouse.get_connection(on_wait=context.log.info) as db,
@@ -59,7 +61,9 @@ def each_partition(
         db.create(tables)
         signature = signer(upstream_db or db, upstream, code, identity)
         progress = _progress(context, len(keys))
-        tally = run_slices(db, name, keys, signature, lambda g, d: compute(db, g, d), progress, missing, before_commit)
+        tally = run_slices(
+            db, name, keys, signature, lambda g, d: compute(db, g, d), progress, missing, before_commit, workers
+        )
         extra = (after(tally) if after else None) or {}
     return result(tally, **facts, **extra)
 
@@ -140,4 +144,6 @@ def llm_facts(client: Any) -> dict[str, Any]:
     }
     if stats.cost is not None:
         facts["llm_cost_estimate"] = round(stats.cost, 6)
+    if client.mode != client.configured_mode:  # the server refused the configured one
+        facts["structured_output_mode"] = client.mode
     return facts

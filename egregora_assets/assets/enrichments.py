@@ -1,12 +1,14 @@
 """enrichments: what is known about each link and media attachment of a day's windows."""
 
 from datetime import date
+from functools import partial
 
 from dagster import AssetExecutionContext, MaterializeResult
 
-from ..core.enrichments.describe import describe_enrichments, media_info_reader
+from ..core.enrichments.describe import describe_enrichment, media_info_reader
 from ..core.enrichments.enrich import offline_enrichments
-from ..core.journal import fingerprint
+from ..core.journal import Deferred, fingerprint
+from ..core.models import Enrichment
 from ..core.prompts import prompt_hash
 from ..core.tables import day_windows, enrichments_table
 from ..partitions import daily_asset
@@ -38,15 +40,27 @@ def enrichments(
         f"llm:{llm.model}:{fingerprint(*(prompt_hash(prompts.path, n) for n in PROMPT_NAMES))}" if client else "offline"
     )
 
-    def compute(db, group: str, day: date) -> tuple[str, dict, dict]:
+    def compute(db, group: str, day: date) -> tuple[str, dict, dict] | Deferred:
         info = media_info_reader(home.paths, group)
         found = [e for w in day_windows(db, group, day) for e in offline_enrichments(w, media_info=info)]
-        if client:
-            found = describe_enrichments(client, prompts.path, home.paths, found, llm)
-        rows = enrichments_table(found)
-        facts = {"links": sum(e.kind == "url" for e in found), "media": sum(e.kind == "media" for e in found)}
-        return fingerprint(rows.to_pylist()), facts, {"enrichments": rows}
+        if client:  # each item's page and description are waited for on a worker thread
+            return Deferred(
+                [partial(describe_enrichment, client, prompts.path, home.paths, e, llm) for e in found], _rows
+            )
+        return _rows(found)
 
     return each_partition(
-        context, warehouse, compute, identity=describer, after=lambda _: {"describer": describer, **llm_facts(client)}
+        context,
+        warehouse,
+        compute,
+        identity=describer,
+        after=lambda _: {"describer": describer, **llm_facts(client)},
+        workers=client.concurrency if client else 1,
     )
+
+
+def _rows(found: list[Enrichment]) -> tuple[str, dict, dict]:
+    """A day's enrichments as (output hash, counts, rows)."""
+    rows = enrichments_table(found)
+    facts = {"links": sum(e.kind == "url" for e in found), "media": sum(e.kind == "media" for e in found)}
+    return fingerprint(rows.to_pylist()), facts, {"enrichments": rows}

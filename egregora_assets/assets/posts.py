@@ -1,5 +1,7 @@
 """posts: the writer's Atom entries for each day, in the one `documents` table."""
 
+from collections.abc import Sequence
+
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -11,7 +13,7 @@ from dagster import (
 
 from ..core.embeddings import hybrid_search, search_terms
 from ..core.groups import group_timezone
-from ..core.journal import Tally, fingerprint
+from ..core.journal import Key, Tally, fingerprint
 from ..core.models import Window
 from ..core.posts.digest import DIGEST_WRITER
 from ..core.posts.records import citation_problems
@@ -75,13 +77,21 @@ def posts(
         shown, facts = writer.report(tally.facts.get("posts", 0))
         return {"writer": name, "preview": MetadataValue.md(shown), **facts, **llm_facts(client)}
 
-    return each_partition(context, warehouse, writer.write, identity=identity, before_commit=embed_posts, after=report)
+    return each_partition(
+        context,
+        warehouse,
+        writer.write,
+        identity=identity,
+        before_commit=embed_posts,
+        after=report,
+        workers=client.concurrency if client else 1,
+    )
 
 
 def _search(vectors: VectorStore, embedder: Embedder) -> Search:
     """The LLM writer's search: the posts and windows of the group's earlier days nearest a window."""
 
-    def search(window: Window) -> list[dict]:
+    def search(window: Window, hidden: Sequence[Key]) -> list[dict]:
         text = window_text(window)
         return hybrid_search(
             vectors.table(),
@@ -90,6 +100,7 @@ def _search(vectors: VectorStore, embedder: Embedder) -> Search:
             group=window.group,
             k=5,
             before=window.date.isoformat(),
+            hide_posts=[(g, d) for g, d in hidden if g == window.group and d is not None],
         )
 
     return search

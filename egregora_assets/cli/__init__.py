@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from ..core.models import BadExport
+from ..core.posix import UNSUPPORTED
 from ..core.settings import BadSettings, Settings, load_settings
 from ..core.text import printable
 from .serve import service_commands
@@ -21,6 +22,9 @@ err = Console(stderr=True)
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if UNSUPPORTED:
+        print(f"egregora: {UNSUPPORTED}", file=sys.stderr)
+        return 2
     try:
         return args.run(args)
     except (BadExport, BadSettings) as error:  # names and first lines come from the file: made printable

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from ..core.home import Home
 from ..core.settings import Settings
+from ..package_data import WORKSPACE_YAML
 from ..runs import point_dagster_home, register_home
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def serve(settings: Settings, port: int) -> None:
@@ -29,6 +28,7 @@ def serve(settings: Settings, port: int) -> None:
     # Not the checkout: its dagster.yaml there is a template, and Dagster warns about a
     # dagster.yaml in the starting folder that is not $DAGSTER_HOME's. The code is installed.
     os.chdir(Home(settings.home).dagster)
+    Path("workspace.yaml").write_text(WORKSPACE_YAML, encoding="utf-8")
     # Both signals stop the webserver and daemon cleanly (they end on KeyboardInterrupt), also when
     # started in the background, where SIGINT is ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -42,5 +42,5 @@ def serve(settings: Settings, port: int) -> None:
         use_legacy_code_server_behavior=False,
         shutdown_pipe=None,
         verbose=False,
-        workspace_opts=WorkspaceOpts(workspace=[str(REPO / "workspace.yaml")]),
+        workspace_opts=WorkspaceOpts(workspace=["workspace.yaml"]),
     )

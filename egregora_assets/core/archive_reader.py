@@ -274,8 +274,10 @@ def candidates(table: Any, vector: Sequence[float], question: str, k: int, filte
     """What the vectors table finds for a question (its content words as search terms), before
     `merged` picks the k best of them: a read of LanceDB only."""
     since, until = (day.isoformat() if day else None for day in (filters.since, filters.until))
-    terms, only = search_terms(question), {"group": filters.group, "kind": filters.kind}
-    return hybrid_search(table, vector, terms, k=k + 8, since=since, until=until, **only)
+    terms = search_terms(question)
+    return hybrid_search(
+        table, vector, terms, k=k + 8, since=since, until=until, group=filters.group, kind=filters.kind
+    )
 
 
 def merged(

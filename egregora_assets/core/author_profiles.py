@@ -8,10 +8,11 @@ stored, so no profile and no page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .journal import fingerprint
+from .journal import Each, fingerprint, in_turn
 from .models import AuthorProfile, Message
 from .prompts import chat_messages
 from .quotes import shorten
@@ -64,39 +65,65 @@ def build_profiles(
     previous: Mapping[str, AuthorProfile] = {},
     identity: str | None = None,
     portraitist: Portraitist | None = None,
+    each: Each = in_turn,
 ) -> tuple[list[AuthorProfile], int]:
     """Every author's profile from the group's messages, and how many portraits were written.
 
     What is costly is redone only for those whose words changed: topics are kept when what they
     are read from is what `previous` recorded, and with a `portraitist` (an LLM), a portrait is
-    written only when its input (`identity`, the pseudonym, their latest words) differs."""
+    written only when its input (`identity`, the pseudonym, their latest words) differs.
+    `each(call, items)` runs the portraits to write (an LLM client's `map` writes them in
+    parallel), while the topics are read."""
     mine: dict[str, list[Message]] = {}
     for m in messages:
         if m.author:
             mine.setdefault(m.author, []).append(m)
-    names = frozenset(mine)  # nobody's pseudonym is anyone's topic
-    profiles, written = [], 0
-    for author, said in sorted(mine.items()):
-        activity: dict[str, int] = {}
-        for m in said:
-            activity[m.timestamp.date().isoformat()] = activity.get(m.timestamp.date().isoformat(), 0) + 1
+    portraits = _portraits(mine, previous, identity) if portraitist is not None else {}
+    todo = [(author, words) for author, (_, words, kept) in portraits.items() if words and not kept]
+    with ThreadPoolExecutor(1, thread_name_prefix="portraits") as aside:  # the model writes, the topics are read
+        written = aside.submit(each, lambda job: portraitist(*job) if portraitist else None, todo)
+        profiles = [
+            _profile(group, author, said, previous.get(author), frozenset(mine))
+            for author, said in sorted(mine.items())
+        ]
+        new = dict(zip((author for author, _ in todo), written.result()))
+    for at, profile in enumerate(profiles):
+        if profile.author in portraits:
+            key, _, kept = portraits[profile.author]
+            old = previous.get(profile.author)
+            portrait = old.portrait if old is not None and kept else new.get(profile.author)
+            profiles[at] = profile.model_copy(update={"portrait": portrait, "portrait_input": key})
+    return profiles, len(todo)
+
+
+def _portraits(
+    mine: Mapping[str, list[Message]], previous: Mapping[str, AuthorProfile], identity: str | None
+) -> dict[str, tuple[str, list[Message], bool]]:
+    """Each author's portrait input: its fingerprint, their words, and whether the stored portrait holds."""
+    if identity is None:
+        return {}
+    found = {}
+    for author, said in mine.items():
+        words = portrait_messages(said)
+        key = portrait_input(identity, author, words)
         old = previous.get(author)
-        texts = topic_texts(said)
-        read = fingerprint(sorted(names), [(m.id, m.text) for m in texts])
-        topics = old.topics if old is not None and old.topics_input == read else topics_of(texts, names)
-        profile = AuthorProfile(
-            group=group, author=author, messages=len(said), activity=activity, topics=topics, topics_input=read
-        )
-        if portraitist is not None and identity is not None:
-            words = portrait_messages(said)
-            key = portrait_input(identity, author, words)
-            if old is not None and old.portrait_input == key:
-                portrait = old.portrait
-            else:
-                portrait, written = portraitist(author, words) if words else None, written + bool(words)
-            profile = profile.model_copy(update={"portrait": portrait, "portrait_input": key})
-        profiles.append(profile)
-    return profiles, written
+        found[author] = (key, words, old is not None and old.portrait_input == key)
+    return found
+
+
+def _profile(
+    group: str, author: str, said: list[Message], old: AuthorProfile | None, names: frozenset[str]
+) -> AuthorProfile:
+    """One author's activity and topics (kept from `old` while what they are read from is the same)."""
+    activity: dict[str, int] = {}
+    for m in said:
+        activity[m.timestamp.date().isoformat()] = activity.get(m.timestamp.date().isoformat(), 0) + 1
+    texts = topic_texts(said)
+    read = fingerprint(sorted(names), [(m.id, m.text) for m in texts])  # nobody's pseudonym is anyone's topic
+    topics = old.topics if old is not None and old.topics_input == read else topics_of(texts, names)
+    return AuthorProfile(
+        group=group, author=author, messages=len(said), activity=activity, topics=topics, topics_input=read
+    )
 
 
 def profiles_preview(profiles: Sequence[AuthorProfile]) -> str:

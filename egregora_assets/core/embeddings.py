@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from functools import cache, lru_cache
 
 from .languages import LANGUAGES, stopwords
 from .text import fold
-from .vectors import FIELDS, where
+from .vectors import FIELDS, days_filter, where
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; dampens the weight of the very top ranks
 OVERLAP_WEIGHT = 0.5 / RRF_K  # a passage holding every search term gains half a first place
@@ -88,12 +89,16 @@ def hybrid_search(
     kind: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    hide_posts: Sequence[tuple[str, date]] = (),
 ) -> list[dict]:
     """The k best passages for a question: vector and full-text ranks fused (RRF), then reranked.
+    `hide_posts` names (group, day) partitions whose posts are left out.
 
     Each carries its `similarity` to the question (the cosine of the unit vectors), None for a
     passage only the full-text search found."""
     only, pool = where(group=group, before=before, kind=kind, since=since, until=until), max(4 * k, 20)
+    if hidden := days_filter("post", hide_posts):
+        only = f"{only} AND NOT ({hidden})" if only else f"NOT ({hidden})"
     vector_query = table.search(list(query_vector), vector_column_name="vector").refine_factor(REFINE_FACTOR)
     rankings = [_ranked(vector_query, only, pool, "_distance"), _full_text(table, terms, only, pool)]
     rows: dict[str, dict] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -10,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import posix
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -141,14 +142,12 @@ def home_lock(home: Home, console: Console | None) -> Iterator[None]:
     """One writer per home at a time: a second one waits, saying for whom, so no group is half-published."""
     home.root.mkdir(parents=True, exist_ok=True)
     with open(home.write_lock, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not posix.lock(handle, wait=False):
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             if console is not None:
                 console.print(f"[yellow]Waiting for {holder}, which is writing into {home.root}…[/]")
-            fcntl.flock(handle, fcntl.LOCK_EX)  # the lock dies with its holder, even on kill -9
+            posix.lock(handle)  # the lock dies with its holder, even on kill -9
         handle.seek(0)
         handle.truncate()
         handle.write(f"egregora write (pid {os.getpid()})")
@@ -161,9 +160,7 @@ def writing(home: Home) -> bool:
     if not home.write_lock.is_file():
         return False
     with open(home.write_lock, "rb") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not posix.lock(handle, shared=True, wait=False):
             return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
+        posix.unlock(handle)
     return False

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -71,49 +75,128 @@ class _Pending:
             self.rows.setdefault(table, []).append(slice_rows)
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """What `compute` may return for a partition whose slow part waits on a server: each of its
+    `jobs` (LLM calls, no database) runs on a worker thread, and `finish(their results, in
+    order)` gives the partition's (output hash, facts, rows), on the step's own thread and in
+    the order of the keys."""
+
+    jobs: list[Callable[[], Any]]
+    finish: Callable[[list], tuple]
+
+
+Each = Callable[[Callable[[Any], Any], list], list]  # (call, items) -> call of each item, in the items' order
+
+
+def in_turn(call: Callable[[Any], Any], items: list) -> list:
+    """`call` of each item, one after the other (an LLM client's `map` is the parallel `Each`)."""
+    return [call(item) for item in items]
+
+
 def run_slices(
     db: Database,
     asset: str,
     keys: Iterable[Key],
     signature: Callable[[str, date | None], str],
-    compute: Callable[[str, date | None], tuple],
+    compute: Callable[[str, date | None], tuple | Deferred],
     on_progress: Callable[[str], None] | None = None,
     missing: Callable[[str, date | None], bool] | None = None,
     before_commit: Callable[[list[Key]], None] | None = None,
+    workers: int = 1,
 ) -> Tally:
     """Compute each partition whose input signature changed; skip the rest.
 
-    `compute` returns (output hash, facts) or (output hash, facts, rows per table) and writes
-    nothing itself: the rows and the journal entries of the computed partitions are committed
-    together in batches (see `_Pending`), so an interrupted run leaves no half-written slice.
-    `before_commit(keys)` writes what lives outside the database (vectors) first.
-    `missing` says when an output outside the database was deleted, to rebuild it anyway.
+    `compute` returns (output hash, facts) or (output hash, facts, rows per table), or a
+    `Deferred`, and writes nothing itself: the rows and the journal entries of the computed
+    partitions are committed together in batches (see `_Pending`), so an interrupted run leaves
+    no half-written slice. `before_commit(keys)` writes what lives outside the database (vectors)
+    first. `missing` says when an output outside the database was deleted, to rebuild it anyway.
     A partition that raises is listed in `failed` and leaves nothing; the others go on.
-    """
+
+    With `workers` > 1, up to 2 x `workers` partitions are started ahead, their jobs shared by
+    `workers` threads; every partition is still finished, counted and committed in the order of
+    `keys`, so what is written never depends on which work ends first."""
     tally, pending = Tally(), _Pending()
     recorded = journal_entries(db, asset)
-    for group, day in keys:
-        label = f"{day}|{group}" if day else group
-        sig = signature(group, day)
-        entry = recorded.get((group, day))
-        if entry and entry[0] == sig and not (missing and missing(group, day)):
-            tally.skipped.append(label)
-            tally.versions[label] = entry[1]
-        elif (computed := _compute_one(compute, group, day, label, tally)) is not None:
-            pending.add((group, day), sig, *computed)
-            if on_progress:
-                on_progress(label)
-            pending = _commit_if_due(db, asset, pending, before_commit)
+    started: deque[tuple[Key, str, str, Callable[[], tuple]]] = deque()
+    with _threads(workers, asset) as pool:
+        for group, day in keys:
+            label = f"{day}|{group}" if day else group
+            sig = signature(group, day)
+            entry = recorded.get((group, day))
+            if entry and entry[0] == sig and not (missing and missing(group, day)):
+                tally.skipped.append(label)
+                tally.versions[label] = entry[1]
+                continue
+            started.append(((group, day), label, sig, _start(compute, group, day, pool)))
+            while len(started) > (2 * workers if pool else 0):
+                pending = _settle(db, asset, started.popleft(), tally, pending, on_progress, before_commit)
+        while started:
+            pending = _settle(db, asset, started.popleft(), tally, pending, on_progress, before_commit)
     _commit(db, asset, pending, before_commit)
     return tally
 
 
-def _compute_one(
-    compute: Callable[[str, date | None], tuple], group: str, day: date | None, label: str, tally: Tally
-) -> tuple[str, Rows] | None:
+@contextmanager
+def _threads(count: int, name: str) -> Iterator[Executor | None]:
+    """A pool of `count` threads (none for one); when the step fails or is stopped, the jobs not
+    yet begun are dropped rather than waited for."""
+    if count < 2:
+        yield None
+        return
+    pool = ThreadPoolExecutor(count, thread_name_prefix=name)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _start(
+    compute: Callable[[str, date | None], tuple | Deferred], group: str, day: date | None, pool: Executor | None
+) -> Callable[[], tuple]:
+    """The partition's result to come: computed now, or its deferred work started on `pool`."""
+    try:
+        out = compute(group, day)
+    except Exception as error:  # raised again when the partition's turn comes
+        return functools.partial(_raise, error)
+    if not isinstance(out, Deferred):
+        return lambda: out
+    if pool is None:
+        return lambda: out.finish([job() for job in out.jobs])
+    futures = [pool.submit(job) for job in out.jobs]
+    return lambda: out.finish([future.result() for future in futures])
+
+
+def _raise(error: Exception) -> tuple:
+    raise error
+
+
+def _settle(
+    db: Database,
+    asset: str,
+    started: tuple[Key, str, str, Callable[[], tuple]],
+    tally: Tally,
+    pending: _Pending,
+    on_progress: Callable[[str], None] | None,
+    before_commit: Callable[[list[Key]], None] | None,
+) -> _Pending:
+    """A started partition's result added to the batch (committed when due), or its failure tallied."""
+    key, label, sig, result = started
+    if (computed := _compute_one(result, label, tally)) is None:
+        return pending
+    pending.add(key, sig, *computed)
+    if on_progress:
+        on_progress(label)
+    return _commit_if_due(db, asset, pending, before_commit)
+
+
+def _compute_one(result: Callable[[], tuple], label: str, tally: Tally) -> tuple[str, Rows] | None:
     """One partition's output hash and rows, counted in the tally; None when it raised (listed in `failed`)."""
     try:
-        output_hash, facts, *rows = compute(group, day)
+        output_hash, facts, *rows = result()
     except Exception as error:  # one bad partition must not cost the others their work
         tally.failed[label] = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
         return None

@@ -15,6 +15,10 @@ setting picks how instructor asks for JSON, and servers differ in what they acce
 | `md_json`     | schema in the prompt, JSON in a fenced   | anything that chats, even without a        |
 |               | block (no server-side enforcement)       | response_format; the last resort           |
 
+A server that refuses the configured mode (HTTP 400/422/500 naming response_format, json_schema,
+json_object, tools or tool_choice) is asked again in the next of FALLBACK; the mode that worked
+is remembered in the cache folder (MODES_FILE) per base URL, model and setting.
+
 Whatever the mode, an answer whose JSON sits in a fenced block or in prose is read from
 that span (small local models often ignore `response_format`). An answer that still does
 not fit the schema after the re-asks raises ValueError: the model gave no usable answer,
@@ -30,6 +34,12 @@ HTTP 408/409/429/5xx and timeouts are retried by the openai client itself: expon
 backoff from 0.5 s doubling to at most 8 s, or the server's `Retry-After`/`retry-after-ms`
 when it gives one (up to 120 s; longer waits are not retried). Invalid structured output
 is re-asked by instructor. The API key lives only inside the openai client.
+
+One client serves many threads (`map` runs a stage's calls on `concurrency` of them): at most
+`concurrency` requests are in flight at once, and a rate limit is shared: a 429 holds every
+thread's next request until its `Retry-After` has passed, and a call whose own retries all met
+429s waits and is sent again (up to RATE_LIMIT_PATIENCE seconds), so a rate limit slows a run
+down and never fails a partition.
 """
 
 from __future__ import annotations
@@ -37,9 +47,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,13 +67,21 @@ from pydantic import BaseModel
 from .home import write_atomic
 
 T = TypeVar("T", bound=BaseModel)
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
+log = logging.getLogger(__name__)
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
     "json": instructor.Mode.JSON,
     "tools": instructor.Mode.TOOLS,
     "md_json": instructor.Mode.MD_JSON,
 }
+FALLBACK = ("json_schema", "tools", "json", "md_json")  # the order modes are tried in when refused
+MODES_FILE = "modes.json"  # in the cache folder: the mode each server settled on
+# What servers say when they refuse a structured-output mode (llama-cpp-python: "response_format.type:
+# Input should be 'text' or 'json_object'"; servers without tool calls name "tools" or "tool_choice").
+MODE_REFUSAL_HINTS = ("response_format", "json_schema", "json_object", "tool_choice", "tools")
 PARSE_RETRIES = 2  # re-asks after an answer that does not fit the schema
 CONTEXT_ERROR_HINTS = (
     "context_length_exceeded",
@@ -72,6 +93,9 @@ CONTEXT_ERROR_HINTS = (
     "exceeds the maximum number of tokens",  # Gemini
 )
 VISION_CAPABILITIES = {"vision", "multimodal"}  # Ollama's word, llama.cpp server's word
+CONCURRENCY = 8  # requests in flight at once, by default
+RATE_LIMIT_PATIENCE = 600.0  # seconds a call keeps waiting out 429s before it fails
+RATE_LIMIT_WAIT = 1.0  # seconds all threads wait after a 429 that names no Retry-After
 
 
 @functools.cache
@@ -112,44 +136,62 @@ class LLM:
         price_in: float | None = None,  # per 1M input tokens
         price_out: float | None = None,  # per 1M output tokens
         max_output_tokens: int | None = None,  # caps every call's max_tokens, for slow local models
+        concurrency: int = CONCURRENCY,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
         self.base_url, self.model, self.mode = base_url, model, mode
         self.vision_model = vision_model
         self._server_sees: bool | None = None  # asked once, when the first image comes
+        self._asking = threading.Lock()
         self.cache_dir = Path(cache_dir)
         self.prices = (price_in, price_out)
         self.max_output_tokens = max_output_tokens
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
         self._lock = threading.Lock()
-        # Counting in an httpx hook sees every attempt, including the openai client's retries.
-        http = httpx.Client(timeout=timeout, verify=_tls(), event_hooks={"request": [self._on_request]})
+        self.concurrency = concurrency
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._resume_at = 0.0  # monotonic time before which no request is sent (a 429's Retry-After)
+        # Hooks see every attempt, including the openai client's retries: they count requests
+        # and hold all threads back after a 429.
+        hooks = {"request": [self._on_request], "response": [self._on_response]}
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        http = httpx.Client(timeout=timeout, verify=_tls(), event_hooks=hooks, limits=limits)
         self._client = openai.OpenAI(
             base_url=base_url, api_key=api_key, max_retries=max_retries, timeout=timeout, http_client=http
         )
-        self._instructor = instructor.from_openai(self._client, mode=MODES[mode])
+        self._instructors = {mode: instructor.from_openai(self._client, mode=MODES[mode])}
+        self.configured_mode = mode
+        self.mode = self._remembered().get(self._server_key(), mode)
 
     def __repr__(self) -> str:
         return f"LLM(base_url={self.base_url!r}, model={self.model!r}, mode={self.mode!r}, api_key='***')"
 
     def structured(self, messages: list[dict], response_model: type[T], **params: Any) -> T:
-        """One chat call whose answer is parsed into `response_model`; cached."""
+        """One chat call whose answer is parsed into `response_model`; cached. A server that
+        refuses the structured-output mode is asked again in the next one (see `_fall_back`)."""
         model, params = params.pop("model", self.model), self._capped(params)
-        key = self._key(model, messages, response_model.model_json_schema(), params)
-        cached = self._load(key)
-        if cached is not None:
-            return response_model.model_validate(cached)
-        try:
-            result, completion = self._instructor.chat.completions.create_with_completion(
-                model=model,
-                messages=messages,
-                response_model=_lenient(response_model),
-                max_retries=PARSE_RETRIES,
-                **params,
-            )
-        except (openai.APIError, InstructorError) as exc:
-            raise _failure(exc, model) from exc
+        while True:
+            mode = self.mode
+            key = self._key(model, messages, response_model.model_json_schema(), params, mode)
+            cached = self._load(key)
+            if cached is not None:
+                return response_model.model_validate(cached)
+            try:
+                result, completion = self._send(
+                    functools.partial(
+                        self._structured_client(mode).chat.completions.create_with_completion,
+                        model=model,
+                        messages=messages,
+                        response_model=_lenient(response_model),
+                        max_retries=PARSE_RETRIES,
+                        **params,
+                    )
+                )
+                break
+            except (openai.APIError, InstructorError) as exc:
+                if not self._fall_back(mode, exc):
+                    raise _failure(exc, model) from exc
         # instructor sums the usage of all attempts into the returned completion.
         self._spend(completion.usage)
         value = result.model_dump(mode="json")
@@ -160,12 +202,14 @@ class LLM:
     def text(self, messages: list[dict], **params: Any) -> str:
         """One plain chat completion; cached."""
         model, params = params.pop("model", self.model), self._capped(params)
-        key = self._key(model, messages, None, params)
+        key = self._key(model, messages, None, params, self.configured_mode)
         cached = self._load(key)
         if cached is not None:
             return cached
         try:
-            completion = self._client.chat.completions.create(model=model, messages=messages, **params)
+            completion = self._send(
+                lambda: self._client.chat.completions.create(model=model, messages=messages, **params)
+            )
         except openai.APIError as exc:
             raise _failure(exc, model) from exc
         self._spend(completion.usage)
@@ -176,7 +220,7 @@ class LLM:
     def stream(self, messages: list[dict], **params: Any) -> Iterator[str]:
         """A chat completion streamed as text deltas; shares `text`'s cache, a hit comes as one chunk."""
         model, params = params.pop("model", self.model), self._capped(params)
-        key = self._key(model, messages, None, params)
+        key = self._key(model, messages, None, params, self.configured_mode)
         cached = self._load(key)
         if cached is not None:
             yield cached
@@ -201,9 +245,18 @@ class LLM:
         """The model to describe images with; None when only a text model is there."""
         if self.vision_model:
             return self.vision_model
-        if self._server_sees is None:
-            self._server_sees = self._listed_with_vision()
+        with self._asking:  # asked once, however many threads want to know
+            if self._server_sees is None:
+                self._server_sees = self._listed_with_vision()
         return self.model if self._server_sees else None
+
+    def map(self, call: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
+        """`call` of each item, on up to `concurrency` threads; the results in the items' order."""
+        items = list(items)
+        if self.concurrency == 1 or len(items) < 2:
+            return [call(item) for item in items]
+        with ThreadPoolExecutor(min(self.concurrency, len(items)), thread_name_prefix="llm") as pool:
+            return list(pool.map(call, items))
 
     def _listed_with_vision(self) -> bool:
         """Whether the server's model list gives the chat model a vision capability."""
@@ -227,9 +280,73 @@ class LLM:
 
     # -- bookkeeping ---------------------------------------------------------------------
 
+    def _structured_client(self, mode: str) -> Any:
+        """The instructor client asking for structured output in `mode`."""
+        with self._lock:
+            if mode not in self._instructors:
+                self._instructors[mode] = instructor.from_openai(self._client, mode=MODES[mode])
+            return self._instructors[mode]
+
+    def _fall_back(self, mode: str, exc: Exception) -> bool:
+        """Whether to ask again: the server refused `mode` and there is a next mode to try (now
+        this client's, remembered in the cache folder for this server, model and setting, and
+        logged once), or another thread has already moved on."""
+        if not refuses_mode(_root(exc)):
+            return False
+        with self._lock:
+            if self.mode != mode:
+                return True
+            later = FALLBACK[FALLBACK.index(mode) + 1 :]
+            if not later:
+                return False
+            self.mode = later[0]
+            remembered = {**self._remembered(), self._server_key(): self.mode}
+            write_atomic(self.cache_dir / MODES_FILE, json.dumps(remembered, indent=1, sort_keys=True).encode())
+        log.warning(
+            "the LLM server at %s refused structured output mode %r for model %r; using %r from now on "
+            "(remembered in %s; set EGREGORA_LLM__MODE to choose)",
+            self.base_url, mode, self.model, self.mode, self.cache_dir / MODES_FILE,
+        )  # fmt: skip
+        return True
+
+    def _server_key(self) -> str:
+        return f"{self.base_url} {self.model} {self.configured_mode}"
+
+    def _remembered(self) -> dict[str, str]:
+        """The modes that servers settled on, by server, model and configured mode."""
+        try:
+            found = json.loads((self.cache_dir / MODES_FILE).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return {k: v for k, v in found.items() if v in MODES} if isinstance(found, dict) else {}
+
+    def _send(self, call: Callable[[], Result]) -> Result:
+        """`call` holding one of the `concurrency` slots, sent again while the server's rate limit
+        refuses it (the openai client's own retries used up), for up to RATE_LIMIT_PATIENCE."""
+        deadline = time.monotonic() + RATE_LIMIT_PATIENCE
+        with self._slots:
+            while True:
+                try:
+                    return call()
+                except (openai.APIError, InstructorError) as exc:
+                    if not isinstance(_root(exc), openai.RateLimitError) or time.monotonic() > deadline:
+                        raise
+                    self._hold(RATE_LIMIT_WAIT)  # _on_request waits it out
+
+    def _hold(self, seconds: float) -> None:
+        """Send no request, from any thread, for `seconds` from now."""
+        with self._lock:
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
     def _on_request(self, request: httpx.Request) -> None:
+        while (wait := self._resume_at - time.monotonic()) > 0:
+            time.sleep(wait)  # a 429 seen by any thread holds every thread's next request
         with self._lock:
             self.stats.requests += 1
+
+    def _on_response(self, response: httpx.Response) -> None:
+        if response.status_code == 429:
+            self._hold(retry_after(response.headers))
 
     def _spend(self, usage: Any) -> None:
         tokens_in = getattr(usage, "prompt_tokens", 0) or 0
@@ -241,8 +358,8 @@ class LLM:
             if self.stats.cost is not None:
                 self.stats.cost += (tokens_in * (price_in or 0) + tokens_out * (price_out or 0)) / 1e6
 
-    def _key(self, model: str, messages: list[dict], schema: dict | None, params: dict) -> str:
-        call = {"model": model, "messages": messages, "schema": schema, "params": params, "mode": self.mode}
+    def _key(self, model: str, messages: list[dict], schema: dict | None, params: dict, mode: str) -> str:
+        call = {"model": model, "messages": messages, "schema": schema, "params": params, "mode": mode}
         canonical = json.dumps(call, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -288,15 +405,43 @@ def _failure(exc: Exception, model: str) -> Exception:
 
     OverflowError when the prompt is too long, RuntimeError when the server kept failing,
     ValueError when it answered but never with output that fits the schema."""
-    root = exc
-    while isinstance(root, InstructorError) and root.__cause__ is not None:
-        root = root.__cause__  # instructor wraps the openai error it gave up on
+    root = _root(exc)
     reason = " ".join(str(root).split())[:300]
     if is_context_error(root):
         return OverflowError(f"prompt too long for model {model!r}: {reason}")
+    if refuses_mode(root):
+        return RuntimeError(
+            f"the LLM server refused every structured-output mode left to try for model {model!r} "
+            f"(set EGREGORA_LLM__MODE to one it accepts: {', '.join(FALLBACK)}): {reason}"
+        )
     if isinstance(root, openai.APIError):
         return RuntimeError(f"LLM call to model {model!r} failed after retries: {reason}")
     return ValueError(f"no usable answer from model {model!r} after {PARSE_RETRIES + 1} tries: {reason}")
+
+
+def _root(exc: BaseException) -> BaseException:
+    """The openai error under instructor's wrapping of it."""
+    while isinstance(exc, InstructorError) and exc.__cause__ is not None:
+        exc = exc.__cause__  # instructor wraps the openai error it gave up on
+    return exc
+
+
+def retry_after(headers: httpx.Headers) -> float:
+    """The seconds a 429 asks to wait (`retry-after-ms`, else `retry-after` in seconds), capped at 120."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            return min(max(float(headers[name]) / scale, 0.0), 120.0)
+        except (KeyError, ValueError):
+            continue  # absent, or an HTTP date: the default wait
+    return RATE_LIMIT_WAIT
+
+
+def refuses_mode(exc: BaseException) -> bool:
+    """Whether the server refused the request's structured-output shape (not its prompt)."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422, 500, 501):
+        return False
+    text = f"{getattr(exc, 'code', '')} {exc.message}".lower()
+    return not is_context_error(exc) and any(hint in text for hint in MODE_REFUSAL_HINTS)
 
 
 def is_context_error(exc: BaseException) -> bool:

@@ -316,15 +316,13 @@ def as_text(doc: Post) -> Post:
     return doc.model_copy(update={"content": f"{fence}text\n{doc.content}\n{fence}\n"})
 
 
-# The mkdocs child asks Linux to kill it when its parent dies, then runs mkdocs, so a killed
-# run leaves no orphan writing after it. It does so itself rather than through `preexec_fn`,
-# which forks the whole process (and LanceDB warns about forks) instead of spawning.
+# The mkdocs child asks Linux to kill it when its parent dies (core/posix.py), then runs mkdocs,
+# so a killed run leaves no orphan writing after it. It does so itself rather than through
+# `preexec_fn`, which forks the whole process (and LanceDB warns about forks) instead of spawning.
 _MKDOCS_CHILD = """
-import ctypes, os, runpy, sys
-if sys.platform.startswith("linux"):
-    ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-    if os.getppid() != int(sys.argv[1]):  # the parent died before the line above
-        sys.exit(1)
+import runpy, sys
+from egregora_assets.core.posix import die_with_parent
+die_with_parent(int(sys.argv[1]))
 sys.argv = ["mkdocs", *sys.argv[2:]]
 runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
 """

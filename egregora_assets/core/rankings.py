@@ -1,6 +1,10 @@
 """Ranking a group's posts: pairwise comparisons by a judge, turned into Elo ratings.
 
-Which pairs (`schedule`): up to 2 x NEIGHBOURS x RINGS + 1 posts, every pair. Past that, the
+Which pairs, for the LLM judge (`budget_pairs`): at most JUDGE_BUDGET calls per new or changed
+post, none for a pair already judged, against the posts nearest its place in the current
+rating (established posts first; the heuristic below seeds a new post's place).
+
+Which pairs, offline (`schedule`): up to 2 x NEIGHBOURS x RINGS + 1 posts, every pair. Past that, the
 posts are placed on RINGS rings, each in its own seeded pseudo-random order, and each post
 meets the NEIGHBOURS posts after it on every ring: at most NEIGHBOURS x RINGS comparisons per
 post (n x 6 in all, not n²/2), against up to 12 opponents spread over the archive. A new post
@@ -40,7 +44,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
-from .journal import fingerprint
+from .journal import Each, fingerprint, in_turn
 from .models import MAX_TITLE_CHARS, Comparison, Post, Rating, Verdict, Window, post_order
 from .prompts import chat_messages
 from .quotes import md_escape
@@ -50,6 +54,7 @@ from .warehouse import Database
 
 SEED = "egregora-rank-1"
 NEIGHBOURS = 3
+JUDGE_BUDGET = 3  # LLM judge calls per new or changed post
 RINGS = 2
 ELO_START = 1500.0
 ELO_K = 32.0
@@ -211,27 +216,92 @@ def compare(
     *,
     judge: str,
     decide: Decide,
+    budget: int | None = None,
+    each: Each = in_turn,
 ) -> tuple[list[Comparison], int, int]:
-    """The comparison of each scheduled pair: the stored one while both posts read the same to
-    `judge`, else judged now. Returns them, how many were judged now and how many got no answer."""
+    """The group's comparisons: the stored ones kept while both posts read the same to `judge`,
+    and the pairs judged now. Without a `budget`, the pairs are the rings' (`schedule`); with one,
+    every kept comparison stays and each new post gets at most `budget` more (`budget_pairs`).
+    `each(call, pairs)` judges them (an LLM client's `map`, in parallel). Returns the comparisons,
+    how many pairs were judged now and how many got no answer."""
     by_id = {c.id: c for c in found}
-    known = {(c.post_a, c.post_b, c.hash_a, c.hash_b, c.judge): c for c in stored}
-    comparisons, judged, unanswered = [], 0, 0
-    for a, b in schedule(by_id, keys={c.id: c.key for c in found if c.key}):
-        hash_a, hash_b = view_hash(by_id[a], judge), view_hash(by_id[b], judge)
-        comparison = known.get((a, b, hash_a, hash_b, judge))
-        if comparison is None:
-            judged += 1
-            outcome = decide(by_id[a], by_id[b])
-            if outcome is None:
-                unanswered += 1
-                continue
-            winner, reason = outcome
-            comparison = Comparison(
-                group=group, post_a=a, post_b=b, hash_a=hash_a, hash_b=hash_b, judge=judge, winner=winner, reason=reason
-            )
-        comparisons.append(comparison)
-    return comparisons, judged, unanswered
+    view = {c.id: view_hash(c, judge) for c in found}
+    valid = still_valid(found, stored, judge)
+    if budget is None:
+        pairs = schedule(by_id, keys={c.id: c.key for c in found if c.key})
+        kept, fresh = [valid[p] for p in pairs if p in valid], [p for p in pairs if p not in valid]
+    else:
+        kept = list(valid.values())
+        fresh = budget_pairs(found, kept, judge, budget)
+    outcomes = each(lambda pair: decide(by_id[pair[0]], by_id[pair[1]]), fresh)
+    judged_now = [
+        Comparison(
+            group=group, post_a=a, post_b=b, hash_a=view[a], hash_b=view[b], judge=judge, winner=winner, reason=reason
+        )
+        for (a, b), outcome in zip(fresh, outcomes)
+        if outcome is not None
+        for winner, reason in [outcome]
+    ]
+    comparisons = sorted(kept + judged_now, key=lambda c: (c.post_a, c.post_b))
+    return comparisons, len(fresh), sum(o is None for o in outcomes)
+
+
+def still_valid(
+    found: Sequence[Candidate], stored: Iterable[Comparison], judge: str
+) -> dict[tuple[str, str], Comparison]:
+    """The stored comparisons by `judge` of these posts, by pair, while both read as they did."""
+    view = {c.id: view_hash(c, judge) for c in found}
+    return {
+        (c.post_a, c.post_b): c
+        for c in stored
+        if c.judge == judge and (c.hash_a, c.hash_b) == (view.get(c.post_a), view.get(c.post_b))
+    }
+
+
+def budget_pairs(
+    found: Sequence[Candidate], judged: Sequence[Comparison], judge: str, budget: int = JUDGE_BUDGET
+) -> list[tuple[str, str]]:
+    """The pairs (a, b), a < b, to judge now: at most `budget` per new post (one no kept
+    comparison places yet), none already judged, where they inform the most.
+
+    Each new post, in key order, takes opponents until it is in `budget` pairs: established posts
+    first, nearest its place in the current rating, then other new posts, nearest in
+    `heuristic_score`. An established post's place is its Elo rating over `judged`; a new post's
+    is the rating of the established post nearest it in heuristic score (the offline judge seeds
+    the order). Pairs depend only on the stored comparisons and the posts, never on when or in
+    what order the judge answers."""
+    keys = {c.id: c.key or c.id for c in found}
+    score = {c.id: heuristic_score(c) for c in found}
+    done = {(c.post_a, c.post_b) for c in judged}
+    established = sorted({i for pair in done for i in pair}, key=keys.__getitem__)
+    rating = {r.post_id: r.rating for r in elo_ratings("", judge, established, judged, keys)}
+
+    def seeded(i: str) -> float:
+        nearest = min(established, key=lambda e: (abs(score[e] - score[i]), keys[e]), default=None)
+        return ELO_START if nearest is None else rating[nearest]
+
+    place = {i: rating[i] if i in rating else seeded(i) for i in keys}
+    degree = dict.fromkeys(keys, 0)
+    chosen: list[tuple[str, str]] = []
+    for new in sorted((i for i in keys if i not in rating), key=keys.__getitem__):
+        nearest = sorted(
+            (i for i in keys if i != new),
+            key=lambda i: (
+                i not in rating,
+                abs(place[i] - place[new]) if i in rating else 0.0,
+                abs(score[i] - score[new]),
+                keys[i],
+            ),
+        )
+        for other in nearest:
+            pair = (min(new, other), max(new, other))
+            if degree[new] >= budget:
+                break
+            if pair not in done:
+                done.add(pair)
+                chosen.append(pair)
+                degree[new], degree[other] = degree[new] + 1, degree[other] + 1
+    return sorted(chosen)
 
 
 def elo_ratings(
@@ -283,23 +353,39 @@ def rank_group(
     judge: str,
     decide: Decide,
     post_vectors: Callable[[str], Mapping[str, Any]] | None = None,
+    budget: int | None = None,
+    each: Each = in_turn,
 ) -> tuple[str, dict[str, int], dict[str, pa.Table]]:
-    """A group's ranking from its stored posts: each scheduled pair compared by `judge` (stored
-    comparisons reused), and the Elo ratings. Returns its hash, its counts and the rows to store.
+    """A group's ranking from its stored posts: pairs compared by `judge` (stored comparisons
+    reused; at most `budget` new ones per new post, see `compare`), and the Elo ratings.
+    Returns its hash, its counts and the rows to store.
 
-    `post_vectors(group)` gives the posts' vectors, for the offline judge's novelty."""
+    `post_vectors(group)` gives the posts' vectors, for the heuristic's novelty."""
     docs = group_posts(db, group)
     found = candidates(docs, post_windows(db, group), post_vectors(group) if post_vectors else None)
-    comparisons, judged, unanswered = compare(group, found, group_comparisons(db, group), judge=judge, decide=decide)
+    stored = group_comparisons(db, group)
+    comparisons, judged, unanswered = compare(
+        group, found, stored, judge=judge, decide=decide, budget=budget, each=each
+    )
     ratings = elo_ratings(group, judge, [c.id for c in found], comparisons, {c.id: c.key for c in found})
+    placed = {i for pair in still_valid(found, stored, judge) for i in pair}
     facts = {
         "posts": len(docs),
+        "posts_new": len(found) - len(placed),  # no comparison kept from earlier runs places them
         "comparisons": len(comparisons),
         "comparisons_judged": judged,
         "comparisons_without_answer": unanswered,
     }
     rows = {"comparisons": per_group_rows(comparisons, COMPARISONS), "ratings": per_group_rows(ratings, RATINGS)}
     return fingerprint([r.model_dump() for r in ratings]), facts, rows
+
+
+def per_post(facts: Mapping[str, int]) -> dict[str, float]:
+    """The run's comparisons per post and pairs judged per new post, from `rank_group`'s summed counts."""
+    return {
+        "comparisons_per_post": round(facts.get("comparisons", 0) / max(facts.get("posts", 0), 1), 2),
+        "judged_per_new_post": round(facts.get("comparisons_judged", 0) / max(facts.get("posts_new", 0), 1), 2),
+    }
 
 
 def top_posts(docs: Sequence[Post], ratings: Sequence[Rating], n: int | None = None) -> list[Post]:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -17,8 +17,12 @@ from pydantic_settings import (
 )
 
 from .languages import DETECTED, LANGUAGES
+from .local_model import DIMENSIONS as LOCAL_DIMENSIONS
+from .local_model import MODEL as LOCAL_MODEL
 
 DEFAULT_HOME = Path("~/.egregora")
+MINILM = "all-MiniLM-L6-v2"  # English MiniLM through sentence-transformers: the torch extra
+LOCAL_MODELS = {LOCAL_MODEL: LOCAL_DIMENSIONS, MINILM: 384}  # the local models and their dimensions
 
 
 def _timezone(value: str | None) -> str | None:
@@ -74,6 +78,7 @@ class LLMSettings(BaseModel):
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(4, ge=0)
     max_output_tokens: int | None = Field(None, gt=0)  # a cap on every answer, for slow local models
+    concurrency: int = Field(8, ge=1, le=64)  # requests in flight at once, in every LLM stage
     price_in: float | None = Field(None, ge=0)  # per million input tokens
     price_out: float | None = Field(None, ge=0)
     allow_loopback_fetch: bool = False  # tests fetch pages from 127.0.0.1
@@ -81,13 +86,22 @@ class LLMSettings(BaseModel):
 
 
 class EmbeddingSettings(BaseModel):
-    """Where vectors come from: the packaged local MiniLM model, or an OpenAI-compatible API."""
+    """Where vectors come from: a packaged local model, or an OpenAI-compatible API."""
 
     provider: Literal["local", "openai"] = "local"
-    model: str = "all-MiniLM-L6-v2-static"  # or "all-MiniLM-L6-v2": MiniLM itself, ~50x dearer
+    model: str = LOCAL_MODEL  # locally, or MINILM: MiniLM itself, English, with the torch extra
     base_url: HttpURL = None
     api_key: SecretStr = SecretStr("")
-    dimensions: int = Field(384, gt=0)
+    dimensions: int = Field(LOCAL_DIMENSIONS, gt=0)  # a local model's own when not set
+
+    @model_validator(mode="after")
+    def _local_model(self) -> EmbeddingSettings:
+        if self.provider == "local":
+            if self.model not in LOCAL_MODELS:
+                raise ValueError(f"unknown local model {self.model!r} (use {' or '.join(map(repr, LOCAL_MODELS))})")
+            if "dimensions" not in self.model_fields_set:
+                self.dimensions = LOCAL_MODELS[self.model]
+        return self
 
 
 class VectorSettings(BaseModel):

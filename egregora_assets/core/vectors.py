@@ -32,10 +32,19 @@ def vector_schema(dimensions: int) -> pa.Schema:
 
 
 def open_table(uri: str, dimensions: int) -> Table:
-    """The vectors table of the LanceDB database at `uri` (a folder or an object-store URI), created if new."""
+    """The vectors table of the LanceDB database at `uri` (a folder or an object-store URI), created
+    if new, and emptied if it holds vectors of another width: another model's vectors mean nothing
+    beside this one's, and the embeddings asset embeds again when the model changes."""
     import lancedb
 
-    return lancedb.connect(uri).create_table(TABLE, schema=vector_schema(dimensions), exist_ok=True)
+    db, schema = lancedb.connect(uri), vector_schema(dimensions)
+    try:
+        table = db.open_table(TABLE)
+    except ValueError:  # LanceDB's answer for a table not created yet
+        return db.create_table(TABLE, schema=schema, exist_ok=True)
+    if table.schema.field("vector").type.list_size != dimensions:
+        table = db.create_table(TABLE, schema=schema, mode="overwrite")
+    return table
 
 
 def vector_row(item: Window | Post, text: str) -> dict[str, str]:

@@ -30,9 +30,9 @@ from pathlib import Path
 
 from egregora_assets.core import site_text
 from egregora_assets.core.home import Home
+from egregora_assets.package_data import WORKSPACE_YAML
 
 OUT = Path(__file__).with_name("screenshots")
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -74,8 +74,14 @@ def dagster_ui(home: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "EGREGORA_HOME": str(home), "DAGSTER_HOME": str(Home(home).dagster)}
     command = [sys.executable, "-m", "dagster_webserver", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"]
+    (Home(home).dagster / "workspace.yaml").write_text(WORKSPACE_YAML, encoding="utf-8")  # as `egregora ui` does
     server = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command,
+        cwd=Home(home).dagster,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -60,6 +60,8 @@ def test_every_post_is_rated_from_its_scheduled_comparisons(ranked):
     top = event.metadata["top"].value
     assert top.splitlines()[2].startswith(f"1. **{best.title}** · {best.date}")
     assert event.metadata["llm_requests"].value == 0
+    assert event.metadata["comparisons_per_post"].value == round(pairs / len(docs), 2)
+    assert event.metadata["judged_per_new_post"].value == round(pairs / len(docs), 2)  # every post is new
 
 
 def test_ranking_again_reuses_every_comparison(ranked):
@@ -71,6 +73,7 @@ def test_ranking_again_reuses_every_comparison(ranked):
     again = world.run("rankings")
     assert again.metadata["partitions_computed"].value == 1
     assert again.metadata["comparisons_judged"].value == 0 and again.metadata["comparisons"].value > 0
+    assert again.metadata["posts_new"].value == again.metadata["judged_per_new_post"].value == 0
     assert stored(world)[1] == before
 
 

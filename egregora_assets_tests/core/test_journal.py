@@ -2,12 +2,15 @@
 
 Every test runs on both warehouse engines (DuckDB and a real PostgreSQL)."""
 
+import threading
+import time
 from datetime import date
+from functools import partial
 
 import pyarrow as pa
 import pytest
 
-from egregora_assets.core.journal import fingerprint, run_slices, upstream_hash
+from egregora_assets.core.journal import Deferred, fingerprint, run_slices, upstream_hash
 
 D1, D2 = date(2026, 9, 1), date(2026, 9, 2)
 
@@ -87,3 +90,29 @@ def test_a_run_commits_its_partitions_once_and_all_or_nothing(conn):
     tally = run_slices(conn, "x", keys, lambda g, d: "sig", compute, before_commit=written.append)
     assert len(tally.computed) == 10 and [len(batch) for batch in written] == [10]
     assert count(conn, "messages") == 10
+
+
+@pytest.mark.parametrize("warehouse_url", ["duckdb"], indirect=True)
+def test_deferred_jobs_run_on_threads_and_partitions_finish_in_the_order_of_the_keys(conn):
+    days = [date(2026, 9, d) for d in range(1, 13)]
+    finished, threads = [], set()
+
+    def job(day, n):
+        threads.add(threading.current_thread().name)
+        time.sleep(0.01 * ((day.day * 7 + n) % 5))  # jobs end in another order than they began
+        if day.day == 5 and n == 1:
+            raise RuntimeError("no answer")
+        return n
+
+    def compute(group, day):
+        def finish(results):
+            finished.append(day)
+            return fingerprint(results), {"jobs": len(results)}, {"messages": rows(group, day, len(results))}
+
+        return Deferred([partial(job, day, n) for n in range(day.day % 3 + 1)], finish)
+
+    tally = run_slices(conn, "x", [("g", d) for d in days], lambda g, d: "sig", compute, workers=4)
+    assert finished == [d for d in days if d.day != 5] and len(threads) > 1
+    assert tally.computed == [f"{d}|g" for d in days if d.day != 5]
+    assert tally.failed == {f"{days[4]}|g": "RuntimeError: no answer"}
+    assert count(conn, "messages") == sum(d.day % 3 + 1 for d in days if d.day != 5)

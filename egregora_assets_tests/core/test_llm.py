@@ -11,9 +11,11 @@ from pathlib import Path
 
 import openai
 import pytest
+from httpx import Request, Response
 from PIL import Image
 
 from egregora_assets.core import ask
+from egregora_assets.core import llm as llm_module
 from egregora_assets.core.enrichments import describe
 from egregora_assets.core.llm import LLM, PARSE_RETRIES
 from egregora_assets.core.models import Enrichment, Message, PostDraft, PostPlan, Window
@@ -349,3 +351,111 @@ def test_a_small_models_repeated_slugs_and_runaway_tags_cannot_break_the_site():
     assert [d.slug for d in unique_slugs(drafts)] == ["Group: hikers", "group-hikers-2", "other", "group-hikers-3"]
     (doc,) = to_posts(drafts[:1], make_window(), timezone="UTC", writer="llm:m")
     assert doc.categories == ["trail"]  # a 300-character tag would name a file the site cannot write
+
+
+# --- many threads, one client -------------------------------------------------------------
+
+
+def distinct_windows(n: int) -> list[Window]:
+    return [make_window(window_id=f"w{i}", text=f"message number {i} of its own window") for i in range(n)]
+
+
+def plan_of(llm: LLM, window: Window) -> PostPlan:
+    return llm.structured(writer_messages(window), PostPlan)
+
+
+def test_map_sends_up_to_concurrency_requests_at_once_and_keeps_the_order(make_llm, fake_llm):
+    fake_llm.latency = 0.3
+    windows = distinct_windows(6)
+    llm = make_llm(concurrency=3)
+    plans = llm.map(lambda w: plan_of(llm, w), windows)
+    assert fake_llm.peak_in_flight == 3 and fake_llm.average_in_flight() > 2
+    assert [p.posts[0].message_ids[0] for p in plans] == [w.messages[0].id for w in windows]
+    assert llm.stats.requests == 6 and len(list(llm.cache_dir.rglob("*.json"))) == 6
+
+
+def test_a_rate_limit_holds_every_thread_until_its_retry_after(make_llm, fake_llm):
+    fake_llm.retry_after_ms = 400
+    fake_llm.latency = 0.05
+    fake_llm.script(["429"])  # the first chat request, whichever thread sends it
+    llm = make_llm(concurrency=4)
+    plans = llm.map(lambda w: plan_of(llm, w), distinct_windows(8))
+    assert len(plans) == 8 and all(p.posts for p in plans)
+    (refused,) = fake_llm.refusals
+    # Requests already on their way when the 429 came may land just after it; after that, no
+    # thread sends anything until the server's wait is over.
+    starts = [start for start, _, _ in fake_llm.spans]
+    assert not [s for s in starts if refused + 0.05 < s < refused + 0.38]
+    assert [s for s in starts if s >= refused + 0.38]
+    assert llm.stats.requests == 9
+
+
+def test_a_rate_limit_storm_outlasting_the_retries_slows_the_call_and_never_fails_it(make_llm, fake_llm):
+    fake_llm.script(["429"] * 6, marker="writer")
+    llm = make_llm(max_retries=1)
+    plan = plan_of(llm, make_window())
+    assert plan.posts and llm.stats.requests == 7
+    assert [c[2] for c in fake_llm.calls] == ["429"] * 6 + ["ok"]
+
+
+def test_retry_after_reads_milliseconds_then_seconds():
+    from httpx import Headers
+
+    from egregora_assets.core.llm import RATE_LIMIT_WAIT, retry_after
+
+    assert retry_after(Headers({"retry-after-ms": "250", "retry-after": "3"})) == 0.25
+    assert retry_after(Headers({"retry-after": "3"})) == 3.0
+    assert retry_after(Headers({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) == RATE_LIMIT_WAIT
+    assert retry_after(Headers({"retry-after": "9999"})) == 120.0
+
+
+# --- a server that refuses a structured-output mode ---------------------------------------
+
+
+def test_a_refused_mode_falls_back_to_the_next_once_and_the_home_remembers_it(make_llm, fake_llm, caplog):
+    fake_llm.refused = {"json_schema"}  # llama-cpp-python's server
+    llm = make_llm(max_retries=0)
+    plan = llm.structured(writer_messages(), PostPlan)
+    assert plan.posts and llm.mode == "tools" and llm.configured_mode == "json_schema"
+    assert [c[2] for c in fake_llm.calls] == ["refused", "ok"]
+    (said,) = [r.getMessage() for r in caplog.records if "refused structured output mode" in r.getMessage()]
+    assert "'json_schema'" in said and "'tools'" in said and "EGREGORA_LLM__MODE" in said
+    other = llm.structured(writer_messages(make_window(text="another window")), PostPlan)
+    assert other.posts and [c[2] for c in fake_llm.calls] == ["refused", "ok", "ok"]
+
+    again = make_llm(max_retries=0)  # a later run of the same home starts with what worked
+    assert again.mode == "tools" and again.structured(writer_messages(), PostPlan) == plan
+    assert len(fake_llm.calls) == 3  # from the cache: the answer was stored under the mode that gave it
+    assert make_llm(max_retries=0, model="another-model").mode == "json_schema"  # per server and model
+
+
+def test_modes_are_tried_in_turn_down_to_a_fenced_block(make_llm, fake_llm):
+    fake_llm.refused = {"json_schema", "tools", "json_object"}
+    llm = make_llm(max_retries=0, concurrency=4)
+    plans = llm.map(lambda w: plan_of(llm, w), distinct_windows(6))
+    assert all(p.posts for p in plans) and llm.mode == "md_json"
+    assert [c[2] for c in fake_llm.calls].count("ok") == 6
+
+
+def test_the_last_mode_answers_and_a_refusal_with_nothing_left_names_the_setting(make_llm, fake_llm):
+    fake_llm.refused = {"json_object"}
+    llm = make_llm(max_retries=0, mode="json")
+    assert llm.structured(writer_messages(), PostPlan).posts and llm.mode == "md_json"
+    # md_json sends no response_format and no tools, so only a server's own words can refuse it.
+    refusal = openai.InternalServerError(
+        "Error code: 500 - response_format.type: Input should be 'text' or 'json_object'",
+        response=Response(500, request=Request("POST", "http://127.0.0.1/v1/chat/completions")),
+        body=None,
+    )
+    failure = llm_module._failure(refusal, "small-model")
+    assert isinstance(failure, RuntimeError) and "EGREGORA_LLM__MODE" in str(failure)
+    assert "json_schema, tools, json, md_json" in str(failure)
+
+
+def test_plain_text_calls_keep_their_cache_whatever_mode_structured_calls_settle_on(make_llm, fake_llm):
+    chat = chat_messages(PROMPTS, "portrait", author="Ana Lua", messages=make_window().messages)
+    first = make_llm().text(chat)
+    fake_llm.refused = {"json_schema"}
+    llm = make_llm(max_retries=0)
+    llm.structured(writer_messages(), PostPlan)
+    assert llm.mode == "tools" and llm.text(chat) == first and llm.stats.cache_hits == 1

@@ -182,6 +182,72 @@ def test_stored_comparisons_are_reused_and_only_new_or_changed_posts_are_judged(
     assert judged == len(later.asked)
 
 
+# --- the LLM judge's budget -------------------------------------------------------------
+
+LLM_JUDGE = "llm:m+1234"
+
+
+def lively(n: int, offset: int = 0) -> list[Candidate]:
+    """n posts whose conversations differ in liveliness (the heuristic's order is not the ids')."""
+    return [
+        candidate(i, messages=(k * 7) % 23 + 1, key=f"2025-01-{k % 28 + 1:02d}/{k}")
+        for k, i in enumerate(ids(n + offset)[offset:], offset)
+    ]
+
+
+@pytest.mark.parametrize("n", [2, 4, 13, 40])
+def test_a_first_ranking_costs_at_most_the_budget_per_post(n):
+    judge = Counting()
+    found = lively(n)
+    comparisons, judged, _ = rk.compare("g", found, [], judge=LLM_JUDGE, decide=judge, budget=3)
+    assert judged == len(judge.asked) == len(comparisons) <= 3 * n
+    assert len(set(judge.asked)) == len(judge.asked)  # no pair twice
+    assert {i for pair in judge.asked for i in pair} == {c.id for c in found}  # every post placed
+
+
+def test_new_posts_meet_established_posts_near_their_place_and_no_judged_pair_again():
+    found = lively(30)
+    stored, _, _ = rk.compare("g", found, [], judge=LLM_JUDGE, decide=rk.judge_heuristic, budget=3)
+    newcomers = lively(5, offset=30)
+    judge = Counting()
+    everything, judged, _ = rk.compare("g", found + newcomers, stored, judge=LLM_JUDGE, decide=judge, budget=3)
+    assert judged == len(judge.asked) <= 3 * len(newcomers)
+    old, new = {c.id for c in found}, {c.id for c in newcomers}
+    for pair in judge.asked:
+        assert len(set(pair) & new) == 1 and len(set(pair) & old) == 1  # new against established
+    assert not {(c.post_a, c.post_b) for c in stored} & set(judge.asked)
+    assert set(stored) <= set(everything)  # what was judged stays
+
+    again = Counting()
+    same, judged, _ = rk.compare("g", found + newcomers, everything, judge=LLM_JUDGE, decide=again, budget=3)
+    assert (same, judged, again.asked) == (everything, 0, [])  # a re-run judges nothing
+
+
+def test_a_new_post_meets_the_established_posts_nearest_its_seeded_place():
+    # Established: a chain where a higher number of messages always won, so the Elo order follows it.
+    found = [candidate(i, messages=k * 3 + 1, key=f"k{k:02d}") for k, i in enumerate(ids(12))]
+    stored, _, _ = rk.compare("g", found, [], judge=LLM_JUDGE, decide=rk.judge_heuristic, budget=3)
+    newcomer = candidate("tag:egregora.local,2026:g/post-new", messages=6 * 3 + 1, key="k99")  # like post 6
+    judge = Counting()
+    rk.compare("g", [*found, newcomer], stored, judge=LLM_JUDGE, decide=judge, budget=3)
+    opponents = {b if a == newcomer.id else a for a, b in judge.asked}
+    rating = {r.post_id: r.rating for r in rk.elo_ratings("g", LLM_JUDGE, ids(12), stored)}
+    assert len(opponents) == 3
+    nearest = sorted(rating, key=lambda i: abs(rating[i] - rating[ids(12)[6]]))[:5]
+    assert opponents <= set(nearest)
+
+
+def test_the_budgeted_pairs_ignore_the_order_posts_and_answers_come_in():
+    found = lively(25)
+    first = rk.budget_pairs(found, [], LLM_JUDGE, 3)
+    assert rk.budget_pairs(list(reversed(found)), [], LLM_JUDGE, 3) == first
+    stored, _, _ = rk.compare("g", found, [], judge=LLM_JUDGE, decide=rk.judge_heuristic, budget=3)
+    more = lively(4, offset=25)
+    assert rk.budget_pairs(found + more, stored, LLM_JUDGE, 3) == rk.budget_pairs(
+        list(reversed(found + more)), list(reversed(stored)), LLM_JUDGE, 3
+    )
+
+
 def test_another_judge_judges_every_pair_again():
     found = [candidate(i) for i in ids(5)]
     stored, _, _ = rk.compare("g", found, [], judge=rk.HEURISTIC, decide=rk.judge_heuristic)
@@ -335,7 +401,13 @@ def test_a_group_is_ranked_from_its_stored_posts_and_ranked_again_without_judgin
         store(db, "windows", {("g", w.date): {"windows": windows_table([w], message_bytes)} for w in windows})
         store(db, "posts", {("g", d.date): {"documents": posts_table([d])} for d in docs})
         output, facts, rows = rank(db)
-        assert facts == {"posts": 4, "comparisons": 6, "comparisons_judged": 6, "comparisons_without_answer": 0}
+        assert facts == {
+            "posts": 4,
+            "posts_new": 4,
+            "comparisons": 6,
+            "comparisons_judged": 6,
+            "comparisons_without_answer": 0,
+        }
         ratings = group_ratings_of(rows)
         assert ratings[0] == (docs[2].id, 1, 3)  # (post, rank, wins)
         store(db, "rankings", {("g", None): rows})
@@ -343,6 +415,7 @@ def test_a_group_is_ranked_from_its_stored_posts_and_ranked_again_without_judgin
         judged.clear()
         again, facts, rows = rank(db)
         assert not judged and facts["comparisons_judged"] == 0 and facts["comparisons"] == 6
+        assert facts["posts_new"] == 0
         assert again == output and group_ratings_of(rows) == ratings
 
 

@@ -70,3 +70,11 @@ def test_replacing_days_touches_only_their_rows_of_that_kind(tmp_path):
     found = post_vectors(table, "o'hara")
     assert sorted(found) == ["o'hara/0", "o'hara/1"]
     assert all(np.array_equal(v, np.ones(DIM, np.float32)) for v in found.values())
+
+
+def test_a_table_of_another_models_width_is_made_anew(tmp_path):
+    uri = str(tmp_path / "lancedb")
+    replace_days(open_table(uri, DIM), "window", [("g", DAY)], [vector_row(window("g", DAY), "")], np.ones((1, DIM)))
+    assert open_table(uri, DIM).count_rows() == 1  # the same width: kept
+    wider = open_table(uri, 2 * DIM)  # a new model: the old vectors mean nothing beside its own
+    assert wider.count_rows() == 0 and wider.schema.field("vector").type.list_size == 2 * DIM

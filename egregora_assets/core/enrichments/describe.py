@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,26 +58,23 @@ def cached_page(home: Home, url: str, *, allow_loopback: bool) -> Page:
     return page
 
 
-def describe_enrichments(client, prompts_dir: Path, home: Home, found: Sequence[Enrichment], llm) -> list[Enrichment]:
-    """The same records with titles and descriptions from the page and the LLM."""
-    described = []
-    for item in found:
-        update: dict = {}
-        if item.kind == "url" and llm.fetch_urls:
-            page = cached_page(home, item.ref, allow_loopback=llm.allow_loopback_fetch)
-            update = {"title": page.title, "status": page.status}
-            if page.status == "ok":
-                update.update(
-                    _described(describe_url, client, prompts_dir, item.ref, page.title, page.description, page.text)
-                )
-        elif item.kind == "media" and item.width:
-            if client.image_model() is None:
-                update = {"status": NO_VISION}
-            else:
-                data = (home.media(item.group) / item.ref).read_bytes()
-                update = _described(describe_image, client, prompts_dir, data, item.media_type or "image/jpeg")
-        described.append(item.model_copy(update=update))
-    return described
+def describe_enrichment(client, prompts_dir: Path, home: Home, item: Enrichment, llm) -> Enrichment:
+    """The same record with a title and a description from the page and the LLM."""
+    update: dict = {}
+    if item.kind == "url" and llm.fetch_urls:
+        page = cached_page(home, item.ref, allow_loopback=llm.allow_loopback_fetch)
+        update = {"title": page.title, "status": page.status}
+        if page.status == "ok":
+            update.update(
+                _described(describe_url, client, prompts_dir, item.ref, page.title, page.description, page.text)
+            )
+    elif item.kind == "media" and item.width:
+        if client.image_model() is None:
+            update = {"status": NO_VISION}
+        else:
+            data = (home.media(item.group) / item.ref).read_bytes()
+            update = _described(describe_image, client, prompts_dir, data, item.media_type or "image/jpeg")
+    return item.model_copy(update=update)
 
 
 def _described(describe, *args) -> dict:

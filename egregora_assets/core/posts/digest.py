@@ -1,7 +1,7 @@
 """The offline writer: an honest, deterministic digest of a window, from keyphrases and embeddings.
 
 Its topics are core/topics.py's (YAKE's keyphrases, simplemma's lemmas), and the messages
-closest to the conversation's centroid (MiniLM vectors when given) are the ones quoted.
+closest to the conversation's centroid (by the embedder's vectors when given) are the ones quoted.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _central_messages(
 ) -> list[Message]:
     """The 3-5 messages closest to the conversation's centroid (at most two per person), in chat order.
 
-    With `embed` (MiniLM), closeness is semantic; without, it is over the conversation's tags.
+    With `embed` (the local model), closeness is semantic; without, it is over the conversation's tags.
     """
     want = 3 if len(messages) < 25 else 4 if len(messages) < 50 else 5
     # Only messages that say something can be quoted: a greeting is never the gist.

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ..journal import Key, fingerprint
+from ..journal import Deferred, Key, fingerprint
 from ..models import Enrichment, Post, PostDraft, Window
 from ..tables import day_enrichments, day_windows, group_day_texts, group_posts, posts_table, posts_with_ids
 from ..threads import found_post, recent_posts, same_topic_post
@@ -21,7 +22,10 @@ from .records import PREVIEW_POSTS, hold_citations, preview, to_posts, unique_sl
 if TYPE_CHECKING:
     from ..llm import LLM
 
-Search = Callable[[Window], list[dict[str, Any]]]  # a window -> the texts of the archive nearest it, best first
+# A window, and the (group, day) partitions whose posts it must not see -> the texts of the
+# archive nearest it, best first.
+Search = Callable[[Window, Sequence[Key]], list[dict[str, Any]]]
+Drafts = tuple[list[PostDraft], str | None, list[str]]  # a window's drafts, why it got none, posts its search found
 
 
 @dataclass
@@ -51,23 +55,56 @@ class PostWriter:
     _archives: dict[str, Archive] = field(default_factory=dict, init=False)
     _posted: dict[str, dict[date, list[Post]]] = field(default_factory=dict, init=False)
     _waiting: dict[Key, list[Post]] = field(default_factory=dict, init=False)
+    # The days this step has begun to rewrite. The LLM writer's search never sees their posts,
+    # so what a day's writer reads does not depend on which days were written (or committed)
+    # first: a day sees the posts of earlier days stored before the step began, and of no day
+    # this step rewrites. Days can then be written in parallel, with the same result.
+    _rewriting: set[Key] = field(default_factory=set, init=False)
+    # What the search cannot see, threading can: the posts this step wrote, by group, in the
+    # days' order (which `_finish` follows, whatever the order the model answered in).
+    _written_here: dict[str, list[Post]] = field(default_factory=dict, init=False)
 
-    def write(self, db: Database, group: str, day: date) -> tuple[str, dict[str, int], dict[str, pa.Table]]:
-        """A day's posts: their hash, their counts and their rows."""
-        zone = self.zone(group)
+    def write(self, db: Database, group: str, day: date) -> tuple[str, dict[str, int], dict[str, pa.Table]] | Deferred:
+        """A day's posts: their hash, their counts and their rows; with an LLM, deferred (see
+        `Deferred`): the model writes each window on a worker thread, and the rest follows in the
+        days' order."""
         found, extras = day_windows(db, group, day), day_enrichments(db, group, day)
-        if self.client is None and group not in self._archives:
-            self._read_group(db, group)
+        mine = {w.id: [e for e in extras if e.window_id == w.id] for w in found}
+        if self.client is None:
+            if group not in self._archives:
+                self._read_group(db, group)
+            background = self._archives[group].without(day)
+            drafts: list[Drafts] = [
+                (write_digest(w, mine[w.id], background=background, embed=self.embed), None, []) for w in found
+            ]
+            return self._finish(db, group, day, found, drafts)
+        self._rewriting.add((group, day))
+        hidden = sorted(self._rewriting)  # this step's days so far: their stored posts are being replaced
+        return Deferred(
+            [partial(self._llm_drafts, w, mine[w.id], hidden) for w in found],
+            lambda drafts: self._finish(db, group, day, found, drafts),
+        )
+
+    def _finish(
+        self, db: Database, group: str, day: date, found: list[Window], drafts: list[Drafts]
+    ) -> tuple[str, dict[str, int], dict[str, pa.Table]]:
+        """The day's posts from each window's drafts, threaded; the run's report updated."""
+        zone = self.zone(group)
         docs: list[Post] = []
-        for window in found:
-            drafts, earlier = self._drafts(db, group, day, window, [e for e in extras if e.window_id == window.id])
-            for doc in to_posts(drafts, window, timezone=zone, writer=self.name):
+        for window, (written, reason, hit_ids) in zip(found, drafts):
+            if reason:
+                self.no_answer[window.id] = reason
+            by_id = {d.id: d for d in posts_with_ids(db, hit_ids)} if hit_ids else {}
+            earlier = [by_id[i] for i in hit_ids if i in by_id]
+            for doc in to_posts(written, window, timezone=zone, writer=self.name):
                 doc, fixes = hold_citations(doc, window)
                 self.citations_fixed += fixes
                 docs.append(self._thread(doc, earlier, docs))
         docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
         if self.client is None:
             self._posted[group][day] = docs
+        else:
+            self._written_here.setdefault(group, []).extend(docs)
         self._waiting[(group, day)] = docs
         self.written.extend(docs[: PREVIEW_POSTS - len(self.written)])
         facts = {"posts": len(docs), "windows_without_answer": sum(w.id in self.no_answer for w in found)}
@@ -95,29 +132,24 @@ class PostWriter:
         for old in group_posts(db, group):
             self._posted[group].setdefault(old.date, []).append(old)
 
-    def _drafts(
-        self, db: Database, group: str, day: date, window: Window, enrichments: list[Enrichment]
-    ) -> tuple[list[PostDraft], list[Post]]:
-        """A window's drafts, and the earlier posts the LLM writer's search found, best first."""
-        if self.client is None:
-            background = self._archives[group].without(day)
-            return write_digest(window, enrichments, background=background, embed=self.embed), []
+    def _llm_drafts(self, window: Window, enrichments: list[Enrichment], hidden: list[Key]) -> Drafts:
+        """A window's drafts by the LLM, why (part of) it got none, and the ids of the earlier posts
+        its search found, best first. Reads no database: it runs on a worker thread."""
         from .llm_writer import write_posts_llm  # the LLM client's modules load only when one is used
 
-        hits = self.search(window)
+        assert self.client is not None
+        hits = self.search(window, hidden)
         related = [f"{h['date']} {h['title']}: {h['text'][:800]}" for h in hits]
         drafts, reason = write_posts_llm(self.client, self.prompts, window, enrichments, related)
-        if reason:
-            self.no_answer[window.id] = reason
-        ids = [h["id"] for h in hits if h["kind"] == "post"]
-        by_id = {d.id: d for d in posts_with_ids(db, ids)}
-        return drafts, [by_id[i] for i in ids if i in by_id]
+        return drafts, reason, [h["id"] for h in hits if h["kind"] == "post"]
 
     def _thread(self, doc: Post, found: list[Post], same_day: list[Post]) -> Post:
-        """`doc` with the earlier post it continues: one the LLM writer's search found, or offline,
-        a post of the last weeks on the same topic (stored, or written in this run)."""
+        """`doc` with the earlier post it continues: one the LLM writer's search found, else one
+        this step wrote in the last weeks (newest first), sharing a tag; or offline, a post of the
+        last weeks on the same topic (stored, or written in this run)."""
         if self.client is not None:
-            earlier = found_post(doc, found)
+            here = recent_posts([*self._written_here.get(doc.group, []), *same_day], doc)
+            earlier = found_post(doc, [*found, *here])
         else:
             known = [d for day, days in self._posted[doc.group].items() if day != doc.date for d in days] + same_day
             earlier = same_topic_post(doc, recent_posts(known, doc))

@@ -18,7 +18,7 @@ DAYS = [date(2024, 3, 2) + timedelta(days=n) for n in range(4)]
 
 
 def offline_writer() -> PostWriter:
-    def search(found):
+    def search(found, hidden):
         pytest.fail("the offline writer searches nothing")
 
     return PostWriter(DIGEST_WRITER, lambda group: "America/Sao_Paulo", None, Path("prompts"), search)
