@@ -47,6 +47,7 @@ class Notices:
     separators: dict[str, re.Pattern]
     self_words: frozenset[str]
     re2: str  # one RE2 pattern any notice matches, for Arrow's column-wise regexes
+    colon_endings: frozenset[str] = frozenset()  # case endings written after a colon ("Cem:s")
 
 
 def _pieces(text: str) -> list[str]:
@@ -99,17 +100,18 @@ def _compile(language: str, text: str) -> Template:
 def notices() -> Notices:
     """The templates of `notices.toml`, compiled once per process."""
     data = tomllib.loads(resources.files(__package__).joinpath("notices.toml").read_text(encoding="utf-8"))
-    templates, separators, self_words, re2 = [], {}, set(), []
+    templates, separators, self_words, re2, endings = [], {}, set(), [], set()
     for language, entry in data.items():
         joins = sorted(entry["and"], key=len, reverse=True)
         separators[language] = re.compile("|".join(map(re.escape, joins)), re.I)
         self_words |= {w.casefold() for w in entry["self"]}
+        endings |= {w.casefold() for w in entry.get("colon_endings", [])}
         templates += [_compile(language, t) for t in entry["lines"]]
         templates += [replace(_compile(language, t), current=False) for t in entry.get("android", [])]
         re2 += [_pattern(t, re2=True) for t in entry["lines"]]
     templates.sort(key=lambda t: -t.weight)
     union = "(?i)^[\\x{200e}\\x{200f}]*(?:" + "|".join(re2) + ")\\s*[.!。।۔]?\\s*$"
-    return Notices(tuple(templates), separators, frozenset(self_words), union)
+    return Notices(tuple(templates), separators, frozenset(self_words), union, frozenset(endings))
 
 
 def is_notice(text: str) -> bool:

@@ -14,6 +14,7 @@ from operator import add
 import pyarrow as pa
 
 from ..models import BadExport
+from .kinds import kind_language
 
 SPACE = rb"(?: |\xc2\xa0|\xe2\x80\xaf)"  # space, no-break space, narrow no-break space
 # Chinese, Japanese and Korean morning/afternoon words, as (AM, PM) pairs
@@ -22,7 +23,7 @@ _DATE_FIELDS = re.compile(rb"(\d+)\D+(\d+)\D+(\d+)")
 _TIME_FIELDS = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s*[Mm]\.?|(\w\w))?")
 _PM_WORDS = {p.decode() for _, p in CJK_MARKS}
 _EPOCH = date(1970, 1, 1).toordinal()
-_MONTH_FIRST_LOCALES = {"en", "en_us", "us", "en_ph", "fil", "fil_ph"}
+_MONTH_FIRST_LOCALES = {"en", "en_us", "us", "en_ph", "fil", "fil_ph", "tl"}
 
 
 def timestamps(
@@ -77,6 +78,8 @@ def _day_first(uniques: list[bytes], fields: list, locale: Locale) -> tuple[bool
         return bool(
             firsts
         ), f"a part above 12 in {'first' if firsts else 'second'} position ({(firsts or seconds)[0].decode()})"
+    if (named := _file_name_dates(locale.head)) is not None:
+        return named
     if (progression := _progression(uniques, fields)) is not None:
         return progression
     if (hint := locale.day_first()) is not None:
@@ -84,6 +87,33 @@ def _day_first(uniques: list[bytes], fields: list, locale: Locale) -> tuple[bool
     if locale.twelve_hour:
         return False, "default: month-first (12-hour clock, no other evidence)"
     return True, "default: day-first (no evidence)"
+
+
+# A header line holding a WhatsApp file name: the name carries the day in year-month-day order
+# (IMG-20210403-WA0001.jpg, 00000012-PHOTO-2021-04-03-10-00-00.jpg), whatever the header's order.
+_NAMED_FILE = re.compile(
+    rb"(?m)^(?:\xe2\x80[\x8e\x8f])*\[?(\d{1,2})[./-] ?(\d{1,2})[./-][^\n]*?"
+    rb"(?:(?:IMG|VID|AUD|PTT|STK|DOC)-\d{4}(\d\d)(\d\d)-WA\d|\d{8}-[A-Z]+-\d{4}-(\d\d)-(\d\d)-)"
+)
+
+
+def _file_name_dates(head: bytes) -> tuple[bool, str] | None:
+    """Day/month order from the media file names of the first lines: a name sent on a day is
+    dated that day, so it matches one reading of its header's date."""
+    votes = {True: 0, False: 0}
+    for match in _NAMED_FILE.finditer(head):
+        a, b = int(match[1]), int(match[2])
+        month, day = (int(v) for v in (match[3] or match[5], match[4] or match[6]))
+        if a != b:
+            votes[True] += (a, b) == (day, month)
+            votes[False] += (a, b) == (month, day)
+    if votes[True] == votes[False] or min(votes.values()) * 4 > max(votes.values()):
+        return None
+    first = votes[True] > votes[False]
+    return (
+        first,
+        f"media file names: {votes[first]} dated like the {'day' if first else 'month'}-first reading, {votes[not first]} the other",
+    )
 
 
 def _progression(uniques: list[bytes], fields: list) -> tuple[bool, str] | None:
@@ -113,6 +143,7 @@ class Locale:
     at: bytes
     head: bytes  # the first megabyte of the chat
     hint: str | None = None
+    localized: frozenset[str] = frozenset()  # what localize.py rewrote in the headers
 
     @property
     def twelve_hour(self) -> bool:
@@ -128,9 +159,14 @@ class Locale:
             return True, f"locale: '{self.at.strip(b' ,').decode()}' before the time (Nordic phones)"
         if b"." in self.date:
             return True, "locale: dotted dates (European phones)"
+        if words := sorted(n.split(": ", 1)[1] for n in self.localized if n.startswith(("clock words", "digits"))):
+            return True, f"locale: headers written with {', '.join(words)} (phones that write them put the day first)"
         language = _language(self.head)
         if language and language != "English":
             return True, f"locale: system lines in {language} (day-first phones)"
+        other = kind_language(self.head[: 1 << 18].decode("utf-8", "replace"))
+        if other and other not in _MONTH_FIRST_LOCALES:
+            return True, f"locale: media and deleted-message lines in '{other}' (phones in it write the day first)"
         if re.fullmatch(SPACE + rb"?[ap]m", self.marker):
             return True, "locale: a lowercase am/pm (Indian, British, Australian phones; US phones write AM/PM)"
         if re.match(rb"0\d\D|\d{1,2}\D0\d\D", self.date):

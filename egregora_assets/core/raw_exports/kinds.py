@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from importlib import resources
 
 from ..notices import notices, read_notice
@@ -78,8 +79,8 @@ WHATSAPP_FILE = "(?:" + _ANDROID_FILE + "|" + _IOS_FILE + ")"
 # The first line holds such a name, with at most a few words around it (in a language not read).
 _FILE_LINE = r"^(?:[^\n]{0,60}[\s(<:：])?" + WHATSAPP_FILE + r"(?:[\s)>•،,][^\n]{0,60})?(?:\n|$)"
 
-# The name itself, for parse.py's _attachment to try after ATTACHED_ANDROID and ATTACHED_IOS
-# (not used yet: until then such a line is media without its attachment).
+# The name itself: parse.py's _attachment tries it first, then ATTACHED_ANDROID and ATTACHED_IOS
+# (words) for the names people gave their documents.
 ATTACHED_FILE = r"^(?:[^\n]{0,60}[\s(<:：])?(?P<name>" + WHATSAPP_FILE + ")"
 
 # --- message kinds (RE2 syntax, applied to whole columns) ---------------------------------
@@ -113,6 +114,21 @@ ATTACHED_IOS = (
     + _WS
     + r">"
 )
+# iOS numbers each file it exports ("00000031-Reisplan 2024.pdf"): such a name in angle brackets is an
+# attachment whatever words stand beside it, in a language the table above does not hold.
+ATTACHED_NUMBERED = (
+    r"^(?:[^<\n]*•[^<\n]*)?"
+    + _WS
+    + r"<"
+    + _WS
+    + r"(?:[^<>\n:：]{1,40}[:：]"
+    + _WS
+    + r")?(?P<name>\d{8}-[^<>/:：\n]*?\.[A-Za-z0-9]{1,6})(?:"
+    + _WS
+    + r"[^<>\n:：.]{1,40})?"
+    + _WS
+    + r">"
+)
 _PLACEHOLDER = r"(?i)^<" + _WS + "(?:" + _alternatives(_unwrap(_words("media_omitted"))) + ")" + _WS + ">$"
 _OMITTED = (
     r"(?i)^(?:(?:"
@@ -134,6 +150,43 @@ LOCATION = (
     + r"))"
 )
 CONTACT = r"(?i)^(?:" + _alternatives(w.rstrip(".。") for w in _words("contact_omitted")) + r")[.。]?$"
+
+
+def _own_words(table: dict) -> list[str]:
+    """A language's words for media, documents, contact cards and deleted messages, and the words
+    around the file name of its attachment lines: what says which language a chat's phone speaks."""
+    words = [
+        w
+        for kind in ("media_omitted", "omitted", "document_omitted", "contact_omitted", "deleted")
+        for w in table.get(kind, [])
+    ]
+    for template in table.get("attached", []) + table.get("attached_ios", []):
+        words += [piece.strip() for piece in template.split("{name}") if len(piece.strip()) >= 4]
+    return words
+
+
+# English first: a word two languages share ("<attached: ", in bn too) counts as English.
+_BY_LANGUAGE = sorted(LANGUAGES, key=lambda lang: lang != "en")
+_LANGUAGE_OF = re.compile(
+    "|".join(
+        f"(?P<l{i}>" + "|".join(map(re.escape, _own_words(LANGUAGES[lang]))) + ")"
+        for i, lang in enumerate(_BY_LANGUAGE)
+    ),
+    re.IGNORECASE,
+)
+
+
+def kind_language(head: str) -> str | None:
+    """The language (kinds.toml's code) most of the text's media and deleted-message lines are in."""
+    counts = Counter(match.lastgroup for match in _LANGUAGE_OF.finditer(head))
+    if not counts:
+        return None
+    group = counts.most_common(1)[0][0] or "l0"
+    return _BY_LANGUAGE[int(group[1:])]
+
+
+# A whole line that is one of those kinds, whatever notice template its words also fit.
+WRITTEN_KIND = _any_of(MEDIA_OMITTED, DELETED, CONTACT)
 
 # System lines, by their words in the six languages first read, also where a notice is cut short
 # or glued to a name. Column-wise they are tried beside the union of notices.toml's templates

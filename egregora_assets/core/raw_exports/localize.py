@@ -1,13 +1,15 @@
 """Header lines written in other scripts and calendars, rewritten into the shapes the header
 grammar reads: digits of any script, the Arabic comma and the direction marks around them,
-Buddhist-era and Japanese-era years, the time before the date, a semicolon after the time, and
-morning/afternoon words of languages the grammar does not spell. Only the header of a line is
-rewritten; what people wrote is left as it is."""
+Buddhist-era and Japanese-era years, Solar and Islamic Hijri dates (calendars.py), the time
+before the date, a semicolon after the time, and morning/afternoon words of languages the
+grammar does not spell. Only the header of a line is rewritten; what people wrote is left as it is."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from .calendars import calendar_of, to_gregorian
 
 # Marks phones put before a line or around the numbers of a right-to-left header.
 _MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -35,7 +37,7 @@ _HALF = "|".join(sorted((re.escape(w) for pair in _HALVES.values() for w in pair
 
 _DATE = (
     rf"(?P<a>\d{{1,4}})(?P<s>[./\-])[{_SPACES}]?(?P<b>\d{{1,2}})(?P=s)[{_SPACES}]?"
-    rf"(?P<c>\d{{1,4}}|(?P<era>[RH])(?P<n>\d{{1,2}}))(?P<dot>\.)?(?P<be>[{_SPACES}]BE)?"
+    rf"(?P<c>\d{{1,4}}|(?P<era>[RH])(?P<n>\d{{1,2}}))(?P<dot>\.)?(?P<be>[{_SPACES}]BE)?(?P<ah>[{_SPACES}]?هـ)?"
 )
 _TIME = (
     rf"(?P<h>\d{{1,2}})(?P<t>[:.])(?P<m>\d{{2}})(?:(?P=t)(?P<sec>\d{{2}}))?"
@@ -111,6 +113,8 @@ def _what(m: re.Match[str], raw: str = "") -> set[str]:
         notes.add("calendar: Buddhist era")
     if m.group("era") or m.group("yera"):
         notes.add("calendar: Japanese era")
+    if calendar := _hijri(m):
+        notes.add(f"calendar: {_CALENDAR_NAMES[calendar]}")
     if m.group("xh"):
         notes.add("time before the date")
     if re.fullmatch(rf"[{_SPACES}]{{2,}}[-–][{_SPACES}]", m.group("close")):
@@ -123,6 +127,16 @@ def _what(m: re.Match[str], raw: str = "") -> set[str]:
     if "-" in (m.group("at") or m.group("xat") or ""):
         notes.add("dash between date and time")
     return notes
+
+
+_CALENDAR_NAMES = {"solar": "Solar Hijri", "islamic": "Islamic Hijri"}
+
+
+def _hijri(m: re.Match[str]) -> str | None:
+    """Which Hijri calendar a header's date is in (calendars.py), or None."""
+    p = "" if m.group("a") else "y"
+    year = next((_int(v) for v in (m.group(p + "a"), m.group(p + "c")) if v and len(v) == 4 and v.isdigit()), 0)
+    return calendar_of(year, islamic_mark=bool(m.group(p + "ah")))
 
 
 def _year(m: re.Match[str]) -> int | None:
@@ -158,12 +172,15 @@ def _rewrite(m: re.Match[str]) -> str:
     p = "" if g["a"] else "y"  # the date's groups, named with a prefix when the time came first
     q = "" if g["a"] else "x"
     a, s, b = g[p + "a"], g[p + "s"], g[p + "b"]
-    if g[p + "era"]:
-        year = str((2018 if g[p + "era"] == "R" else 1988) + _int(g[p + "n"]))
+    if calendar := _hijri(m):
+        date = _gregorian(calendar, a, s, b, g[p + "c"]) + (g[p + "dot"] or "")
     else:
-        c = g[p + "c"]
-        year = str(_int(c) - 543) if len(c) == 4 and _int(c) >= 2400 else c
-    date = f"{a}{s}{b}{s}{year}{g[p + 'dot'] or ''}"
+        if g[p + "era"]:
+            year = str((2018 if g[p + "era"] == "R" else 1988) + _int(g[p + "n"]))
+        else:
+            c = g[p + "c"]
+            year = str(_int(c) - 543) if len(c) == 4 and _int(c) >= 2400 else c
+        date = f"{a}{s}{b}{s}{year}{g[p + 'dot'] or ''}"
     time = f"{g[q + 'h']}:{g[q + 'm']}" + (f":{g[q + 'sec']}" if g[q + "sec"] else "")
     half = (g[q + "half"] or "").strip(_SPACES)
     if half.casefold() in _WORD_HALF:
@@ -173,3 +190,17 @@ def _rewrite(m: re.Match[str]) -> str:
     if close.startswith(";") or close.strip(_SPACES) in ("-", "–"):
         close = " - "
     return f"{g['open'] or ''}{date}, {time}{close}"
+
+
+def _gregorian(calendar: str, a: str, s: str, b: str, c: str) -> str:
+    """A Hijri date as a year-first Gregorian one. Phones in those languages write the day before
+    the month; a part above 12 says otherwise. An impossible date stays as written."""
+    if len(a) == 4:
+        year, month, day = int(a), int(b), int(c)
+    else:
+        (day, month), year = ((int(b), int(a)) if int(b) > 12 else (int(a), int(b))), int(c)
+    try:
+        when = to_gregorian(calendar, year, month, day)
+    except ValueError:
+        return f"{a}{s}{b}{s}{c}"
+    return f"{when.year}{s}{when.month:02d}{s}{when.day:02d}"

@@ -16,16 +16,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, chain
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..languages import likely_language, spoken
 from ..models import PARSED_SCHEMA, BadExport
 from ..notices import is_notice, notices, read_notice
+from ..text import INVISIBLE
 from .dates import CJK_MARKS, SPACE, Locale, timestamps
 from .kinds import (
     ATTACHED_ANDROID,
+    ATTACHED_FILE,
     ATTACHED_IOS,
+    ATTACHED_NUMBERED,
     CONTACT,
     DELETED,
     EDITED,
@@ -36,6 +40,7 @@ from .kinds import (
     SPECIAL,
     SYSTEM,
     SYSTEM_PY,
+    WRITTEN_KIND,
 )
 from .localize import header_notes, localize
 
@@ -67,10 +72,10 @@ _WHEN = (  # the date's three parts in any order, then an optional word ("klo", 
     rb"(?P<time>" + _TIME + rb")"
 )
 # What follows the time: Android's " - " (after an optional dot), an old ": ", or a bare
-# space (Serbian/Croatian/Hungarian phones); iOS's "] ". Tried in that order.
+# space (Serbian/Croatian/Hungarian phones); iOS's "] " ("] - " in some old exports). Tried in that order.
 _DETECT = {
     "android": re.compile(rb"(?:^|\n)" + _MARKS + _WHEN + rb"(?P<tail>\.?" + _DASH + rb"|: |" + SPACE + rb")"),
-    "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\]" + SPACE + rb")"),
+    "ios": re.compile(rb"(?:^|\n)" + _MARKS + rb"\[" + _WHEN + rb"(?P<tail>\](?: -)?" + SPACE + rb")"),
 }
 _SAMPLE_HEADERS = 200  # the file's header shape is the most common among its first headers
 _MAX_AUTHOR = 200  # bytes; WhatsApp names are far shorter
@@ -130,7 +135,9 @@ def parse_chat(
         if found is None:
             return ParsedChat(PARSED_SCHEMA.empty_table(), "unknown", True, "no messages", _first_line(data))
         fmt, first = found
-        locale = Locale(_marker(first["time"]), first["date"], first["at"], data[: 1 << 20], locale_hint)
+        locale = Locale(
+            _marker(first["time"]), first["date"], first["at"], data[: 1 << 20], locale_hint, frozenset(notes)
+        )
         header = _header(fmt, first)
         parts = _split(data, header)  # [before, date, time, author, body, date, ...]
         del data
@@ -463,9 +470,9 @@ def _resolve_authors(author: pa.Array, body: pa.Array) -> tuple[pa.Array, pa.Arr
             whole = cands[0] + b": " + body[i].as_py()
             fixes[i] = (choice, whole[len(choice) + 2 :])
     singles = [a for a, n in counts.items() if n == 1]
-    for i in _system_lines_with_colon(author, body, singles):
+    for i, line in _system_lines_with_colon(author, body, singles):
         if i not in splits:
-            fixes[i] = (None, author[i].as_py() + b": " + body[i].as_py())
+            fixes[i] = (None, line)
     fixes.update(_known_author_without_space(author, body, counts))
     if not fixes:
         return author, body
@@ -485,15 +492,28 @@ def _known_author_without_space(author: pa.Array, body: pa.Array, counts: Counte
     for i in pc.indices_nonzero(pc.is_null(author)).to_pylist():
         line = body[i].as_py()
         name, colon, rest = line[:_MAX_AUTHOR].partition(b":")
-        if not colon or rest.startswith((b" ", b"\n")) or not name.strip():
+        if not colon or rest.startswith((b" ", b"\n")) or not name.strip() or _inflected(rest):
             continue
-        if counts.get(name) or _looks_like_a_name(name, line):
+        # a known writer's line unless a template reads it; an unknown name's when it looks like one
+        # (no quotes) and the line reads as no system line (_looks_like_a_name reads the templates)
+        if read_notice(_first_text_line(line)) is None if counts.get(name) else _looks_like_a_name(name, line):
             fixes[i] = (name, line[len(name) + 1 :])
     return fixes
 
 
+def _inflected(rest: bytes) -> bool:
+    """Whether a colon ends a name's case ending rather than an author: Swedish and Finnish write
+    "Cem:s säkerhetskod", "Cem:n turvanumero" (notices.toml's `colon_endings`)."""
+    ending = rest.split(b" ", 1)
+    return len(ending) == 2 and ending[0].decode("utf-8", "replace").casefold() in notices().colon_endings
+
+
+def _first_text_line(line: bytes) -> str:
+    return line[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0].decode("utf-8", "replace")
+
+
 def _looks_like_a_name(name: bytes, line: bytes) -> bool:
-    text = line[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0].decode("utf-8", "replace")
+    text = _first_text_line(line)
     return (
         len(name) <= 60
         and not re.search(rb"[\"'(\[<]|\xe2\x80[\x9c\x9d\x9e]|\xc2[\xab\xbb]|//", name)
@@ -501,18 +521,30 @@ def _looks_like_a_name(name: bytes, line: bytes) -> bool:
     )
 
 
-def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[int]:
-    """Rows whose "author" appears once and which read as a system line quoting ': '."""
+def _system_lines_with_colon(author: pa.Array, body: pa.Array, singles: list[bytes]) -> list[tuple[int, bytes]]:
+    """Rows whose "author" appears once and which read as a notice, with the notice's text."""
     if not singles:
         return []
-    rows = pc.indices_nonzero(pc.is_in(author, value_set=_binary(singles))).to_pylist()
-    found = []
-    for i in rows:
+    rows = pc.indices_nonzero(pc.is_in(author, value_set=_binary(singles)))
+    kinds = pc.match_substring_regex(_utf8(body.take(rows)), WRITTEN_KIND)  # Persian "deleted" reads as a notice
+    found: list[tuple[int, bytes]] = []
+    for i in rows.filter(pc.invert(kinds)).to_pylist():
         name, text = author[i].as_py(), body[i].as_py()
-        line = (name + b": " + text[:_MAX_SYSTEM_LINE].split(b"\n", 1)[0]).decode("utf-8", "replace")
-        if not text.startswith(_LRM) and SYSTEM_PY.search(line):
-            found.append(i)
+        if text.startswith(_LRM):
+            continue
+        if (whole := _rejoined_notice(name.decode("utf-8", "replace"), _first_text_line(text))) is not None:
+            found.append((i, name + b": " + text if whole else text))
     return found
+
+
+def _rejoined_notice(name: str, text: str) -> bool | None:
+    """Whether "NAME: TEXT" is one notice: whole (True: a subject quoting ': '), or TEXT alone
+    (False: the group's or the acting person's name before it), or neither (None). A person a
+    template reads as ending in ':' is an author ("Ana: added some photos")."""
+    if read_notice(text) is not None:
+        return False
+    whole = read_notice(f"{name}: {text}")
+    return True if whole is not None and not any(n.endswith(":") for n in whole.names) else None
 
 
 def _counts(author: pa.Array) -> Counter:
@@ -526,8 +558,8 @@ def _candidates(author: bytes, body: bytes) -> list[bytes]:
     first = body[:_MAX_AUTHOR].split(b"\n", 1)[0]  # bounded: a 50 MB line stays linear
     cands, start = [author], 0
     while (pos := first.find(b": ", start)) >= 0:
-        if first.startswith(b"http", pos + 2) or b"<" in first[:pos]:
-            break  # "location: https://...", "<attached: ...>": the text, not a longer name
+        if first.startswith(b"http", pos + 2) or b"<" in first[:pos] or first.startswith(_LRM):
+            break  # "location: https://...", "<attached: ...>", iOS's marked text: not a longer name
         cands.append(author + b": " + first[:pos])
         start = pos + 2
     return cands
@@ -567,6 +599,9 @@ def _classify(
     codes = pc.replace_with_mask(_zeros(len(text)), special, _kind(few, named))
     text = _without_edited_marker(text, few, special)
     system, text = _system_rows(author, text, lrm, fmt, group_names)
+    # A written line that reads as a kind is no notice: Persian's "an admin deleted this message"
+    # also reads as its "{person} {people} را حذف کرد" (removed) notice.
+    system = pc.and_(system, pc.or_(pc.is_null(author), pc.equal(codes, 0)))
     kind = _KIND_NAMES.take(pc.if_else(system, _CODE["system"], codes))
     author = pc.if_else(system, _TEXT[None], author)
     named = pc.replace_with_mask(pa.nulls(len(text), pa.string()), special, named)
@@ -602,20 +637,78 @@ def _system_rows(
     if fmt == "ios":  # iOS files system lines under the group's name, marked with U+200E
         quoted = _on(lrm, text, _is_notice)
         system = pc.coalesce(pc.or_(system, quoted), system)
-    names = _group_names(group_names, author, text, fmt)
+        system, text = _unglued(system, text, lrm)
+        if not pc.any(lrm).as_py():  # an older export, marking nothing: see _self_named
+            system = pc.or_(system, _self_named(author, text))
+    names = _group_names(group_names, author, text, lrm, fmt)
     if (grouped := _filed_under_group(author, text, names)) is not None:
         system = pc.or_(system, grouped)
         text = _strip_group_prefix(text, pc.is_null(author), names)
     return system, text
 
 
-def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: str) -> set[str]:
-    """The names the group had: given (from the file name), an iOS chat's first notice, and
-    each subject change announced under a name already known."""
-    names = {n for n in given if n}
-    first_notice = fmt == "ios" and len(author) and author[0].is_valid
-    if first_notice and SYSTEM_PY.search(text[0].as_py()[:_MAX_SYSTEM_LINE]):
-        names.add(author[0].as_py())
+_GLUED = ": \u200e".encode()
+
+
+def _unglued(system: pa.Array, text: pa.Array, lrm: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """iOS notices that keep a name glued before them, "Trilhas: \u200eAna added Bruno" (the mark
+    after the name) or a marked "Ana Souza: Ana Souza added Bruno": notices, without the name.
+    What follows the name must read as a whole notice, so a member's "Bia: \u200e..." stays."""
+    rows = pc.fill_null(_on(lrm, text, lambda marked: pc.match_substring(marked, ": ")), False)
+    if (data := text.buffers()[2]) is not None and _GLUED in data.to_pybytes():  # a memchr-fast search first
+        rows = pc.or_(rows, pc.match_substring(text, ": \u200e"))
+    rows = pc.indices_nonzero(rows)
+    fixes = {}
+    for i, line in zip(rows.to_pylist(), text.take(rows).to_pylist()):
+        name, glued, _ = line[:_MAX_AUTHOR].partition(": ")
+        bare = line[len(name) + 2 :].lstrip("\u200e\u200f")
+        short = len(bare) <= _MAX_SYSTEM_LINE
+        if glued and short and "\n" not in name and _looks_like_a_name(name.encode(), b"") and SYSTEM_PY.search(bare):
+            fixes[i] = bare
+    if not fixes:
+        return system, text
+    mask = _mask([i in fixes for i in range(len(text))])
+    order = sorted(fixes)
+    return pc.or_(system, mask), pc.replace_with_mask(text, mask, _strings([fixes[i] for i in order]))
+
+
+def _self_named(author: pa.Array, text: pa.Array) -> pa.Array:
+    """Rows iOS files under the person who acted, the notice naming them first ("Boris: Boris
+    created group “X”", "Emirço: Emirço bu grubun simgesini değiştirdi"). Exports that mark
+    their notices mark these too; in older ones, which mark nothing, the name says it.
+
+    Rows are grouped by author (sorted once) so that each author's rows are searched for their
+    own name in one vectorized pass; the few that start with it are read against the templates."""
+    codes = author.dictionary_encode()
+    keys = pc.fill_null(codes.indices, -1).to_numpy(zero_copy_only=False)
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(len(codes.dictionary) + 1))
+    found: list[int] = []
+    for code, name in enumerate(codes.dictionary.to_pylist()):
+        if len(name.strip()) < 2:  # every line starts with "": an empty name is nobody's
+            continue
+        rows = pa.array(order[bounds[code] : bounds[code + 1]])
+        for i in rows.filter(pc.starts_with(text.take(rows), name)).to_pylist():
+            line = text[i].as_py()
+            notice = len(line) <= _MAX_SYSTEM_LINE and read_notice(line)
+            if notice and notice.names and _same_name(notice.names[0], name):
+                found.append(i)
+    flags = np.zeros(len(text), dtype=bool)
+    flags[found] = True
+    return pa.array(flags)
+
+
+def _same_name(named: str, author: str) -> bool:
+    """Whether a notice's first name is the author's (case, spacing and invisible marks aside),
+    or its first words, where a template sets two names side by side ("{person} {people}")."""
+    named, author = (" ".join(n.translate(INVISIBLE).casefold().split()) for n in (named, author))
+    return author == named or author.startswith(named + " ")
+
+
+def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, lrm: pa.Array, fmt: str) -> set[str]:
+    """The names the group had: given (from the file name), the author of an iOS chat's opening
+    notices, and each subject change announced under a name already known."""
+    names = {n for n in given if n} | (_opening_names(author, text, lrm) if fmt == "ios" else set())
     seen: set[str] = set()
     while names - seen:
         seen |= names
@@ -623,6 +716,48 @@ def _group_names(given: Collection[str], author: pa.Array, text: pa.Array, fmt: 
         found = _extract(text.filter(rows), GROUP_NAMED).drop_null().to_pylist()
         names |= {n.strip() for n in found}
     return names
+
+
+_OPENING = 50  # the rows an iOS chat's opening notices are looked for in
+
+
+def _opening_names(author: pa.Array, text: pa.Array, lrm: pa.Array) -> set[str]:
+    """The authors of an iOS chat's opening notices: the first line's, or an author whose every
+    line among the first ones is a notice (a member who also wrote "oi" there is no group)."""
+    rows = list(zip(*(column.slice(0, _OPENING).to_pylist() for column in (author, text, lrm))))
+    lines: dict[str, list[tuple[str, bool]]] = {}
+    for name, line, marked in rows:
+        if name is not None:
+            lines.setdefault(name, []).append((line, marked))
+    found = {rows[0][0]} if rows and rows[0][0] is not None and _opens_the_chat(*rows[0]) else set()
+    for name, written in lines.items():
+        opens = any(_opens_the_chat(name, line, marked) for line, marked in written)
+        if name not in found and opens and all(_reads_as_notice(line, marked) for line, marked in written):
+            found.add(name)
+    return found
+
+
+def _reads_as_notice(line: str, marked: bool) -> bool:
+    line = line[:_MAX_SYSTEM_LINE]
+    return bool(SYSTEM_PY.search(line)) if marked else read_notice(line) is not None
+
+
+def _opens_the_chat(author: str, line: str, marked: bool) -> bool:
+    """Whether one of an iOS chat's first lines is a notice filed under the group's name. iOS
+    marks its notices with U+200E; unmarked (older exports), only a notice that names nobody
+    (the encryption notice) or quotes the author as the group's title is one: a member's first
+    words "added some photos to the album" never make that member the group, nor does a notice
+    filed under the person who acted ("Boris: Boris created group “X”")."""
+    line = line[:_MAX_SYSTEM_LINE]
+    notice = read_notice(line)
+    if notice and notice.names and _same_name(notice.names[0], author):
+        return False
+    if marked:
+        return SYSTEM_PY.search(line)
+    if notice is None:
+        return False
+    title = _extract(pa.array([line], pa.string()), GROUP_NAMED)[0].as_py()
+    return not notice.names or (title or "").strip() == author.strip()
 
 
 def _filed_under_group(author: pa.Array, text: pa.Array, names: set[str]) -> pa.Array | None:
@@ -646,8 +781,8 @@ def _is_notice(text: pa.Array) -> pa.Array:
     words = pc.match_substring_regex(text, SYSTEM)
     if len(text) > _FEW_LINES:
         return pc.or_(words, pc.match_substring_regex(text, notices().re2))
-    read = pa.array([line is not None and is_notice(line) for line in text.to_pylist()], pa.bool_())
-    return pc.or_(words, read)
+    read = [line is not None and len(line) <= _MAX_SYSTEM_LINE and is_notice(line) for line in text.to_pylist()]
+    return pc.or_(words, pa.array(read, pa.bool_()))
 
 
 def _strip_group_prefix(text: pa.Array, system: pa.Array, names: set[str]) -> pa.Array:
@@ -683,8 +818,15 @@ def _kind(text: pa.Array, named: pa.Array) -> pa.Array:
 
 
 def _attachment(text: pa.Array) -> pa.Array:
-    """The file name an attachment line refers to, else null."""
-    return pc.coalesce(_extract(text, ATTACHED_ANDROID), _extract(text, ATTACHED_IOS))
+    """The file name an attachment line refers to, else null: by the words of the languages
+    kinds.toml holds, or by WhatsApp's own file names in any other. On WhatsApp's lines the two
+    read the same name; the words go first because the names' pattern costs more per row."""
+    words = pc.coalesce(_extract(text, ATTACHED_ANDROID), _extract(text, ATTACHED_IOS))
+    named = pc.and_(pc.is_null(words), pc.match_substring_regex(text, r"WA\d{4}|\d{8}-"))
+    if not pc.any(named).as_py():
+        return words
+    by_shape = _on(named, text, lambda t: pc.coalesce(_extract(t, ATTACHED_FILE), _extract(t, ATTACHED_NUMBERED)))
+    return pc.coalesce(words, by_shape)
 
 
 def _on(mask: pa.Array, column: pa.Array, compute) -> pa.Array:

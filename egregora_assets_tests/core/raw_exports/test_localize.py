@@ -25,7 +25,7 @@ HEADERS = [
     # digits of other scripts, with their commas and direction marks
     (f"{RLM}١٨{RLM}/٣{RLM}/٢٠٢٢، ٣:١٤ م - ", f"{RLM}18/3/2022, 3:14 PM - ", "digits: Arabic-Indic"),
     ("[١٨/٠٨/٢٠٢٥، ١٥:١٤:٠٩] ", "[18/08/2025, 15:14:09] ", "digits: Arabic-Indic"),
-    ("[۱۸/۰۸/۱۴۰۲، ۳:۱۴ ب.ظ.] ", None, "digits: Extended Arabic-Indic"),  # Persian digits, Solar Hijri year
+    ("[۱۸/۰۸/۱۴۰۲، ۳:۱۴ ب.ظ.] ", "[2023/11/09, 3:14 PM] ", "digits: Extended Arabic-Indic"),
     ("۲۲/۰۸/۲۰۲۴، ۹:۰۵ ق.ظ. - ", "22/08/2024, 9:05 AM - ", "clock words: ق.ظ."),
     ("१८/०३/२०२२, १०:२० पूर्वाह्न - ", "18/03/2022, 10:20 AM - ", "digits: Devanagari"),
     ("১৮/০৩/২২, ৮:১৫ অপরাহ্ণ - ", "18/03/22, 8:15 PM - ", "digits: Bengali"),
@@ -35,6 +35,17 @@ HEADERS = [
     ("18/3/2566 21:41 - ", "18/3/2023, 21:41 - ", "calendar: Buddhist era"),
     ("[3/18/R4, 14:56:01] ", "[3/18/2022, 14:56:01] ", "calendar: Japanese era"),
     ("[12/31/H30, 23:59:59] ", "[12/31/2018, 23:59:59] ", "calendar: Japanese era"),
+    # Solar Hijri (Iran, Afghanistan): day first, or year first; Nowruz moves between 20 and 21 March
+    ("[۱۸/۰۸/۱۴۰۲، ۱۵:۱۴:۰۹] ", "[2023/11/09, 15:14:09] ", "calendar: Solar Hijri"),
+    ("[۱۴۰۳/۱/۱، ۰۰:۰۰:۰۰] ", "[2024/03/20, 00:00:00] ", "calendar: Solar Hijri"),
+    ("۱۴۰۴/۱/۱، ۹:۰۵ ق.ظ. - ", "2025/03/21, 9:05 AM - ", "calendar: Solar Hijri"),
+    ("30/12/1403, 23:59 - ", "2025/03/20, 23:59 - ", "calendar: Solar Hijri"),  # Esfand of a leap year
+    ("1402/7/1 21:41 - ", "2023/09/23, 21:41 - ", "calendar: Solar Hijri"),
+    # Islamic Hijri (Umm al-Qura): the year, or the "هـ" after it, says so
+    (f"{RLM}١{RLM}/٩{RLM}/١٤٤٥ هـ، ٣:١٤ م - ", f"{RLM}2024/03/11, 3:14 PM - ", "calendar: Islamic Hijri"),
+    ("[١/١/١٤٤٦، ٠٩:٠٠:٠٠] ", "[2024/07/07, 09:00:00] ", "calendar: Islamic Hijri"),
+    ("1/10/1444, 08:00 - ", "2023/04/21, 08:00 - ", "calendar: Islamic Hijri"),
+    ("[29/12/1445 هـ, 23:59:59] ", "[2024/07/05, 23:59:59] ", "calendar: Islamic Hijri"),
     ("[1/5/R1, 08:00:00] ", "[1/5/2019, 08:00:00] ", "calendar: Japanese era"),
     # order and punctuation
     ("[14:56:01, 18/3/2022] ", "[18/3/2022, 14:56:01] ", "time before the date"),
@@ -89,3 +100,21 @@ def test_a_continuation_line_that_starts_with_digits_is_not_a_header():
     text = "[١٨/٣/٢٠٢٢، ٣:١٤:٠٠ م] سارة: القائمة\n١- خبز\n٢- حليب ١٠:٣٠\n"
     found = localize_headers(text.encode()).data.decode()
     assert found.endswith("سارة: القائمة\n١- خبز\n٢- حليب ١٠:٣٠\n")
+
+
+@pytest.mark.parametrize(
+    "text,read_as,first",
+    [
+        ("[۱۴۰۳/۱/۱، ۰۹:۰۰:۰۰] سارا: نوروز مبارک\n", "calendar: Solar Hijri", "2024-03-20T09:00:00"),
+        (
+            "\u200f١\u200f/١٠\u200f/١٤٤٤ هـ، ٨:٠٠ ص - سارة: عيد مبارك\n",
+            "calendar: Islamic Hijri",
+            "2023-04-21T08:00:00",
+        ),
+    ],
+)
+def test_parse_summary_names_the_calendar_it_read(text, read_as, first):
+    from egregora_assets.core.raw_exports.parse import parse_chat, summary
+
+    said = summary(parse_chat(text))
+    assert read_as in said["headers_read_as"] and said["first"] == first and said["messages"] == 1

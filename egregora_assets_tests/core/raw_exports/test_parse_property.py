@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from egregora_assets.core.raw_exports.calendars import calendar_of, from_gregorian, to_gregorian
 from egregora_assets.core.raw_exports.parse import parse_chat
 
 NNBSP, LRM = "\u202f", "\u200e"
@@ -75,12 +76,17 @@ KINDS = [
     ),
     ("Contact card omitted", "Contact card omitted", "contact"),
 ]
-ANDROID_FILE = ("IMG-20201231-WA0001.jpg (file attached)", "IMG-20201231-WA0001.jpg (file attached)", "media")
-IOS_FILE = (
-    f"{LRM}<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>",
-    "<attached: 00000012-PHOTO-2020-12-31-21-41-05.jpg>",
-    "media",
-)
+
+
+def named_file(when: datetime, ios: bool) -> tuple[str, str, str]:
+    """A media line whose file name WhatsApp dated the day the message was sent."""
+    if ios:
+        written = f"<attached: 00000012-PHOTO-{when:%Y-%m-%d-%H-%M-%S}.jpg>"
+        return f"{LRM}{written}", written, "media"
+    written = f"IMG-{when:%Y%m%d}-WA0001.jpg (file attached)"
+    return written, written, "media"
+
+
 STEPS = [0, 1, 30, 300, 3 * 3600, 86400, 2 * 86400 + 7]  # seconds between messages: a chat is dense
 
 
@@ -106,7 +112,7 @@ def chats(draw):
             line = draw(st.sampled_from(SYSTEM))
             messages.append((stamp, None, f"{LRM}{line}" if ios else line, line, "system"))
         elif roll == 1:
-            written, parsed, kind = draw(st.sampled_from([*KINDS, IOS_FILE if ios else ANDROID_FILE]))
+            written, parsed, kind = draw(st.sampled_from([*KINDS, named_file(stamp, ios)]))
             messages.append((stamp, draw(st.sampled_from(authors)), written, parsed, kind))
         else:
             text = draw(TEXT)
@@ -132,6 +138,11 @@ def render(shape, messages) -> str:
 @given(chats())
 def test_rendered_chats_parse_back(chat):
     shape, messages = chat
+    # "A" and "A: B: C" both writing: "A: B: C: again" is A's "B: C: again" as much as the other's
+    # "again", whatever the repeats (hypothesis found it on main too). Names holding ": " beside
+    # no such prefix are read here; test_parse.py has the rest.
+    names = {m[1] for m in messages if m[1]}
+    assume(not any(b.startswith(a + ": ") for a in names for b in names))
     day_first = shape[0][2] if shape[0][2] is not None else None
     parsed = parse_chat(render(*chat), day_first=day_first, group_name="Grupo")
     got = [(r["timestamp"], r["author"], r["message"], r["kind"]) for r in parsed.messages.to_pylist()]
@@ -147,7 +158,7 @@ def test_day_month_evidence_from_the_dates_is_never_wrong(chat):
     truth = shape[0][2]
     if truth is None:
         assert parsed.day_first_evidence == "year-first dates"
-    elif parsed.day_first_evidence.startswith(("a part above 12", "date progression")):
+    elif parsed.day_first_evidence.startswith(("a part above 12", "media file names", "date progression")):
         assert parsed.day_first == truth, parsed.day_first_evidence
     if parsed.day_first == truth or truth is None:
         assert [r["timestamp"] for r in parsed.messages.to_pylist()] == [m[0] for m in messages]
@@ -177,6 +188,7 @@ DIGITS = {
     "Bengali": 0x09E6,
     "Thai": 0x0E50,
 }
+HIJRI = {"Solar Hijri": "solar", "Islamic Hijri": "islamic", "Islamic Hijri هـ": "islamic"}
 CLOCK_WORDS = [("ص", "م"), ("π.μ.", "μ.μ."), ("SA", "CH"), ("पूर्वाह्न", "अपराह्न"), ("PG", "PTG"), ("fm", "em")]
 
 
@@ -184,7 +196,8 @@ CLOCK_WORDS = [("ص", "م"), ("π.μ.", "μ.μ."), ("SA", "CH"), ("पूर्�
 def localized(draw):
     """(a rendering of headers, its note): other digits, an era year, the time first, clock words."""
     script = draw(st.sampled_from([None, *DIGITS]))
-    calendar = draw(st.sampled_from([None, "BE", "Buddhist", "Japanese"]))
+    calendar = draw(st.sampled_from([None, "BE", "Buddhist", "Japanese", *HIJRI]))
+    year_first = draw(st.booleans())
     time_first = draw(st.booleans())
     words = draw(st.sampled_from([None, *CLOCK_WORDS]))
     arabic_comma = draw(st.booleans()) and script in ("Arabic-Indic", "Extended Arabic-Indic")
@@ -194,8 +207,14 @@ def localized(draw):
             return f"R{d.year - 2018}" if d.year >= 2019 else f"H{d.year - 1988}"
         return f"{d.year + 543}" + (" BE" if calendar == "BE" else "") if calendar else f"{d.year}"
 
+    def day(when: datetime) -> str:
+        if calendar not in HIJRI:
+            return f"{when.day}/{when.month}/{year(when)}"
+        y, m, d = from_gregorian(HIJRI[calendar], when.date())
+        return f"{y}/{m}/{d}" if year_first else f"{d}/{m}/{y}" + (" هـ" if calendar.endswith("هـ") else "")
+
     def header(when: datetime, ios: bool) -> str:
-        date = f"{when.day}/{when.month}/{year(when)}"
+        date = day(when)
         clock = f"{when.hour % 12 or 12}:{when:%M:%S} {words[when.hour >= 12]}" if words else f"{when:%H:%M:%S}"
         comma = "، " if arabic_comma else ", "
         stamp = f"{clock}{comma}{date}" if time_first and ios else f"{date}{comma}{clock}"
@@ -231,3 +250,14 @@ def test_headers_the_grammar_reads_are_never_rewritten(chat):
     from egregora_assets.core.raw_exports.localize import header_notes
 
     assert header_notes(render(*chat).encode()) == set()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dates(date(2009, 1, 1), date(2046, 3, 1)), st.sampled_from(["solar", "islamic"]))
+def test_hijri_dates_round_trip_and_move_one_day_at_a_time(day, calendar):
+    year, month, mday = from_gregorian(calendar, day)
+    assert calendar_of(year) == calendar  # the year alone tells the calendar
+    assert to_gregorian(calendar, year, month, mday) == day
+    after = from_gregorian(calendar, day + timedelta(days=1))
+    assert after in ((year, month, mday + 1), (year, month + 1, 1), (year + 1, 1, 1))
+    assert mday <= (31 if calendar == "solar" and month <= 6 else 30)

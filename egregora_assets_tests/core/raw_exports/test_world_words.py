@@ -515,20 +515,20 @@ ISSUE_EXAMPLES = [  # the lines issue 21 quotes, around our own names
     (f"{LRM}изображение отсутствует", "media", None),
 ]
 # A WhatsApp file name says "media" whatever words surround it, in a language no table holds.
-FILE_NAMES = [
-    ("IMG-20240312-WA0007.jpg (tiedosto liitteenä tuntematon)", "media"),
-    ("PTT-20240312-WA0008.opus", "media"),
-    ("STK-20240312-WA0009.webp", "media"),
-    ("VID-20240312-WA0010.mp4 (ukjent ord)\nse her", "media"),
-    ("AUD-20240312-WA0011.m4a", "media"),
-    ("DOC-20240312-WA0012.pdf (unknown words)", "media"),
-    (f"{LRM}00000012-PHOTO-2024-03-12-09-41-05.jpg", "media"),
-    ("<kiambatisho: 00000013-AUDIO-2024-03-12-09-41-05.opus>", "media"),
-    (f"{LRM}<00000014-STICKER-2024-03-12-09-41-05.webp ekli>", "media"),
-    ("I saved it as https://example.com/IMG-20240312-WA0007.jpg", "text"),
-    ("فایل پیوست شد IMG-20240312-WA0013.jpg", "media"),
-    ("<not a file>", "text"),
-    ("<https://example.com/a.html>", "text"),
+FILE_NAMES = [  # (line, kind, the attachment the parser records)
+    ("IMG-20240312-WA0007.jpg (tiedosto liitteenä tuntematon)", "media", "IMG-20240312-WA0007.jpg"),
+    ("PTT-20240312-WA0008.opus", "media", "PTT-20240312-WA0008.opus"),
+    ("STK-20240312-WA0009.webp", "media", "STK-20240312-WA0009.webp"),
+    ("VID-20240312-WA0010.mp4 (ukjent ord)\nse her", "media", "VID-20240312-WA0010.mp4"),
+    ("AUD-20240312-WA0011.m4a", "media", "AUD-20240312-WA0011.m4a"),
+    ("DOC-20240312-WA0012.pdf (unknown words)", "media", "DOC-20240312-WA0012.pdf"),
+    (f"{LRM}00000012-PHOTO-2024-03-12-09-41-05.jpg", "media", "00000012-PHOTO-2024-03-12-09-41-05.jpg"),
+    ("<kiambatisho: 00000013-AUDIO-2024-03-12-09-41-05.opus>", "media", "00000013-AUDIO-2024-03-12-09-41-05.opus"),
+    (f"{LRM}<00000014-STICKER-2024-03-12-09-41-05.webp ekli>", "media", "00000014-STICKER-2024-03-12-09-41-05.webp"),
+    ("I saved it as https://example.com/IMG-20240312-WA0007.jpg", "text", None),
+    ("فایل پیوست شد IMG-20240312-WA0013.jpg", "media", "IMG-20240312-WA0013.jpg"),
+    ("<not a file>", "text", None),
+    ("<https://example.com/a.html>", "text", None),
 ]
 DOCUMENTS = [  # a document's name and page count before the attachment (iOS), or its name (Android)
     (f"{LRM}Reisplan.pdf • {LRM}3 pagina's {LRM}<bijgevoegd: 00000021-Reisplan.pdf>", "00000021-Reisplan.pdf"),
@@ -545,7 +545,7 @@ DOCUMENTS = [  # a document's name and page count before the attachment (iOS), o
 @pytest.mark.parametrize("shape", HEADS)
 def test_issue_examples_and_file_names(shape):
     cases = [(body, kind, att) for body, kind, att in ISSUE_EXAMPLES]
-    cases += [(body, kind, None) for body, kind in FILE_NAMES]
+    cases += FILE_NAMES
     cases += [(body, "media", att) for body, att in DOCUMENTS]
     rows = parsed([body for body, _, _ in cases], shape)
     got = [(r["kind"], r["attachment"]) for r in rows]
@@ -1203,7 +1203,7 @@ def test_ios_group_renamed_in_another_language_stays_the_group(old, new, created
 def test_attached_file_names_the_whatsapp_file_whatever_the_words():
     from egregora_assets.core.raw_exports.kinds import ATTACHED_FILE
 
-    lines = [body for body, kind in FILE_NAMES]
+    lines = [body for body, _, _ in FILE_NAMES]
     names = pa.compute.extract_regex(pa.array(lines), ATTACHED_FILE).to_pylist()
     found = [n and n["name"] for n in names]
     assert found == [
