@@ -94,23 +94,25 @@ def tag_form(word: str, lang: str) -> str:
     return base if low.startswith(base) and len(base) >= 3 else low
 
 
+DECISIVE = 8  # stopwords of one language, at least, before their count alone decides
+
+
 def detect_language(texts: Sequence[str]) -> str:
     """The chat's language among DETECTED (simplemma's guess); en when unsure.
 
     simplemma scores each language on its own, so it is asked only about the two whose
-    stopwords the text uses most: loading each language's dictionary costs ~1.5 CPU-s.
+    stopwords the text uses most, and only when they are close: loading each language's
+    dictionary costs ~1 CPU-s, and a text with twice as many of one language's stopwords as of
+    any other's is that language (the close calls are neighbours: pt and gl, da and no).
     Pseudonyms are English words, and say nothing of the chat's language."""
     text = unnamed(" ".join(texts))
-    found = simplemma.langdetect(text, lang=_likely_languages(text))
+    share = _shares(text)
+    first, second = sorted(DETECTED, key=lambda lang: -share[lang])[:2]
+    if share[first] >= DECISIVE and share[first] >= 2 * share[second]:
+        return first
+    found = simplemma.langdetect(text, lang=tuple(lang for lang in DETECTED if lang in (first, second)))
     best, score = found[0]
     return best if best in DETECTED and score > 0 else "en"
-
-
-def _likely_languages(text: str, keep: int = 2) -> tuple[str, ...]:
-    """The `keep` languages whose stopwords are most of the text's words (ties in DETECTED order)."""
-    share = _shares(text)
-    top = sorted(DETECTED, key=lambda lang: -share[lang])[:keep]
-    return tuple(lang for lang in DETECTED if lang in top)
 
 
 def likely_language(texts: Sequence[str]) -> str | None:
