@@ -19,6 +19,7 @@ from .core.home import Home, write_atomic
 from .core.raw_exports.staging import StagedExport, day_signature
 from .core.settings import Settings
 
+BUDGET = ("max_requests", "max_cost")
 PACKAGE = Path(__file__).resolve().parent  # its prompts and site template inside it
 
 
@@ -48,7 +49,8 @@ def settings_fingerprint(settings: Settings, home: Home) -> str:
     """A hash of every setting and of the home's own inputs (its secret, the owner's aliases)."""
     load_or_create_secret(home.secret)  # the first write creates it: its stamp must hold it already
     own = [p.read_bytes() if p.exists() else b"" for p in (home.secret, home.aliases)]
-    values = settings.model_dump(mode="json", exclude={"home"})  # a home moved elsewhere is the same home
+    # A home moved elsewhere is the same home, and a budget changes how much is done, not what.
+    values = settings.model_dump(mode="json", exclude={"home": True, "llm": set(BUDGET)})
     blob = json.dumps(values, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob + b"\0".join(own)).hexdigest()[:24]
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from lancedb.table import Table
 
 MAX_EMBED_CHARS = 32_000
+BUDGET_TAG = "egregora/budget"  # runs with the same value share one LLM budget
 
 
 class GroupConfig(Config):
@@ -213,6 +214,8 @@ class LLMResource(ConfigurableResource):
     concurrency: int = 8
     price_in: float | None = None
     price_out: float | None = None
+    max_requests: int | None = None
+    max_cost: float | None = None
     allow_loopback_fetch: bool = False
     fetch_urls: bool = True
     cache_dir: str = ""
@@ -221,12 +224,18 @@ class LLMResource(ConfigurableResource):
     def enabled(self) -> bool:
         return bool(self.base_url)
 
-    def client(self):
-        """A fresh client per step, so its request counts are that step's own."""
-        from .core.llm import LLM
+    def client(self, context: Any = None):
+        """A fresh client per step, so its request counts are that step's own; in a run (`context`),
+        it spends the run's budget (shared by the runs of one `egregora write`, see BUDGET_TAG)."""
+        from .core.llm import LLM, Budget
 
+        budget = None
+        if context is not None and (self.max_requests is not None or self.max_cost is not None):
+            run = context.run.tags.get(BUDGET_TAG) or context.run_id
+            ledger = Path(self.cache_dir) / "budgets" / f"{run}.json"
+            budget = Budget(ledger, self.max_requests, self.max_cost)
         return LLM(
-            base_url=self.base_url,
+            base_url=self.base_url or "",  # called only when enabled
             api_key=self.api_key or "none",
             model=self.model,
             cache_dir=Path(self.cache_dir),
@@ -238,6 +247,7 @@ class LLMResource(ConfigurableResource):
             price_out=self.price_out,
             max_output_tokens=self.max_output_tokens,
             concurrency=self.concurrency,
+            budget=budget,
         )
 
 

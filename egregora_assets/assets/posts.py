@@ -59,7 +59,7 @@ def posts(
     prompts: PromptsResource,
 ) -> MaterializeResult:
     """Blog posts written from each window: 0..N per window, quiet days give none."""
-    client = llm.client() if llm.enabled else None
+    client = llm.client(context) if llm.enabled else None
     name = f"llm:{llm.model}" if client else DIGEST_WRITER
     identity = fingerprint(name, prompt_hash(prompts.path, "writer") if client else embedder.model)
 

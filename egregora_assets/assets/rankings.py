@@ -42,7 +42,7 @@ def rankings(
     prompts: PromptsResource,
 ) -> MaterializeResult:
     """The group's posts by Elo rating: compared in pairs by an LLM judge, or offline by engagement and novelty."""
-    client = llm.client() if llm.enabled else None
+    client = llm.client(context) if llm.enabled else None
     judge = f"llm:{llm.model}+{prompt_hash(prompts.path, 'judge')[:8]}" if client else HEURISTIC
     # The LLM judge judges a few pairs per new post, in parallel, seeded by the offline heuristic;
     # the offline judge is free, and plays every post's rings.

@@ -55,7 +55,8 @@ def _run(settings: Settings, console: Console, group: str, todo) -> dict:
 
     point_dagster_home(settings)
     summary = ChainRuns(settings, console).write(group, todo.first, todo.last)
-    if not summary["windows_without_answer"]:  # work left undone is tried again next time
+    if not summary["windows_without_answer"] and not summary.get("partitions_left"):
+        # Work left undone (no answer, or past the budget) is done by the next write.
         save_stamp(settings, group, todo.stamp, summary)
     return summary
 
@@ -73,5 +74,12 @@ def print_summary(summary: dict, console: Console) -> None:
         f"[green]✓[/] {summary['partitions']} partitions computed, {summary['skipped']} unchanged; "
         f"{summary['messages']} messages, {summary['posts']} posts, {summary['llm_requests']} LLM requests"
     )
+    if left := summary.get("partitions_left"):
+        parts = ", ".join(f"{asset} {n}" for asset, n in left.items())
+        console.print(
+            f"[yellow]LLM budget reached ({summary['budget_reached']}): {sum(left.values())} partitions left "
+            f"({parts}); what is done is kept: run the same command again to go on.[/]",
+            soft_wrap=True,  # one line, whatever the terminal's width
+        )
     for feed, site, analysis in zip(summary["feeds"], summary["sites"], summary["analysis"]):
         print(f"feed: {feed}\nsite: {site}\nanalysis: {analysis}")

@@ -40,10 +40,15 @@ One client serves many threads (`map` runs a stage's calls on `concurrency` of t
 thread's next request until its `Retry-After` has passed, and a call whose own retries all met
 429s waits and is sent again (up to RATE_LIMIT_PATIENCE seconds), so a rate limit slows a run
 down and never fails a partition.
+
+A run may have a `Budget` (max_requests, max_cost): every client of the run, in any process,
+counts into one ledger file, and once it is spent a call that would send a request raises
+BudgetSpent instead (answers already cached are still read). Calls already sent finish.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import json
@@ -53,6 +58,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,6 +71,7 @@ from instructor.v2.core.json import extract_json_from_codeblock
 from pydantic import BaseModel
 
 from .home import write_atomic
+from .models import BudgetSpent
 
 T = TypeVar("T", bound=BaseModel)
 Item = TypeVar("Item")
@@ -105,6 +112,60 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@dataclass(frozen=True)
+class Budget:
+    """What one run may spend on LLM requests, counted by all its clients in a ledger file.
+
+    A call is started only while the requests counted (each started call counts one, its retries
+    and re-asks more) are below `max_requests` and the cost below `max_cost`: a run sends at most
+    `max_requests` requests when nothing is retried, and goes past `max_cost` by at most the calls
+    in flight when it was reached."""
+
+    ledger: Path
+    max_requests: int | None = None
+    max_cost: float | None = None
+
+    def start(self) -> None:
+        """Count one request for a call about to be sent, or raise BudgetSpent."""
+        with self._open() as spent:
+            if self.max_requests is not None and spent["requests"] >= self.max_requests:
+                raise BudgetSpent(f"max_requests={self.max_requests}: {spent['requests']} requests sent")
+            if self.max_cost is not None and spent["cost"] >= self.max_cost:
+                raise BudgetSpent(f"max_cost={self.max_cost}: {spent['cost']:.4f} spent")
+            spent["requests"] += 1
+
+    def add(self, requests: int = 0, cost: float = 0.0) -> None:
+        """Count a call's further requests (retries, re-asks) and its cost."""
+        if requests or cost:
+            with self._open() as spent:
+                spent["requests"] += requests
+                spent["cost"] += cost
+
+    def spent(self) -> dict[str, Any]:
+        """The requests and cost counted so far."""
+        with self._open() as spent:
+            return dict(spent)
+
+    @contextmanager
+    def _open(self) -> Iterator[dict[str, Any]]:
+        """The ledger's counts, locked against every other thread and process, written back after."""
+        self.ledger.parent.mkdir(parents=True, exist_ok=True)
+        with _LEDGER_LOCK, open(self.ledger, "a+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            file.seek(0)
+            try:
+                spent = {"requests": 0, "cost": 0.0, **json.loads(file.read() or "{}")}
+            except ValueError:
+                spent = {"requests": 0, "cost": 0.0}
+            yield spent
+            file.seek(0)
+            file.truncate()
+            file.write(json.dumps(spent))
+
+
+_LEDGER_LOCK = threading.Lock()  # flock excludes other processes; this, other threads of this one
+
+
 @dataclass
 class LLMStats:
     """What the LLM client has spent: requests sent (retries included), cache hits, tokens, cost."""
@@ -137,6 +198,7 @@ class LLM:
         price_out: float | None = None,  # per 1M output tokens
         max_output_tokens: int | None = None,  # caps every call's max_tokens, for slow local models
         concurrency: int = CONCURRENCY,
+        budget: Budget | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
@@ -150,6 +212,8 @@ class LLM:
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
         self._lock = threading.Lock()
         self.concurrency = concurrency
+        self.budget = budget
+        self._attempts = threading.local()  # requests sent by the call on this thread (hooks run on it)
         self._slots = threading.BoundedSemaphore(concurrency)
         self._resume_at = 0.0  # monotonic time before which no request is sent (a 429's Retry-After)
         # Hooks see every attempt, including the openai client's retries: they count requests
@@ -325,13 +389,20 @@ class LLM:
         refuses it (the openai client's own retries used up), for up to RATE_LIMIT_PATIENCE."""
         deadline = time.monotonic() + RATE_LIMIT_PATIENCE
         with self._slots:
-            while True:
-                try:
-                    return call()
-                except (openai.APIError, InstructorError) as exc:
-                    if not isinstance(_root(exc), openai.RateLimitError) or time.monotonic() > deadline:
-                        raise
-                    self._hold(RATE_LIMIT_WAIT)  # _on_request waits it out
+            if self.budget is not None:
+                self.budget.start()
+            self._attempts.count = 0
+            try:
+                while True:
+                    try:
+                        return call()
+                    except (openai.APIError, InstructorError) as exc:
+                        if not isinstance(_root(exc), openai.RateLimitError) or time.monotonic() > deadline:
+                            raise
+                        self._hold(RATE_LIMIT_WAIT)  # _on_request waits it out
+            finally:
+                if self.budget is not None:  # the first request was counted when the call started
+                    self.budget.add(requests=max(self._attempts.count - 1, 0))
 
     def _hold(self, seconds: float) -> None:
         """Send no request, from any thread, for `seconds` from now."""
@@ -341,6 +412,7 @@ class LLM:
     def _on_request(self, request: httpx.Request) -> None:
         while (wait := self._resume_at - time.monotonic()) > 0:
             time.sleep(wait)  # a 429 seen by any thread holds every thread's next request
+        self._attempts.count = getattr(self._attempts, "count", 0) + 1
         with self._lock:
             self.stats.requests += 1
 
@@ -352,11 +424,14 @@ class LLM:
         tokens_in = getattr(usage, "prompt_tokens", 0) or 0
         tokens_out = getattr(usage, "completion_tokens", 0) or 0
         price_in, price_out = self.prices
+        cost = (tokens_in * (price_in or 0) + tokens_out * (price_out or 0)) / 1e6
         with self._lock:
             self.stats.input_tokens += tokens_in
             self.stats.output_tokens += tokens_out
             if self.stats.cost is not None:
-                self.stats.cost += (tokens_in * (price_in or 0) + tokens_out * (price_out or 0)) / 1e6
+                self.stats.cost += cost
+        if self.budget is not None:
+            self.budget.add(cost=cost)
 
     def _key(self, model: str, messages: list[dict], schema: dict | None, params: dict, mode: str) -> str:
         call = {"model": model, "messages": messages, "schema": schema, "params": params, "mode": mode}

@@ -14,6 +14,11 @@ class BadExport(ValueError):
     """An input the user gave us cannot be read; the message is one line naming the problem."""
 
 
+class BudgetSpent(Exception):
+    """The run's LLM budget is spent, so a call was not sent. Not a failure: the partition is left
+    for the next run (see journal.run_slices), which finds the answers already received cached."""
+
+
 MessageKind = Literal["text", "system", "media", "deleted", "edited", "poll", "location", "contact", "command"]
 
 # Parsed (not yet anonymized) messages travel as Arrow tables because exports hold
