@@ -62,13 +62,16 @@ def day_signatures(home: Home, group: str, day_first: bool | None) -> dict[str, 
     return {d.isoformat(): day_signature(covering(exports, d), d, day_first) for d in sorted(days)}
 
 
-def plan(settings: Settings, staged: StagedExport, code: str | None = None) -> Plan:
-    """What writing `staged` must recompute, from the group's stamp of its last complete write."""
+def plan(
+    settings: Settings, staged: StagedExport, code: str | None = None, days: dict[str, list] | None = None
+) -> Plan:
+    """What writing `staged` must recompute, from the group's stamp of its last complete write;
+    `days` gives each day's input signature when the export is not staged (a dry run)."""
     home, group = Home(settings.home), staged.group
     stamp: dict = {
         "code": code or code_fingerprint(),
         "settings": settings_fingerprint(settings, home),
-        "days": day_signatures(home, group, settings.group(group).day_first),
+        "days": days if days is not None else day_signatures(home, group, settings.group(group).day_first),
     }
     full = Plan(staged.first_day, staged.last_day, "", stamp)
     last = _load(home.stamp(group))

@@ -48,6 +48,40 @@ def write(
     return 0
 
 
+def dry_run(
+    settings: Settings, path: Path, *, group: str | None, timezone: str | None, as_json: bool, console: Console
+) -> int:
+    """Print what writing the export would do, having staged, written and sent nothing."""
+    from ..dry_run import dry_run as preview
+
+    with console.status(f"Reading {path.name}…"):
+        plan = preview(settings, path, group=group, timezone=timezone)
+    if as_json:
+        print(json.dumps(plan))
+        return 0
+    privacy = plan["privacy"]
+    lines = [
+        f"dry run: nothing staged, written or sent ({plan['reason']})",
+        f"group {plan['group']}: {plan['days_to_compute']} of {plan['days']} days to compute "
+        f"({plan['first_day']} to {plan['last_day']}), {plan['days_unchanged']} unchanged; "
+        f"{plan['messages']} messages in {plan['windows']} windows",
+        f"privacy: {privacy['people']} people get pseudonyms; {privacy['names_replaced_in_text']} names, "
+        f"{privacy['numbers_replaced']} numbers and {privacy['emails_replaced']} e-mails replaced in the text",
+    ]
+    if plan["llm"]:
+        stages = ", ".join(f"{stage} {n}" for stage, n in plan["llm_requests"].items())
+        lines.append(f"LLM requests: {plan['llm_requests_total']} ({stages or 'none'})")
+        cost = f"; cost about {plan['llm_cost_estimate']}" if "llm_cost_estimate" in plan else ""
+        lines.append(
+            f"tokens, estimated: {plan['llm_input_tokens']} in, {plan['llm_output_tokens']} out{cost} "
+            f"(assuming {plan['estimates']['posts'].replace('per', 'post per')}; input from the rendered prompts)"
+        )
+    else:
+        lines.append("LLM: none configured (the offline writer): 0 requests")
+    print("\n".join(lines))
+    return 0
+
+
 def _run(settings: Settings, console: Console, group: str, todo) -> dict:
     """The chain over the planned days (the caller holds the home's lock); stamped when complete."""
     from ..plan import save_stamp
