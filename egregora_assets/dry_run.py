@@ -192,7 +192,7 @@ def llm_plan(settings: Settings, windows: list[Window], rows: pa.Table) -> dict[
         related = [f"{window.date} {t[:800]}" for t in earlier[-RELATED:]]
         add(
             "writer",
-            chat_messages(PROMPTS, "writer", window=window, enrichments=extras, related=related),
+            chat_messages(PROMPTS, "writer", window=window, enrichments=extras, related=related, notes=[]),
             WRITER_OUTPUT_TOKENS,
         )
         earlier.append(window_text(window))

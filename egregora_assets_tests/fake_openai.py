@@ -228,16 +228,17 @@ class FakeOpenAI:
     def _content(self, marker: str, prompt: str) -> str:
         golden = json.loads((self.golden_dir / f"{marker}.json").read_text(encoding="utf-8"))
         content = golden["choices"][0]["message"]["content"]
-        if marker != "writer":
+        if marker not in ("writer", "reader"):
             return content
         # Recorded posts cite "placeholder-K": point that at the K-th message id of this request.
         section = prompt.rpartition("## Messages")[2]  # not the ids of earlier windows in the context
         plan, ids = json.loads(content), WRITER_ID.findall(section) or ["none"]
-        for post in plan["posts"]:
+        for post in plan.get("posts") or plan.get("notes") or []:  # the reader's notes cite too
             cited = [_placeholder(i, ids) for i in post["message_ids"]]
             post["message_ids"] = list(dict.fromkeys(cited))
             # The body's source marks too: "[placeholder-K]" becomes "[<K-th id>]".
-            post["body"] = re.sub(r"placeholder-\d+", lambda m: _placeholder(m.group(0), ids), post["body"])
+            if "body" in post:
+                post["body"] = re.sub(r"placeholder-\d+", lambda m: _placeholder(m.group(0), ids), post["body"])
         return json.dumps(plan, ensure_ascii=False)
 
     def _completion(self, marker: str, body: dict, content: str, prompt: str) -> dict:

@@ -213,6 +213,7 @@ class LLM:
         self._lock = threading.Lock()
         self.concurrency = concurrency
         self.budget = budget
+        self._too_long: int | None = None  # the shortest prompt (characters) refused as too long
         self._attempts = threading.local()  # requests sent by the call on this thread (hooks run on it)
         self._slots = threading.BoundedSemaphore(concurrency)
         self._resume_at = 0.0  # monotonic time before which no request is sent (a 429's Retry-After)
@@ -241,6 +242,7 @@ class LLM:
             cached = self._load(key)
             if cached is not None:
                 return response_model.model_validate(cached)
+            self._fits(messages, model)
             try:
                 result, completion = self._send(
                     functools.partial(
@@ -255,7 +257,7 @@ class LLM:
                 break
             except (openai.APIError, InstructorError) as exc:
                 if not self._fall_back(mode, exc):
-                    raise _failure(exc, model) from exc
+                    raise self._failed(exc, model, messages) from exc
         # instructor sums the usage of all attempts into the returned completion.
         self._spend(completion.usage)
         value = result.model_dump(mode="json")
@@ -270,12 +272,13 @@ class LLM:
         cached = self._load(key)
         if cached is not None:
             return cached
+        self._fits(messages, model)
         try:
             completion = self._send(
                 lambda: self._client.chat.completions.create(model=model, messages=messages, **params)
             )
         except openai.APIError as exc:
-            raise _failure(exc, model) from exc
+            raise self._failed(exc, model, messages) from exc
         self._spend(completion.usage)
         answer = completion.choices[0].message.content or ""
         self._store(key, model, answer)
@@ -341,6 +344,24 @@ class LLM:
         if self.max_output_tokens is None:
             return params
         return {**params, "max_tokens": min(params.get("max_tokens") or self.max_output_tokens, self.max_output_tokens)}
+
+    def _fits(self, messages: list[dict], model: str) -> None:
+        """Raise OverflowError, sending nothing, for a prompt at least as long as one the server
+        already refused as too long for its context (a small model's window is read in many
+        parts: without this, each part's first, too long, attempt would be sent again)."""
+        chars = _chars(messages)
+        if self._too_long is not None and chars >= self._too_long:
+            raise OverflowError(
+                f"prompt too long for model {model!r}: {chars} characters, and one of {self._too_long} was refused"
+            )
+
+    def _failed(self, exc: Exception, model: str, messages: list[dict]) -> Exception:
+        """`_failure`, remembering the length of a prompt refused as too long."""
+        failure = _failure(exc, model)
+        if isinstance(failure, OverflowError):
+            with self._lock:
+                self._too_long = min(self._too_long or _chars(messages), _chars(messages))
+        return failure
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -473,6 +494,16 @@ def _lenient(response_model: type[T]) -> type[T]:
         },
     )
     return lenient
+
+
+def _chars(messages: list[dict]) -> int:
+    """A prompt's length in characters (its text parts; an image counts as nothing)."""
+    total = 0
+    for message in messages:
+        content = message.get("content")
+        parts = content if isinstance(content, list) else [{"text": content or ""}]
+        total += sum(len(p.get("text") or "") for p in parts if isinstance(p, dict))
+    return total
 
 
 def _failure(exc: Exception, model: str) -> Exception:

@@ -133,6 +133,19 @@ class PostPlan(BaseModel):
     posts: list[PostDraft] = Field(default_factory=list, description="The posts; empty when the messages are trivial")
 
 
+class Note(BaseModel):
+    """What a reader noted of one part of a window too long for the model: the writer's input."""
+
+    text: str = Field(description="One or two sentences: who said, decided or shared what")
+    message_ids: list[str] = Field(default_factory=list, description="Ids of the messages it draws on")
+
+
+class Notes(BaseModel):
+    """The reader's answer for one part of a window."""
+
+    notes: list[Note] = Field(default_factory=list, description="The notes; empty when the part is trivial")
+
+
 ENTRY_AUTHORITY = "egregora.local,2026"  # of the tag: URIs that identify entries and feeds (RFC 4151)
 MAX_TITLE_CHARS = 120
 MAX_SUMMARY_CHARS = 2000
