@@ -219,6 +219,7 @@ def llm_plan(settings: Settings, windows: list[Window], rows: pa.Table) -> dict[
         "llm_input_tokens": total_in,
         "llm_output_tokens": total_out,
         "llm_by_stage": stages,
+        "llm_models": {stage: _model(settings, stage) for stage in stages},
         "estimates": ESTIMATES,
         "max_answer_tokens": MAX_ANSWER_TOKENS,
     }
@@ -226,6 +227,13 @@ def llm_plan(settings: Settings, windows: list[Window], rows: pa.Table) -> dict[
     if price_in is not None or price_out is not None:
         plan["llm_cost_estimate"] = round((total_in * (price_in or 0) + total_out * (price_out or 0)) / 1e6, 6)
     return plan
+
+
+def _model(settings: Settings, stage: str) -> str:
+    """The model a stage's requests name (the reader is the writer's)."""
+    own = {"writer": settings.llm.writer_model, "judge": settings.llm.judge_model}
+    own["portrait"] = settings.llm.portrait_model
+    return own.get(stage) or settings.llm.model
 
 
 class _Shown:

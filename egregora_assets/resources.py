@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 MAX_EMBED_CHARS = 32_000
 BUDGET_TAG = "egregora/budget"  # runs with the same value share one LLM budget
+Task = Literal["writer", "judge", "portrait"]  # the LLM tasks that may name a model of their own
 
 
 class GroupConfig(Config):
@@ -207,6 +208,9 @@ class LLMResource(ConfigurableResource):
     api_key: str = ""
     model: str = "gpt-4o-mini"
     vision_model: str | None = None
+    writer_model: str | None = None
+    judge_model: str | None = None
+    portrait_model: str | None = None
     mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
     timeout: float = 60.0
     max_retries: int = 4
@@ -224,7 +228,11 @@ class LLMResource(ConfigurableResource):
     def enabled(self) -> bool:
         return bool(self.base_url)
 
-    def client(self, context: Any = None):
+    def model_for(self, task: Task | None) -> str:
+        """The model a task uses: its own, when the settings name one, else the chat model."""
+        return (getattr(self, f"{task}_model") if task else None) or self.model
+
+    def client(self, context: Any = None, task: Task | None = None):
         """A fresh client per step, so its request counts are that step's own; in a run (`context`),
         it spends the run's budget (shared by the runs of one `egregora write`, see BUDGET_TAG)."""
         from .core.llm import LLM, Budget
@@ -237,7 +245,7 @@ class LLMResource(ConfigurableResource):
         return LLM(
             base_url=self.base_url or "",  # called only when enabled
             api_key=self.api_key or "none",
-            model=self.model,
+            model=self.model_for(task),
             cache_dir=Path(self.cache_dir),
             mode=self.mode,
             vision_model=self.vision_model or None,

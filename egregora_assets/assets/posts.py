@@ -59,8 +59,8 @@ def posts(
     prompts: PromptsResource,
 ) -> MaterializeResult:
     """Blog posts written from each window: 0..N per window, quiet days give none."""
-    client = llm.client(context) if llm.enabled else None
-    name = f"llm:{llm.model}" if client else DIGEST_WRITER
+    client = llm.client(context, "writer") if llm.enabled else None
+    name = f"llm:{llm.model_for('writer')}" if client else DIGEST_WRITER
     # With an LLM, the writer's prompt and the reader's (a window too long for the model is read in parts).
     read_write = [prompt_hash(prompts.path, p) for p in ("reader", "writer")]
     identity = fingerprint(name, read_write if client else embedder.model)

@@ -69,7 +69,7 @@ def dry_run(
         f"{privacy['numbers_replaced']} numbers and {privacy['emails_replaced']} e-mails replaced in the text",
     ]
     if plan["llm"]:
-        stages = ", ".join(f"{stage} {n}" for stage, n in plan["llm_requests"].items())
+        stages = ", ".join(f"{stage} {n} ({plan['llm_models'][stage]})" for stage, n in plan["llm_requests"].items())
         lines.append(f"LLM requests: {plan['llm_requests_total']} ({stages or 'none'})")
         cost = f"; cost about {plan['llm_cost_estimate']}" if "llm_cost_estimate" in plan else ""
         lines.append(

@@ -74,6 +74,10 @@ class LLMSettings(BaseModel):
     api_key: SecretStr = SecretStr("")
     model: str = "gpt-4o-mini"
     vision_model: str | None = None
+    # A model per task, where one is named; else `model` (a bigger writer, a cheaper judge).
+    writer_model: str | None = None  # the posts, and the reader's notes of a window too long
+    judge_model: str | None = None  # the ranking's pairwise comparisons
+    portrait_model: str | None = None  # the author pages' portraits
     mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(4, ge=0)
