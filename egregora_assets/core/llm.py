@@ -94,7 +94,8 @@ CONTEXT_ERROR_HINTS = (
     "context_length_exceeded",
     "maximum context length",
     "context length",
-    "context size",  # llama.cpp: "exceeds the available context size"
+    "context size",  # llama.cpp: "exceeds the available context size", "Context size has been exceeded"
+    "exceed_context_size_error",  # llama.cpp's error type
     "too many tokens",
     "prompt is too long",
     "exceeds the maximum number of tokens",  # Gemini
@@ -551,8 +552,11 @@ def refuses_mode(exc: BaseException) -> bool:
 
 
 def is_context_error(exc: BaseException) -> bool:
-    """Whether the server refused the call because the prompt exceeds the model's context."""
-    if not isinstance(exc, openai.BadRequestError):
+    """Whether the server refused the call because the prompt exceeds the model's context.
+
+    OpenAI answers 400; llama.cpp's server 400 with type exceed_context_size_error, or 500
+    "Context size has been exceeded." (ggml-org/llama.cpp#19774), and 413 is HTTP's own word."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 413, 500):
         return False
     text = f"{getattr(exc, 'code', '')} {exc.message}".lower()
     return any(hint in text for hint in CONTEXT_ERROR_HINTS)

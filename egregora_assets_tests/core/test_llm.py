@@ -145,6 +145,13 @@ def test_context_limit_reads_in_halves_truncates_a_huge_message_and_writes_once(
     assert len(refused) == len(set(refused)) and len(fake_llm.calls) < 12
 
 
+def test_llama_cpp_500_for_a_prompt_too_long_is_read_in_parts(make_llm, fake_llm):
+    fake_llm.script(["context_size_500"] * 2, marker="writer")  # the first try and its one retry
+    posts, reasons = writer.write_posts_llm(make_llm(max_retries=1), PROMPTS, make_window(12), [], [])
+    assert len(posts) == 1 and reasons is None
+    assert [c[1:] for c in fake_llm.calls][-2:] == [("reader", "ok"), ("writer", "ok")]
+
+
 def test_prompt_that_cannot_fit_raises_overflow(make_llm, fake_llm):
     fake_llm.context_limit = 10
     with pytest.raises(OverflowError, match="too long"):
