@@ -91,11 +91,13 @@ class ChainRuns:
         from dagster import AssetKey, AssetSelection
 
         from .assets.rankings import rankings
+        from .resources import BUDGET_TAG
 
         before = journal_stamps(self.settings, groups)
         totals = dict.fromkeys(RANK_COUNTS, 0)
+        budget = uuid.uuid4().hex  # one LLM budget for the command, whatever the number of groups
         for group in groups:
-            tags = {"egregora/command": "rank", "egregora/group": group}
+            tags = {"egregora/command": "rank", "egregora/group": group, BUDGET_TAG: budget}
             result = self.run(
                 AssetSelection.assets(rankings).downstream(), f"Ranking the posts of {group}…", tags, group
             )
