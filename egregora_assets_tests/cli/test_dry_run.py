@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zipfile
 from collections import Counter
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -27,10 +28,10 @@ def snapshot(home: Path) -> dict[str, str]:
     }
 
 
-def dry(home: Path, *extra: str) -> dict:
+def dry(home: Path, export: Path = DEMO_EXPORT) -> dict:
     out = io.StringIO()
     with redirect_stdout(out):
-        assert main(["write", str(DEMO_EXPORT), "--home", str(home), "--dry-run", "--json", *extra]) == 0
+        assert main(["write", str(export), "--home", str(home), "--dry-run", "--json"]) == 0
     return json.loads(out.getvalue().strip().splitlines()[-1])
 
 
@@ -74,3 +75,19 @@ def test_a_dry_run_without_an_llm_says_so_and_bad_input_is_one_line(tmp_path, ca
     assert main(["write", str(bad), "--home", str(tmp_path / "home"), "--dry-run"]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
     assert not (tmp_path / "home").exists()
+
+
+def test_after_a_write_a_dry_run_of_a_longer_export_plans_only_the_changed_day(tmp_path):
+    chat = zipfile.ZipFile(DEMO_EXPORT).read("Conversa do WhatsApp com Trilhas da Serra.txt").decode()
+    first, later = tmp_path / "Conversa do WhatsApp com Trilhas da Serra.txt", tmp_path / "later"
+    first.write_text(chat, encoding="utf-8")
+    home = tmp_path / "home"
+    assert main(["write", str(first), "--home", str(home), "--json"]) == 0  # offline: no LLM configured
+    later.mkdir()
+    longer = later / first.name
+    longer.write_text(chat + "27/09/2026 21:58 - Rafael Souza: Até sábado então, trilha nova\n", encoding="utf-8")
+    before = snapshot(home)
+    plan = dry(home, longer)
+    assert snapshot(home) == before
+    assert (plan["days_to_compute"], plan["first_day"], plan["reason"]) == (1, "2026-09-27", "1 day(s) changed")
+    assert plan["days_unchanged"] == plan["days"] - 1 and plan["llm_requests"] == {}
