@@ -226,6 +226,8 @@ def llm_plan(settings: Settings, windows: list[Window], rows: pa.Table) -> dict[
     price_in, price_out = settings.llm.price_in, settings.llm.price_out
     if price_in is not None or price_out is not None:
         plan["llm_cost_estimate"] = round((total_in * (price_in or 0) + total_out * (price_out or 0)) / 1e6, 6)
+    if (most := settings.llm.max_requests) is not None:  # how many writes the budget spreads it over
+        plan["writes_within_max_requests"] = -(-plan["llm_requests_total"] // most) if most else None
     return plan
 
 

@@ -71,6 +71,12 @@ def dry_run(
     if plan["llm"]:
         stages = ", ".join(f"{stage} {n} ({plan['llm_models'][stage]})" for stage, n in plan["llm_requests"].items())
         lines.append(f"LLM requests: {plan['llm_requests_total']} ({stages or 'none'})")
+        if "writes_within_max_requests" in plan:
+            runs = plan["writes_within_max_requests"]
+            lines.append(
+                f"budget: max_requests={settings.llm.max_requests}: "
+                + (f"about {runs} write(s) to finish" if runs else "no LLM call will be sent")
+            )
         cost = f"; cost about {plan['llm_cost_estimate']}" if "llm_cost_estimate" in plan else ""
         lines.append(
             f"tokens, estimated: {plan['llm_input_tokens']} in, {plan['llm_output_tokens']} out{cost} "

@@ -91,3 +91,11 @@ def test_after_a_write_a_dry_run_of_a_longer_export_plans_only_the_changed_day(t
     assert snapshot(home) == before
     assert (plan["days_to_compute"], plan["first_day"], plan["reason"]) == (1, "2026-09-27", "1 day(s) changed")
     assert plan["days_unchanged"] == plan["days"] - 1 and plan["llm_requests"] == {}
+
+
+def test_a_dry_run_says_how_many_writes_a_request_budget_takes(tmp_path, monkeypatch):
+    monkeypatch.setenv("EGREGORA_LLM__BASE_URL", "http://127.0.0.1:9/v1")  # never asked: nothing is sent
+    monkeypatch.setenv("EGREGORA_LLM__MAX_REQUESTS", "10")
+    plan = dry(tmp_path / "home")
+    assert plan["writes_within_max_requests"] == -(-plan["llm_requests_total"] // 10) > 1
+    assert not (tmp_path / "home").exists()
