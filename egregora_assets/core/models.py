@@ -14,6 +14,11 @@ class BadExport(ValueError):
     """An input the user gave us cannot be read; the message is one line naming the problem."""
 
 
+class BudgetSpent(Exception):
+    """The run's LLM budget is spent, so a call was not sent. Not a failure: the partition is left
+    for the next run (see journal.run_slices), which finds the answers already received cached."""
+
+
 MessageKind = Literal["text", "system", "media", "deleted", "edited", "poll", "location", "contact", "command"]
 
 # Parsed (not yet anonymized) messages travel as Arrow tables because exports hold
@@ -126,6 +131,19 @@ class PostPlan(BaseModel):
     """The LLM writer's answer for one window: zero or more posts."""
 
     posts: list[PostDraft] = Field(default_factory=list, description="The posts; empty when the messages are trivial")
+
+
+class Note(BaseModel):
+    """What a reader noted of one part of a window too long for the model: the writer's input."""
+
+    text: str = Field(description="One or two sentences: who said, decided or shared what")
+    message_ids: list[str] = Field(default_factory=list, description="Ids of the messages it draws on")
+
+
+class Notes(BaseModel):
+    """The reader's answer for one part of a window."""
+
+    notes: list[Note] = Field(default_factory=list, description="The notes; empty when the part is trivial")
 
 
 ENTRY_AUTHORITY = "egregora.local,2026"  # of the tag: URIs that identify entries and feeds (RFC 4151)

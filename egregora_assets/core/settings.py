@@ -74,6 +74,10 @@ class LLMSettings(BaseModel):
     api_key: SecretStr = SecretStr("")
     model: str = "gpt-4o-mini"
     vision_model: str | None = None
+    # A model per task, where one is named; else `model` (a bigger writer, a cheaper judge).
+    writer_model: str | None = None  # the posts, and the reader's notes of a window too long
+    judge_model: str | None = None  # the ranking's pairwise comparisons
+    portrait_model: str | None = None  # the author pages' portraits
     mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(4, ge=0)
@@ -81,8 +85,18 @@ class LLMSettings(BaseModel):
     concurrency: int = Field(8, ge=1, le=64)  # requests in flight at once, in every LLM stage
     price_in: float | None = Field(None, ge=0)  # per million input tokens
     price_out: float | None = Field(None, ge=0)
+    # A run's budget: once reached it starts no new LLM call, keeps what is done, and the next
+    # run goes on from there. Not part of what a write's output depends on (see plan.py).
+    max_requests: int | None = Field(None, ge=0)
+    max_cost: float | None = Field(None, ge=0)  # in the prices' currency; needs price_in or price_out
     allow_loopback_fetch: bool = False  # tests fetch pages from 127.0.0.1
     fetch_urls: bool = True
+
+    @model_validator(mode="after")
+    def _priced(self) -> LLMSettings:
+        if self.max_cost is not None and self.price_in is None and self.price_out is None:
+            raise ValueError("max_cost needs a price: set price_in and price_out (per million tokens)")
+        return self
 
 
 class EmbeddingSettings(BaseModel):
