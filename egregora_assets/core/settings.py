@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -67,7 +67,13 @@ Timezone = Annotated[str, AfterValidator(_timezone)]
 HttpURL = Annotated[str | None, AfterValidator(_http_url)]
 
 
-class LLMSettings(BaseModel):
+class Section(BaseModel):
+    """A table of settings: a name it does not know is a mistake (a typo), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LLMSettings(Section):
     """An OpenAI-compatible chat API; without `base_url` the offline writer is used."""
 
     base_url: HttpURL = None
@@ -99,7 +105,7 @@ class LLMSettings(BaseModel):
         return self
 
 
-class EmbeddingSettings(BaseModel):
+class EmbeddingSettings(Section):
     """Where vectors come from: a packaged local model, or an OpenAI-compatible API."""
 
     provider: Literal["local", "openai"] = "local"
@@ -118,7 +124,7 @@ class EmbeddingSettings(BaseModel):
         return self
 
 
-class VectorSettings(BaseModel):
+class VectorSettings(Section):
     """Where LanceDB keeps the vectors: `<home>/lancedb`, or an object-store URI when runs are spread out."""
 
     uri: Annotated[str | None, AfterValidator(_vectors_uri)] = None
@@ -132,20 +138,20 @@ def _warehouse_url(value: str | None) -> str | None:
     return value or None
 
 
-class WarehouseSettings(BaseModel):
+class WarehouseSettings(Section):
     """Where the pseudonymous tables live: `duckdb://<home>/egregora.duckdb`, or `postgres://user:password@host:port/db`
     when several machines or runs write at once."""
 
     url: Annotated[str | None, AfterValidator(_warehouse_url)] = None
 
 
-class PrivacySettings(BaseModel):
+class PrivacySettings(Section):
     """Who opted out by configuration (real names or pseudonyms)."""
 
     opt_out: list[str] = []
 
 
-class GroupSettings(BaseModel):
+class GroupSettings(Section):
     """Per-group overrides, keyed by group slug in `[groups.<slug>]`."""
 
     timezone: Timezone | None = None
@@ -156,7 +162,7 @@ class GroupSettings(BaseModel):
     feed_top: int | None = Field(None, ge=1)  # the group's own `feed_top`
 
 
-class ServeSettings(BaseModel):
+class ServeSettings(Section):
     """`egregora serve` on an address other than 127.0.0.1: the token every request must carry
     (`Authorization: Bearer`) and the web origins allowed to call it."""
 
@@ -220,6 +226,8 @@ def load_settings(home: Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BadSettings(f"{toml}: not valid TOML: {error}") from None
     data.pop("home", None)
+    if unknown := sorted(set(data) - set(Settings.model_fields)):
+        raise BadSettings(f"{toml}: unknown setting {unknown[0]!r} (a typo? the README lists the settings)")
     try:
         settings = Settings(**data)
     except ValidationError as error:
@@ -233,4 +241,6 @@ def _first_error(error: ValidationError, toml: Path) -> str:
     name = ".".join(str(p) for p in first["loc"])
     env = "EGREGORA_" + "__".join(str(p) for p in first["loc"]).upper()
     message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting (a typo? the README lists the settings)"
     return f"setting {name} ({env} or {toml.name}): {message}"
