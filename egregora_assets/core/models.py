@@ -3,11 +3,12 @@ reads them by (a window's halves, the order of posts)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class BadExport(ValueError):
@@ -25,6 +26,13 @@ PARSED_SCHEMA = pa.schema(
         ("message", pa.string()),
         ("kind", pa.string()),
         ("attachment", pa.string()),  # zip member name or file name, when any
+        # What sources other than WhatsApp's .txt carry (null from a .txt): the author's id in the
+        # source (private: it keys one person's pseudonym), the message's own id there, the id of
+        # the message it replies to, and its reactions as JSON ({"👍": 2}, no reactor names).
+        ("author_id", pa.string()),
+        ("source_id", pa.string()),
+        ("reply_to", pa.string()),
+        ("reactions", pa.string()),
     ]
 )
 
@@ -41,6 +49,17 @@ class Message(BaseModel):
     text: str
     kind: MessageKind = "text"
     attachment: str | None = None
+    ref: str | None = None  # a keyed hash of the message's id in its source, when it has one
+    reply_to: str | None = None  # the `ref` of the message it replies to
+    reactions: dict[str, int] = Field(default_factory=dict)  # emoji -> count
+
+    @field_validator("reactions", mode="before")
+    @classmethod
+    def _reactions_json(cls, value: object) -> object:
+        """The warehouse stores reactions as JSON text."""
+        if value is None:
+            return {}
+        return json.loads(value) if isinstance(value, str) else value
 
 
 CONTEXT_MESSAGES = 3  # earlier messages carried along so replies keep their meaning

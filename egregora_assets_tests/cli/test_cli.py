@@ -148,8 +148,8 @@ def _zip_of(path: Path, members: dict[str, bytes]) -> Path:
 
 NOT_EXPORTS = {  # what the user names -> what the one line must say
     "a directory": (lambda tmp: (tmp / "WhatsApp Chat").mkdir() or tmp / "WhatsApp Chat", "is a directory"),
-    "an empty .txt": (lambda tmp: _write(tmp / "chat.txt", b""), "not a WhatsApp export: the file is empty"),
-    "an empty .zip": (lambda tmp: _write(tmp / "chat.zip", b""), "not a WhatsApp export: the file is empty"),
+    "an empty .txt": (lambda tmp: _write(tmp / "chat.txt", b""), "not an export: the file is empty"),
+    "an empty .zip": (lambda tmp: _write(tmp / "chat.zip", b""), "not an export: the file is empty"),
     "random bytes .txt": (lambda tmp: _write(tmp / "chat.txt", _noise()), "not a text chat"),
     "random bytes .zip": (lambda tmp: _write(tmp / "chat.zip", _noise()), "not a WhatsApp export: not a zip file"),
     "random bytes, no extension": (lambda tmp: _write(tmp / "chat", _noise()), "not a WhatsApp export"),

@@ -1,0 +1,96 @@
+"""The JSON that WhatsApp-Chat-Exporter writes from the phone's database: quoted replies,
+reactions and (on Android) WhatsApp's own voice-note transcripts, which the .txt leaves out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ..models import BadExport
+from .parse import ParsedChat
+from .sources import Rows, chat_of, text_of, with_handles
+
+ME = "You"  # the exporting phone's owner: the database writes no name for them
+_QUARTER = 15 * 60
+
+
+def is_whatsapp_db(document: Any) -> bool:
+    """The tool's result.json (chat id -> chat), or one chat of it (--per-chat)."""
+    if not isinstance(document, dict):
+        return False
+    if isinstance(document.get("messages"), dict):
+        return True
+    chats = [v for v in document.values() if isinstance(v, dict)]
+    return bool(chats) and all(isinstance(c.get("messages"), dict) for c in chats)
+
+
+def read_whatsapp_db(document: dict) -> tuple[ParsedChat, str | None]:
+    """The chat's messages and its name."""
+    chat = _one_chat(document)
+    rows = Rows()
+    name = text_of(chat.get("name")) or None
+    for key, message in chat["messages"].items():
+        if isinstance(message, dict):
+            _add(rows, key, message, name)
+    return chat_of(rows, "whatsapp-db", "Unix times at the exporter's UTC offset (WhatsApp-Chat-Exporter)"), name
+
+
+def _one_chat(document: dict) -> dict:
+    if isinstance(document.get("messages"), dict):
+        return document
+    chats = [c for c in document.values() if c.get("messages")]
+    if len(chats) != 1:
+        raise BadExport(
+            f"a WhatsApp-Chat-Exporter result.json holding {len(chats)} chats: give one chat's JSON "
+            "(the tool's --per-chat option writes one file per chat)"
+        )
+    return chats[0]
+
+
+def _add(rows: Rows, key: str, m: dict, chat_name: str | None) -> None:
+    when = _wall_clock(m.get("timestamp"), text_of(m.get("time")))
+    if when is None:
+        return
+    ids = (text_of(m.get("key_id")) or key, text_of(m.get("reply")) or None, _reactions(m.get("reactions")))
+    if m.get("meta"):
+        rows.add(when, None, text_of(m.get("data")), "system", ids=ids)
+        return
+    author = ME if m.get("from_me") else text_of(m.get("sender")) or chat_name or "unknown"
+    data = text_of(m.get("data"))
+    if m.get("media"):
+        caption = text_of(m.get("caption"))
+        spoken = text_of(m.get("transcription"))
+        text = "\n".join(t for t in (caption, spoken and f"[transcript] {spoken}") if t)
+        attachment = data.replace("\\", "/").rsplit("/", 1)[-1] or None
+        rows.add(when, author, with_handles(text), "media", attachment, ids=ids)
+        return
+    kind = "deleted" if data == "" and m.get("message_type") == 15 else "text"
+    rows.add(when, author, with_handles(data), kind, ids=ids)
+
+
+def _wall_clock(timestamp: Any, time: str) -> str | None:
+    """The message's time on the phone's clock: its Unix time moved by the exporter's UTC offset,
+    read from the "HH:MM" it wrote beside it (the .txt of the same chat shows that clock)."""
+    if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
+        return None
+    seconds = timestamp / 1000 if timestamp > 9_999_999_999 else timestamp
+    try:
+        utc = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
+    offset = 0
+    if len(time) == 5 and time[2] == ":" and time.replace(":", "").isdigit():
+        local = int(time[:2]) * 3600 + int(time[3:]) * 60
+        minutes = (local - (utc.hour * 3600 + utc.minute * 60)) % 86400
+        offset = round((minutes if minutes <= 14 * 3600 else minutes - 86400) / _QUARTER) * _QUARTER
+    return (utc + timedelta(seconds=offset)).isoformat(timespec="seconds")
+
+
+def _reactions(value: Any) -> dict[str, int] | None:
+    """Emoji -> count, from the tool's reactor -> emoji map (the reactors are left out)."""
+    found: dict[str, int] = {}
+    if isinstance(value, dict):
+        for emoji in value.values():
+            if isinstance(emoji, str) and emoji:
+                found[emoji[:32]] = found.get(emoji[:32], 0) + 1
+    return found or None
