@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -31,23 +30,15 @@ _CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 Ids = tuple[str | None, str | None, dict[str, int] | None]
 
 
-@dataclass
 class Rows:
-    """The messages of a source, column by column, in the order of PARSED_SCHEMA."""
+    """The messages of a source, one tuple each in the order of PARSED_SCHEMA's columns."""
 
-    timestamp: list[str] = field(default_factory=list)  # ISO wall-clock "YYYY-MM-DDTHH:MM:SS"
-    author: list[str | None] = field(default_factory=list)
-    message: list[str] = field(default_factory=list)
-    kind: list[str] = field(default_factory=list)
-    attachment: list[str | None] = field(default_factory=list)
-    author_id: list[str | None] = field(default_factory=list)
-    source_id: list[str | None] = field(default_factory=list)
-    reply_to: list[str | None] = field(default_factory=list)
-    reactions: list[str | None] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.items: list[tuple] = []
 
     def add(
         self,
-        timestamp: str,
+        timestamp: str | int,
         author: str | None,
         message: str,
         kind: str = "text",
@@ -55,29 +46,26 @@ class Rows:
         author_id: str | None = None,
         ids: Ids | None = None,
     ) -> None:
-        """One message; `ids`: its id in the source, the id it replies to, its reactions."""
+        """One message: `timestamp` is the wall clock as ISO text or as seconds since 1970 (one
+        kind for all of a source's rows); `ids`: its id in the source, the id it replies to, its
+        reactions."""
         source_id, reply_to, reactions = ids or (None, None, None)
-        self.timestamp.append(timestamp[:19])
-        self.author.append(author)
-        self.message.append(message)
-        self.kind.append(kind)
-        self.attachment.append(attachment)
-        self.author_id.append(author_id)
-        self.source_id.append(source_id)
-        self.reply_to.append(reply_to)
-        self.reactions.append(json.dumps(reactions, ensure_ascii=False, sort_keys=True) if reactions else None)
+        when = timestamp[:19] if isinstance(timestamp, str) else timestamp
+        reacted = json.dumps(reactions, ensure_ascii=False, sort_keys=True) if reactions else None
+        self.items.append((when, author, message, kind, attachment, author_id, source_id, reply_to, reacted))
 
     def table(self) -> pa.Table:
         """The rows as a PARSED_SCHEMA table, in time order (stable)."""
+        columns = list(zip(*self.items)) if self.items else [()] * len(PARSED_SCHEMA)
         try:
-            stamps = pa.array(self.timestamp, pa.string()).cast(pa.timestamp("s"))
-        except (pa.ArrowInvalid, ValueError) as e:
+            numeric = bool(columns[0]) and isinstance(columns[0][0], int)
+            stamps = pa.array(columns[0], pa.int64() if numeric else pa.string()).cast(pa.timestamp("s"))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as e:
             raise BadExport(f"a message's date cannot be read ({_one_line(e)})") from None
-        names = PARSED_SCHEMA.names[1:]
-        columns = [stamps, *(pa.array(getattr(self, n), pa.string()) for n in names)]
+        texts = [pa.array(c, pa.string()) for c in columns[1:]]
         # Stray control characters (a form feed in a Telegram message) are no text.
-        columns[2] = pc.replace_substring_regex(columns[2], _CONTROL_TEXT, "")
-        table = pa.table(columns, schema=PARSED_SCHEMA)
+        texts[1] = pc.replace_substring_regex(texts[1], _CONTROL_TEXT, "")
+        table = pa.table([stamps, *texts], schema=PARSED_SCHEMA)
         return table.take(pc.sort_indices(table, [("timestamp", "ascending")]))
 
 

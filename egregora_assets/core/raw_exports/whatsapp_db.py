@@ -3,7 +3,6 @@ reactions and (on Android) WhatsApp's own voice-note transcripts, which the .txt
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..models import BadExport
@@ -29,9 +28,10 @@ def read_whatsapp_db(document: dict) -> tuple[ParsedChat, str | None]:
     chat = _one_chat(document)
     rows = Rows()
     name = text_of(chat.get("name")) or None
+    clock = _Clock()
     for key, message in chat["messages"].items():
         if isinstance(message, dict):
-            _add(rows, key, message, name)
+            _add(rows, key, message, name, clock)
     return chat_of(rows, "whatsapp-db", "Unix times at the exporter's UTC offset (WhatsApp-Chat-Exporter)"), name
 
 
@@ -47,8 +47,8 @@ def _one_chat(document: dict) -> dict:
     return chats[0]
 
 
-def _add(rows: Rows, key: str, m: dict, chat_name: str | None) -> None:
-    when = _wall_clock(m.get("timestamp"), text_of(m.get("time")))
+def _add(rows: Rows, key: str, m: dict, chat_name: str | None, clock: _Clock) -> None:
+    when = clock.wall(m.get("timestamp"), m.get("time"))
     if when is None:
         return
     ids = (text_of(m.get("key_id")) or key, text_of(m.get("reply")) or None, _reactions(m.get("reactions")))
@@ -68,22 +68,32 @@ def _add(rows: Rows, key: str, m: dict, chat_name: str | None) -> None:
     rows.add(when, author, with_handles(data), kind, ids=ids)
 
 
-def _wall_clock(timestamp: Any, time: str) -> str | None:
-    """The message's time on the phone's clock: its Unix time moved by the exporter's UTC offset,
-    read from the "HH:MM" it wrote beside it (the .txt of the same chat shows that clock)."""
-    if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
-        return None
-    seconds = timestamp / 1000 if timestamp > 9_999_999_999 else timestamp
-    try:
-        utc = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
-    except (OverflowError, OSError, ValueError):
-        return None
-    offset = 0
-    if len(time) == 5 and time[2] == ":" and time.replace(":", "").isdigit():
-        local = int(time[:2]) * 3600 + int(time[3:]) * 60
-        minutes = (local - (utc.hour * 3600 + utc.minute * 60)) % 86400
-        offset = round((minutes if minutes <= 14 * 3600 else minutes - 86400) / _QUARTER) * _QUARTER
-    return (utc + timedelta(seconds=offset)).isoformat(timespec="seconds")
+class _Clock:
+    """Messages' times on the phone's clock: their Unix time moved by the exporter's UTC offset,
+    read from the "HH:MM" it wrote beside them (the .txt of the same chat shows that clock).
+    The offset changes at most with the hour (daylight saving): it is read once an hour."""
+
+    def __init__(self) -> None:
+        self.hour, self.offset = -1, 0
+
+    def wall(self, timestamp: Any, time: Any) -> int | None:
+        """Seconds since 1970 on the phone's clock, or None for a message without a time."""
+        if not isinstance(timestamp, (int, float)) or isinstance(timestamp, bool):
+            return None
+        seconds = int(timestamp / 1000 if timestamp > 9_999_999_999 else timestamp)
+        if seconds // 3600 != self.hour:
+            self.hour, self.offset = seconds // 3600, _offset(seconds, text_of(time))
+        return seconds + self.offset
+
+
+def _offset(seconds: int, time: str) -> int:
+    """The UTC offset, in quarter hours, that turns `seconds` into the clock time `time`."""
+    if not (len(time) == 5 and time[2] == ":" and time.replace(":", "").isdigit()):
+        return 0
+    local = int(time[:2]) * 3600 + int(time[3:]) * 60
+    difference = (local - seconds % 86400 // 60 * 60) % 86400
+    signed = difference if difference <= 14 * 3600 else difference - 86400
+    return round(signed / _QUARTER) * _QUARTER
 
 
 def _reactions(value: Any) -> dict[str, int] | None:
