@@ -34,8 +34,14 @@ TOPICS = ["bolo", "trilha", "mochila", "chuva", "ônibus", "lanterna", "água", 
 DAY = datetime(2026, 10, 2, 10, 0)
 
 
-def chatter(i: int) -> str:
-    """An ordinary line of the day's conversation (enough of them make a post offline)."""
+MUSIC = ["piano", "violão", "bateria", "ensaio", "palco", "baixo", "cantora", "microfone"]
+
+
+def chatter(i: int, day: int = 0) -> str:
+    """An ordinary line of the day's conversation (enough of them make a post offline); a second
+    day speaks of something else."""
+    if day % 2:
+        return f"quem traz {MUSIC[i % 8]} e {MUSIC[(i + 3) % 8]} pro show de domingo, pessoal?"
     return f"vamos falar de {TOPICS[i % 8]} e {TOPICS[(i + 3) % 8]} para a trilha de sábado, combinado?"
 
 
@@ -48,7 +54,7 @@ TELEGRAM_PEOPLE = [
 ]
 
 
-def telegram_export(folder: Path, *, days: int = 1, broken: bool = True) -> Path:
+def telegram_export(folder: Path, *, days: int = 1, broken: bool = True, across_days: bool = True) -> Path:
     """A single chat's result.json. With `broken`, the faults users report of real exports: a raw
     form feed inside a string, and a custom emoji's `document_id` written without quotes."""
     messages: list[dict] = [
@@ -116,6 +122,8 @@ def telegram_export(folder: Path, *, days: int = 1, broken: bool = True) -> Path
         for i in range(30):
             when = DAY + timedelta(days=d, minutes=i)
             extra = {"reply_to_message_id": 1000 + d * 100 + i - 1} if i % 3 == 2 else {}
+            if across_days and d and i == 1:  # an answer to the day before: the thread runs from its post to this day's
+                extra = {"reply_to_message_id": 1000 + (d - 1) * 100 + 5}
             likes = [{"type": "emoji", "count": 1 + i % 4, "emoji": "👍"}] if i % 5 == 0 else []
             messages.append(
                 _tg(

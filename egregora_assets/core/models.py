@@ -53,6 +53,11 @@ class Message(BaseModel):
     reply_to: str | None = None  # the `ref` of the message it replies to
     reactions: dict[str, int] = Field(default_factory=dict)  # emoji -> count
 
+    @property
+    def reactions_text(self) -> str:
+        """The reactions as people read them: "👍 3, ❤ 1", most first."""
+        return ", ".join(f"{e} {n}" for e, n in sorted(self.reactions.items(), key=lambda r: (-r[1], r[0])))
+
     @field_validator("reactions", mode="before")
     @classmethod
     def _reactions_json(cls, value: object) -> object:
@@ -76,6 +81,12 @@ class Window(BaseModel):
     index: int
     messages: list[Message]
     context: list[Message] = Field(default_factory=list)  # earlier messages, for reply context
+
+    def replied(self, message: Message) -> Message | None:
+        """The message `message` replies to, when the window or its context holds it."""
+        if message.reply_to is None:
+            return None
+        return next((m for m in [*self.context, *self.messages] if m.ref == message.reply_to), None)
 
     @property
     def start(self) -> datetime:

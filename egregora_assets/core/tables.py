@@ -222,6 +222,16 @@ def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Messag
     return db.per_day("messages_sized", group, day, fetch, [])
 
 
+def messages_by_ref(db: Database, group: str, refs: Iterable[str]) -> dict[str, Message]:
+    """The group's messages with these refs (those replied to), by ref."""
+    wanted = sorted(set(refs))
+    if not wanted:
+        return {}
+    t = db.table("messages")
+    rows = db.rows(t.filter((t.group == group) & t.ref.isin(wanted)).select(*_MESSAGE))
+    return {r["ref"]: Message(**r) for r in rows}
+
+
 def cited_messages(db: Database, group: str, ids: Sequence[str]) -> dict[str, Message]:
     """The group's messages with these ids (those a post cites), by id."""
     if not ids:

@@ -50,3 +50,18 @@ def test_txt_and_database_json_give_each_message_once(tmp_path):
     after = query(home, "SELECT id, reply_to IS NOT NULL, reactions IS NOT NULL FROM messages ORDER BY id")
     assert [r[0] for r in after] == [r[0] for r in before]  # the same messages, under the same ids
     assert sum(r[1] for r in after) == 11 and sum(r[2] for r in after) == 9  # now with replies and reactions
+
+
+def test_reply_links_thread_the_posts_and_the_feed(tmp_path):
+    """A message of the second day answers one of the first: the second day's post continues the
+    first's (RFC 4685 in the feed), and the answered message is in the second day's window."""
+    home = tmp_path / "home"
+    summary = run_json("write", str(telegram_export(tmp_path, days=2)), "--home", str(home))
+    posts = query(home, "SELECT id, date, continues FROM documents ORDER BY published")
+    first = next(p for p in posts if str(p[1]) == "2026-10-02")
+    second = next(p for p in posts if str(p[1]) == "2026-10-03")
+    assert second[2] == first[0]
+    feed = Path(summary["feeds"][0]).read_text(encoding="utf-8")
+    assert f'<thr:in-reply-to ref="{first[0]}"' in feed
+    windows = query(home, "SELECT payload FROM windows WHERE date = DATE '2026-10-03'")
+    assert any('"ref"' in w[0] and "2026-10-02" in w[0] for w in windows)  # the answered message, as context
