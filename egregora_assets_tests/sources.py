@@ -334,3 +334,56 @@ def whatsapp_txt_of_db(folder: Path, owner: str = "Rodrigo Lima") -> Path:
     path = folder / f"WhatsApp Chat with {GROUP_NAME}.txt"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+
+def atom_feed(folder: Path, entries: int = 30, name: str = "forum.atom") -> Path:
+    """A community forum's Atom feed (RFC 4287): entries by named authors, HTML content escaped
+    in text, a reply by RFC 4685's in-reply-to, a script that must not survive."""
+    people = ["Helena Duarte", "Rodrigo Lima", "Carla Mendes"]
+    items = []
+    for i in range(entries):
+        when = (DAY + timedelta(minutes=10 * i)).isoformat() + "-03:00"
+        reply = f'<thr:in-reply-to ref="tag:forum.example,2026:post-{i - 1}"/>' if i % 3 == 2 else ""
+        body = f"&lt;p&gt;{chatter(i)} &lt;b&gt;Rodrigo&lt;/b&gt;?&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+        if i == 0:
+            body += " escreva para helena.duarte@example.com ou @helena_d"
+        items.append(
+            f"<entry><id>tag:forum.example,2026:post-{i}</id><title>Tópico {i}</title>"
+            f"<published>{when}</published><updated>{when}</updated>"
+            f"<author><name>{people[i % 3]}</name><email>helena.duarte@example.com</email></author>"
+            f'<link rel="alternate" href="https://forum.example/t/{i}"/>{reply}'
+            f'<content type="html">{body}</content></entry>'
+        )
+    text = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:thr="http://purl.org/syndication/thread/1.0"><title>Fórum da Trilha</title>'
+        "<id>tag:forum.example,2026:feed</id><updated>2026-10-02T12:00:00Z</updated>" + "".join(items) + "</feed>\n"
+    )
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rss_feed(folder: Path) -> Path:
+    """An RSS 2.0 newsletter: RFC 822 dates, "e-mail (Name)" authors, dc:creator, guids."""
+    items = "".join(
+        f"<item><title>Edição {i}</title><link>https://news.example/{i}</link><guid>news-{i}</guid>"
+        f"<pubDate>{(DAY + timedelta(days=i)).strftime('%a, %d %b %Y %H:%M:%S')} -0300</pubDate>"
+        + (
+            "<author>helena.duarte@example.com (Helena Duarte)</author>"
+            if i % 2
+            else "<dc:creator>Rodrigo Lima</dc:creator>"
+        )
+        + f"<description>&lt;p&gt;{chatter(i)}&lt;/p&gt;</description></item>"
+        for i in range(3)
+    )
+    text = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        f"<title>Boletim</title><link>https://news.example/</link>{items}</channel></rss>"
+    )
+    path = folder / "boletim.rss"
+    path.write_text(text, encoding="utf-8")
+    return path

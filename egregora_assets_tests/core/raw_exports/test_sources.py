@@ -15,7 +15,9 @@ from egregora_assets.core.raw_exports.parse import summary
 from egregora_assets.core.raw_exports.staging import union_messages
 from egregora_assets.core.raw_exports.whatsapp_db import ME
 from egregora_assets_tests.sources import (
+    atom_feed,
     discord_export,
+    rss_feed,
     telegram_export,
     telegram_html,
     whatsapp_db_export,
@@ -201,3 +203,62 @@ def test_txt_and_database_json_of_one_chat_merge_each_message_once(tmp_path):
         assert {r["author"] for r in merged} == {"Helena Duarte", "+55 21 99876-5432", "Rodrigo Lima"}
         assert sum(r["reply_to"] is not None for r in merged) == 11
         assert sum(r["reactions"] is not None for r in merged) == 9
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+
+def test_atom_feed_entries_become_messages(tmp_path):
+    parsed = read_export(atom_feed(tmp_path))
+    found = {r["source_id"]: r for r in parsed.chat.messages.to_pylist()}
+    first = found["tag:forum.example,2026:post-0"]
+    assert parsed.group_name == "Fórum da Trilha" and parsed.chat.format == "feed"
+    assert first["author"] == "Helena Duarte" and first["timestamp"] == datetime(2026, 10, 2, 10, 0)
+    assert first["message"].startswith("Tópico 0\nvamos falar de bolo")
+    assert "alert" not in first["message"] and "<" not in first["message"]  # tags and scripts dropped
+    assert "@\u2068helena_d\u2069" in first["message"] and first["message"].endswith("https://forum.example/t/0")
+    assert found["tag:forum.example,2026:post-2"]["reply_to"] == "tag:forum.example,2026:post-1"
+
+
+def test_rss_feed_entries_become_messages(tmp_path):
+    rows_ = rows(rss_feed(tmp_path))
+    assert [r["author"] for r in rows_] == ["Rodrigo Lima", "Helena Duarte", "Rodrigo Lima"]
+    assert [r["source_id"] for r in rows_] == ["news-0", "news-1", "news-2"]
+    assert rows_[1]["timestamp"] == datetime(2026, 10, 3, 10, 0)
+
+
+def test_a_feed_read_again_adds_only_new_entries(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    before = read_export(atom_feed(tmp_path / "a", entries=10)).chat.messages
+    after = read_export(atom_feed(tmp_path / "b", entries=14)).chat.messages
+    merged = union_messages([before, after])
+    assert merged.num_rows == 14
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&lol2;</title></feed>',
+            "no message",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            b'<rss version="2.0"><channel><title>x</title><item><title>&xxe;</title>'
+            b"<pubDate>Fri, 02 Oct 2026 10:00:00 -0300</pubDate></item></channel></rss>",
+            "",
+        ),
+        (b"<?xml version='1.0'?><svg></svg>", "not an Atom or RSS feed"),
+        (b"<?xml version='1.0'?><feed><unclosed>", "not a well-formed feed"),
+    ],
+)
+def test_hostile_or_wrong_feeds(tmp_path, content, why):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(content)
+    if not why:  # an external entity is never read
+        assert "root:" not in json.dumps(rows(path), default=str)
+        return
+    with pytest.raises(BadExport, match=why):
+        read_export(path)
