@@ -60,20 +60,20 @@ def _atom_entry(rows: Rows, entry: etree._Element, fallback: str) -> None:
     rows.add(when, _atom_author(entry) or fallback, text, ids=ids)
 
 
-def _rss_item(rows: Rows, item: etree._Element, fallback: str) -> None:
-    when = _date(_text(item.find("pubDate")) or _text(item.find(f"{_DC}date")))
+def _rss_item(rows: Rows, entry: etree._Element, fallback: str) -> None:
+    when = _date(_text(entry.find("pubDate")) or _text(entry.find(f"{_DC}date")))
     if when is None:
         return
-    link = _text(item.find("link")) or _text(item.find(f"{_RSS1}link"))
-    body = item.find(f"{_CONTENT}encoded")
-    body = body if body is not None else item.find("description")
+    link = _text(entry.find("link")) or _text(entry.find(f"{_RSS1}link"))
+    body = entry.find(f"{_CONTENT}encoded")
+    body = body if body is not None else entry.find("description")
     if body is None:
-        body = item.find(f"{_RSS1}description")
-    author = _text(item.find("author")) or _text(item.find(f"{_DC}creator"))
+        body = entry.find(f"{_RSS1}description")
+    author = _text(entry.find("author")) or _text(entry.find(f"{_DC}creator"))
     if found := _EMAIL_NAME.match(author):
         author = found["name"].strip()
-    title = _text(item.find("title")) or _text(item.find(f"{_RSS1}title"))
-    identity = _text(item.find("guid")) or link or None
+    title = _text(entry.find("title")) or _text(entry.find(f"{_RSS1}title"))
+    identity = _text(entry.find("guid")) or link or None
     rows.add(when, author or fallback, _message(title, _body(body), link), ids=(identity, None, None))
 
 
