@@ -107,7 +107,7 @@ def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], Pars
         kind = sniff(f.read(4096))  # the content says what a file is; its extension may not
     if kind == "text" and path.suffix.lower() not in (".txt", ".zip"):
         raise BadExport(
-            f"unknown extension {path.suffix.lower() or '(none)'!r}: expected a WhatsApp .zip or .txt, "
+            f"not a WhatsApp export nor another source: unknown extension {path.suffix.lower() or '(none)'!r}: expected a WhatsApp .zip or .txt, "
             "a Telegram result.json, a DiscordChatExporter or WhatsApp-Chat-Exporter JSON, or an Atom/RSS feed"
         )
     if kind != "zip" and path.suffix.lower() != ".zip":  # a .zip that is none is damaged: said below
