@@ -37,7 +37,9 @@ def test_source_to_site_and_feed_without_leaks(tmp_path, source):
     assert summary["posts"] >= 1 and summary["llm_requests"] == 0
     feed = feedparser.parse(Path(summary["feeds"][0]).read_bytes())
     assert not feed.bozo and len(feed.entries) >= 1
-    assert Path(summary["sites"][0]).is_file()
+    index = Path(summary["sites"][0])
+    app = {"telegram": "Telegram", "discord": "Discord", "feed": "Atom/RSS"}.get(source, "WhatsApp")
+    assert f"grupo de {app}" in index.read_text(encoding="utf-8")  # the about line (in Portuguese) names the source
     stored = query(home, "SELECT count(*), count(ref), count(reply_to), count(reactions) FROM messages")[0]
     assert stored[1] == stored[0]  # every message has its ref
     assert stored[2] >= 10  # replies reach the warehouse
