@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from .parse import ParsedChat
@@ -15,7 +16,7 @@ def is_discord(document: Any) -> bool:
     return (
         isinstance(document, dict)
         and isinstance(document.get("channel"), dict)
-        and isinstance(document.get("messages"), list)
+        and isinstance(document.get("messages"), list | Iterator)
         and "guild" in document
     )
 

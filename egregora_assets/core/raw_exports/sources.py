@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -24,6 +24,8 @@ _BARE_VALUE = re.compile(rb'("document_id": )(?![-"\d\[{tfn])([^\n]*?)(,?\r?\n)'
 # privacy stage knows it is someone.
 _HANDLE = re.compile(r"(?<![\w.@\u2068])@([A-Za-z][A-Za-z0-9_.]{2,31})(?![\w@])")
 _MENTION = "@\u2068{}\u2069"
+_MESSAGES_KEY = re.compile(rb'"messages"\s*:\s*\[')
+_BETWEEN = re.compile(r"[\s,]*")
 _CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
@@ -89,6 +91,38 @@ def load_json(data: bytes) -> Any:
             raise BadExport(f"not valid JSON ({_one_line(first)})") from None
 
 
+def _streamed(data: bytes) -> dict | None:
+    """The document with its top-level "messages" array read one message at a time (a lazy
+    iterator in its place), when the array comes last, as Telegram Desktop and DiscordChatExporter
+    write it: a million messages are never all decoded at once. None when it is not so."""
+    found = _MESSAGES_KEY.search(data)
+    if found is None:
+        return None
+    try:
+        head = json.loads(data[: found.start()] + b'"messages": []}', strict=False)
+    except (ValueError, RecursionError):
+        return None  # "messages" is not a top-level key, or the head is broken: read it whole
+    if not isinstance(head, dict):
+        return None
+    text = data.decode("utf-8")
+    start = len(data[: found.end()].decode("utf-8"))
+    head["messages"] = _items(text, start)
+    return head
+
+
+def _items(text: str, pos: int) -> Iterator[Any]:
+    """The items of the JSON array whose first item starts at `pos` of `text`."""
+    decoder = json.JSONDecoder(strict=False)
+    while True:
+        pos = _BETWEEN.match(text, pos).end()  # type: ignore[union-attr]
+        if pos >= len(text):
+            raise ValueError("the messages array is not closed")
+        if text[pos] == "]":
+            return
+        item, pos = decoder.raw_decode(text, pos)
+        yield item
+
+
 def sniff(head: bytes) -> str:
     """What a file's first bytes say it is: "zip", "json", "html", "xml" or "text"."""
     if head.startswith(b"PK\x03\x04"):
@@ -111,7 +145,17 @@ def read_source(data: bytes, kind: str) -> tuple[ParsedChat, str | None]:
         from .feeds import read_feed
 
         return read_feed(data)
-    document = load_json(data)
+    streamed = _streamed(data)
+    if streamed is not None and any(test(streamed) for test, _ in _json_readers()):
+        try:
+            return _read_json(streamed)
+        except ValueError as e:  # an item the stream cannot decode: the whole file, repaired, decides
+            if isinstance(e, BadExport):
+                raise
+    return _read_json(load_json(data))
+
+
+def _read_json(document: Any) -> tuple[ParsedChat, str | None]:
     for test, read in _json_readers():
         if test(document):
             return read(document)

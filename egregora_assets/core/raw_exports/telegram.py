@@ -3,6 +3,7 @@ reactions, service messages, media and forwards."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..models import BadExport
@@ -30,7 +31,7 @@ def is_telegram(document: Any) -> bool:
         return False
     if isinstance(document.get("chats"), dict) and isinstance(document["chats"].get("list"), list):
         return True
-    return isinstance(document.get("messages"), list) and (
+    return isinstance(document.get("messages"), list | Iterator) and (
         document.get("type") in _CHAT_TYPES or "id" in document and "name" in document
     )
 
