@@ -130,7 +130,7 @@ def telegram_export(folder: Path, *, days: int = 1, broken: bool = True, across_
                     1000 + d * 100 + i,
                     when.isoformat(),
                     i % 3,
-                    chatter(i) + (" Rodrigo?" if i % 4 == 0 else ""),
+                    chatter(i, d) + (" Rodrigo?" if i % 4 == 0 else ""),
                     reactions=likes,
                     **extra,
                 )

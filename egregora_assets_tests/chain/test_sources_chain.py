@@ -3,6 +3,8 @@ handles, ids, numbers and e-mails seeded into each are found nowhere outside `pr
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import feedparser
@@ -70,3 +72,23 @@ def test_reply_links_thread_the_posts_and_the_feed(tmp_path):
     assert f'<thr:in-reply-to ref="{first[0]}"' in feed
     windows = query(home, "SELECT payload FROM windows WHERE date = DATE '2026-10-03'")
     assert any('"ref"' in w[0] and "2026-10-02" in w[0] for w in windows)  # the answered message, as context
+
+
+def test_llm_writer_reads_who_answers_whom_and_nothing_private(tmp_path, fake_llm, monkeypatch):
+    """With an LLM, the writer's request says which message answers which (with the answered one
+    from the day before as context) and shows reactions; no name, handle, id or number is sent."""
+    monkeypatch.setenv("EGREGORA_LLM__BASE_URL", fake_llm.url)
+    monkeypatch.setenv("EGREGORA_LLM__API_KEY", "sk-test")
+    home = tmp_path / "home"
+    summary = run_json("write", str(telegram_export(tmp_path, days=2)), "--home", str(home))
+    assert summary["llm_requests"] == len(fake_llm.requests) > 0
+    sent = json.dumps([json.loads(r) for r in fake_llm.requests], ensure_ascii=False)
+    assert "(replying to " in sent and "[reactions: 👍" in sent
+    writer = [json.loads(r)["messages"][-1]["content"] for r in fake_llm.requests]
+    writer = [c for c in writer if isinstance(c, str) and "\nDate: " in c]
+    assert writer and not any(re.search(r"\]\[[0-9a-f]{16}\]", c) for c in writer)  # one line per message
+    # The second day speaks of music; its window carries the first day's message it answers.
+    (second,) = [c for c in writer if "Date: 2026-10-03" in c]
+    assert "show de domingo" in second and "lanterna e bolo para a trilha" in second
+    for value in PII:
+        assert value not in sent, f"{value!r} sent to the LLM"
