@@ -97,3 +97,20 @@ def test_a_post_answering_an_earlier_posts_conversation_continues_it():
     # An earlier post whose window is gone: the messages it cites stand for its conversation.
     cited = old.model_copy(update={"window_id": "w-gone", "message_ids": [msg(0).id]})
     assert replied_post(new, new_window, [cited], window_of) == old.id
+
+
+def test_writer_prompt_shows_replies_and_reactions_one_message_a_line():
+    from pathlib import Path
+
+    from egregora_assets.core.prompts import chat_messages
+
+    messages = [msg(0, reactions={"👍": 2}), msg(1, "bia", reply_to="r0"), msg(2)]
+    window = Window(id="w", group="g", date=DAY, index=0, messages=messages)
+    prompts = Path(__file__).parents[2] / "prompts"
+    text = chat_messages(prompts, "writer", window=window, enrichments=[], related=[])[-1]["content"]
+    lines = [line for line in text.splitlines() if line.startswith("[")]
+    assert lines == [
+        f"[{msg(0).id}] 10:00 ana: message 0 [reactions: 👍 2]",
+        f"[{msg(1).id}] 10:01 bia (replying to ana at 10:00): message 1",
+        f"[{msg(2).id}] 10:02 ana: message 2",
+    ]
