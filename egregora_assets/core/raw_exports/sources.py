@@ -149,7 +149,7 @@ def read_source(data: bytes, kind: str) -> tuple[ParsedChat, str | None]:
     if streamed is not None and any(test(streamed) for test, _ in _json_readers()):
         try:
             return _read_json(streamed)
-        except ValueError as e:  # an item the stream cannot decode: the whole file, repaired, decides
+        except (ValueError, RecursionError) as e:  # an item the stream cannot decode: the whole file decides
             if isinstance(e, BadExport):
                 raise
     return _read_json(load_json(data))

@@ -123,6 +123,13 @@ def test_whole_account_export_with_many_chats_is_refused(tmp_path):
         (b"[1, 2, 3]", "no format Egregora reads"),
         (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply|not valid JSON"),
         (
+            b'{"name": "x", "type": "private_group", "messages": [{"id": 1, "text": '
+            + b"[" * 100_000
+            + b"]" * 100_000
+            + b"}]}",
+            "JSON nested too deeply|not valid JSON",
+        ),
+        (
             b'{"name": "x", "type": "personal_chat", "messages": [{"id": 1, "date": "yesterday", "from": "A"}]}',
             "date cannot be read",
         ),
@@ -262,3 +269,22 @@ def test_hostile_or_wrong_feeds(tmp_path, content, why):
         return
     with pytest.raises(BadExport, match=why):
         read_export(path)
+
+
+def test_one_id_is_one_person_under_every_name(tmp_path):
+    """A user renamed between two exports: both names, and the id typed in a message, get the
+    id's pseudonym."""
+    from egregora_assets.core.anonymized_messages.pseudonyms import roster_for
+    from egregora_assets.core.anonymized_messages.redact import redact_text
+    from egregora_assets.core.home import Home
+
+    home = Home(tmp_path / "home")
+    names = ["Helena Duarte", "Helena D.", "Rodrigo Lima"]
+    ids = {"Helena Duarte": "user5551234567", "Helena D.": "user5551234567", "Rodrigo Lima": "user5559876543"}
+    roster = roster_for(home, "g", names, save=False, ids=ids).roster
+    assert roster.pseudonym("Helena Duarte") == roster.pseudonym("Helena D.") != roster.pseudonym("Rodrigo Lima")
+    said = redact_text("fala com user5551234567 ou Helena D.", roster)
+    assert "user5551234567" not in said and "Helena" not in said
+    # The same ids in a later export, the names the other way round: the same pseudonyms.
+    again = roster_for(home, "g", list(reversed(names)), save=False, ids=ids).roster
+    assert again.pseudonym("Helena D.") == roster.pseudonym("Helena Duarte")
