@@ -124,11 +124,9 @@ def _export_path(path: Path) -> Path:
     if not path.exists():
         raise BadExport(f"{path}: no such file")
     if path.is_dir():
-        raise BadExport(f"{path}: is a directory; give the exported .zip or .txt file")
-    if path.suffix.lower() not in (".zip", ".txt"):
-        raise BadExport(f"{path.name}: not a WhatsApp export (expected a .zip or .txt file)")
+        raise BadExport(f"{path}: is a directory; give the exported file (.zip, .txt, .json or a feed)")
     if path.stat().st_size == 0:
-        raise BadExport(f"{path.name}: not a WhatsApp export: the file is empty (0 bytes)")
+        raise BadExport(f"{path.name}: not an export: the file is empty (0 bytes)")
     return path
 
 

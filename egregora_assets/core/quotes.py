@@ -72,4 +72,5 @@ def shorten(text: str, limit: int) -> str:
 def quote(message: Message) -> str:
     """A message as a Markdown blockquote, signed with its pseudonym and time."""
     text = md_text(shorten(message.text, QUOTE_CHARS))
-    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}{mark(message)}"
+    reacted = f" ({md_escape(message.reactions_text)})" if message.reactions else ""
+    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}{reacted}{mark(message)}"
