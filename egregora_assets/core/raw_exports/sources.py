@@ -25,18 +25,24 @@ _BARE_VALUE = re.compile(rb'("document_id": )(?![-"\d\[{tfn])([^\n]*?)(,?\r?\n)'
 _HANDLE = re.compile(r"(?<![\w.@\u2068])@([A-Za-z][A-Za-z0-9_.]{2,31})(?![\w@])")
 _MENTION = "@\u2068{}\u2069"
 _MESSAGES_KEY = re.compile(rb'"messages"\s*:\s*\[')
-_BETWEEN = re.compile(r"[\s,]*")
 _CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_BETWEEN = re.compile(r"[\s,]*")
+_WINDOW = 8 << 20  # bytes of the file decoded at a time
+_LONGEST_ITEM = 32 << 20  # characters: an item still undecoded past this is broken, not cut
 
 
 Ids = tuple[str | None, str | None, dict[str, int] | None]
 
 
 class Rows:
-    """The messages of a source, one tuple each in the order of PARSED_SCHEMA's columns."""
+    """The messages of a source, one tuple each in the order of PARSED_SCHEMA's columns, turned
+    into Arrow columns every CHUNK rows (a million Python tuples would hold gigabytes)."""
+
+    CHUNK = 65536
 
     def __init__(self) -> None:
         self.items: list[tuple] = []
+        self.done: list[pa.Table] = []
 
     def add(
         self,
@@ -55,10 +61,12 @@ class Rows:
         when = timestamp[:19] if isinstance(timestamp, str) else timestamp
         reacted = json.dumps(reactions, ensure_ascii=False, sort_keys=True) if reactions else None
         self.items.append((when, author, message, kind, attachment, author_id, source_id, reply_to, reacted))
+        if len(self.items) >= self.CHUNK:
+            self.done.append(self._chunk())
 
-    def table(self) -> pa.Table:
-        """The rows as a PARSED_SCHEMA table, in time order (stable)."""
+    def _chunk(self) -> pa.Table:
         columns = list(zip(*self.items)) if self.items else [()] * len(PARSED_SCHEMA)
+        self.items = []
         try:
             numeric = bool(columns[0]) and isinstance(columns[0][0], int)
             stamps = pa.array(columns[0], pa.int64() if numeric else pa.string()).cast(pa.timestamp("s"))
@@ -67,7 +75,12 @@ class Rows:
         texts = [pa.array(c, pa.string()) for c in columns[1:]]
         # Stray control characters (a form feed in a Telegram message) are no text.
         texts[1] = pc.replace_substring_regex(texts[1], _CONTROL_TEXT, "")
-        table = pa.table([stamps, *texts], schema=PARSED_SCHEMA)
+        return pa.table([stamps, *texts], schema=PARSED_SCHEMA)
+
+    def table(self) -> pa.Table:
+        """The rows as a PARSED_SCHEMA table, in time order (stable)."""
+        table = pa.concat_tables([*self.done, self._chunk()]).combine_chunks()
+        self.done = []
         return table.take(pc.sort_indices(table, [("timestamp", "ascending")]))
 
 
@@ -94,7 +107,8 @@ def load_json(data: bytes) -> Any:
 def _streamed(data: bytes) -> dict | None:
     """The document with its top-level "messages" array read one message at a time (a lazy
     iterator in its place), when the array comes last, as Telegram Desktop and DiscordChatExporter
-    write it: a million messages are never all decoded at once. None when it is not so."""
+    write it: a million messages are never all decoded at once, nor the file's text made. None
+    when it is not so."""
     found = _MESSAGES_KEY.search(data)
     if found is None:
         return None
@@ -104,23 +118,35 @@ def _streamed(data: bytes) -> dict | None:
         return None  # "messages" is not a top-level key, or the head is broken: read it whole
     if not isinstance(head, dict):
         return None
-    text = data.decode("utf-8")
-    start = len(data[: found.end()].decode("utf-8"))
-    head["messages"] = _items(text, start)
+    head["messages"] = _items(data, found.end())
     return head
 
 
-def _items(text: str, pos: int) -> Iterator[Any]:
-    """The items of the JSON array whose first item starts at `pos` of `text`."""
-    decoder = json.JSONDecoder(strict=False)
+def _items(data: bytes, pos: int) -> Iterator[Any]:
+    """The items of the JSON array whose first item starts at byte `pos` of `data`, decoded one
+    at a time from a window of the text that moves along the file (the whole 200-MB text, four
+    bytes a character once one emoji is in it, is never made). A fault is a ValueError."""
+    decoder = json.JSONDecoder(strict=False)  # strict=False: raw control characters in strings
+    text, at = "", 0
     while True:
-        pos = _BETWEEN.match(text, pos).end()  # type: ignore[union-attr]
-        if pos >= len(text):
-            raise ValueError("the messages array is not closed")
-        if text[pos] == "]":
+        at = _BETWEEN.match(text, at).end()  # type: ignore[union-attr]
+        if at < len(text) and text[at] == "]":
             return
-        item, pos = decoder.raw_decode(text, pos)
+        try:
+            # An item that ends where the window does may be cut (a number): read on first.
+            if at >= len(text) or pos < len(data) and len(text) - at < _WINDOW >> 4:
+                raise ValueError("window")
+            item, end = decoder.raw_decode(text, at)
+        except ValueError:
+            if pos >= len(data) or len(text) - at > _LONGEST_ITEM:
+                raise ValueError("the messages array is not closed or cannot be read") from None
+            upto = min(pos + _WINDOW, len(data))
+            while upto < len(data) and data[upto] & 0xC0 == 0x80:  # never cut a UTF-8 character
+                upto += 1
+            text, at, pos = text[at:] + data[pos:upto].decode("utf-8"), 0, upto
+            continue
         yield item
+        at = end
 
 
 def sniff(head: bytes) -> str:

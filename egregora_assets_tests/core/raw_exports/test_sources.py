@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from egregora_assets.core.models import BadExport
+from egregora_assets.core.raw_exports import sources
 from egregora_assets.core.raw_exports.archive import read_export
 from egregora_assets.core.raw_exports.parse import summary
 from egregora_assets.core.raw_exports.staging import union_messages
@@ -75,6 +76,27 @@ def test_the_same_export_valid_or_as_written_reads_alike(tmp_path):
     broken = rows(telegram_export(tmp_path / "a", broken=True))
     clean = rows(telegram_export(tmp_path / "b", broken=False))
     assert [r["message"] for r in broken] == [r["message"] for r in clean]
+
+
+@pytest.mark.parametrize("window", [7, 64, 1000])
+@pytest.mark.parametrize("build", [lambda p: telegram_export(p, broken=False, days=3), discord_export])
+def test_messages_streamed_in_small_windows_read_as_the_whole_document(tmp_path, monkeypatch, window, build):
+    path = build(tmp_path)
+    whole = sources._read_json(sources.load_json(path.read_bytes()))[0].messages.to_pylist()
+    calls = []
+    monkeypatch.setattr(sources, "_WINDOW", window)  # items cut at every place, multi-byte characters too
+    monkeypatch.setattr(sources.Rows, "CHUNK", 5)  # and the rows turned into Arrow in many chunks
+    monkeypatch.setattr(sources, "load_json", lambda data: calls.append(data))  # the whole path is not taken
+    assert rows(path) == whole
+    assert calls == [] and len(whole) > 20
+
+
+def test_a_broken_item_late_in_a_long_array_falls_back_to_the_repaired_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "_WINDOW", 16)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    broken = rows(telegram_export(tmp_path / "a", broken=True, days=3))
+    assert broken == rows(telegram_export(tmp_path / "b", broken=False, days=3))
 
 
 def test_telegram_html_export_says_how_to_get_the_json(tmp_path):
