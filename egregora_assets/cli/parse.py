@@ -12,6 +12,10 @@ from ..core.raw_exports.parse import summary
 from ..core.settings import Settings
 from ..core.text import printable
 
+# Column -> key of a JSON line: the message's id in the source (keyed, unless --raw), the id of the
+# message it replies to, and its reactions as an object (emoji -> count).
+_LINKS = {"source_id": "id", "reply_to": "reply_to", "reactions": "reactions"}
+
 
 def print_summary(path: Path, day_first: bool | None) -> int:
     parsed = _read(path, day_first)
@@ -24,6 +28,9 @@ def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: S
     table = parsed.chat.messages
     if settings is not None:  # None means --raw: real names, for the owner's debugging
         table = _pseudonymized(table, slugify(parsed.group_name or path.stem), Home(settings.home))
+    # What only some sources carry (Telegram, Discord, WhatsApp-Chat-Exporter): on every line
+    # when the export has any of it, so every line of one export has the same keys.
+    linked = [c for c in _LINKS if table[c].null_count < table.num_rows]
     out = sys.stdout
     for batch in table.to_batches(max_chunksize=50_000):
         for row in batch.to_pylist():
@@ -34,6 +41,9 @@ def print_messages(path: Path, day_first: bool | None, *, raw: bool, settings: S
                 "kind": row["kind"],
                 "attachment": row["attachment"] or None,  # every line has the same keys
             }
+            for column in linked:
+                value = row[column]
+                record[_LINKS[column]] = json.loads(value) if column == "reactions" and value else value
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
@@ -55,6 +65,6 @@ def _pseudonymized(table, group: str, home: Home):
     authors = (a for a in table["author"].unique().to_pylist() if a)
     state = roster_for(home, group, people_named(authors, table), save=False, ids=ids_of(table))
     anonymized = anonymize(table, group=group, roster=state.roster, secret=state.secret)
-    return anonymized.select(["timestamp", "author", "text", "kind", "attachment"]).rename_columns(
-        ["timestamp", "author", "message", "kind", "attachment"]
-    )
+    return anonymized.select(
+        ["timestamp", "author", "text", "kind", "attachment", "ref", "reply_to", "reactions"]
+    ).rename_columns(["timestamp", "author", "message", "kind", "attachment", "source_id", "reply_to", "reactions"])

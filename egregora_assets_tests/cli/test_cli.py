@@ -132,6 +132,28 @@ def test_parse_lines_all_carry_the_same_keys(tmp_path, capsys, raw):
     assert all(r["attachment"] is None or r["kind"] in ("media", "contact") for r in records)
 
 
+@pytest.mark.parametrize("raw", [True, False])
+def test_parse_lines_of_a_source_with_replies_carry_ids_replies_and_reactions(tmp_path, capsys, raw):
+    from egregora_assets_tests.sources import telegram_export
+
+    path = telegram_export(tmp_path)
+    assert main(["parse", str(path), *(["--raw"] if raw else ["--home", str(tmp_path / "home")])]) == 0
+    out = capsys.readouterr().out
+    records = [json.loads(line) for line in out.splitlines()]
+    assert {tuple(r) for r in records} == {
+        ("timestamp", "author", "message", "kind", "attachment", "id", "reply_to", "reactions")
+    }
+    by_id = {r["id"]: r for r in records}
+    reply = next(r for r in records if r["reactions"] and "❤" in r["reactions"])
+    assert reply["reactions"] == {"❤": 3, "custom_emoji": 1}
+    assert reply["reply_to"] in by_id  # the answered message, under the same (keyed or raw) id
+    assert ("Helena Duarte" in by_id[reply["reply_to"]]["author"]) is raw
+    if raw:
+        assert (reply["id"], reply["reply_to"]) == ("3", "2")
+    else:
+        assert "Helena" not in out and "Rodrigo" not in out and '"3"' not in out
+
+
 # Run the CLI, then say on stdout whether Dagster was imported: bad input must answer before.
 BEFORE_DAGSTER = (
     "import sys; from egregora_assets.cli import main; code = main(sys.argv[1:]); "
