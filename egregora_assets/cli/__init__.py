@@ -5,8 +5,10 @@ Input and settings are checked before Dagster is imported, so bad input answers 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
@@ -70,7 +72,7 @@ def _home_and_json(command: argparse.ArgumentParser) -> None:
 
 
 def _write_arguments(write: argparse.ArgumentParser) -> None:
-    write.add_argument("path", type=Path)
+    write.add_argument("path", help="the export file, or an http(s) URL of an Atom/RSS feed")
     _home_option(write)
     write.add_argument("--group", help="group slug (default: from the chat's name)")
     write.add_argument("--timezone", help="the group's timezone, e.g. America/Sao_Paulo")
@@ -83,7 +85,7 @@ def _write_arguments(write: argparse.ArgumentParser) -> None:
 
 
 def _parse_arguments(parse: argparse.ArgumentParser) -> None:
-    parse.add_argument("path", type=Path)
+    parse.add_argument("path", help="the export file, or an http(s) URL of an Atom/RSS feed")
     _home_option(parse)
     parse.add_argument("--raw", action="store_true", help="real names, for the owner's own debugging")
     parse.add_argument("--summary", action="store_true", help="one JSON object describing the export")
@@ -151,28 +153,60 @@ def _write(args) -> int:
     from ..core.settings import _timezone
     from .write import write
 
-    path = _export_path(args.path)
+    url = _url(args.path)
+    path = None if url else _export_path(Path(args.path))
     try:
         _timezone(args.timezone)
     except ValueError as error:
         raise BadSettings(f"--timezone: {error}") from None
     settings = load_settings(args.home)
-    if getattr(args, "dry_run", False):
-        from .write import dry_run
+    with _fetched(url, settings) as fetched:
+        path = fetched or path
+        assert path is not None
+        if getattr(args, "dry_run", False):
+            from .write import dry_run
 
-        return dry_run(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
-    settings = _writable(settings)  # bad settings or input leave the home untouched
-    return write(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
+            return dry_run(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
+        settings = _writable(settings)  # bad settings or input leave the home untouched
+        return write(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
 
 
 def _parse(args) -> int:
     from .parse import print_messages, print_summary
 
-    path = _export_path(args.path)
+    url = _url(args.path)
+    path = None if url else _export_path(Path(args.path))
     day_first = None if args.day_first is None else args.day_first == "yes"
-    if args.summary:
-        return print_summary(path, day_first)
-    return print_messages(path, day_first, raw=args.raw, settings=None if args.raw else load_settings(args.home))
+    settings = load_settings(args.home) if url or not (args.raw or args.summary) else None
+    with _fetched(url, settings) as fetched:
+        path = fetched or path
+        assert path is not None
+        if args.summary:
+            return print_summary(path, day_first)
+        return print_messages(path, day_first, raw=args.raw, settings=None if args.raw else settings)
+
+
+def _url(value: str | Path) -> str | None:
+    from ..core.raw_exports.feeds import is_url
+
+    return value if isinstance(value, str) and is_url(value) else None
+
+
+@contextlib.contextmanager
+def _fetched(url: str | None, settings: Settings | None) -> Iterator[Path | None]:
+    """The feed at `url` fetched into a temporary folder for as long as it is read (None
+    without a URL). The fetch is the enrichments': EGREGORA_LLM__ALLOW_LOOPBACK_FETCH lets it
+    reach 127.0.0.1 (tests), nothing lets it reach a private network."""
+    if url is None:
+        yield None
+        return
+    import tempfile
+
+    from ..core.raw_exports.feeds import download_feed
+
+    loopback = settings is not None and settings.llm.allow_loopback_fetch
+    with tempfile.TemporaryDirectory(prefix="egregora-feed-") as folder:
+        yield download_feed(url, Path(folder), allow_loopback=loopback)
 
 
 def _ask(args) -> int:

@@ -6,6 +6,7 @@ import ipaddress
 import re
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -50,6 +51,7 @@ class Page:
     description: str | None = None
     text: str = ""
     content_type: str | None = None
+    body: bytes | None = None  # the raw body, when fetched as a file (fetch_file)
 
     @property
     def ok(self) -> bool:
@@ -178,8 +180,19 @@ def _page_from(response: httpx.Response, url: str, max_bytes: int, deadline: flo
     return Page(url, "ok", title, description, text, content_type or None)
 
 
+def _file_from(response: httpx.Response, url: str, max_bytes: int, deadline: float) -> Page:
+    """The Page for a final response fetched as a file: its bytes, whatever their type."""
+    if not 200 <= response.status_code < 300:
+        return Page(url, f"http {response.status_code}")
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower() or None
+    body = _read_body(response, max_bytes, deadline)
+    if isinstance(body, str):
+        return Page(url, body, content_type=content_type)
+    return Page(url, "ok", content_type=content_type, body=body)
+
+
 def _fetch(client: httpx.Client, url: httpx.URL, allow_loopback: bool, max_bytes: int,
-           max_redirects: int, deadline: float) -> Page:  # fmt: skip
+           max_redirects: int, deadline: float, final: Callable = _page_from) -> Page:  # fmt: skip
     """Follow redirects by hand, checking every hop before connecting to it."""
     for _ in range(max_redirects + 1):
         ip, status = check_url(url, allow_loopback)
@@ -190,7 +203,7 @@ def _fetch(client: httpx.Client, url: httpx.URL, allow_loopback: bool, max_bytes
         try:
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
-                return _page_from(response, str(url), max_bytes, deadline)
+                return final(response, str(url), max_bytes, deadline)
         finally:
             response.close()
         url = url.join(location)
@@ -199,13 +212,13 @@ def _fetch(client: httpx.Client, url: httpx.URL, allow_loopback: bool, max_bytes
 
 def fetch_page(url: str, *, allow_loopback: bool = False, timeout: float = 10.0,
                max_bytes: int = 2_000_000, max_redirects: int = 5,
-               client: httpx.Client | None = None) -> Page:  # fmt: skip
+               client: httpx.Client | None = None, final: Callable = _page_from) -> Page:  # fmt: skip
     """Fetch an http(s) page and extract it; failures come back as a Page status, never raised."""
     # trust_env=False: an environment proxy would resolve names itself and undo the pinning.
     http = client or httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
     try:
         return _fetch(http, httpx.URL(url), allow_loopback, max_bytes, max_redirects,
-                      time.monotonic() + timeout)  # fmt: skip
+                      time.monotonic() + timeout, final)  # fmt: skip
     except httpx.TimeoutException:
         return Page(url, "timeout")
     except httpx.InvalidURL:
@@ -215,6 +228,14 @@ def fetch_page(url: str, *, allow_loopback: bool = False, timeout: float = 10.0,
     finally:
         if client is None:
             http.close()
+
+
+def fetch_file(url: str, *, allow_loopback: bool = False, timeout: float = 30.0,
+               max_bytes: int = 20 << 20, max_redirects: int = 5) -> Page:  # fmt: skip
+    """Fetch an http(s) URL's bytes (a feed) through the same checks as a page: `body` when
+    `ok`, else the status says why (refused address, http status, too large, timeout)."""
+    return fetch_page(url, allow_loopback=allow_loopback, timeout=timeout, max_bytes=max_bytes,
+                      max_redirects=max_redirects, final=_file_from)  # fmt: skip
 
 
 def _clean(text: str | None) -> str | None:
