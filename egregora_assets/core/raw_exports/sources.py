@@ -24,9 +24,10 @@ _BARE_VALUE = re.compile(rb'("document_id": )(?![-"\d\[{tfn])([^\n]*?)(,?\r?\n)'
 # privacy stage knows it is someone.
 _HANDLE = re.compile(r"(?<![\w.@\u2068])@([A-Za-z][A-Za-z0-9_.]{2,31})(?![\w@])")
 _MENTION = "@\u2068{}\u2069"
-_MESSAGES_KEY = re.compile(rb'"messages"\s*:\s*\[')
+_MESSAGES_KEY = re.compile(rb'"messages"\s*:\s*([\[{])')
 _CONTROL_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _BETWEEN = re.compile(r"[\s,]*")
+_COLON = re.compile(r"\s*:\s*")
 _WINDOW = 8 << 20  # bytes of the file decoded at a time
 _LONGEST_ITEM = 32 << 20  # characters: an item still undecoded past this is broken, not cut
 
@@ -105,38 +106,55 @@ def load_json(data: bytes) -> Any:
 
 
 def _streamed(data: bytes) -> dict | None:
-    """The document with its top-level "messages" array read one message at a time (a lazy
-    iterator in its place), when the array comes last, as Telegram Desktop and DiscordChatExporter
-    write it: a million messages are never all decoded at once, nor the file's text made. None
-    when it is not so."""
+    """The document with its "messages" read one message at a time (a lazy iterator in their
+    place) when they come last, as Telegram Desktop and DiscordChatExporter write their array and
+    WhatsApp-Chat-Exporter its object (in its one chat): a million messages are never all decoded
+    at once, nor the file's text made. None when it is not so."""
     found = _MESSAGES_KEY.search(data)
     if found is None:
         return None
-    try:
-        head = json.loads(data[: found.start()] + b'"messages": []}', strict=False)
-    except (ValueError, RecursionError):
-        return None  # "messages" is not a top-level key, or the head is broken: read it whole
-    if not isinstance(head, dict):
-        return None
-    head["messages"] = _items(data, found.end())
-    return head
+    members = found[1] == b"{"
+    for depth in (1, 2) if members else (1,):
+        try:
+            head = json.loads(data[: found.start()] + b'"messages": []' + b"}" * depth, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        if not isinstance(head, dict) or not head:
+            return None
+        holder = head if depth == 1 else list(head.values())[-1]  # the object "messages" is in
+        if isinstance(holder, dict):
+            holder["messages"] = _items(data, found.end(), depth if members else 0)
+            return head
+    return None  # "messages" is not where it is expected, or the head is broken: read it whole
 
 
-def _items(data: bytes, pos: int) -> Iterator[Any]:
+def _items(data: bytes, pos: int, members: int = 0) -> Iterator[Any]:
     """The items of the JSON array whose first item starts at byte `pos` of `data`, decoded one
     at a time from a window of the text that moves along the file (the whole 200-MB text, four
-    bytes a character once one emoji is in it, is never made). A fault is a ValueError."""
+    bytes a character once one emoji is in it, is never made). With `members`, the (key, value)
+    pairs of an object instead, which must be followed by that many closing braces and nothing
+    else (another chat after it: the whole file decides). A fault is a ValueError."""
     decoder = json.JSONDecoder(strict=False)  # strict=False: raw control characters in strings
-    text, at = "", 0
+    text, at, close = "", 0, "}" if members else "]"
     while True:
         at = _BETWEEN.match(text, at).end()  # type: ignore[union-attr]
-        if at < len(text) and text[at] == "]":
+        if at < len(text) and text[at] == close:
+            if members and not re.fullmatch(rb"\s*(?:\}\s*){%d}" % members, text[at + 1 :].encode() + data[pos:]):
+                raise ValueError("more follows the messages")
             return
         try:
             # An item that ends where the window does may be cut (a number): read on first.
             if at >= len(text) or pos < len(data) and len(text) - at < _WINDOW >> 4:
                 raise ValueError("window")
-            item, end = decoder.raw_decode(text, at)
+            if members:
+                key, end = decoder.raw_decode(text, at)
+                colon = _COLON.match(text, end)
+                if not isinstance(key, str) or colon is None:
+                    raise ValueError("not an object member")
+                value, end = decoder.raw_decode(text, colon.end())
+                item: Any = (key, value)
+            else:
+                item, end = decoder.raw_decode(text, at)
         except ValueError:
             if pos >= len(data) or len(text) - at > _LONGEST_ITEM:
                 raise ValueError("the messages array is not closed or cannot be read") from None

@@ -3,6 +3,7 @@ reactions and (on Android) WhatsApp's own voice-note transcripts, which the .txt
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..models import BadExport
@@ -17,10 +18,10 @@ def is_whatsapp_db(document: Any) -> bool:
     """The tool's result.json (chat id -> chat), or one chat of it (--per-chat)."""
     if not isinstance(document, dict):
         return False
-    if isinstance(document.get("messages"), dict):
+    if isinstance(document.get("messages"), dict | Iterator):  # Iterator: streamed (sources._items)
         return True
     chats = [v for v in document.values() if isinstance(v, dict)]
-    return bool(chats) and all(isinstance(c.get("messages"), dict) for c in chats)
+    return bool(chats) and all(isinstance(c.get("messages"), dict | Iterator) for c in chats)
 
 
 def read_whatsapp_db(document: dict) -> tuple[ParsedChat, str | None]:
@@ -29,14 +30,15 @@ def read_whatsapp_db(document: dict) -> tuple[ParsedChat, str | None]:
     rows = Rows()
     name = text_of(chat.get("name")) or None
     clock = _Clock()
-    for key, message in chat["messages"].items():
+    messages = chat["messages"]
+    for key, message in messages.items() if isinstance(messages, dict) else messages:
         if isinstance(message, dict):
             _add(rows, key, message, name, clock)
     return chat_of(rows, "whatsapp-db", "Unix times at the exporter's UTC offset (WhatsApp-Chat-Exporter)"), name
 
 
 def _one_chat(document: dict) -> dict:
-    if isinstance(document.get("messages"), dict):
+    if isinstance(document.get("messages"), dict | Iterator):
         return document
     chats = [c for c in document.values() if c.get("messages")]
     if len(chats) != 1:

@@ -79,7 +79,15 @@ def test_the_same_export_valid_or_as_written_reads_alike(tmp_path):
 
 
 @pytest.mark.parametrize("window", [7, 64, 1000])
-@pytest.mark.parametrize("build", [lambda p: telegram_export(p, broken=False, days=3), discord_export])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda p: telegram_export(p, broken=False, days=3),
+        discord_export,
+        whatsapp_db_export,
+        lambda p: whatsapp_db_export(p, per_chat=True),
+    ],
+)
 def test_messages_streamed_in_small_windows_read_as_the_whole_document(tmp_path, monkeypatch, window, build):
     path = build(tmp_path)
     whole = sources._read_json(sources.load_json(path.read_bytes()))[0].messages.to_pylist()
@@ -89,6 +97,12 @@ def test_messages_streamed_in_small_windows_read_as_the_whole_document(tmp_path,
     monkeypatch.setattr(sources, "load_json", lambda data: calls.append(data))  # the whole path is not taken
     assert rows(path) == whole
     assert calls == [] and len(whole) > 20
+
+
+def test_a_streamed_chat_followed_by_another_is_refused_as_many_chats(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "_WINDOW", 64)
+    with pytest.raises(BadExport, match="holding 2 chats"):
+        read_export(whatsapp_db_export(tmp_path, chats=2))
 
 
 def test_a_broken_item_late_in_a_long_array_falls_back_to_the_repaired_whole(tmp_path, monkeypatch):
