@@ -187,7 +187,7 @@ def _parse(args) -> int:
 
 
 def _url(value: str | Path) -> str | None:
-    from ..core.raw_exports.feeds import is_url
+    from .feed_url import is_url
 
     return value if isinstance(value, str) and is_url(value) else None
 
@@ -202,7 +202,7 @@ def _fetched(url: str | None, settings: Settings | None) -> Iterator[Path | None
         return
     import tempfile
 
-    from ..core.raw_exports.feeds import download_feed
+    from .feed_url import download_feed
 
     loopback = settings is not None and settings.llm.allow_loopback_fetch
     with tempfile.TemporaryDirectory(prefix="egregora-feed-") as folder:

@@ -10,9 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from egregora_assets.cli import main
+from egregora_assets.cli import feed_url, main
 from egregora_assets.core.home import Home
-from egregora_assets.core.raw_exports import feeds
 from egregora_assets_tests.helpers import last_json
 from egregora_assets_tests.sources import atom_feed, rss_feed
 
@@ -138,7 +137,7 @@ def test_not_a_feed_too_large_or_missing(site, loopback, tmp_path, capsys, monke
     site.routes["/data.json"] = (200, "application/json", b'{"messages": []}', {})
     site.routes["/svg.xml"] = (200, "application/xml", b"<?xml version='1.0'?><svg></svg>", {})
     url = _serve(site, tmp_path, "/big.xml", atom_feed, entries=40)
-    monkeypatch.setattr(feeds, "MAX_FEED_BYTES", 4096)
+    monkeypatch.setattr(feed_url, "MAX_FEED_BYTES", 4096)
     home = str(tmp_path / "home")
     assert "not an Atom or RSS feed (the server sent text/html)" in _refused(
         ["write", site.base + "/page", "--home", home], capsys
