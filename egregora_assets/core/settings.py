@@ -104,6 +104,29 @@ class EmbeddingSettings(BaseModel):
         return self
 
 
+class TranscriptionSettings(BaseModel):
+    """How voice notes are heard: `remote`, an OpenAI-compatible /audio/transcriptions (audio leaves
+    the machine, so only when asked for); `local`, a model in `model_dir`; unset: not heard."""
+
+    engine: Literal["remote", "local"] | None = None
+    base_url: HttpURL = None  # the LLM's when not set
+    api_key: SecretStr = SecretStr("")  # the LLM's when not set
+    model: str = "whisper-1"
+    model_dir: Path | None = None  # a CTranslate2 Whisper model or a PocketSphinx model
+    timeout: float = Field(300.0, gt=0)
+    max_retries: int = Field(4, ge=0)
+
+    @model_validator(mode="after")
+    def _complete(self) -> TranscriptionSettings:
+        if self.engine == "local":
+            if self.model_dir is None:
+                raise ValueError("the local engine needs model_dir, a folder holding the model")
+            from .speech import local_model_kind
+
+            local_model_kind(self.model_dir.expanduser())
+        return self
+
+
 class VectorSettings(BaseModel):
     """Where LanceDB keeps the vectors: `<home>/lancedb`, or an object-store URI when runs are spread out."""
 
@@ -168,7 +191,14 @@ class Settings(BaseSettings):
     warehouse: WarehouseSettings = WarehouseSettings()
     privacy: PrivacySettings = PrivacySettings()
     serve: ServeSettings = ServeSettings()
+    transcription: TranscriptionSettings = TranscriptionSettings()
     groups: dict[str, GroupSettings] = {}
+
+    @model_validator(mode="after")
+    def _transcription_server(self) -> Settings:
+        if self.transcription.engine == "remote" and not (self.transcription.base_url or self.llm.base_url):
+            raise ValueError("transcription.engine = 'remote' needs transcription.base_url (or llm.base_url)")
+        return self
 
     @classmethod
     def settings_customise_sources(

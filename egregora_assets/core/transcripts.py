@@ -1,0 +1,89 @@
+"""Transcripts: each voice note of a day heard once per audio and engine, and redacted like typed
+text (names, phone numbers, e-mails, numbers read aloud) before anything stores or reads it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from .anonymized_messages.pseudonyms import Roster
+from .anonymized_messages.redact import redact_text
+from .models import Transcript
+from .speech import Engine, Transcription, audio_hash, transcribe
+
+# --- privacy ----------------------------------------------------------------------------------
+
+_DIGIT_WORDS = {
+    # en, pt, es, fr, de, it: what a speech model may write a spoken digit as
+    **dict.fromkeys(["zero", "oh", "zéro", "null", "cero"], "0"),
+    **dict.fromkeys(["one", "um", "uma", "uno", "un", "une", "eins", "ein"], "1"),
+    **dict.fromkeys(["two", "dois", "duas", "dos", "deux", "zwei", "due"], "2"),
+    **dict.fromkeys(["three", "três", "tres", "trois", "drei", "tre"], "3"),
+    **dict.fromkeys(["four", "quatro", "cuatro", "quatre", "vier", "quattro"], "4"),
+    **dict.fromkeys(["five", "cinco", "cinq", "fünf", "cinque"], "5"),
+    **dict.fromkeys(["six", "seis", "sechs", "sei", "meia"], "6"),  # "meia" (meia dúzia): six in Brazil
+    **dict.fromkeys(["seven", "sete", "siete", "sept", "sieben", "sette"], "7"),
+    **dict.fromkeys(["eight", "oito", "ocho", "huit", "acht", "otto"], "8"),
+    **dict.fromkeys(["nine", "nove", "nueve", "neuf", "neun"], "9"),
+}
+_WORD = "(?:" + "|".join(sorted(map(re.escape, _DIGIT_WORDS), key=len, reverse=True)) + ")"
+# Four or more digit words (or digits) in a row: a number read aloud, which may be a phone number.
+_SPOKEN = re.compile(rf"(?i)\b(?:(?:{_WORD}|\d+)[\s,.\-]+){{3,}}(?:{_WORD}|\d+)\b")
+
+
+def spoken_digits(text: str) -> str:
+    """`text` with numbers read aloud digit by digit written as digits, so the phone-number
+    redaction finds them as it does in typed text."""
+
+    def digits(m: re.Match) -> str:
+        words = re.split(r"[\s,.\-]+", m.group())
+        if sum(w.lower() in _DIGIT_WORDS for w in words) < 2:
+            return m.group()  # plain digits: redact_text reads them already
+        return "".join(_DIGIT_WORDS.get(w.lower(), w) for w in words)
+
+    return _SPOKEN.sub(digits, text)
+
+
+def redact_transcript(text: str | None, roster: Roster | None) -> str | None:
+    """A transcript with names, numbers read aloud, phones and e-mails replaced, as typed text is."""
+    return redact_text(spoken_digits(text), roster) if text else text
+
+
+def day_transcripts(
+    notes: Sequence[tuple[str, str, bytes | None]],
+    engine: Engine | None,
+    *,
+    language: str | None,
+    roster: Roster | None,
+    known: Mapping[tuple[str, str], Transcript],
+    group: str,
+    day: date,
+) -> tuple[list[Transcript], int]:
+    """The redacted transcript (or status) of each (message id, file name, bytes) voice note of a
+    day, and how many were heard now: an audio this engine already heard (`known`, by hash and
+    engine) is not heard again, only redacted again (the roster may have grown since)."""
+    name = engine.name if engine is not None else "none"
+    found, heard = [], 0
+    for message_id, filename, data in notes:
+        digest = audio_hash(data) if data is not None else ""
+        cached = known.get((digest, name))
+        if cached is not None:
+            outcome = Transcription(cached.status, cached.text, cached.seconds, cached.language)
+        else:
+            outcome = transcribe(data, filename, engine, language)
+            heard += outcome.seconds is not None
+        found.append(
+            Transcript(
+                message_id=message_id,
+                group=group,
+                date=day,
+                audio_hash=digest,
+                engine=name,
+                status=outcome.status,
+                text=redact_transcript(outcome.text, roster),  # before it is stored or read
+                seconds=outcome.seconds,
+                language=outcome.language,
+            )
+        )
+    return found, heard
