@@ -57,10 +57,10 @@ def decode(data: bytes) -> np.ndarray:
     return samples.astype(np.float32, copy=False)
 
 
-def split(samples: np.ndarray, seconds: int = PART_SECONDS) -> list[np.ndarray]:
-    """Consecutive parts of at most `seconds`, each cut at the quietest 0.1 s of its last 10%,
-    so a word is rarely cut in two."""
-    size, parts, start = seconds * SAMPLE_RATE, [], 0
+def split(samples: np.ndarray, seconds: int | None = None) -> list[np.ndarray]:
+    """Consecutive parts of at most `seconds` (PART_SECONDS), each cut at the quietest 0.1 s of
+    its last 10%, so a word is rarely cut in two."""
+    size, parts, start = (seconds or PART_SECONDS) * SAMPLE_RATE, [], 0
     while samples.size - start > size:
         tail = samples[start + size * 9 // 10 : start + size]
         step = SAMPLE_RATE // 10
