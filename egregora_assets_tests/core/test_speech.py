@@ -22,7 +22,7 @@ from egregora_assets.core.speech import (
     transcribe,
     wav_bytes,
 )
-from egregora_assets_tests.fake_openai import TRANSCRIPTIONS, FakeOpenAI
+from egregora_assets_tests.fake_openai import TRANSCRIPTIONS
 from egregora_assets_tests.voices import speak
 
 SPHINX_MODEL = Path(pocketsphinx.get_model_path()) / "en-us"  # the model the pocketsphinx wheel ships
