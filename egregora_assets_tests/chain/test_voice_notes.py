@@ -1,0 +1,95 @@
+"""Voice notes end to end: an Android export with real Opus notes in two languages (and a corrupt
+and an empty one), `egregora write` with a transcription server, and a search for leaks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from egregora_assets_tests.fake_openai import TRANSCRIPTIONS
+from egregora_assets_tests.helpers import query, run_json
+from egregora_assets_tests.leaks import home_texts, leaks
+from egregora_assets_tests.voices import export_zip, speak
+
+SAID_EN = "I will bring the map. Call Helena Duarte at nine nine eight seven six, five four three two."
+SAID_PT = "Eu levo o lanche e a água para todo mundo, e o Rodrigo leva a lanterna."
+PII = ["Helena", "Duarte", "Rodrigo", "99876-5432", "998765432", "5521998765432", "nine nine eight seven"]
+
+
+def voice_export(folder: Path) -> tuple[Path, bytes, bytes]:
+    english = speak(SAID_EN, "en")
+    portuguese = speak(SAID_PT, "pt-br")
+    chat = [
+        "3/12/24, 19:00 - Helena Duarte: Who is coming to the trail on Saturday? I can drive two people",
+        "3/12/24, 19:01 - Rodrigo Lima: PTT-20240312-WA0007.opus (file attached)",
+        "3/12/24, 19:02 - +55 21 99876-5432: PTT-20240312-WA0008.opus (file attached)",
+        "3/12/24, 19:03 - Helena Duarte: PTT-20240312-WA0009.opus (file attached)",
+        "3/12/24, 19:04 - Rodrigo Lima: PTT-20240312-WA0010.opus (file attached)",
+        "3/12/24, 19:05 - Helena Duarte: great, see you all at the bridge on Saturday morning then",
+    ]
+    files = {
+        "PTT-20240312-WA0007.opus": english,
+        "PTT-20240312-WA0008.opus": portuguese,
+        "PTT-20240312-WA0009.opus": english[: len(english) // 3][:40] + b"\0" * 400,  # a corrupt file
+        "PTT-20240312-WA0010.opus": b"",  # a failed download: zero bytes
+    }
+    path = export_zip(folder / "WhatsApp Chat with Trail friends.zip", "\n".join(chat) + "\n", files)
+    return path, english, portuguese
+
+
+@pytest.fixture
+def served(fake_llm, monkeypatch):
+    monkeypatch.setenv("EGREGORA_LLM__BASE_URL", fake_llm.url)
+    monkeypatch.setenv("EGREGORA_LLM__API_KEY", "sk-test")
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__ENGINE", "remote")
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__MODEL", "whisper-large-v3")
+    return fake_llm
+
+
+def test_voice_notes_are_heard_once_shown_to_the_writer_and_leak_nothing(tmp_path, served):
+    export, english, portuguese = voice_export(tmp_path)
+    # What a Whisper server writes for these notes: digits for the number read aloud.
+    served.transcripts[hashlib.sha256(english).hexdigest()] = "I will bring the map. Call Helena Duarte at 99876-5432."
+    served.transcripts[hashlib.sha256(portuguese).hexdigest()] = SAID_PT
+    home = tmp_path / "home"
+    summary = run_json("write", str(export), "--home", str(home))
+    assert summary["posts"] >= 1
+
+    rows = query(home, "SELECT status, text, seconds, language, engine FROM transcripts ORDER BY status, text")
+    assert [r[0] for r in rows] == [
+        "ok",
+        "ok",
+        "unreadable: empty file",
+        "unreadable: not readable audio (InvalidDataError)",
+    ] or ([r[0] for r in rows[:2]] == ["ok", "ok"] and all(r[0].startswith("unreadable") for r in rows[2:]))
+    heard = [r for r in rows if r[0] == "ok"]
+    assert all(r[4] == "remote:whisper-large-v3" and 1 < r[2] < 30 and r[3] == "en" for r in heard)
+    assert any("I will bring the map" in r[1] for r in heard) and any("lanterna" in r[1] for r in heard)
+    assert {u["sha256"] for u in served.uploads} == {hashlib.sha256(n).hexdigest() for n in (english, portuguese)}
+    assert all(u["language"] == "en" and u["model"] == "whisper-large-v3" for u in served.uploads)
+
+    # The writer read the notes as their authors' words, marked as voice notes with their length.
+    prompts = "\n".join(json.dumps(json.loads(r), ensure_ascii=False) for r in served.requests)
+    assert "I will bring the map" in prompts and "(voice note, 0:" in prompts, prompts[-1500:]
+    assert "todo mundo" in prompts
+    # Nothing identifying anywhere: not sent to the LLM, not in any table, vector or file.
+    assert not [v for v in PII if v in prompts]
+    assert leaks(home_texts(home), PII) == []
+
+    # An unchanged export written again hears nothing again.
+    uploads = len(served.uploads)
+    run_json("write", str(export), "--home", str(home))
+    assert len(served.uploads) == uploads and served.count(path=TRANSCRIPTIONS) == uploads
+
+
+def test_without_an_engine_voice_notes_stay_media_with_a_status(tmp_path):
+    export, _, _ = voice_export(tmp_path)
+    home = tmp_path / "home"
+    run_json("write", str(export), "--home", str(home))
+    statuses = query(home, "SELECT DISTINCT status, engine FROM transcripts")
+    assert statuses == [("no transcription engine configured", "none")]
+    kinds = query(home, "SELECT count(*) FROM messages WHERE kind = 'media' AND attachment LIKE 'media-%.opus'")
+    assert kinds == [(4,)]
