@@ -45,9 +45,16 @@ def spoken_digits(text: str) -> str:
     return _SPOKEN.sub(digits, text)
 
 
+# Speech models drop and merge digits ("nine nine eight" heard as "i8"): in what was said aloud,
+# any run of six or more digits is taken for a phone number, where typed text needs a whole one.
+_DIGIT_RUN = re.compile(r"(?<!\d)\d(?:[ .\-()]{0,2}\d){5,}(?!\d)")
+
+
 def redact_transcript(text: str | None, roster: Roster | None) -> str | None:
     """A transcript with names, numbers read aloud, phones and e-mails replaced, as typed text is."""
-    return redact_text(spoken_digits(text), roster) if text else text
+    if not text:
+        return text
+    return _DIGIT_RUN.sub("[phone]", redact_text(spoken_digits(text), roster))
 
 
 def day_transcripts(

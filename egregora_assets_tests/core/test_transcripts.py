@@ -86,3 +86,17 @@ def test_an_audio_heard_by_the_engine_is_not_heard_again_but_is_redacted_again(f
     other = RemoteEngine(fake_llm.url, "whisper-large-v3")  # another model hears it anew
     _, heard = day_transcripts(notes[:1], other, language="en", roster=ROSTER, known=known, group="g", day=DAY)
     assert heard == 1 and len(fake_llm.uploads) == 2
+
+
+@pytest.mark.parametrize(
+    ("heard", "clean"),
+    [
+        # What Whisper tiny.en wrote for espeak's "nine nine eight seven six, five four three two".
+        ("Please call me at I'd hate 766-542.", "Please call me at I'd hate [phone]."),
+        ("Call me at i8-7-6-5-4-3-2.", "Call me at i[phone]."),
+        ("we leave at 7 and walk 12 km", "we leave at 7 and walk 12 km"),
+        ("it costs 1500 reais", "it costs 1500 reais"),
+    ],
+)
+def test_a_phone_number_misheard_with_digits_missing_is_still_replaced(heard, clean):
+    assert redact_transcript(heard, ROSTER) == clean
