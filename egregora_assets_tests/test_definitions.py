@@ -47,7 +47,7 @@ READS = {
     "documents_parquet": {"posts"},
     "documents_csv": {"posts"},
     "archive_sqlite": {"anonymized_messages", "posts"},
-    "mkdocs_site": {"atom_feed", "posts", "anonymized_messages", "rankings", "author_profiles"},
+    "mkdocs_site": {"atom_feed", "posts", "anonymized_messages", "rankings", "author_profiles", "transcripts"},
 }
 
 

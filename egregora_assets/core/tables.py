@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
@@ -213,7 +214,7 @@ def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Messag
     a newline, every name measured alike), summed over the day by a window function in the database."""
 
     def fetch(days: list[date]) -> dict[date, list[tuple[Message, int]]]:
-        t = _with_transcripts(db, _of_days(db.table("messages"), group, days), group, days)
+        t = _with_transcripts(db, _of_days(db.table("messages"), group, days), lambda v: _of_days(v, group, days))
         has_attachment = t.attachment.notnull() & (t.attachment != "")
         size = (
             db.byte_length(t.text.re_replace(PSEUDONYM, "x" * PSEUDONYM_BYTES))
@@ -233,12 +234,25 @@ def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Messag
     return db.per_day("messages_sized", group, day, fetch, [])
 
 
-def _with_transcripts(db: Database, t: Any, group: str, days: Sequence[date]) -> Any:
-    """The messages with their voice notes' transcripts (null where none was heard)."""
-    v = _of_days(db.table("transcripts"), group, days)
+def _with_transcripts(db: Database, t: Any, mine: Any) -> Any:
+    """The messages `t` with their voice notes' transcripts (null where none was heard), from the
+    rows of `transcripts` that `mine(table)` keeps."""
+    if not db.has_table("transcripts"):  # a warehouse no run of this version has written yet
+        return t.mutate(transcript=ibis.null(str), voice_seconds=ibis.null(float))
+    v = mine(db.table("transcripts"))
     v = v.filter(v.status == "ok").select(message_id="message_id", transcript="text", voice_seconds="seconds")
-    joined = t.left_join(v, t.id == v.message_id)
-    return joined.select(*t.columns, "transcript", "voice_seconds")
+    return t.left_join(v, t.id == v.message_id).select(*t.columns, "transcript", "voice_seconds")
+
+
+def group_voice_seconds(db: Database, group: str) -> dict[str, float]:
+    """Seconds of voice notes heard, per author of the group."""
+    if not db.has_table("transcripts"):
+        return {}
+    t, v = db.table("messages"), db.table("transcripts")
+    v = v.filter((v.group == group) & (v.status == "ok"))
+    joined = t.filter(t.group == group).inner_join(v, t.id == v.message_id)
+    rows = db.rows(joined.group_by("author").aggregate(seconds=joined.seconds.sum()))
+    return {r["author"]: float(r["seconds"]) for r in rows if r["author"]}
 
 
 def group_transcripts(db: Database, group: str) -> dict[tuple[str, str], Transcript]:
@@ -258,8 +272,14 @@ def cited_messages(db: Database, group: str, ids: Sequence[str]) -> dict[str, Me
     """The group's messages with these ids (those a post cites), by id."""
     if not ids:
         return {}
+    wanted = list(dict.fromkeys(ids))
     t = db.table("messages")
-    rows = db.rows(t.filter((t.group == group) & t.id.isin(list(dict.fromkeys(ids)))).select(*_MESSAGE))
+    t = _with_transcripts(
+        db,
+        t.filter((t.group == group) & t.id.isin(wanted)),
+        lambda v: v.filter((v.group == group) & v.message_id.isin(wanted)),
+    )
+    rows = db.rows(t.select(*_MESSAGE, *VOICE_FIELDS))
     return {r["id"]: Message(**r) for r in rows}
 
 

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from egregora_assets.core.archive_reader import Filters, get_messages, retrieve
+from egregora_assets.core.settings import load_settings
+from egregora_assets.core.warehouse import connect
+from egregora_assets.resources import build_resources
 from egregora_assets_tests.fake_openai import TRANSCRIPTIONS
 from egregora_assets_tests.helpers import query, run_json
 from egregora_assets_tests.leaks import home_texts, leaks
@@ -78,6 +82,23 @@ def test_voice_notes_are_heard_once_shown_to_the_writer_and_leak_nothing(tmp_pat
     # Nothing identifying anywhere: not sent to the LLM, not in any table, vector or file.
     assert not [v for v in PII if v in prompts]
     assert leaks(home_texts(home), PII) == []
+
+    # `ask` finds what was only said aloud; the author pages count the voice minutes.
+    # (`ask` itself answers from the post here: the recorded writer's post says nothing of it.)
+    settings = load_settings(home)
+    resources = build_resources(settings, outside_dagster=True)
+    vector = resources["embedder"].embed(["lanche lanterna"])[0]
+    with connect(resources["warehouse"].url, read_only=True) as db:
+        found = retrieve(
+            db, resources["vectors"].table(), vector, "lanche lanterna", k=3, filters=Filters(kind="window")
+        )
+        day = get_messages(db, "trilhas", day="2024-03-12")
+    assert found and "lanterna" in found[0]["text"] and "(voice note, 0:0" in found[0]["text"]
+    voiced = [m for m in day.messages if m.voice_note]  # what the MCP tool `get_messages` returns
+    assert len(voiced) == 2 and all(m.voice_seconds and m.kind == "media" for m in voiced)
+    assert any("lanterna" in m.voice_note.text for m in voiced)  # type: ignore[union-attr]
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in (home / "sites").rglob("blog/author/*.md"))
+    assert pages.count("1 minutes of voice notes") == 2, pages  # both speakers: a note each, under a minute
 
     # An unchanged export written again hears nothing again.
     uploads = len(served.uploads)
