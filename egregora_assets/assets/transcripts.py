@@ -5,16 +5,19 @@ from datetime import date
 from dagster import AssetExecutionContext, MaterializeResult
 
 from ..core.anonymized_messages.anonymize import Anonymizer
+from ..core.anonymized_messages.audit import Fields, Scope
 from ..core.anonymized_messages.media import day_voice_notes
 from ..core.anonymized_messages.pseudonyms import without
+from ..core.home import Home
 from ..core.journal import fingerprint
 from ..core.languages import likely_language
 from ..core.speech import is_audio
-from ..core.tables import day_messages, group_transcripts, transcripts_table
+from ..core.tables import day_messages, group_transcript_texts, group_transcripts, groups_in, transcripts_table
 from ..core.transcripts import day_transcripts
+from ..core.warehouse import Database
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource, TranscriberResource, WarehouseResource
-from .anonymized_messages import anonymized_messages
+from .anonymized_messages import anonymized_messages, journal_parts, privacy_check
 from .common import each_partition, partition_keys
 
 CODE_VERSION = "transcripts-1"
@@ -69,3 +72,24 @@ def transcripts(
         identity=lambda g, _: (engine.name if engine else "none", people.identity(g)),
         after=lambda _: {"engine": engine.name if engine else "none", "heard_now": heard[0]},
     )
+
+
+def transcript_scopes(db: Database, home: Home) -> list[Scope]:
+    """Each group's stored transcripts, a part per day."""
+
+    def scope(group: str) -> Scope:
+        def read(days: list[str]) -> Fields:
+            rows = group_transcript_texts(db, group, [date.fromisoformat(d) for d in days])
+            return [(f"transcript:{message_id}", "text", text) for message_id, text in rows]
+
+        return Scope(group, journal_parts(db, "transcripts", group), read)
+
+    return [scope(g) for g in groups_in(db, "transcripts")]
+
+
+nothing_identifying_heard = privacy_check(
+    transcripts,
+    "nothing_identifying_heard",
+    "No participant's real name, phone number or e-mail is left in any stored transcript of a voice note.",
+    transcript_scopes,
+)

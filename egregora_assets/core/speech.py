@@ -177,7 +177,7 @@ def local_model_kind(folder: Path) -> str:
     if not folder.is_dir():
         raise ValueError(f"transcription model folder {folder} does not exist")
     if (folder / "model.bin").is_file():
-        if not (folder / "tokenizer.json").is_file() and not (folder / "vocabulary.json").is_file():
+        if not (folder / "tokenizer.json").is_file():  # faster-whisper would fetch one from the hub
             raise ValueError(f"{folder}: a CTranslate2 model.bin without its tokenizer.json")
         return "whisper"
     if any(folder.rglob("mdef")) and any(folder.rglob("*.lm.bin")) and any(folder.rglob("*.dict")):

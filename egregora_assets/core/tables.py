@@ -264,6 +264,15 @@ def group_transcripts(db: Database, group: str) -> dict[tuple[str, str], Transcr
     return {(r["audio_hash"], r["engine"]): Transcript(**r) for r in rows}
 
 
+def group_transcript_texts(db: Database, group: str, days: Sequence[date]) -> list[tuple[str, str]]:
+    """(message id, text) of the stored transcripts of these days of a group, for the privacy audit."""
+    t = db.table("transcripts")
+    rows = db.rows(
+        t.filter((t.group == group) & t.date.isin(list(days)) & t.text.notnull()).select("message_id", "text")
+    )
+    return [(r["message_id"], r["text"]) for r in rows]
+
+
 def transcripts_table(found: Sequence[Transcript]) -> pa.Table:
     return pa.Table.from_pylist([t.model_dump() for t in found], schema=TRANSCRIPTS)
 

@@ -4,12 +4,17 @@ and an empty one), `egregora write` with a transcription server, and a search fo
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+from contextlib import redirect_stdout
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from egregora_assets.cli import main
 from egregora_assets.core.archive_reader import Filters, get_messages, retrieve
+from egregora_assets.core.home import Home
 from egregora_assets.core.settings import load_settings
 from egregora_assets.core.warehouse import connect
 from egregora_assets.resources import build_resources
@@ -141,3 +146,31 @@ def test_offline_a_real_whisper_model_hears_the_notes_and_nothing_identifying_is
     windows = "\n".join(r[0] for r in query(home, "SELECT payload FROM windows"))
     assert "water" in windows.lower()
     assert leaks(home_texts(home), ["Helena", "Duarte", "99876", "998765432"]) == []
+
+
+def test_the_audit_finds_a_real_name_put_into_a_transcript_behind_the_chain(tmp_path, served):
+    export, english, portuguese = voice_export(tmp_path)
+    served.default_transcript = "see you at the bridge"
+    home = tmp_path / "home"
+    run_json("write", str(export), "--home", str(home))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["audit", "--home", str(home), "--json"]) == 0
+    with duckdb.connect(str(Home(home).warehouse)) as conn:
+        conn.execute("UPDATE transcripts SET text = 'Helena Duarte said so' WHERE status = 'ok'")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["audit", "--home", str(home), "--json"]) == 1
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    found = summary["checks"]["nothing_identifying_heard"]["findings"]
+    assert found and all("transcript:" in f for f in found) and "Helena" not in out.getvalue(), found
+
+
+def test_a_local_engine_without_a_model_folder_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    export, _, _ = voice_export(tmp_path)
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__ENGINE", "local")
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__MODEL_DIR", str(tmp_path / "no-model"))
+    assert main(["write", str(export), "--home", str(tmp_path / "home")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "transcription" in err and "does not exist" in err, err
+    assert not (tmp_path / "home" / "egregora.duckdb").exists()  # nothing partial written
