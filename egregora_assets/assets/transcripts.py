@@ -84,7 +84,7 @@ def transcript_scopes(db: Database, home: Home) -> list[Scope]:
 
         return Scope(group, journal_parts(db, "transcripts", group), read)
 
-    return [scope(g) for g in groups_in(db, "transcripts")]
+    return [scope(g) for g in groups_in(db, "messages")]  # every group: its days without a note too
 
 
 nothing_identifying_heard = privacy_check(
