@@ -157,15 +157,16 @@ class LocalEngine:
         return Heard(self._sphinx(samples), None)
 
     def _sphinx(self, samples: np.ndarray) -> str:
-        from pocketsphinx import Decoder
+        if self._model is None:  # loading the model takes longer than hearing a short note
+            from pocketsphinx import Decoder
 
-        acoustic = next(p.parent for p in self.folder.rglob("mdef"))
-        decoder = Decoder(
-            hmm=str(acoustic),
-            lm=str(_one(self.folder, "*.lm.bin", exclude="phone")),
-            dict=str(_one(self.folder, "*.dict")),
-            loglevel="FATAL",
-        )
+            self._model = Decoder(
+                hmm=str(next(p.parent for p in self.folder.rglob("mdef"))),
+                lm=str(_one(self.folder, "*.lm.bin", exclude="phone")),
+                dict=str(_one(self.folder, "*.dict")),
+                loglevel="FATAL",
+            )
+        decoder = self._model
         decoder.start_utt()
         decoder.process_raw((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes(), full_utt=True)
         decoder.end_utt()
