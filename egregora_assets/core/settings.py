@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from pathlib import Path
@@ -123,7 +124,11 @@ class TranscriptionSettings(BaseModel):
                 raise ValueError("the local engine needs model_dir, a folder holding the model")
             from .speech import local_model_kind
 
-            local_model_kind(self.model_dir.expanduser())
+            kind = local_model_kind(self.model_dir.expanduser())
+            needed = {"whisper": ("faster_whisper", "whisper"), "sphinx": ("pocketsphinx", "audio")}[kind]
+            for module, extra in (("av", "audio"), needed):
+                if importlib.util.find_spec(module) is None:
+                    raise ValueError(f"the local engine needs the {extra} extra: pip install 'egregora[{extra}]'")
         return self
 
 
@@ -197,7 +202,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _transcription_server(self) -> Settings:
         if self.transcription.engine == "remote" and not (self.transcription.base_url or self.llm.base_url):
-            raise ValueError("transcription.engine = 'remote' needs transcription.base_url (or llm.base_url)")
+            raise ValueError(
+                "setting transcription.engine (EGREGORA_TRANSCRIPTION__ENGINE or egregora.toml): 'remote' "
+                "needs transcription.base_url (or llm.base_url)"
+            )
         return self
 
     @classmethod
@@ -249,4 +257,6 @@ def _first_error(error: ValidationError, toml: Path) -> str:
     name = ".".join(str(p) for p in first["loc"])
     env = "EGREGORA_" + "__".join(str(p) for p in first["loc"]).upper()
     message = first["msg"].removeprefix("Value error, ")
+    if not first["loc"]:  # a rule across settings names its settings itself
+        return message
     return f"setting {name} ({env} or {toml.name}): {message}"

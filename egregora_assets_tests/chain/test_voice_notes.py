@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -84,6 +85,12 @@ def test_voice_notes_are_heard_once_shown_to_the_writer_and_leak_nothing(tmp_pat
     prompts = "\n".join(json.dumps(json.loads(r), ensure_ascii=False) for r in served.requests)
     assert "I will bring the map" in prompts and "(voice note, 0:" in prompts, prompts[-1500:]
     assert "todo mundo" in prompts
+    said = "\n".join(m["content"] for r in served.requests for m in json.loads(r).get("messages", []))
+    line = (
+        r"^\[\w+\] 19:01 [\w-]+: media-\w+\.opus \(file attached\) \(voice note, 0:0\d, what they said\): I will bring"
+    )
+    assert re.search(line, said, re.MULTILINE), said[-1500:]  # a message line of its own
+    assert re.search(r"^\[\w+\] 19:02 ", said, re.MULTILINE)  # and the next message on the next line
     # Nothing identifying anywhere: not sent to the LLM, not in any table, vector or file.
     assert not [v for v in PII if v in prompts]
     assert leaks(home_texts(home), PII) == []

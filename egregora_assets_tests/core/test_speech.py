@@ -163,3 +163,33 @@ def test_the_local_engine_hears_with_a_real_whisper_model_from_a_folder():
     assert found.status == "ok" and found.language == "en"
     said = set(found.text.lower().replace(".", "").replace(",", "").split())  # type: ignore[union-attr]
     assert {"will", "bring", "water"} <= said, found.text  # tiny.en hears "them up" for "the map"
+
+
+def test_a_local_engine_without_its_extra_is_a_bad_setting(tmp_path, monkeypatch):
+    import importlib.util
+
+    from egregora_assets.core.settings import BadSettings, load_settings
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pocketsphinx" else real(name, *a)
+    )
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__ENGINE", "local")
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__MODEL_DIR", str(SPHINX_MODEL))
+    with pytest.raises(BadSettings, match=r"transcription .*needs the audio extra"):
+        load_settings(tmp_path)
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    assert load_settings(tmp_path).transcription.model_dir == SPHINX_MODEL
+
+
+def test_a_remote_engine_needs_a_server(tmp_path, monkeypatch):
+    from egregora_assets.core.settings import BadSettings, load_settings
+
+    monkeypatch.setenv("EGREGORA_TRANSCRIPTION__ENGINE", "remote")
+    with pytest.raises(
+        BadSettings,
+        match=r"^setting transcription.engine \(EGREGORA_TRANSCRIPTION__ENGINE .*needs transcription.base_url",
+    ):
+        load_settings(tmp_path)
+    monkeypatch.setenv("EGREGORA_LLM__BASE_URL", "http://127.0.0.1:9/v1")
+    assert load_settings(tmp_path).transcription.engine == "remote"
