@@ -49,6 +49,8 @@ from typing import Any
 GOLDEN = Path(__file__).parent / "golden"
 CHAT, EMBEDDINGS = "/v1/chat/completions", "/v1/embeddings"
 TRANSCRIPTIONS = "/v1/audio/transcriptions"
+# What OpenAI's transcription endpoint accepts, by file name ("Invalid file format. Supported formats: ...").
+AUDIO_FORMATS = ("flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm")
 MARKER = re.compile(r"\[egregora:([a-z_]+)\]")
 WRITER_ID = re.compile(r"^\[([^\]\s]+)\] \d\d:\d\d ", re.MULTILINE)  # a message line of writer.md.j2
 INVALID_JSON = 'Sure! Here are the posts you asked for: {"posts": [{"title": "Unfinished'
@@ -243,6 +245,9 @@ class FakeOpenAI:
                 {},
                 _json({"error": {"message": "file and model are required", "type": "invalid_request_error"}}),
             )
+        suffix = form["filename"].rpartition(".")[2].lower()
+        if suffix not in AUDIO_FORMATS:  # OpenAI judges the format by the file's name
+            return 400, {}, _json({"error": {"message": f"Unsupported file format {suffix}", "param": "file"}})
         text = self.transcripts.get(form["sha256"], self.default_transcript)
         if text is None:
             return 400, {}, _json({"error": {"message": "fake server: no recorded transcript", "type": "fake"}})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import time
 import wave
 from dataclasses import dataclass
@@ -69,6 +70,31 @@ def split(samples: np.ndarray, seconds: int | None = None) -> list[np.ndarray]:
         parts.append(samples[start:cut])
         start = cut
     return parts + [samples[start:]]
+
+
+# OpenAI reads a file's format from its name, and accepts only these: a WhatsApp note sent as
+# "PTT-...opus" is refused ("Unsupported file format opus") though it is Ogg, which it reads.
+# So a file goes under the name of the container its bytes are, or as WAV when that is not one.
+_CONTAINERS = (
+    (b"OggS", 0, ".ogg"),
+    (b"fLaC", 0, ".flac"),
+    (b"WAVE", 8, ".wav"),
+    (b"ID3", 0, ".mp3"),
+    (b"ftyp", 4, ".m4a"),
+    (b"\x1a\x45\xdf\xa3", 0, ".webm"),
+)
+
+
+def upload_name(data: bytes, filename: str) -> str | None:
+    """The name to send `data` under so that servers which judge by the name read it, or None
+    when it is a container they do not take (AMR, raw AAC): then it goes as WAV."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.rsplit("/", 1)[-1]) or "audio"
+    for magic, at, suffix in _CONTAINERS:
+        if data[at : at + len(magic)] == magic:
+            return stem + suffix
+    if data[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):  # an MPEG audio frame without ID3
+        return stem + ".mp3"
+    return None
 
 
 def wav_bytes(samples: np.ndarray) -> bytes:
@@ -233,8 +259,10 @@ def transcribe(data: bytes | None, filename: str, engine: Engine | None, languag
     heard: list[Heard] = []
     for i, part in enumerate(parts):
         if isinstance(engine, RemoteEngine):
-            # One part: the file as it came (Opus is a tenth of WAV's size); else WAV parts.
-            upload, name = (data, filename) if len(parts) == 1 else (wav_bytes(part), f"part{i}.wav")
+            # One part: the file as it came, if servers take its container (Opus is a tenth of
+            # WAV's size); else WAV.
+            name = upload_name(data, filename) if len(parts) == 1 else None
+            upload, name = (data, name) if name else (wav_bytes(part), f"part{i}.wav")
             heard.append(engine.hear(upload, name, language))
         else:
             heard.append(engine.hear(part, language))

@@ -91,7 +91,8 @@ def test_the_remote_engine_sends_the_note_and_the_language_hint(fake_llm):
     assert 1 < found.seconds < 6  # type: ignore[operator]
     (upload,) = fake_llm.uploads
     assert upload["model"] == "whisper-large-v3" and upload["language"] == "pt"
-    assert upload["filename"] == "PTT-20240312-WA0007.opus" and upload["sha256"] == hashlib.sha256(note).hexdigest()
+    # The Opus note goes as it is, under the name of its container: OpenAI refuses ".opus".
+    assert upload["filename"] == "PTT-20240312-WA0007.ogg" and upload["sha256"] == hashlib.sha256(note).hexdigest()
 
 
 def test_the_remote_engine_retries_rate_limits_and_server_errors(fake_llm):
@@ -193,3 +194,40 @@ def test_a_remote_engine_needs_a_server(tmp_path, monkeypatch):
         load_settings(tmp_path)
     monkeypatch.setenv("EGREGORA_LLM__BASE_URL", "http://127.0.0.1:9/v1")
     assert load_settings(tmp_path).transcription.engine == "remote"
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "sent"),
+    [
+        (b"OggS\0\2", "PTT-20240312-WA0007.opus", "PTT-20240312-WA0007.ogg"),
+        (b"OggS\0\2", "00000034-AUDIO-2024-03-12-19-04-11.opus", "00000034-AUDIO-2024-03-12-19-04-11.ogg"),
+        (b"\0\0\0\x20ftypM4A ", "AUD-20240312-WA0001.m4a", "AUD-20240312-WA0001.m4a"),
+        (b"ID3\4\0", "AUD-20240312-WA0002.mp3", "AUD-20240312-WA0002.mp3"),
+        (b"RIFF\0\0\0\0WAVEfmt ", "memo", "memo.wav"),
+        (b"#!AMR\n", "AUD-20240312-WA0003.amr", None),  # not taken: sent as WAV
+    ],
+)
+def test_a_file_is_sent_under_the_name_of_its_container(head, name, sent):
+    from egregora_assets.core.speech import upload_name
+
+    assert upload_name(head + bytes(32), name) == sent
+
+
+def test_a_note_in_a_container_openai_refuses_reaches_the_server_as_wav(fake_llm):
+    # AAC in ADTS, as some phones share audio: decodable, but not a format OpenAI takes.
+    import av
+
+    out = io.BytesIO()
+    samples = decode(speak("see you at the bridge"))
+    with av.open(out, "w", format="adts") as target:
+        stream = target.add_stream("aac", rate=16000)
+        stream.layout = "mono"  # type: ignore[union-attr]
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="flt", layout="mono")
+        frame.sample_rate = 16000
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=16000)
+        for chunk in [*resampler.resample(frame), None]:
+            for packet in stream.encode(chunk):  # type: ignore[union-attr]
+                target.mux(packet)
+    fake_llm.default_transcript = "see you at the bridge"
+    found = transcribe(out.getvalue(), "AUD-20240312-WA0003.aac", RemoteEngine(fake_llm.url, "whisper-1"), "en")
+    assert found.text == "see you at the bridge" and fake_llm.uploads[0]["filename"] == "part0.wav"
