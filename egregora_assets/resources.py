@@ -251,6 +251,7 @@ class TranscriberResource(ConfigurableResource):
     model_dir: str | None = None
     timeout: float = 300.0
     max_retries: int = 4
+    concurrency: int = 4
 
     def transcriber(self):
         """The configured engine, or None: voice notes then stay media."""
@@ -312,4 +313,5 @@ def _transcriber(settings: Settings, secret: Callable[[str, str], Any]) -> Trans
         model_dir=str(t.model_dir.expanduser()) if t.model_dir else None,
         timeout=t.timeout,
         max_retries=t.max_retries,
+        concurrency=t.concurrency,
     )

@@ -251,8 +251,15 @@ class FakeOpenAI:
         text = self.transcripts.get(form["sha256"], self.default_transcript)
         if text is None:
             return 400, {}, _json({"error": {"message": "fake server: no recorded transcript", "type": "fake"}})
-        if self.latency:
-            time.sleep(self.latency)
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
         if form.get("response_format") == "text":
             return 200, {"content-type": "text/plain"}, text.encode()
         answer: dict[str, Any] = {"text": text}

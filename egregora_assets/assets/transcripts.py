@@ -13,7 +13,7 @@ from ..core.journal import fingerprint
 from ..core.languages import likely_language
 from ..core.speech import is_audio
 from ..core.tables import day_messages, group_transcript_texts, group_transcripts, groups_in, transcripts_table
-from ..core.transcripts import day_transcripts
+from ..core.transcripts import day_transcripts, hearing
 from ..core.warehouse import Database
 from ..partitions import daily_asset
 from ..resources import ChainSettings, HomeResource, TranscriberResource, WarehouseResource
@@ -59,19 +59,21 @@ def transcripts(
             known=db.memo(("transcripts", group), lambda: group_transcripts(db, group)),
             group=group,
             day=day,
+            each=each,  # the `with` below binds it before any partition runs
         )
         heard[0] += now
         rows = transcripts_table(found)
         facts = {"voice_notes": len(found), "transcribed": sum(t.status == "ok" for t in found)}
         return fingerprint(rows.to_pylist()), facts, {"transcripts": rows}
 
-    return each_partition(
-        context,
-        warehouse,
-        compute,
-        identity=lambda g, _: (engine.name if engine else "none", people.identity(g)),
-        after=lambda _: {"engine": engine.name if engine else "none", "heard_now": heard[0]},
-    )
+    with hearing(engine, transcriber.concurrency) as each:
+        return each_partition(
+            context,
+            warehouse,
+            compute,
+            identity=lambda g, _: (engine.name if engine else "none", people.identity(g)),
+            after=lambda _: {"engine": engine.name if engine else "none", "heard_now": heard[0]},
+        )
 
 
 def transcript_scopes(db: Database, home: Home) -> list[Scope]:

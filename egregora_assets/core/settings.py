@@ -116,6 +116,7 @@ class TranscriptionSettings(BaseModel):
     model_dir: Path | None = None  # a CTranslate2 Whisper model or a PocketSphinx model
     timeout: float = Field(300.0, gt=0)
     max_retries: int = Field(4, ge=0)
+    concurrency: int = Field(4, ge=1, le=32)  # a remote engine's requests in flight at once
 
     @model_validator(mode="after")
     def _complete(self) -> TranscriptionSettings:

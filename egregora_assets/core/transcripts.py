@@ -4,13 +4,16 @@ text (names, phone numbers, e-mails, numbers read aloud) before anything stores 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 
 from .anonymized_messages.pseudonyms import Roster
 from .anonymized_messages.redact import redact_text
+from .journal import Each, in_turn
 from .models import Transcript
-from .speech import Engine, Transcription, audio_hash, transcribe
+from .speech import Engine, RemoteEngine, Transcription, audio_hash, transcribe
 
 # --- privacy ----------------------------------------------------------------------------------
 
@@ -57,6 +60,17 @@ def redact_transcript(text: str | None, roster: Roster | None) -> str | None:
     return _DIGIT_RUN.sub("[phone]", redact_text(spoken_digits(text), roster))
 
 
+@contextmanager
+def hearing(engine: Engine | None, concurrency: int) -> Iterator[Each]:
+    """How a day's notes are heard: by a server, several at once; by a local model (which already
+    uses every core for one), in turn."""
+    if not isinstance(engine, RemoteEngine):
+        yield in_turn
+        return
+    with ThreadPoolExecutor(concurrency) as threads:
+        yield lambda call, items: list(threads.map(call, items))
+
+
 def day_transcripts(
     notes: Sequence[tuple[str, str, bytes | None]],
     engine: Engine | None,
@@ -66,20 +80,26 @@ def day_transcripts(
     known: Mapping[tuple[str, str], Transcript],
     group: str,
     day: date,
+    each: Each = in_turn,
 ) -> tuple[list[Transcript], int]:
     """The redacted transcript (or status) of each (message id, file name, bytes) voice note of a
     day, and how many were heard now: an audio this engine already heard (`known`, by hash and
-    engine) is not heard again, only redacted again (the roster may have grown since)."""
+    engine) is not heard again, only redacted again (the roster may have grown since), and one
+    forwarded twice is heard once. `each` runs the hearing (in turn, or on threads)."""
     name = engine.name if engine is not None else "none"
-    found, heard = [], 0
-    for message_id, filename, data in notes:
-        digest = audio_hash(data) if data is not None else ""
-        cached = known.get((digest, name))
-        if cached is not None:
-            outcome = Transcription(cached.status, cached.text, cached.seconds, cached.language)
-        else:
-            outcome = transcribe(data, filename, engine, language)
-            heard += outcome.seconds is not None
+    digests = [audio_hash(data) if data is not None else "" for _, _, data in notes]
+    outcomes: dict[str, Transcription] = {
+        d: Transcription(c.status, c.text, c.seconds, c.language)
+        for d in digests
+        if d and (c := known.get((d, name))) is not None
+    }
+    pending = {d: (filename, data) for d, (_, filename, data) in zip(digests, notes) if d and d not in outcomes}
+    new = each(lambda item: transcribe(item[1], item[0], engine, language), list(pending.values()))
+    outcomes.update(zip(pending, new))
+    heard = sum(o.seconds is not None for o in new)
+    found = []
+    for (message_id, filename, data), digest in zip(notes, digests):
+        outcome = outcomes[digest] if digest else transcribe(data, filename, engine, language)
         found.append(
             Transcript(
                 message_id=message_id,

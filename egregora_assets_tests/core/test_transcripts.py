@@ -100,3 +100,20 @@ def test_an_audio_heard_by_the_engine_is_not_heard_again_but_is_redacted_again(f
 )
 def test_a_phone_number_misheard_with_digits_missing_is_still_replaced(heard, clean):
     assert redact_transcript(heard, ROSTER) == clean
+
+
+def test_a_server_hears_a_days_notes_at_once_and_a_forwarded_note_once(fake_llm):
+    from egregora_assets.core.transcripts import hearing
+
+    fake_llm.default_transcript = "see you there"
+    fake_llm.latency = 0.3
+    notes = [(f"m{i}", f"PTT-{i}.opus", speak(f"note number {i}")) for i in range(4)]
+    notes.append(("m9", "PTT-9.opus", notes[0][2]))  # the first note, forwarded
+    engine = RemoteEngine(fake_llm.url, "whisper-1")
+    with hearing(engine, 4) as each:
+        found, heard = day_transcripts(
+            notes, engine, language="en", roster=ROSTER, known={}, group="g", day=DAY, each=each
+        )
+    assert heard == 4 and len(fake_llm.uploads) == 4  # the forwarded copy was not sent again
+    assert [t.text for t in found] == ["see you there"] * 5 and found[4].audio_hash == found[0].audio_hash
+    assert fake_llm.peak_in_flight >= 2  # several at once (4 threads, 0.3 s each)
