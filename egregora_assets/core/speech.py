@@ -18,6 +18,8 @@ AUDIO_SUFFIXES = (".opus", ".ogg", ".oga", ".m4a", ".mp3", ".aac", ".amr", ".wav
 SAMPLE_RATE = 16_000  # what every speech model reads
 PART_SECONDS = 600  # a longer note is sent in parts: servers cap uploads (OpenAI: 25 MB)
 MAX_AUDIO_BYTES = 100_000_000  # WhatsApp's own cap on a shared file
+# Longer than any voice note; a small file that decodes to hours (FLAC of silence) would fill memory.
+MAX_SECONDS = 3 * 3600
 NO_ENGINE = "no transcription engine configured"
 NO_DECODER = "audio decoding not installed (pip install 'egregora[audio]')"
 
@@ -47,6 +49,8 @@ def decode(data: bytes) -> np.ndarray:
                 raise ValueError("no audio stream")
             for frame in container.decode(audio=0):
                 chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
+                if len(chunks) % 1000 == 0 and sum(c.size for c in chunks) > MAX_SECONDS * SAMPLE_RATE:
+                    raise ValueError(f"longer than {MAX_SECONDS // 3600} hours")
             chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
     except av.FFmpegError as error:
         if not chunks:

@@ -231,3 +231,9 @@ def test_a_note_in_a_container_openai_refuses_reaches_the_server_as_wav(fake_llm
     fake_llm.default_transcript = "see you at the bridge"
     found = transcribe(out.getvalue(), "AUD-20240312-WA0003.aac", RemoteEngine(fake_llm.url, "whisper-1"), "en")
     assert found.text == "see you at the bridge" and fake_llm.uploads[0]["filename"] == "part0.wav"
+
+
+def test_a_small_file_that_decodes_to_hours_is_refused(monkeypatch):
+    monkeypatch.setattr("egregora_assets.core.speech.MAX_SECONDS", 2)
+    with pytest.raises(ValueError, match="longer than"):
+        decode(speak(" ".join(["the bridge at seven"] * 40)))
