@@ -206,6 +206,99 @@ def generate(path: Path, messages: int, seed: int = 20261122) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+def generate_source(path: Path, source: str, messages: int, seed: int = 20261207) -> None:
+    """The same kind of conversation as another source's export: Telegram Desktop's result.json,
+    DiscordChatExporter's JSON or WhatsApp-Chat-Exporter's result.json, with replies (one in 8),
+    reactions (one in 6), media (one in 30) and notices (one in 100)."""
+    rng = random.Random(seed)
+    moment = datetime(2021, 3, 1, 7, 0)
+    out: list[dict] = []
+    for n in range(messages):
+        moment += timedelta(seconds=rng.choice((0, 5, 20, 30, 60, 60, 120, 600)))
+        person = rng.randrange(len(_NAMES))
+        text = _sentence(rng)
+        reply = str(n - rng.randint(1, 20)) if n > 20 and n % 8 == 0 else None
+        likes = rng.randint(1, 5) if n % 6 == 0 else 0
+        media, notice = n % 30 == 0, n % 100 == 1
+        out.append(_SOURCE_MESSAGE[source](n, moment, person, text, reply, likes, media, notice))
+    if source == "telegram":
+        document: object = {"name": "Benchmark", "type": "private_supergroup", "id": 1, "messages": out}
+    elif source == "discord":
+        document = {
+            "guild": {"id": "1", "name": "Benchmark"},
+            "channel": {"id": "2", "name": "general"},
+            "messages": out,
+            "messageCount": len(out),
+        }
+    else:
+        document = {"120363000000000000@g.us": {"name": "Benchmark", "messages": {m["key_id"]: m for m in out}}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
+def _telegram(n, moment, person, text, reply, likes, media, notice) -> dict:
+    if notice:
+        return {
+            "id": n,
+            "type": "service",
+            "date": moment.isoformat(),
+            "actor": _NAMES[person],
+            "actor_id": f"user{person}",
+            "action": "invite_members",
+            "members": [_NAMES[0]],
+            "text": "",
+        }
+    m = {
+        "id": n,
+        "type": "message",
+        "date": moment.isoformat(),
+        "date_unixtime": str(int(moment.timestamp())),
+        "from": _NAMES[person],
+        "from_id": f"user{1000 + person}",
+        "text": [text[:20], {"type": "bold", "text": text[20:]}] if n % 10 == 0 else text,
+    }
+    if reply:
+        m["reply_to_message_id"] = int(reply)
+    if likes:
+        m["reactions"] = [{"type": "emoji", "count": likes, "emoji": "👍", "recent": [{"from": _NAMES[0]}]}]
+    if media:
+        m["photo"] = f"photos/photo_{n}@01-03-2021_07-00-00.jpg"
+    return m
+
+
+def _discord(n, moment, person, text, reply, likes, media, notice) -> dict:
+    return {
+        "id": str(n),
+        "type": "GuildMemberJoin" if notice else "Reply" if reply else "Default",
+        "timestamp": moment.isoformat() + ".000+00:00",
+        "timestampEdited": None,
+        "content": text,
+        "author": {"id": str(1000 + person), "name": _NAMES[person].lower(), "nickname": _NAMES[person]},
+        "attachments": [{"id": "1", "url": f"https://cdn/x/IMG_{n}.jpg", "fileName": f"IMG_{n}.jpg"}] if media else [],
+        "reactions": [{"emoji": {"id": "", "name": "👍"}, "count": likes}] if likes else [],
+        "mentions": [],
+        **({"reference": {"messageId": reply}} if reply else {}),
+    }
+
+
+def _whatsapp_db(n, moment, person, text, reply, likes, media, notice) -> dict:
+    return {
+        "from_me": person == 0,
+        "timestamp": moment.timestamp(),
+        "time": moment.strftime("%H:%M"),
+        "media": media,
+        "key_id": str(n),
+        "meta": notice,
+        "data": f"Media/IMG_{n}.jpg" if media else text,
+        "sender": None if person == 0 else _NAMES[person],
+        "reply": reply,
+        "reactions": {_NAMES[k]: "👍" for k in range(likes)},
+    }
+
+
+_SOURCE_MESSAGE = {"telegram": _telegram, "discord": _discord, "whatsapp-db": _whatsapp_db}
+
+
 def _sentence(rng: random.Random) -> str:
     return " ".join(rng.choices(_WORDS, k=rng.randint(4, 22)))
 
@@ -316,7 +409,17 @@ def main() -> None:
     load = os.getloadavg()[0]
     table, db = DATA / "parsed.arrow", DATA / "store.duckdb"
     zipped = _zipped(export)
+    sources = []
+    for source in _SOURCE_MESSAGE:  # each adapter on the same number of messages, beside the .txt
+        path = DATA / f"{source}_{args.messages}.json"
+        if not path.exists():
+            print(f"generating {path} ...", flush=True)
+            generate_source(path, source, args.messages)
+        sources.append(
+            (f"egregora parse, {source} JSON", _run_step("parse", str(path), str(table), repeat=args.repeat))
+        )
     rows = [
+        *sources,
         ("egregora parse, .zip", _run_step("parse", str(zipped), str(table), repeat=args.repeat)),
         ("egregora parse, .txt", _run_step("parse", str(export), str(table), repeat=args.repeat)),
         ("egregora store", _run_step("store", str(table), str(db))),

@@ -19,6 +19,7 @@ from .core.home import Home, write_atomic
 from .core.raw_exports.staging import StagedExport, day_signature
 from .core.settings import Settings
 
+BUDGET = ("max_requests", "max_cost")
 PACKAGE = Path(__file__).resolve().parent  # its prompts and site template inside it
 
 
@@ -48,7 +49,8 @@ def settings_fingerprint(settings: Settings, home: Home) -> str:
     """A hash of every setting and of the home's own inputs (its secret, the owner's aliases)."""
     load_or_create_secret(home.secret)  # the first write creates it: its stamp must hold it already
     own = [p.read_bytes() if p.exists() else b"" for p in (home.secret, home.aliases)]
-    values = settings.model_dump(mode="json", exclude={"home"})  # a home moved elsewhere is the same home
+    # A home moved elsewhere is the same home, and a budget changes how much is done, not what.
+    values = settings.model_dump(mode="json", exclude={"home": True, "llm": set(BUDGET)})
     blob = json.dumps(values, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob + b"\0".join(own)).hexdigest()[:24]
 
@@ -60,13 +62,16 @@ def day_signatures(home: Home, group: str, day_first: bool | None) -> dict[str, 
     return {d.isoformat(): day_signature(covering(exports, d), d, day_first) for d in sorted(days)}
 
 
-def plan(settings: Settings, staged: StagedExport, code: str | None = None) -> Plan:
-    """What writing `staged` must recompute, from the group's stamp of its last complete write."""
+def plan(
+    settings: Settings, staged: StagedExport, code: str | None = None, days: dict[str, list] | None = None
+) -> Plan:
+    """What writing `staged` must recompute, from the group's stamp of its last complete write;
+    `days` gives each day's input signature when the export is not staged (a dry run)."""
     home, group = Home(settings.home), staged.group
     stamp: dict = {
         "code": code or code_fingerprint(),
         "settings": settings_fingerprint(settings, home),
-        "days": day_signatures(home, group, settings.group(group).day_first),
+        "days": days if days is not None else day_signatures(home, group, settings.group(group).day_first),
     }
     full = Plan(staged.first_day, staged.last_day, "", stamp)
     last = _load(home.stamp(group))

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from lancedb.table import Table
 
 MAX_EMBED_CHARS = 32_000
+BUDGET_TAG = "egregora/budget"  # runs with the same value share one LLM budget
+Task = Literal["writer", "judge", "portrait"]  # the LLM tasks that may name a model of their own
 
 
 class GroupConfig(Config):
@@ -206,6 +208,9 @@ class LLMResource(ConfigurableResource):
     api_key: str = ""
     model: str = "gpt-4o-mini"
     vision_model: str | None = None
+    writer_model: str | None = None
+    judge_model: str | None = None
+    portrait_model: str | None = None
     mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
     timeout: float = 60.0
     max_retries: int = 4
@@ -213,6 +218,8 @@ class LLMResource(ConfigurableResource):
     concurrency: int = 8
     price_in: float | None = None
     price_out: float | None = None
+    max_requests: int | None = None
+    max_cost: float | None = None
     allow_loopback_fetch: bool = False
     fetch_urls: bool = True
     cache_dir: str = ""
@@ -221,14 +228,24 @@ class LLMResource(ConfigurableResource):
     def enabled(self) -> bool:
         return bool(self.base_url)
 
-    def client(self):
-        """A fresh client per step, so its request counts are that step's own."""
-        from .core.llm import LLM
+    def model_for(self, task: Task | None) -> str:
+        """The model a task uses: its own, when the settings name one, else the chat model."""
+        return (getattr(self, f"{task}_model") if task else None) or self.model
 
+    def client(self, context: Any = None, task: Task | None = None):
+        """A fresh client per step, so its request counts are that step's own; in a run (`context`),
+        it spends the run's budget (shared by the runs of one `egregora write`, see BUDGET_TAG)."""
+        from .core.llm import LLM, Budget
+
+        budget = None
+        if context is not None and (self.max_requests is not None or self.max_cost is not None):
+            run = context.run.tags.get(BUDGET_TAG) or context.run_id
+            ledger = Path(self.cache_dir) / "budgets" / f"{run}.json"
+            budget = Budget(ledger, self.max_requests, self.max_cost)
         return LLM(
-            base_url=self.base_url,
+            base_url=self.base_url or "",  # called only when enabled
             api_key=self.api_key or "none",
-            model=self.model,
+            model=self.model_for(task),
             cache_dir=Path(self.cache_dir),
             mode=self.mode,
             vision_model=self.vision_model or None,
@@ -238,6 +255,7 @@ class LLMResource(ConfigurableResource):
             price_out=self.price_out,
             max_output_tokens=self.max_output_tokens,
             concurrency=self.concurrency,
+            budget=budget,
         )
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -65,7 +66,10 @@ class ChainRuns:
             self._say(f"[yellow]Marked {len(ended)} interrupted earlier run(s) as failed and freed their LLM slots.[/]")
         days = (last - first).days + 1
         before, known = journal_stamps(self.settings, [group]), protected(self.home, group)
-        tags = {"egregora/command": "write", "egregora/group": group}
+        from .resources import BUDGET_TAG
+
+        # Both runs spend one LLM budget (max_requests, max_cost), as the user's one write.
+        tags = {"egregora/command": "write", "egregora/group": group, BUDGET_TAG: uuid.uuid4().hex}
         days_range = {
             "dagster/asset_partition_range_start": key_of(str(first), group),
             "dagster/asset_partition_range_end": key_of(str(last), group),
@@ -87,11 +91,13 @@ class ChainRuns:
         from dagster import AssetKey, AssetSelection
 
         from .assets.rankings import rankings
+        from .resources import BUDGET_TAG
 
         before = journal_stamps(self.settings, groups)
         totals = dict.fromkeys(RANK_COUNTS, 0)
+        budget = uuid.uuid4().hex  # one LLM budget for the command, whatever the number of groups
         for group in groups:
-            tags = {"egregora/command": "rank", "egregora/group": group}
+            tags = {"egregora/command": "rank", "egregora/group": group, BUDGET_TAG: budget}
             result = self.run(
                 AssetSelection.assets(rankings).downstream(), f"Ranking the posts of {group}…", tags, group
             )
@@ -251,6 +257,7 @@ def write_summary(settings: Settings, groups: list[str], results, days: int, bef
     # Not read from metadata, which a single run repeats on each of its partitions and so must stay small.
     computed = {(group, day) for _, _, group, day, _ in journal_stamps(settings, groups) - before}
     llm, cost, without_answer = llm_totals(results)
+    left, reached = budget_left(results)
     with connect(warehouse_url(settings), read_only=True) as db:
         messages = count_rows(db, "messages", groups)
         authors = count_authors(db, groups)
@@ -267,8 +274,21 @@ def write_summary(settings: Settings, groups: list[str], results, days: int, bef
         "analysis": [str(home.analysis / g) for g in groups],  # the Parquet, CSV and SQLite exports
         **llm,
         "windows_without_answer": without_answer,
+        **({"partitions_left": left, "budget_reached": reached} if left else {}),
         **({"llm_cost_estimate": round(cost, 6)} if cost is not None else {}),
     }
+
+
+def budget_left(results) -> tuple[dict[str, int], str]:
+    """The partitions each asset left because the LLM budget was spent, and which budget it was."""
+    left, reached = {}, ""
+    for result in results:
+        for event in result.get_asset_materialization_events():
+            metadata = event.materialization.metadata
+            if "partitions_left" in metadata:  # repeated on each partition of a single run: taken once
+                left[event.asset_key.to_user_string()] = int(metadata["partitions_left"].value)
+                reached = str(metadata["budget_reached"].value)
+    return left, reached
 
 
 def llm_totals(results) -> tuple[dict[str, int], float | None, int]:

@@ -16,13 +16,13 @@ from dagster import (
 )
 
 from .core.models import BadExport
+from .core.raw_exports.archive import EXPORT_SUFFIXES
 from .core.raw_exports.staging import StagedExport, changed_days, covered_days, every_staged, stage_export
 from .partitions import key_of, partition_requests
 from .resources import HomeResource
 
 DAILY = AssetSelection.groups("ingest", "write")  # every day x group asset
 PUBLISH = AssetSelection.groups("publish")  # the per-group rankings, feed and site
-EXPORT_SUFFIXES = (".zip", ".txt")
 
 
 @sensor(asset_selection=DAILY, minimum_interval_seconds=30, default_status=DefaultSensorStatus.RUNNING)

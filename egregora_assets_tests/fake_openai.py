@@ -9,7 +9,8 @@ that each prompt template puts in its system text, and can be scripted to fail:
 
 Faults: "429" (rate limit with Retry-After), "500", "context_length" (OpenAI's 400 with
 code context_length_exceeded), "invalid_json" (a 200 whose content does not parse),
-"length" (an answer cut at max_tokens, finish_reason "length"), "ok". A "429" asks clients to
+"length" (an answer cut at max_tokens, finish_reason "length"), "context_size_500" (llama.cpp's
+HTTP 500 "Context size has been exceeded."), "ok". A "429" asks clients to
 wait `retry_after_ms` (and says 1 s in `Retry-After`).
 Every request body is kept, as bytes, in `server.requests`.
 
@@ -76,7 +77,9 @@ ERRORS = {
         "code": "context_length_exceeded",
     },
 }
-STATUS = {"429": 429, "500": 500, "context_length": 400}
+# llama.cpp's server answers a prompt beyond its context this way too (ggml-org/llama.cpp#19774).
+ERRORS["context_size_500"] = {"code": 500, "message": "Context size has been exceeded.", "type": "server_error"}
+STATUS = {"429": 429, "500": 500, "context_length": 400, "context_size_500": 500}
 # What llama-cpp-python's server answers when a text-only chat template meets content parts.
 TEXT_ONLY_ERROR = {
     "message": 'can only concatenate str (not "list") to str',
@@ -207,7 +210,7 @@ class FakeOpenAI:
             self.calls.append((path, marker, outcome))
         if outcome in ERRORS:
             headers = {"retry-after": "1", "retry-after-ms": str(self.retry_after_ms)}
-            if outcome == "context_length":
+            if outcome in ("context_length", "context_size_500"):
                 headers = {}
             return STATUS[outcome], headers, _json({"error": ERRORS[outcome]})
         if outcome == "text_only":
@@ -279,16 +282,17 @@ class FakeOpenAI:
     def _content(self, marker: str, prompt: str) -> str:
         golden = json.loads((self.golden_dir / f"{marker}.json").read_text(encoding="utf-8"))
         content = golden["choices"][0]["message"]["content"]
-        if marker != "writer":
+        if marker not in ("writer", "reader"):
             return content
         # Recorded posts cite "placeholder-K": point that at the K-th message id of this request.
         section = prompt.rpartition("## Messages")[2]  # not the ids of earlier windows in the context
         plan, ids = json.loads(content), WRITER_ID.findall(section) or ["none"]
-        for post in plan["posts"]:
+        for post in plan.get("posts") or plan.get("notes") or []:  # the reader's notes cite too
             cited = [_placeholder(i, ids) for i in post["message_ids"]]
             post["message_ids"] = list(dict.fromkeys(cited))
             # The body's source marks too: "[placeholder-K]" becomes "[<K-th id>]".
-            post["body"] = re.sub(r"placeholder-\d+", lambda m: _placeholder(m.group(0), ids), post["body"])
+            if "body" in post:
+                post["body"] = re.sub(r"placeholder-\d+", lambda m: _placeholder(m.group(0), ids), post["body"])
         return json.dumps(plan, ensure_ascii=False)
 
     def _completion(self, marker: str, body: dict, content: str, prompt: str) -> dict:

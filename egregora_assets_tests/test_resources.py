@@ -185,6 +185,27 @@ def test_a_group_language_reaches_the_chain_and_an_unknown_one_is_refused(tmp_pa
         load_settings(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("toml", "env", "named"),
+    [
+        ('timezon = "UTC"\n', {}, r"egregora\.toml: unknown setting 'timezon'"),
+        ("[llm]\nprice_input = 1.0\n", {}, r"^setting llm\.price_input .*unknown setting"),
+        ('[groups.trilhas]\nlanguge = "de"\n', {}, r"^setting groups\.trilhas\.languge .*unknown setting"),
+        (
+            "",
+            {"EGREGORA_LLM__MAX_REQUEST": "5"},
+            r"^setting llm\.max_request \(EGREGORA_LLM__MAX_REQUEST.*unknown setting",
+        ),
+    ],
+)
+def test_a_misspelled_setting_is_named_not_ignored(toml, env, named, tmp_path, monkeypatch):
+    (tmp_path / "egregora.toml").write_text(toml)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(BadSettings, match=named):
+        load_settings(tmp_path)
+
+
 def plain(annotation: Any) -> Any:
     """A type as a resource declares it: without validators (Annotated), unions as sets, secrets as
     `str` and each settings model as the Config that mirrors it."""

@@ -100,3 +100,22 @@ def test_days_earlier_than_known_ones_are_added_in_calendar_order(tmp_path):
         apply(instance, second)
         assert instance.get_dynamic_partitions(DAYS) == september(3, 20)
         assert isinstance(tick(instance, home, second.cursor), SkipReason)
+
+
+def test_inbox_sensor_picks_up_every_source_and_logs_a_wrong_one(tmp_path):
+    from egregora_assets_tests.sources import atom_feed, discord_export, telegram_export, telegram_html
+
+    home = tmp_path / "home"
+    inbox = home / "inbox"
+    inbox.mkdir(parents=True)
+    for folder, build in (("t", telegram_export), ("d", discord_export), ("f", atom_feed), ("h", telegram_html)):
+        (tmp_path / folder).mkdir()
+        made = build(tmp_path / folder)
+        made.rename(inbox / f"{folder}-{made.name}")
+    with DagsterInstance.ephemeral() as instance:
+        result = tick(instance, home, None)
+        assert isinstance(result, SensorResult)
+        assert len(result.run_requests) == 3  # the HTML export is logged and left in the cursor
+        assert len(json.loads(result.cursor)) == 4
+        groups = next(r for r in result.dynamic_partitions_requests if r.partitions_def_name == "groups")
+        assert len(groups.partition_keys) == 3

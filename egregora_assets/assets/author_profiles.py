@@ -39,8 +39,10 @@ def author_profiles(
     prompts: PromptsResource,
 ) -> MaterializeResult:
     """One profile per pseudonym: messages per day, favourite topics and, with an LLM, a portrait."""
-    client = llm.client() if llm.enabled else None
-    identity = fingerprint(f"llm:{llm.model}", prompt_hash(prompts.path, "portrait")) if client else None
+    client = llm.client(context, "portrait") if llm.enabled else None
+    identity = (
+        fingerprint(f"llm:{llm.model_for('portrait')}", prompt_hash(prompts.path, "portrait")) if client else None
+    )
     shown: list = []  # the first profiles of the step, for the preview
 
     def compute(db, group: str, _) -> tuple[str, dict, dict]:

@@ -110,7 +110,8 @@ def result(tally: Tally, **extra: Any) -> MaterializeResult:
     `add_asset_metadata(partition_key=...)` against the whole range (88 CPU-s for 6 x 365).
 
     Partitions that failed were rolled back while the others were kept; the step then fails
-    naming them, and a re-run resumes with only those."""
+    naming them, and a re-run resumes with only those. Partitions the LLM budget did not reach are
+    counted in `partitions_left` (the step succeeds: what is done is kept, the next run goes on)."""
     if tally.failed:
         first = next(iter(tally.failed.items()))
         raise Failure(
@@ -123,6 +124,7 @@ def result(tally: Tally, **extra: Any) -> MaterializeResult:
     metadata: dict[str, Any] = {
         "partitions_computed": len(tally.computed),
         "partitions_skipped": len(tally.skipped),
+        **({"partitions_left": len(tally.left), "budget_reached": tally.budget} if tally.left else {}),
         **tally.facts,
         **extra,
     }

@@ -35,7 +35,7 @@ def enrichments(
     prompts: PromptsResource,
 ) -> MaterializeResult:
     """Domains, media types and image sizes of shared links and media; with an LLM, descriptions."""
-    client = llm.client() if llm.enabled else None
+    client = llm.client(context) if llm.enabled else None
     describer = (
         f"llm:{llm.model}:{fingerprint(*(prompt_hash(prompts.path, n) for n in PROMPT_NAMES))}" if client else "offline"
     )

@@ -37,7 +37,7 @@ from .embeddings import embeddings
 from .enrichments import enrichments
 from .windows import windows
 
-CODE_VERSION = "posts-4"  # the writer's prompt in use is part of each partition's inputs (identity)
+CODE_VERSION = "posts-5"  # the writer's prompt in use is part of each partition's inputs (identity)
 
 
 @daily_asset(
@@ -59,9 +59,11 @@ def posts(
     prompts: PromptsResource,
 ) -> MaterializeResult:
     """Blog posts written from each window: 0..N per window, quiet days give none."""
-    client = llm.client() if llm.enabled else None
-    name = f"llm:{llm.model}" if client else DIGEST_WRITER
-    identity = fingerprint(name, prompt_hash(prompts.path, "writer") if client else embedder.model)
+    client = llm.client(context, "writer") if llm.enabled else None
+    name = f"llm:{llm.model_for('writer')}" if client else DIGEST_WRITER
+    # With an LLM, the writer's prompt and the reader's (a window too long for the model is read in parts).
+    read_write = [prompt_hash(prompts.path, p) for p in ("reader", "writer")]
+    identity = fingerprint(name, read_write if client else embedder.model)
 
     def zone(group: str) -> str:
         return group_timezone(home.paths, group, settings.group(group).timezone, settings.timezone)

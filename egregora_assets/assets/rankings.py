@@ -42,8 +42,8 @@ def rankings(
     prompts: PromptsResource,
 ) -> MaterializeResult:
     """The group's posts by Elo rating: compared in pairs by an LLM judge, or offline by engagement and novelty."""
-    client = llm.client() if llm.enabled else None
-    judge = f"llm:{llm.model}+{prompt_hash(prompts.path, 'judge')[:8]}" if client else HEURISTIC
+    client = llm.client(context, "judge") if llm.enabled else None
+    judge = f"llm:{llm.model_for('judge')}+{prompt_hash(prompts.path, 'judge')[:8]}" if client else HEURISTIC
     # The LLM judge judges a few pairs per new post, in parallel, seeded by the offline heuristic;
     # the offline judge is free, and plays every post's rings.
     budget, each = (JUDGE_BUDGET, client.map) if client else (None, in_turn)

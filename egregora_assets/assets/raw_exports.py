@@ -40,5 +40,7 @@ def raw_exports(
         after=lambda _: {
             "exports": sum(len(v) for v in days.exports.values()),
             "day_month_order": MetadataValue.json(days.decisions),
+            # Each group's sources (whatsapp-txt's formats are android/ios): shown in the UI.
+            "sources": MetadataValue.json({g: sorted({r.format for _, r in v}) for g, v in days.exports.items()}),
         },
     )

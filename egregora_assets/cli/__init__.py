@@ -74,6 +74,11 @@ def _write_arguments(write: argparse.ArgumentParser) -> None:
     _home_option(write)
     write.add_argument("--group", help="group slug (default: from the chat's name)")
     write.add_argument("--timezone", help="the group's timezone, e.g. America/Sao_Paulo")
+    write.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="stage, write and send nothing: print the days, windows, LLM requests, tokens and cost a write would take",
+    )
     _json_option(write)
 
 
@@ -119,11 +124,9 @@ def _export_path(path: Path) -> Path:
     if not path.exists():
         raise BadExport(f"{path}: no such file")
     if path.is_dir():
-        raise BadExport(f"{path}: is a directory; give the exported .zip or .txt file")
-    if path.suffix.lower() not in (".zip", ".txt"):
-        raise BadExport(f"{path.name}: not a WhatsApp export (expected a .zip or .txt file)")
+        raise BadExport(f"{path}: is a directory; give the exported file (.zip, .txt, .json or a feed)")
     if path.stat().st_size == 0:
-        raise BadExport(f"{path.name}: not a WhatsApp export: the file is empty (0 bytes)")
+        raise BadExport(f"{path.name}: not an export: the file is empty (0 bytes)")
     return path
 
 
@@ -153,7 +156,12 @@ def _write(args) -> int:
         _timezone(args.timezone)
     except ValueError as error:
         raise BadSettings(f"--timezone: {error}") from None
-    settings = _writable(load_settings(args.home))  # bad settings or input leave the home untouched
+    settings = load_settings(args.home)
+    if getattr(args, "dry_run", False):
+        from .write import dry_run
+
+        return dry_run(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
+    settings = _writable(settings)  # bad settings or input leave the home untouched
     return write(settings, path, group=args.group, timezone=args.timezone, as_json=args.json, console=err)
 
 

@@ -49,11 +49,11 @@ def _read(path: Path, day_first: bool | None):
 def _pseudonymized(table, group: str, home: Home):
     """The rows as they will be stored: pseudonymous authors, PII replaced in the text."""
     from ..core.anonymized_messages.anonymize import anonymize
-    from ..core.anonymized_messages.people import people_named
+    from ..core.anonymized_messages.people import ids_of, people_named
     from ..core.anonymized_messages.pseudonyms import roster_for
 
     authors = (a for a in table["author"].unique().to_pylist() if a)
-    state = roster_for(home, group, people_named(authors, table), save=False)
+    state = roster_for(home, group, people_named(authors, table), save=False, ids=ids_of(table))
     anonymized = anonymize(table, group=group, roster=state.roster, secret=state.secret)
     return anonymized.select(["timestamp", "author", "text", "kind", "attachment"]).rename_columns(
         ["timestamp", "author", "message", "kind", "attachment"]

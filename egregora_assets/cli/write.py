@@ -48,6 +48,46 @@ def write(
     return 0
 
 
+def dry_run(
+    settings: Settings, path: Path, *, group: str | None, timezone: str | None, as_json: bool, console: Console
+) -> int:
+    """Print what writing the export would do, having staged, written and sent nothing."""
+    from ..dry_run import dry_run as preview
+
+    with console.status(f"Reading {path.name}…"):
+        plan = preview(settings, path, group=group, timezone=timezone)
+    if as_json:
+        print(json.dumps(plan))
+        return 0
+    privacy = plan["privacy"]
+    lines = [
+        f"dry run: nothing staged, written or sent ({plan['reason']})",
+        f"group {plan['group']}: {plan['days_to_compute']} of {plan['days']} days to compute "
+        f"({plan['first_day']} to {plan['last_day']}), {plan['days_unchanged']} unchanged; "
+        f"{plan['messages']} messages in {plan['windows']} windows",
+        f"privacy: {privacy['people']} people get pseudonyms; {privacy['names_replaced_in_text']} names, "
+        f"{privacy['numbers_replaced']} numbers and {privacy['emails_replaced']} e-mails replaced in the text",
+    ]
+    if plan["llm"]:
+        stages = ", ".join(f"{stage} {n} ({plan['llm_models'][stage]})" for stage, n in plan["llm_requests"].items())
+        lines.append(f"LLM requests: {plan['llm_requests_total']} ({stages or 'none'})")
+        if "writes_within_max_requests" in plan:
+            runs = plan["writes_within_max_requests"]
+            lines.append(
+                f"budget: max_requests={settings.llm.max_requests}: "
+                + (f"about {runs} write(s) to finish" if runs else "no LLM call will be sent")
+            )
+        cost = f"; cost about {plan['llm_cost_estimate']}" if "llm_cost_estimate" in plan else ""
+        lines.append(
+            f"tokens, estimated: {plan['llm_input_tokens']} in, {plan['llm_output_tokens']} out{cost} "
+            f"(assuming {plan['estimates']['posts'].replace('per', 'post per')}; input from the rendered prompts)"
+        )
+    else:
+        lines.append("LLM: none configured (the offline writer): 0 requests")
+    print("\n".join(lines))
+    return 0
+
+
 def _run(settings: Settings, console: Console, group: str, todo) -> dict:
     """The chain over the planned days (the caller holds the home's lock); stamped when complete."""
     from ..plan import save_stamp
@@ -55,7 +95,8 @@ def _run(settings: Settings, console: Console, group: str, todo) -> dict:
 
     point_dagster_home(settings)
     summary = ChainRuns(settings, console).write(group, todo.first, todo.last)
-    if not summary["windows_without_answer"]:  # work left undone is tried again next time
+    if not summary["windows_without_answer"] and not summary.get("partitions_left"):
+        # Work left undone (no answer, or past the budget) is done by the next write.
         save_stamp(settings, group, todo.stamp, summary)
     return summary
 
@@ -73,5 +114,12 @@ def print_summary(summary: dict, console: Console) -> None:
         f"[green]✓[/] {summary['partitions']} partitions computed, {summary['skipped']} unchanged; "
         f"{summary['messages']} messages, {summary['posts']} posts, {summary['llm_requests']} LLM requests"
     )
+    if left := summary.get("partitions_left"):
+        parts = ", ".join(f"{asset} {n}" for asset, n in left.items())
+        console.print(
+            f"[yellow]LLM budget reached ({summary['budget_reached']}): {sum(left.values())} partitions left "
+            f"({parts}); what is done is kept: run the same command again to go on.[/]",
+            soft_wrap=True,  # one line, whatever the terminal's width
+        )
     for feed, site, analysis in zip(summary["feeds"], summary["sites"], summary["analysis"]):
         print(f"feed: {feed}\nsite: {site}\nanalysis: {analysis}")

@@ -64,3 +64,13 @@ def group_title(home: Home, group: str, configured: str | None) -> str:
     if name and not group.startswith("group-"):  # an opaque slug means the name names someone
         return name
     return group.replace("-", " ").capitalize()
+
+
+APPS = {"telegram": "Telegram", "discord": "Discord", "feed": "Atom/RSS"}  # any other format is WhatsApp's
+
+
+def group_apps(home: Home, group: str) -> str:
+    """Where the group's messages come from, as the site's about line names it ("WhatsApp",
+    "Telegram", "WhatsApp + Atom/RSS"), from the formats of its staged exports."""
+    apps = dict.fromkeys(APPS.get(r.format, "WhatsApp") for _, r in staged_exports(home, group))
+    return " + ".join(sorted(apps)) or "WhatsApp"

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from .models import BudgetSpent
 from .warehouse import Database
 
 
@@ -41,6 +42,8 @@ class Tally:
     computed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # partition -> one-line reason
+    left: list[str] = field(default_factory=list)  # partitions the run's LLM budget did not reach
+    budget: str = ""  # which budget was reached, when one was
     versions: dict[str, str] = field(default_factory=dict)  # partition -> hash of its content
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -112,7 +115,8 @@ def run_slices(
     partitions are committed together in batches (see `_Pending`), so an interrupted run leaves
     no half-written slice. `before_commit(keys)` writes what lives outside the database (vectors)
     first. `missing` says when an output outside the database was deleted, to rebuild it anyway.
-    A partition that raises is listed in `failed` and leaves nothing; the others go on.
+    A partition that raises is listed in `failed` and leaves nothing; the others go on. One whose
+    LLM budget ran out (BudgetSpent) is listed in `left`, for the next run.
 
     With `workers` > 1, up to 2 x `workers` partitions are started ahead, their jobs shared by
     `workers` threads; every partition is still finished, counted and committed in the order of
@@ -197,6 +201,10 @@ def _compute_one(result: Callable[[], tuple], label: str, tally: Tally) -> tuple
     """One partition's output hash and rows, counted in the tally; None when it raised (listed in `failed`)."""
     try:
         output_hash, facts, *rows = result()
+    except BudgetSpent as spent:  # not done, not failed: the next run does it
+        tally.left.append(label)
+        tally.budget = str(spent)
+        return None
     except Exception as error:  # one bad partition must not cost the others their work
         tally.failed[label] = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}"
         return None

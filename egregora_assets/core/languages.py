@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -97,22 +97,35 @@ def tag_form(word: str, lang: str) -> str:
 DECISIVE = 8  # stopwords of one language, at least, before their count alone decides
 
 
-def detect_language(texts: Sequence[str]) -> str:
+def detect_language(texts: Sequence[str], around: Mapping[str, int] | None = None) -> str:
     """The chat's language among DETECTED (simplemma's guess); en when unsure.
 
     simplemma scores each language on its own, so it is asked only about the two whose
     stopwords the text uses most, and only when they are close: loading each language's
     dictionary costs ~1 CPU-s, and a text with twice as many of one language's stopwords as of
     any other's is that language (the close calls are neighbours: pt and gl, da and no).
+    `around` holds the stopword shares (see `stopword_shares`) of the rest of the chat: when the
+    text is too short to decide between its two languages, the chat around it does.
     Pseudonyms are English words, and say nothing of the chat's language."""
     text = unnamed(" ".join(texts))
     share = _shares(text)
     first, second = sorted(DETECTED, key=lambda lang: -share[lang])[:2]
     if share[first] >= DECISIVE and share[first] >= 2 * share[second]:
         return first
+    if around:
+        # The chat's own evidence, between the two languages the text itself uses (any, if none).
+        candidates = (first, second) if share[first] else DETECTED
+        near, far = sorted(candidates, key=lambda lang: -around.get(lang, 0))[:2]
+        if around.get(near, 0) >= DECISIVE and around.get(near, 0) >= 2 * around.get(far, 0):
+            return near
     found = simplemma.langdetect(text, lang=tuple(lang for lang in DETECTED if lang in (first, second)))
     best, score = found[0]
     return best if best in DETECTED and score > 0 else "en"
+
+
+def stopword_shares(texts: Sequence[str]) -> Counter[str]:
+    """How many of the texts' words are each language's stopwords (names left out)."""
+    return Counter(_shares(unnamed(" ".join(texts))))
 
 
 def likely_language(texts: Sequence[str]) -> str | None:

@@ -40,10 +40,15 @@ One client serves many threads (`map` runs a stage's calls on `concurrency` of t
 thread's next request until its `Retry-After` has passed, and a call whose own retries all met
 429s waits and is sent again (up to RATE_LIMIT_PATIENCE seconds), so a rate limit slows a run
 down and never fails a partition.
+
+A run may have a `Budget` (max_requests, max_cost): every client of the run, in any process,
+counts into one ledger file, and once it is spent a call that would send a request raises
+BudgetSpent instead (answers already cached are still read). Calls already sent finish.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import json
@@ -53,6 +58,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,6 +71,7 @@ from instructor.v2.core.json import extract_json_from_codeblock
 from pydantic import BaseModel
 
 from .home import write_atomic
+from .models import BudgetSpent
 
 T = TypeVar("T", bound=BaseModel)
 Item = TypeVar("Item")
@@ -87,7 +94,8 @@ CONTEXT_ERROR_HINTS = (
     "context_length_exceeded",
     "maximum context length",
     "context length",
-    "context size",  # llama.cpp: "exceeds the available context size"
+    "context size",  # llama.cpp: "exceeds the available context size", "Context size has been exceeded"
+    "exceed_context_size_error",  # llama.cpp's error type
     "too many tokens",
     "prompt is too long",
     "exceeds the maximum number of tokens",  # Gemini
@@ -103,6 +111,60 @@ def _tls() -> ssl.SSLContext:
     """The certificates httpx trusts, loaded once per process: loading them costs ~30 ms per
     client, and `egregora serve` makes a client per answer (for that answer's own counts)."""
     return httpx.create_ssl_context()
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one run may spend on LLM requests, counted by all its clients in a ledger file.
+
+    A call is started only while the requests counted (each started call counts one, its retries
+    and re-asks more) are below `max_requests` and the cost below `max_cost`: a run sends at most
+    `max_requests` requests when nothing is retried, and goes past `max_cost` by at most the calls
+    in flight when it was reached."""
+
+    ledger: Path
+    max_requests: int | None = None
+    max_cost: float | None = None
+
+    def start(self) -> None:
+        """Count one request for a call about to be sent, or raise BudgetSpent."""
+        with self._open() as spent:
+            if self.max_requests is not None and spent["requests"] >= self.max_requests:
+                raise BudgetSpent(f"max_requests={self.max_requests}: {spent['requests']} requests sent")
+            if self.max_cost is not None and spent["cost"] >= self.max_cost:
+                raise BudgetSpent(f"max_cost={self.max_cost}: {spent['cost']:.4f} spent")
+            spent["requests"] += 1
+
+    def add(self, requests: int = 0, cost: float = 0.0) -> None:
+        """Count a call's further requests (retries, re-asks) and its cost."""
+        if requests or cost:
+            with self._open() as spent:
+                spent["requests"] += requests
+                spent["cost"] += cost
+
+    def spent(self) -> dict[str, Any]:
+        """The requests and cost counted so far."""
+        with self._open() as spent:
+            return dict(spent)
+
+    @contextmanager
+    def _open(self) -> Iterator[dict[str, Any]]:
+        """The ledger's counts, locked against every other thread and process, written back after."""
+        self.ledger.parent.mkdir(parents=True, exist_ok=True)
+        with _LEDGER_LOCK, open(self.ledger, "a+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            file.seek(0)
+            try:
+                spent = {"requests": 0, "cost": 0.0, **json.loads(file.read() or "{}")}
+            except ValueError:
+                spent = {"requests": 0, "cost": 0.0}
+            yield spent
+            file.seek(0)
+            file.truncate()
+            file.write(json.dumps(spent))
+
+
+_LEDGER_LOCK = threading.Lock()  # flock excludes other processes; this, other threads of this one
 
 
 @dataclass
@@ -137,6 +199,7 @@ class LLM:
         price_out: float | None = None,  # per 1M output tokens
         max_output_tokens: int | None = None,  # caps every call's max_tokens, for slow local models
         concurrency: int = CONCURRENCY,
+        budget: Budget | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown LLM mode {mode!r}; use one of {', '.join(MODES)}")
@@ -150,6 +213,9 @@ class LLM:
         self.stats = LLMStats(cost=0.0 if price_in is not None or price_out is not None else None)
         self._lock = threading.Lock()
         self.concurrency = concurrency
+        self.budget = budget
+        self._too_long: int | None = None  # the shortest prompt (characters) refused as too long
+        self._attempts = threading.local()  # requests sent by the call on this thread (hooks run on it)
         self._slots = threading.BoundedSemaphore(concurrency)
         self._resume_at = 0.0  # monotonic time before which no request is sent (a 429's Retry-After)
         # Hooks see every attempt, including the openai client's retries: they count requests
@@ -177,6 +243,7 @@ class LLM:
             cached = self._load(key)
             if cached is not None:
                 return response_model.model_validate(cached)
+            self._fits(messages, model)
             try:
                 result, completion = self._send(
                     functools.partial(
@@ -191,7 +258,7 @@ class LLM:
                 break
             except (openai.APIError, InstructorError) as exc:
                 if not self._fall_back(mode, exc):
-                    raise _failure(exc, model) from exc
+                    raise self._failed(exc, model, messages) from exc
         # instructor sums the usage of all attempts into the returned completion.
         self._spend(completion.usage)
         value = result.model_dump(mode="json")
@@ -206,12 +273,13 @@ class LLM:
         cached = self._load(key)
         if cached is not None:
             return cached
+        self._fits(messages, model)
         try:
             completion = self._send(
                 lambda: self._client.chat.completions.create(model=model, messages=messages, **params)
             )
         except openai.APIError as exc:
-            raise _failure(exc, model) from exc
+            raise self._failed(exc, model, messages) from exc
         self._spend(completion.usage)
         answer = completion.choices[0].message.content or ""
         self._store(key, model, answer)
@@ -278,6 +346,24 @@ class LLM:
             return params
         return {**params, "max_tokens": min(params.get("max_tokens") or self.max_output_tokens, self.max_output_tokens)}
 
+    def _fits(self, messages: list[dict], model: str) -> None:
+        """Raise OverflowError, sending nothing, for a prompt at least as long as one the server
+        already refused as too long for its context (a small model's window is read in many
+        parts: without this, each part's first, too long, attempt would be sent again)."""
+        chars = _chars(messages)
+        if self._too_long is not None and chars >= self._too_long:
+            raise OverflowError(
+                f"prompt too long for model {model!r}: {chars} characters, and one of {self._too_long} was refused"
+            )
+
+    def _failed(self, exc: Exception, model: str, messages: list[dict]) -> Exception:
+        """`_failure`, remembering the length of a prompt refused as too long."""
+        failure = _failure(exc, model)
+        if isinstance(failure, OverflowError):
+            with self._lock:
+                self._too_long = min(self._too_long or _chars(messages), _chars(messages))
+        return failure
+
     # -- bookkeeping ---------------------------------------------------------------------
 
     def _structured_client(self, mode: str) -> Any:
@@ -325,13 +411,20 @@ class LLM:
         refuses it (the openai client's own retries used up), for up to RATE_LIMIT_PATIENCE."""
         deadline = time.monotonic() + RATE_LIMIT_PATIENCE
         with self._slots:
-            while True:
-                try:
-                    return call()
-                except (openai.APIError, InstructorError) as exc:
-                    if not isinstance(_root(exc), openai.RateLimitError) or time.monotonic() > deadline:
-                        raise
-                    self._hold(RATE_LIMIT_WAIT)  # _on_request waits it out
+            if self.budget is not None:
+                self.budget.start()
+            self._attempts.count = 0
+            try:
+                while True:
+                    try:
+                        return call()
+                    except (openai.APIError, InstructorError) as exc:
+                        if not isinstance(_root(exc), openai.RateLimitError) or time.monotonic() > deadline:
+                            raise
+                        self._hold(RATE_LIMIT_WAIT)  # _on_request waits it out
+            finally:
+                if self.budget is not None:  # the first request was counted when the call started
+                    self.budget.add(requests=max(self._attempts.count - 1, 0))
 
     def _hold(self, seconds: float) -> None:
         """Send no request, from any thread, for `seconds` from now."""
@@ -341,6 +434,7 @@ class LLM:
     def _on_request(self, request: httpx.Request) -> None:
         while (wait := self._resume_at - time.monotonic()) > 0:
             time.sleep(wait)  # a 429 seen by any thread holds every thread's next request
+        self._attempts.count = getattr(self._attempts, "count", 0) + 1
         with self._lock:
             self.stats.requests += 1
 
@@ -352,11 +446,14 @@ class LLM:
         tokens_in = getattr(usage, "prompt_tokens", 0) or 0
         tokens_out = getattr(usage, "completion_tokens", 0) or 0
         price_in, price_out = self.prices
+        cost = (tokens_in * (price_in or 0) + tokens_out * (price_out or 0)) / 1e6
         with self._lock:
             self.stats.input_tokens += tokens_in
             self.stats.output_tokens += tokens_out
             if self.stats.cost is not None:
-                self.stats.cost += (tokens_in * (price_in or 0) + tokens_out * (price_out or 0)) / 1e6
+                self.stats.cost += cost
+        if self.budget is not None:
+            self.budget.add(cost=cost)
 
     def _key(self, model: str, messages: list[dict], schema: dict | None, params: dict, mode: str) -> str:
         call = {"model": model, "messages": messages, "schema": schema, "params": params, "mode": mode}
@@ -398,6 +495,16 @@ def _lenient(response_model: type[T]) -> type[T]:
         },
     )
     return lenient
+
+
+def _chars(messages: list[dict]) -> int:
+    """A prompt's length in characters (its text parts; an image counts as nothing)."""
+    total = 0
+    for message in messages:
+        content = message.get("content")
+        parts = content if isinstance(content, list) else [{"text": content or ""}]
+        total += sum(len(p.get("text") or "") for p in parts if isinstance(p, dict))
+    return total
 
 
 def _failure(exc: Exception, model: str) -> Exception:
@@ -445,8 +552,11 @@ def refuses_mode(exc: BaseException) -> bool:
 
 
 def is_context_error(exc: BaseException) -> bool:
-    """Whether the server refused the call because the prompt exceeds the model's context."""
-    if not isinstance(exc, openai.BadRequestError):
+    """Whether the server refused the call because the prompt exceeds the model's context.
+
+    OpenAI answers 400; llama.cpp's server 400 with type exceed_context_size_error, or 500
+    "Context size has been exceeded." (ggml-org/llama.cpp#19774), and 413 is HTTP's own word."""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 413, 500):
         return False
     text = f"{getattr(exc, 'code', '')} {exc.message}".lower()
     return any(hint in text for hint in CONTEXT_ERROR_HINTS)

@@ -21,7 +21,7 @@ import yaml
 
 from . import site_text
 from .author_pages import AUTHORS_DIR, author_files, author_key, colour_of
-from .groups import group_title
+from .groups import group_apps, group_title
 from .home import Home
 from .journal import fingerprint
 from .languages import LANGUAGES, detect_language
@@ -236,6 +236,7 @@ def write_site_project(
     language: str = "en",
     best: Sequence[Post] = (),
     profiles: Sequence[AuthorProfile] = (),
+    app: str = "WhatsApp",
     voice: Mapping[str, float] = {},
 ) -> list[Path]:
     """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged).
@@ -243,8 +244,10 @@ def write_site_project(
     `cited` holds the messages posts cite, by id; each post lists its own under it. `language`
     (one of site_text.LANGUAGES) is the interface's: Material's and our own strings. `best`
     are the best-rated posts, best first, for the "best of" page. Each of `profiles` gets an
-    author page; posts link the posts they continue and are continued in."""
-    wanted = _template_files(template_dir, _template_context(group, title, site_url, len(docs), language))
+    author page; posts link the posts they continue and are continued in. `app` names where the
+    group's messages come from, on the about line."""
+    context = _template_context(group, title, site_url, len(docs), language) | {"app": app}
+    wanted = _template_files(template_dir, context)
     wanted.update(_post_files(docs, cited, language, taken=wanted))
     wanted.update(_authors_files(docs, language, profiles))
     wanted.update(author_files(profiles, docs, language, voice))
@@ -420,6 +423,7 @@ def publish_site(
         language=configured.language or detect_language(list(group_day_texts(db, group).values())),
         best=best(docs, group_ratings(db, group)),
         profiles=profiles,
+        app=group_apps(home, group),
     )
     index, changed, shown_as_text = _build_what_renders(
         write, docs, home.site_project(group), home.site_html(group), warn

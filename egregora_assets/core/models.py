@@ -3,15 +3,21 @@ reads them by (a window's halves, the order of posts)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class BadExport(ValueError):
     """An input the user gave us cannot be read; the message is one line naming the problem."""
+
+
+class BudgetSpent(Exception):
+    """The run's LLM budget is spent, so a call was not sent. Not a failure: the partition is left
+    for the next run (see journal.run_slices), which finds the answers already received cached."""
 
 
 MessageKind = Literal["text", "system", "media", "deleted", "edited", "poll", "location", "contact", "command"]
@@ -25,6 +31,13 @@ PARSED_SCHEMA = pa.schema(
         ("message", pa.string()),
         ("kind", pa.string()),
         ("attachment", pa.string()),  # zip member name or file name, when any
+        # What sources other than WhatsApp's .txt carry (null from a .txt): the author's id in the
+        # source (private: it keys one person's pseudonym), the message's own id there, the id of
+        # the message it replies to, and its reactions as JSON ({"👍": 2}, no reactor names).
+        ("author_id", pa.string()),
+        ("source_id", pa.string()),
+        ("reply_to", pa.string()),
+        ("reactions", pa.string()),
     ]
 )
 
@@ -41,6 +54,23 @@ class Message(BaseModel):
     text: str
     kind: MessageKind = "text"
     attachment: str | None = None
+    ref: str | None = None  # a keyed hash of the message's id in its source, when it has one
+    reply_to: str | None = None  # the `ref` of the message it replies to
+    reactions: dict[str, int] = Field(default_factory=dict)  # emoji -> count
+
+    @property
+    def reactions_text(self) -> str:
+        """The reactions as people read them: "👍 3, ❤ 1", most first."""
+        return ", ".join(f"{e} {n}" for e, n in sorted(self.reactions.items(), key=lambda r: (-r[1], r[0])))
+
+    @field_validator("reactions", mode="before")
+    @classmethod
+    def _reactions_json(cls, value: object) -> object:
+        """The warehouse stores reactions as JSON text."""
+        if value is None:
+            return {}
+        return json.loads(value) if isinstance(value, str) else value
+
     # A voice note's words (redacted), from the transcripts asset; not columns of the messages table.
     transcript: str | None = None
     voice_seconds: float | None = None
@@ -63,6 +93,12 @@ class Window(BaseModel):
     index: int
     messages: list[Message]
     context: list[Message] = Field(default_factory=list)  # earlier messages, for reply context
+
+    def replied(self, message: Message) -> Message | None:
+        """The message `message` replies to, when the window or its context holds it."""
+        if message.reply_to is None:
+            return None
+        return next((m for m in [*self.context, *self.messages] if m.ref == message.reply_to), None)
 
     @property
     def start(self) -> datetime:
@@ -148,6 +184,19 @@ class PostPlan(BaseModel):
     """The LLM writer's answer for one window: zero or more posts."""
 
     posts: list[PostDraft] = Field(default_factory=list, description="The posts; empty when the messages are trivial")
+
+
+class Note(BaseModel):
+    """What a reader noted of one part of a window too long for the model: the writer's input."""
+
+    text: str = Field(description="One or two sentences: who said, decided or shared what")
+    message_ids: list[str] = Field(default_factory=list, description="Ids of the messages it draws on")
+
+
+class Notes(BaseModel):
+    """The reader's answer for one part of a window."""
+
+    notes: list[Note] = Field(default_factory=list, description="The notes; empty when the part is trivial")
 
 
 ENTRY_AUTHORITY = "egregora.local,2026"  # of the tag: URIs that identify entries and feeds (RFC 4151)

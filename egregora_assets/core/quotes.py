@@ -77,4 +77,5 @@ def quote(message: Message) -> str:
         when = f"{message.timestamp:%H:%M}, 🎙 {voice_label(message.voice_seconds)}"
         return f"> **{message.author}** ({when}): {text}{mark(message)}"
     text = md_text(shorten(message.text, QUOTE_CHARS))
-    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}{mark(message)}"
+    reacted = f" ({md_escape(message.reactions_text)})" if message.reactions else ""
+    return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}{reacted}{mark(message)}"

@@ -84,6 +84,8 @@ class Candidate(BaseModel):
     authors: int = 0
     turns: int = 0
     novelty: float = 0.0
+    reactions: int = 0  # reactions its messages got, where the source carries them
+    replies: int = 0  # its messages that answer another by a reply link
 
 
 def _hash(*parts: Any) -> str:
@@ -101,6 +103,13 @@ def engagement(window: Window | None) -> tuple[int, int, int]:
     said = [m for m in (window.messages if window else []) if m.author and m.kind in _SPOKEN]
     turns = sum(1 for before, m in zip(said, said[1:]) if m.author != before.author)
     return len(said), len({m.author for m in said}), turns
+
+
+def response(window: Window | None) -> tuple[int, int]:
+    """(reactions, replies) its conversation drew, counted from what the source recorded people
+    did: both 0 for a WhatsApp .txt, which records neither."""
+    messages = window.messages if window else []
+    return sum(sum(m.reactions.values()) for m in messages), sum(1 for m in messages if m.reply_to)
 
 
 def novelty(docs: Sequence[Post], vectors: Mapping[str, Any], block: int = 512) -> dict[str, float]:
@@ -128,6 +137,7 @@ def candidates(
     found = []
     for doc in docs:
         messages, authors, turns = engagement(windows.get(doc.window_id))
+        reactions, replies = response(windows.get(doc.window_id))
         found.append(
             Candidate(
                 id=doc.id,
@@ -139,6 +149,8 @@ def candidates(
                 authors=authors,
                 turns=turns,
                 novelty=new.get(doc.id, 0.0),
+                reactions=reactions,
+                replies=replies,
             )
         )
     return found
@@ -147,7 +159,10 @@ def candidates(
 def view_hash(candidate: Candidate, judge: str) -> str:
     """A hash of what `judge` reads of a post: its features offline, its text for an LLM."""
     if judge == HEURISTIC:
-        return fingerprint(candidate.messages, candidate.authors, candidate.turns, candidate.novelty)
+        # Reactions and replies join the hash only where a source has them: a .txt group's
+        # stored comparisons stay valid.
+        acted = [candidate.reactions, candidate.replies] if candidate.reactions or candidate.replies else []
+        return fingerprint(candidate.messages, candidate.authors, candidate.turns, candidate.novelty, *acted)
     return fingerprint(candidate.title, candidate.summary, candidate.content)
 
 
@@ -184,8 +199,10 @@ def shown_first(a: str, b: str, seed: str = SEED) -> bool:
 
 
 def heuristic_score(c: Candidate) -> float:
-    """The offline judge's score of a post: engagement of its conversation and novelty."""
-    return math.log1p(c.messages) + math.log1p(c.turns) + math.log1p(c.authors) + NOVELTY_WEIGHT * c.novelty
+    """The offline judge's score of a post: engagement of its conversation (with the reactions
+    and replies people gave it, where the source records them) and novelty."""
+    acted = math.log1p(c.reactions) + math.log1p(c.replies)
+    return math.log1p(c.messages) + math.log1p(c.turns) + math.log1p(c.authors) + acted + NOVELTY_WEIGHT * c.novelty
 
 
 def judge_heuristic(a: Candidate, b: Candidate) -> Outcome:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -68,13 +68,23 @@ Timezone = Annotated[str, AfterValidator(_timezone)]
 HttpURL = Annotated[str | None, AfterValidator(_http_url)]
 
 
-class LLMSettings(BaseModel):
+class Section(BaseModel):
+    """A table of settings: a name it does not know is a mistake (a typo), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LLMSettings(Section):
     """An OpenAI-compatible chat API; without `base_url` the offline writer is used."""
 
     base_url: HttpURL = None
     api_key: SecretStr = SecretStr("")
     model: str = "gpt-4o-mini"
     vision_model: str | None = None
+    # A model per task, where one is named; else `model` (a bigger writer, a cheaper judge).
+    writer_model: str | None = None  # the posts, and the reader's notes of a window too long
+    judge_model: str | None = None  # the ranking's pairwise comparisons
+    portrait_model: str | None = None  # the author pages' portraits
     mode: Literal["json_schema", "json", "tools", "md_json"] = "json_schema"
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(4, ge=0)
@@ -82,11 +92,21 @@ class LLMSettings(BaseModel):
     concurrency: int = Field(8, ge=1, le=64)  # requests in flight at once, in every LLM stage
     price_in: float | None = Field(None, ge=0)  # per million input tokens
     price_out: float | None = Field(None, ge=0)
+    # A run's budget: once reached it starts no new LLM call, keeps what is done, and the next
+    # run goes on from there. Not part of what a write's output depends on (see plan.py).
+    max_requests: int | None = Field(None, ge=0)
+    max_cost: float | None = Field(None, ge=0)  # in the prices' currency; needs price_in or price_out
     allow_loopback_fetch: bool = False  # tests fetch pages from 127.0.0.1
     fetch_urls: bool = True
 
+    @model_validator(mode="after")
+    def _priced(self) -> LLMSettings:
+        if self.max_cost is not None and self.price_in is None and self.price_out is None:
+            raise ValueError("max_cost needs a price: set price_in and price_out (per million tokens)")
+        return self
 
-class EmbeddingSettings(BaseModel):
+
+class EmbeddingSettings(Section):
     """Where vectors come from: a packaged local model, or an OpenAI-compatible API."""
 
     provider: Literal["local", "openai"] = "local"
@@ -105,7 +125,7 @@ class EmbeddingSettings(BaseModel):
         return self
 
 
-class TranscriptionSettings(BaseModel):
+class TranscriptionSettings(Section):
     """How voice notes are heard: `remote`, an OpenAI-compatible /audio/transcriptions (audio leaves
     the machine, so only when asked for); `local`, a model in `model_dir`; unset: not heard."""
 
@@ -133,7 +153,7 @@ class TranscriptionSettings(BaseModel):
         return self
 
 
-class VectorSettings(BaseModel):
+class VectorSettings(Section):
     """Where LanceDB keeps the vectors: `<home>/lancedb`, or an object-store URI when runs are spread out."""
 
     uri: Annotated[str | None, AfterValidator(_vectors_uri)] = None
@@ -147,20 +167,20 @@ def _warehouse_url(value: str | None) -> str | None:
     return value or None
 
 
-class WarehouseSettings(BaseModel):
+class WarehouseSettings(Section):
     """Where the pseudonymous tables live: `duckdb://<home>/egregora.duckdb`, or `postgres://user:password@host:port/db`
     when several machines or runs write at once."""
 
     url: Annotated[str | None, AfterValidator(_warehouse_url)] = None
 
 
-class PrivacySettings(BaseModel):
+class PrivacySettings(Section):
     """Who opted out by configuration (real names or pseudonyms)."""
 
     opt_out: list[str] = []
 
 
-class GroupSettings(BaseModel):
+class GroupSettings(Section):
     """Per-group overrides, keyed by group slug in `[groups.<slug>]`."""
 
     timezone: Timezone | None = None
@@ -171,7 +191,7 @@ class GroupSettings(BaseModel):
     feed_top: int | None = Field(None, ge=1)  # the group's own `feed_top`
 
 
-class ServeSettings(BaseModel):
+class ServeSettings(Section):
     """`egregora serve` on an address other than 127.0.0.1: the token every request must carry
     (`Authorization: Bearer`) and the web origins allowed to call it."""
 
@@ -245,6 +265,8 @@ def load_settings(home: Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BadSettings(f"{toml}: not valid TOML: {error}") from None
     data.pop("home", None)
+    if unknown := sorted(set(data) - set(Settings.model_fields)):
+        raise BadSettings(f"{toml}: unknown setting {unknown[0]!r} (a typo? the README lists the settings)")
     try:
         settings = Settings(**data)
     except ValidationError as error:
@@ -258,6 +280,8 @@ def _first_error(error: ValidationError, toml: Path) -> str:
     name = ".".join(str(p) for p in first["loc"])
     env = "EGREGORA_" + "__".join(str(p) for p in first["loc"]).upper()
     message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting (a typo? the README lists the settings)"
     if not first["loc"]:  # a rule across settings names its settings itself
         return message
     return f"setting {name} ({env} or {toml.name}): {message}"

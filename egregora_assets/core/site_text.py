@@ -34,22 +34,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_blog": {"en": "Blog", "pt": "Blog", "es": "Blog", "de": "Blog", "fr": "Blog", "it": "Blog"},
     "nav_tags": {"en": "Tags", "pt": "Tags", "es": "Etiquetas", "de": "Schlagwörter", "fr": "Étiquettes", "it": "Tag"},
     "home_intro": {
-        "en": "This is the private blog of a WhatsApp group: posts written from the group's conversations, "
+        "en": "This is the private blog of a {app} group: posts written from the group's conversations, "
         "{count} so far. Read them on the [blog](blog/index.md), browse them by [tag](tags.md), "
         "or follow the [Atom feed](feed.xml).",
-        "pt": "Este é o blog privado de um grupo de WhatsApp: posts escritos a partir das conversas do grupo, "
+        "pt": "Este é o blog privado de um grupo de {app}: posts escritos a partir das conversas do grupo, "
         "{count} até agora. Leia-os no [blog](blog/index.md), navegue por [tag](tags.md) "
         "ou acompanhe o [feed Atom](feed.xml).",
-        "es": "Este es el blog privado de un grupo de WhatsApp: entradas escritas a partir de las conversaciones "
+        "es": "Este es el blog privado de un grupo de {app}: entradas escritas a partir de las conversaciones "
         "del grupo, {count} hasta ahora. Léelas en el [blog](blog/index.md), explóralas por "
         "[etiqueta](tags.md) o sigue el [feed Atom](feed.xml).",
-        "de": "Dies ist der private Blog einer WhatsApp-Gruppe: Beiträge aus den Unterhaltungen der Gruppe, "
+        "de": "Dies ist der private Blog einer {app}-Gruppe: Beiträge aus den Unterhaltungen der Gruppe, "
         "bisher {count}. Lies sie im [Blog](blog/index.md), stöbere nach [Schlagwort](tags.md) "
         "oder folge dem [Atom-Feed](feed.xml).",
-        "fr": "Voici le blog privé d'un groupe WhatsApp : des articles écrits à partir des conversations du "
+        "fr": "Voici le blog privé d'un groupe {app} : des articles écrits à partir des conversations du "
         "groupe, {count} à ce jour. Lisez-les sur le [blog](blog/index.md), parcourez-les par "
         "[étiquette](tags.md) ou suivez le [flux Atom](feed.xml).",
-        "it": "Questo è il blog privato di un gruppo WhatsApp: post scritti a partire dalle conversazioni del "
+        "it": "Questo è il blog privato di un gruppo {app}: post scritti a partire dalle conversazioni del "
         "gruppo, {count} finora. Leggili sul [blog](blog/index.md), sfogliali per [tag](tags.md) "
         "o segui il [feed Atom](feed.xml).",
     },

@@ -58,7 +58,9 @@ def model_schema(model: type[BaseModel], **columns: pa.DataType) -> pa.Schema:
 
 RAW_MESSAGES = pa.schema([("group", pa.string()), ("date", pa.date32()), ("pos", pa.int64()), *PARSED_SCHEMA])
 # `pos`: the place in the day's export, which orders the messages of one minute (see anonymize).
-MESSAGES = model_schema(Message, timestamp=pa.timestamp("s"), date=pa.date32(), pos=pa.int32())
+MESSAGES = model_schema(
+    Message, timestamp=pa.timestamp("s"), date=pa.date32(), pos=pa.int32(), reactions=pa.string()
+)  # reactions as JSON
 MESSAGES = pa.schema([f for f in MESSAGES if f.name not in VOICE_FIELDS])  # they live in `transcripts`
 TRANSCRIPTS = model_schema(Transcript)
 # A window is stored whole (as the JSON of its record), with what the packing needs beside it.
@@ -154,6 +156,13 @@ def authors(db: Database, group: str) -> list[str]:
     return [r["author"] for r in db.rows(expr)]
 
 
+def author_ids(db: Database, group: str) -> dict[str, str]:
+    """Each author's id in the sources that give one (real name -> id, as "user123456789")."""
+    t = db.table("raw_messages")
+    expr = t.filter((t.group == group) & t.author.notnull() & t.author_id.notnull()).select("author", "author_id")
+    return {r["author"]: r["author_id"] for r in db.rows(expr.distinct().order_by(["author", "author_id"]))}
+
+
 def naming_lines(db: Database, group: str) -> pa.Table:
     """Every line of a group's history that may name someone who never writes: its notices,
     contact cards and mentions (PARSED_SCHEMA, distinct, in no order)."""
@@ -199,7 +208,7 @@ def group_day_texts(db: Database, group: str) -> dict[date, str]:
     return {day: text for day, text in texts.items() if text}
 
 
-_MESSAGE = ("id", "group", "timestamp", "author", "text", "kind", "attachment")
+_MESSAGE = ("id", "group", "timestamp", "author", "text", "kind", "attachment", "ref", "reply_to", "reactions")
 
 
 def day_messages(db: Database, group: str, day: date) -> list[Message]:
@@ -275,6 +284,16 @@ def group_transcript_texts(db: Database, group: str, days: Sequence[date]) -> li
 
 def transcripts_table(found: Sequence[Transcript]) -> pa.Table:
     return pa.Table.from_pylist([t.model_dump() for t in found], schema=TRANSCRIPTS)
+
+
+def messages_by_ref(db: Database, group: str, refs: Iterable[str]) -> dict[str, Message]:
+    """The group's messages with these refs (those replied to), by ref."""
+    wanted = sorted(set(refs))
+    if not wanted:
+        return {}
+    t = db.table("messages")
+    rows = db.rows(t.filter((t.group == group) & t.ref.isin(wanted)).select(*_MESSAGE))
+    return {r["ref"]: Message(**r) for r in rows}
 
 
 def cited_messages(db: Database, group: str, ids: Sequence[str]) -> dict[str, Message]:

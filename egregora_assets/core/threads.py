@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 
-from .models import Post, post_order
+from .models import Post, Window, post_order
 from .text import fold
 
 THREAD_DAYS = 28  # the offline writer looks this far back for the same topic
+
+
+def replied_post(
+    doc: Post, window: Window, earlier: Iterable[Post], window_of: Callable[[Post], Window | None]
+) -> str | None:
+    """The id of the earlier post whose conversation `doc`'s messages answer by reply links (the
+    source's, where it records them), the newest such; or None. An earlier post's conversation
+    is its window's messages (`window_of`), else the messages it cites."""
+    answered = {r.id for m in window.messages if (r := window.replied(m)) is not None and r not in window.messages}
+    if not answered:
+        return None
+    for other in sorted(earlier, key=post_order, reverse=True):
+        if other.id == doc.id or other.published >= doc.published:
+            continue
+        theirs = window_of(other)
+        said = {m.id for m in theirs.messages} if theirs else set(other.message_ids)
+        if answered & said:
+            return other.id
+    return None
 
 
 def found_post(doc: Post, found: Iterable[Post]) -> str | None:

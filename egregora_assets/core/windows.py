@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from .models import CONTEXT_MESSAGES, Message, Window
@@ -13,17 +13,45 @@ from .text import PSEUDONYM_BYTES, VOICE_BYTES, measured, voice_label
 BYTES_PER_TOKEN = 4  # a conservative average for chat text across languages
 
 
-def render_message(message: Message) -> str:
-    """One message as the writer and the embedder see it."""
+def render_message(message: Message, replied: Message | None = None) -> str:
+    """One message as the writer and the embedder see it (and whom it answers, when known)."""
     author = message.author or "system"
     suffix = f" [{message.attachment}]" if message.attachment else ""
+    if replied is not None:
+        suffix += f" (replying to {replied.author or 'system'} at {replied.timestamp:%H:%M})"
     if message.transcript:  # the member's own words, said aloud
         suffix += f" ({voice_label(message.voice_seconds)}): {message.transcript}"
     return f"{message.timestamp:%H:%M} {author}: {message.text}{suffix}"
 
 
 def window_text(window: Window) -> str:
-    return "\n".join(render_message(m) for m in window.messages)
+    return "\n".join(render_message(m, window.replied(m)) for m in window.messages)
+
+
+MAX_REPLIED = 20  # earlier messages a window's replies point to, carried as its context
+
+
+def missing_replies(windows: Sequence[Window]) -> set[str]:
+    """The refs of messages the windows' messages reply to that no window of theirs carries."""
+    wanted = {m.reply_to for w in windows for m in w.messages if m.reply_to}
+    return wanted - {m.ref for w in windows for m in [*w.context, *w.messages] if m.ref}
+
+
+def with_replies(windows: Sequence[Window], found: Mapping[str, Message]) -> list[Window]:
+    """Each window with the messages its messages reply to (from `found` or from its own day's
+    other windows) added to its context, in time order: the writer then reads what is answered."""
+    day = {m.ref: m for w in windows for m in w.messages if m.ref}
+    result = []
+    for window in windows:
+        have = {m.ref for m in [*window.context, *window.messages]}
+        wanted = [m.reply_to for m in window.messages if m.reply_to and m.reply_to not in have]
+        extra = {r: day.get(r) or found.get(r) for r in dict.fromkeys(wanted)}
+        added = [m for m in extra.values() if m is not None][:MAX_REPLIED]
+        if added:
+            context = sorted([*window.context, *added], key=lambda m: m.timestamp)
+            window = window.model_copy(update={"context": context})
+        result.append(window)
+    return result
 
 
 def message_bytes(message: Message) -> int:

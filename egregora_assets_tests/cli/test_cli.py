@@ -148,8 +148,8 @@ def _zip_of(path: Path, members: dict[str, bytes]) -> Path:
 
 NOT_EXPORTS = {  # what the user names -> what the one line must say
     "a directory": (lambda tmp: (tmp / "WhatsApp Chat").mkdir() or tmp / "WhatsApp Chat", "is a directory"),
-    "an empty .txt": (lambda tmp: _write(tmp / "chat.txt", b""), "not a WhatsApp export: the file is empty"),
-    "an empty .zip": (lambda tmp: _write(tmp / "chat.zip", b""), "not a WhatsApp export: the file is empty"),
+    "an empty .txt": (lambda tmp: _write(tmp / "chat.txt", b""), "not an export: the file is empty"),
+    "an empty .zip": (lambda tmp: _write(tmp / "chat.zip", b""), "not an export: the file is empty"),
     "random bytes .txt": (lambda tmp: _write(tmp / "chat.txt", _noise()), "not a text chat"),
     "random bytes .zip": (lambda tmp: _write(tmp / "chat.zip", _noise()), "not a WhatsApp export: not a zip file"),
     "random bytes, no extension": (lambda tmp: _write(tmp / "chat", _noise()), "not a WhatsApp export"),
@@ -162,6 +162,20 @@ NOT_EXPORTS = {  # what the user names -> what the one line must say
         "not a WhatsApp export: no message could be read",
     ),
     "a zip of a pdf": (lambda tmp: _zip_of(tmp / "docs.zip", {"a.pdf": b"%PDF-1.4"}), "no chat file"),
+    "Telegram's HTML export": (
+        lambda tmp: _write(
+            tmp / "messages.html",
+            b'<!DOCTYPE html>\n<html><head><title>Exported Data</title></head><body><div class="page_wrap">'
+            b'<div class="history">Telegram</div></div></body></html>',
+        ),
+        "Telegram Desktop's HTML export: export the chat again with Format 'Machine-readable JSON'",
+    ),
+    "JSON of another app": (lambda tmp: _write(tmp / "data.json", b'{"users": []}'), "no format Egregora reads"),
+    "truncated Telegram JSON": (
+        lambda tmp: _write(tmp / "result.json", b'{"name": "x", "type": "private_group", "messages": [{"id": 1,'),
+        "not valid JSON",
+    ),
+    "an SVG": (lambda tmp: _write(tmp / "logo.xml", b"<?xml version='1.0'?><svg/>"), "not an Atom or RSS feed"),
     "escapes in the name and first line": (
         lambda tmp: _write(
             tmp / "chat\x1b[2J\x1b]0;x\x07.txt", b"\x1b[31mred\x1b[0m\n" + b"only notes, no chat here\n" * 50

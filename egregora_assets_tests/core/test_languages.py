@@ -42,3 +42,24 @@ def test_parse_summary_names_the_chat_language_and_the_fallback():
     lines = [f"0{d}/03/2022, 10:0{i} - Anke: {t}" for d in range(1, 4) for i, t in enumerate(CHATS["nl"])]
     found = summary(parse_chat("\n".join(lines)))
     assert (found["language"], found["egregora_writes_in"]) == ("nl", "en")
+
+
+@pytest.mark.parametrize("lang", ["pt", "es", "nl", "de"])
+def test_a_short_day_takes_the_language_of_the_chat_around_it(lang, monkeypatch):
+    import simplemma
+
+    from egregora_assets.core.languages import stopword_shares
+
+    short = CHATS[lang][1:]  # a few words, too few stopwords to decide on their own
+    asked = []
+    langdetect = simplemma.langdetect
+    monkeypatch.setattr(simplemma, "langdetect", lambda text, lang: asked.append(lang) or langdetect(text, lang=lang))
+    assert detect_language(short) == lang and len(asked) == 1  # alone, it needs simplemma's dictionaries
+    assert detect_language(short, around=stopword_shares(CHATS[lang] * 5)) == lang
+    assert len(asked) == 1  # with the chat around it, it does not
+
+
+def test_the_chat_around_never_overrides_a_day_that_is_clearly_another_language():
+    from egregora_assets.core.languages import stopword_shares
+
+    assert detect_language(CHATS["en"] * 3, around=stopword_shares(CHATS["pt"] * 20)) == "en"

@@ -61,7 +61,7 @@ def make_llm(fake_llm: FakeOpenAI, tmp_path: Path):
 
 
 def writer_messages(window: Window | None = None) -> list[dict]:
-    return chat_messages(PROMPTS, "writer", window=window or make_window(), enrichments=[], related=[])
+    return chat_messages(PROMPTS, "writer", window=window or make_window(), enrichments=[], related=[], notes=[])
 
 
 def test_second_call_sends_no_request(make_llm, fake_llm):
@@ -119,26 +119,37 @@ def test_storm_fails_one_window_and_others_complete(make_llm, fake_llm):
     assert outcomes == {"w0": 1, "w1": "failed", "w2": 1}
 
 
-def test_context_length_error_splits_the_window(make_llm, fake_llm):
-    fake_llm.script(["context_length"], marker="writer")
-    llm = make_llm()
-    posts, _ = writer.write_posts_llm(llm, PROMPTS, make_window(6), [], [])
-    assert [c[2] for c in fake_llm.calls] == ["context_length", "ok", "ok"]
-    assert [p.message_ids for p in posts] == [
-        ["hikers-0000", "hikers-0001", "hikers-0002"],
-        ["hikers-0003", "hikers-0004", "hikers-0005"],
-    ]
-    assert [p.slug for p in posts] == ["the-saturday-trail-rain-or-shine", "the-saturday-trail-rain-or-shine-2"]
+def test_a_window_too_long_is_read_in_parts_and_written_once(make_llm, fake_llm):
+    window = make_window(12)
+    whole = sum(len(m["content"]) for m in writer_messages(window))
+    fake_llm.context_limit = whole - 1  # the whole window is just too long for the writer
+    posts, _ = writer.write_posts_llm(make_llm(), PROMPTS, window, [], [])
+    assert [(c[1], c[2]) for c in fake_llm.calls] == [("writer", "context_length"), ("reader", "ok"), ("writer", "ok")]
+    # One post for the window, as a model that could read it whole writes, citing what the notes cite.
+    assert [p.message_ids for p in posts] == [["hikers-0000", "hikers-0001", "hikers-0002"]]
+    last = json.loads(fake_llm.requests[-1])["messages"][1]["content"]
+    assert "## Notes on the whole stretch" in last and "hikers-0011" not in last.rpartition("## Messages")[2]
 
 
-def test_context_limit_splits_recursively_and_truncates_a_huge_message(make_llm, fake_llm):
+def test_context_limit_reads_in_halves_truncates_a_huge_message_and_writes_once(make_llm, fake_llm):
     fake_llm.context_limit = 4000
     window = make_window(4, text="word " * 1500)  # every message alone is over the limit
-    posts, _ = writer.write_posts_llm(make_llm(), PROMPTS, window, [], ["an earlier post " * 10])
-    assert len(posts) == 4 and all(len(p.message_ids) == 1 for p in posts)
-    sent = [json.loads(raw) for raw, call in zip(fake_llm.requests, fake_llm.calls) if call[2] == "ok"]
-    assert all(writer.TRUNCATION_NOTE in body["messages"][1]["content"] for body in sent)
-    assert all("an earlier post" not in body["messages"][1]["content"] for body in sent)
+    posts, reasons = writer.write_posts_llm(make_llm(), PROMPTS, window, [], ["an earlier post " * 10])
+    assert len(posts) == 1 and reasons is None
+    read = [json.loads(raw) for raw, call in zip(fake_llm.requests, fake_llm.calls) if call[1:] == ("reader", "ok")]
+    assert len(read) == 4 and all(writer.TRUNCATION_NOTE in body["messages"][1]["content"] for body in read)
+    sent = [json.loads(raw) for raw, call in zip(fake_llm.requests, fake_llm.calls) if call[1:] == ("writer", "ok")]
+    assert len(sent) == 1 and "an earlier post" not in sent[0]["messages"][1]["content"]
+    # A prompt as long as one refused is not sent again: each too long attempt is sent once at most.
+    refused = [len(raw) for raw, call in zip(fake_llm.requests, fake_llm.calls) if call[2] == "context_length"]
+    assert len(refused) == len(set(refused)) and len(fake_llm.calls) < 12
+
+
+def test_llama_cpp_500_for_a_prompt_too_long_is_read_in_parts(make_llm, fake_llm):
+    fake_llm.script(["context_size_500"] * 2, marker="writer")  # the first try and its one retry
+    posts, reasons = writer.write_posts_llm(make_llm(max_retries=1), PROMPTS, make_window(12), [], [])
+    assert len(posts) == 1 and reasons is None
+    assert [c[1:] for c in fake_llm.calls][-2:] == [("reader", "ok"), ("writer", "ok")]
 
 
 def test_prompt_that_cannot_fit_raises_overflow(make_llm, fake_llm):

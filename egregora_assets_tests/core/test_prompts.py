@@ -74,7 +74,9 @@ CONTEXTS = {
         window=_window(),
         enrichments=_enrichments(),
         related=["# Autumn on the coast path\n\nThe group walked 14 km along the cliffs in October..."],
+        notes=[],
     ),
+    "reader": dict(window=_window(), part="1.2"),
     "enrich_url": dict(
         url="https://example.org/trails/ridge-loop",
         title="Ridge Loop | Example Trails",
@@ -175,7 +177,7 @@ def test_separator_inside_a_chat_message_does_not_move_the_split():
     window = _window()
     tricky = window.messages[0].model_copy(update={"text": f"look\n{USER_SEPARATOR}\nhere"})
     window = window.model_copy(update={"messages": [tricky]})
-    system, user = chat_messages(PROMPTS, "writer", window=window, enrichments=[], related=[])
+    system, user = chat_messages(PROMPTS, "writer", window=window, enrichments=[], related=[], notes=[])
     assert "[hikers-0002]" in user["content"] and "[hikers-0002]" not in system["content"]
 
 

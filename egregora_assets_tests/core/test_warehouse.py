@@ -1,6 +1,7 @@
 """The warehouse on both engines: the same reads, windows and writes on DuckDB and on a real PostgreSQL."""
 
 import itertools
+import json
 import multiprocessing
 import subprocess
 import sys
@@ -64,7 +65,15 @@ def messages(group: str, day: date, n: int = len(TEXTS)) -> list[Message]:
 
 def message_rows(found: list[Message]) -> pa.Table:
     """Rows as anonymize stores them: `pos` is the place in the day's export."""
-    rows = [{**m.model_dump(), "date": m.timestamp.date(), "pos": n} for n, m in enumerate(found)]
+    rows = [
+        {
+            **m.model_dump(),
+            "reactions": json.dumps(m.reactions) if m.reactions else None,
+            "date": m.timestamp.date(),
+            "pos": n,
+        }
+        for n, m in enumerate(found)
+    ]
     return pa.Table.from_pylist(rows, schema=MESSAGES)
 
 

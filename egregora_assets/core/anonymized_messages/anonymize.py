@@ -102,25 +102,46 @@ WITH m AS (
 )
 SELECT _row, $group AS "group", CAST(timestamp AS DATE) AS date,
     CAST(timestamp AS TIMESTAMP_S) AS timestamp, author, text, kind, published AS attachment,
+    -- A source's message ids are keyed like everything else: a reply links to its message's ref.
+    CASE WHEN source_id IS NULL THEN NULL ELSE left(sha256($refkey || $group || chr(31) || source_id), 16) END AS ref,
+    CASE WHEN reply_to IS NULL THEN NULL ELSE left(sha256($refkey || $group || chr(31) || reply_to), 16) END
+        AS reply_to,
+    reactions,
     contact, author IS NULL AS system,
     coalesce(contact OR author IS NULL OR regexp_matches(text, $filter), false) AS python
 FROM t
 """
 # `pos` is the message's place in the day's export: an export gives minutes, so it is what keeps
 # the messages of one minute in the order they were sent (ids are keyed hashes, in no order).
-_OUTPUT = ["id", "group", "date", "timestamp", "author", "text", "kind", "attachment", "pos"]
+_OUTPUT = [
+    "id",
+    "group",
+    "date",
+    "timestamp",
+    "author",
+    "text",
+    "kind",
+    "attachment",
+    "ref",
+    "reply_to",
+    "reactions",
+    "pos",
+]
 
 
 def anonymize(messages: pa.Table, *, group: str, roster: Roster, secret: bytes) -> pa.Table:
     """Parsed messages as stored: keyed ids, pseudonymous authors, PII replaced in text and names."""
-    src = messages.select(["timestamp", "author", "message", "kind", "attachment"]).append_column(
-        "_row", pa.array(np.arange(messages.num_rows, dtype=np.int64))
-    )
+    for name in ("source_id", "reply_to", "reactions"):  # what only some sources carry
+        if name not in messages.column_names:
+            messages = messages.append_column(name, pa.nulls(messages.num_rows, pa.string()))
+    columns = ["timestamp", "author", "message", "kind", "attachment", "source_id", "reply_to", "reactions"]
+    src = messages.select(columns).append_column("_row", pa.array(np.arange(messages.num_rows, dtype=np.int64)))
     db = _database()
     with ThreadPoolExecutor(1) as pool:
         # Hashing every row is the slow part of the SQL: it runs on its own cursor meanwhile.
         ids = pool.submit(_query, db.cursor(), src, IDS_SQL, key=subkey(secret, "message"), group=group)
-        rows = _query(db.cursor(), src, ROWS_SQL, key=subkey(secret, "media"), group=group, filter=_prefilter(roster))
+        keys = {"key": subkey(secret, "media"), "refkey": subkey(secret, "ref")}
+        rows = _query(db.cursor(), src, ROWS_SQL, **keys, group=group, filter=_prefilter(roster))
         rows = _redact_rows(rows, roster).append_column("id", ids.result()["id"])
     authors = _pseudonyms(rows["author"], roster)
     rows = rows.set_column(rows.schema.get_field_index("author"), "author", authors)

@@ -91,6 +91,13 @@ def _may_name(lines: pa.Table) -> pa.Array:
 def group_privacy(raw: Database, home: Home, group: str, *, save: bool = True) -> GroupPrivacy:
     """The group's privacy state over everyone its staged exports name (`save`: remember new
     pseudonyms in the owner's map)."""
-    from ..tables import authors, naming_lines  # ibis: only where the staging database is read
+    from ..tables import author_ids, authors, naming_lines  # ibis: only where the staging database is read
 
-    return roster_for(home, group, people_named(authors(raw, group), naming_lines(raw, group)), save=save)
+    names = people_named(authors(raw, group), naming_lines(raw, group))
+    return roster_for(home, group, names, save=save, ids=author_ids(raw, group))
+
+
+def ids_of(messages: pa.Table) -> dict[str, str]:
+    """Each author's id in its source (display name -> id), where the source gives one."""
+    pairs = messages.select(["author", "author_id"]).filter(pc.is_valid(messages["author_id"]))
+    return dict(zip(pairs["author"].to_pylist(), pairs["author_id"].to_pylist()))

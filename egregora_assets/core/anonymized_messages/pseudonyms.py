@@ -278,12 +278,17 @@ class GroupPrivacy:
     secret: bytes
 
 
-def roster_for(home: Home, group: str, names: Iterable[str], *, save: bool) -> GroupPrivacy:
-    """Pseudonyms for `names`, reusing the owner's map so a pseudonym never changes."""
+def roster_for(
+    home: Home, group: str, names: Iterable[str], *, save: bool, ids: Mapping[str, str] = {}
+) -> GroupPrivacy:
+    """Pseudonyms for `names`, reusing the owner's map so a pseudonym never changes.
+
+    `ids` (a display name -> its author's id in a source, as "user123456789") makes each id one
+    person: the names it wrote under, in any export, share the id's pseudonym."""
     secret = load_or_create_secret(home.secret)
     path = home.owner_map(group)
     known = load_owner_map(path) if path.exists() else {}
-    aliases = load_aliases(home.aliases) if home.aliases.exists() else {}
+    aliases = {**ids, **(load_aliases(home.aliases) if home.aliases.exists() else {})}
     roster = build_roster(
         secret, group, sorted(set(names)), aliases=aliases, known=known, title=private_title(home, group)
     )

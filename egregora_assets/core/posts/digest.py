@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import site_text
-from ..languages import WORD, detect_language, is_stopword, tag_form
+from ..languages import WORD, detect_language, is_stopword, stopword_shares, tag_form
 from ..models import Enrichment, Message, PostDraft, Window
 from ..quotes import md_escape, quote, shorten
 from ..text import slugify
@@ -235,6 +235,7 @@ class Archive:
             self._starts.append(self._starts[-1] + len(text) + 1)
         self._texts = list(texts.values())
         self._tags: dict[str, tuple[list[frozenset[str]], Counter[str]]] = {}
+        self._shares: tuple[list[Counter[str]], Counter[str]] | None = None
 
     def without(self, key: Hashable | None) -> Background:
         """The archive as seen from one of its texts: every text but that one."""
@@ -246,6 +247,13 @@ class Archive:
             per_text = [frozenset(tag_form(w, lang) for w in content_words(t, lang, frozenset())) for t in self._texts]
             self._tags[lang] = per_text, Counter(tag for tags in per_text for tag in tags)
         return self._tags[lang]
+
+    def _stopword_shares(self) -> tuple[list[Counter[str]], Counter[str]]:
+        """Per text, its stopword shares by language; and their sum."""
+        if self._shares is None:
+            per_text = [stopword_shares([text]) for text in self._texts]
+            self._shares = per_text, sum(per_text, Counter())
+        return self._shares
 
 
 @dataclass(frozen=True)
@@ -264,6 +272,11 @@ class Background:
         fewer: Counter[str] = Counter(per_text[self.left_out] if self.left_out is not None else ())
         least = max(2, len(self) / 5)
         return frozenset(t for t, n in texts_with.items() if n - fewer[t] >= least)
+
+    def stopword_shares(self) -> Counter[str]:
+        """The stopword shares by language of the texts, for `detect_language`'s `around`."""
+        per_text, total = self.archive._stopword_shares()
+        return total - per_text[self.left_out] if self.left_out is not None else total
 
     def says(self, phrase: str) -> bool:
         """Whether another text says `phrase` (lowercase, whole words)."""
@@ -290,9 +303,9 @@ def write_digest(
     window = _bounded(window)
     names = odd_names({m.author for m in [*window.context, *window.messages] if m.author})
     texts = [m for m in window.messages if m.kind in TEXT_KINDS and m.author and m.text.strip()]
-    lang = detect_language([m.text for m in texts])
     if not isinstance(background, Background):
         background = Archive(dict(enumerate(background))).without(None)
+    lang = detect_language([m.text for m in texts], around=background.stopword_shares())
     # The archive's shared vocabulary: what a fifth of the other days (two at least) speak of.
     topic = _topic_finder(lang, names, background.common(lang))
     segments = _segments(texts, topic)

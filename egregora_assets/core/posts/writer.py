@@ -14,7 +14,7 @@ import pyarrow as pa
 from ..journal import Deferred, Key, fingerprint
 from ..models import Enrichment, Post, PostDraft, Window
 from ..tables import day_enrichments, day_windows, group_day_texts, group_posts, posts_table, posts_with_ids
-from ..threads import found_post, recent_posts, same_topic_post
+from ..threads import found_post, recent_posts, replied_post, same_topic_post
 from ..warehouse import Database
 from .digest import Archive, Embed, write_digest
 from .records import PREVIEW_POSTS, hold_citations, preview, to_posts, unique_slugs
@@ -91,6 +91,14 @@ class PostWriter:
         """The day's posts from each window's drafts, threaded; the run's report updated."""
         zone = self.zone(group)
         docs: list[Post] = []
+        windows: dict[date, dict[str, Window]] = {day: {w.id: w for w in found}}
+
+        def window_of(post: Post) -> Window | None:
+            """The window a post was written from (an earlier day's read once, for reply threads)."""
+            if post.date not in windows:
+                windows[post.date] = {w.id: w for w in day_windows(db, group, post.date)}
+            return windows[post.date].get(post.window_id)
+
         for window, (written, reason, hit_ids) in zip(found, drafts):
             if reason:
                 self.no_answer[window.id] = reason
@@ -99,7 +107,7 @@ class PostWriter:
             for doc in to_posts(written, window, timezone=zone, writer=self.name):
                 doc, fixes = hold_citations(doc, window)
                 self.citations_fixed += fixes
-                docs.append(self._thread(doc, earlier, docs))
+                docs.append(self._thread(doc, earlier, docs, window, window_of))
         docs = unique_slugs(docs)  # two windows of a day may get one slug from a model
         if self.client is None:
             self._posted[group][day] = docs
@@ -143,15 +151,24 @@ class PostWriter:
         drafts, reason = write_posts_llm(self.client, self.prompts, window, enrichments, related)
         return drafts, reason, [h["id"] for h in hits if h["kind"] == "post"]
 
-    def _thread(self, doc: Post, found: list[Post], same_day: list[Post]) -> Post:
-        """`doc` with the earlier post it continues: one the LLM writer's search found, else one
+    def _thread(
+        self,
+        doc: Post,
+        found: list[Post],
+        same_day: list[Post],
+        window: Window,
+        window_of: Callable[[Post], Window | None],
+    ) -> Post:
+        """`doc` with the earlier post it continues: the one whose conversation its messages reply
+        to, where the source records replies; else one the LLM writer's search found, else one
         this step wrote in the last weeks (newest first), sharing a tag; or offline, a post of the
         last weeks on the same topic (stored, or written in this run)."""
         if self.client is not None:
             here = recent_posts([*self._written_here.get(doc.group, []), *same_day], doc)
-            earlier = found_post(doc, [*found, *here])
+            earlier = replied_post(doc, window, [*found, *here], window_of) or found_post(doc, [*found, *here])
         else:
             known = [d for day, days in self._posted[doc.group].items() if day != doc.date for d in days] + same_day
-            earlier = same_topic_post(doc, recent_posts(known, doc))
+            recent = recent_posts(known, doc)
+            earlier = replied_post(doc, window, recent, window_of) or same_topic_post(doc, recent)
         self.continuing += earlier is not None
         return doc.model_copy(update={"continues": earlier})

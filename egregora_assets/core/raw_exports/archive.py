@@ -1,4 +1,5 @@
-"""Reading a WhatsApp export file (.zip or .txt) safely, and parsing its chat."""
+"""Reading an export file safely (a WhatsApp .zip or .txt, or another source read by its content),
+and parsing its chat."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from pathlib import Path
 from .. import text
 from ..models import BadExport
 from .parse import ParsedChat, parse_chat
+from .sources import read_source, sniff
 
 # Caps for untrusted zips. A chat of a million messages is about 100 MB; media can be big.
+# What the inbox picks up: every source is read by its content; HTML only to say which export to make.
+EXPORT_SUFFIXES = (".zip", ".txt", ".json", ".xml", ".atom", ".rss", ".html", ".htm")
 MAX_CHAT_BYTES = 1 << 30
 MAX_MEMBER_BYTES = 2 << 30
 MAX_TOTAL_BYTES = 8 << 30
@@ -57,11 +61,13 @@ def read_export(path: Path, *, day_first: bool | None = None) -> ParsedExport:
     with ThreadPoolExecutor(1) as pool:
         digest = pool.submit(_sha256, path)  # hashlib releases the GIL: it runs beside the parse
         try:
-            chat_member, media, chat = _load(path, day_first)
+            chat_member, media, chat, group_name = _load(path, day_first)
         except BadExport as e:
             raise BadExport(f"{name}: {e}") from None
     if chat.messages.num_rows == 0:
         first = chat.first_unparsed_line
+        if chat.format not in ("android", "ios", "unknown"):
+            raise BadExport(f"{name}: no message in this {chat.format} export")
         why = f"first line {first!r}" if first else "the chat file is empty"
         raise BadExport(f"{name}: not a WhatsApp export: no message could be read; {why}")
     return ParsedExport(
@@ -69,7 +75,7 @@ def read_export(path: Path, *, day_first: bool | None = None) -> ParsedExport:
         size=path.stat().st_size,
         filename=path.name,
         chat_member=chat_member,
-        group_name=_group_name(chat_member) or _group_name(path.name),
+        group_name=group_name,
         media_members=media,
         chat=chat,
     )
@@ -102,21 +108,30 @@ def slugify(name: str) -> str:
     return text.slugify(name) or "group-" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
-def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], ParsedChat]:
-    """The chat member's name, the media members and the parsed chat of an export file."""
-    suffix = path.suffix.lower()
-    if suffix not in (".zip", ".txt"):
-        raise BadExport(f"unknown extension {suffix or '(none)'!r}: expected .zip or .txt")
+def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], ParsedChat, str | None]:
+    """The chat member's name, the media members, the parsed chat and the group's name."""
     if not path.is_file():
         raise BadExport("no such file")
-    # The chat's bytes go straight into parse_chat, which frees them once split.
-    if suffix == ".txt":
+    with path.open("rb") as f:
+        kind = sniff(f.read(4096))  # the content says what a file is; its extension may not
+    if kind == "text" and path.suffix.lower() not in (".txt", ".zip"):
+        raise BadExport(
+            f"not a WhatsApp export nor another source: unknown extension {path.suffix.lower() or '(none)'!r}: expected a WhatsApp .zip or .txt, "
+            "a Telegram result.json, a DiscordChatExporter or WhatsApp-Chat-Exporter JSON, or an Atom/RSS feed"
+        )
+    if kind != "zip" and path.suffix.lower() != ".zip":  # a .zip that is none is damaged: said below
         if path.stat().st_size > MAX_CHAT_BYTES:
             raise BadExport(f"chat file larger than {MAX_CHAT_BYTES >> 20} MiB")
-        group = _group_name(path.name)
-        return path.name, {}, parse_chat(path.read_bytes(), day_first=day_first, group_name=group)
+        # The chat's bytes go straight into the parser, which frees them once split.
+        if kind == "text":
+            group = _group_name(path.name)
+            return path.name, {}, parse_chat(path.read_bytes(), day_first=day_first, group_name=group), group
+        parsed, name = read_source(path.read_bytes(), kind)
+        return path.name, {}, parsed, name
     with _open_zip(path) as zf:
         infos = _checked_members(zf)
+        if (other := _other_source(zf, infos)) is not None:
+            return other
         chat = _chat_info(infos)
         media = {
             i.filename: i.file_size for i in infos if i is not chat and not i.is_dir() and not _is_mac_fork(i.filename)
@@ -126,7 +141,28 @@ def _load(path: Path, day_first: bool | None) -> tuple[str, dict[str, int], Pars
             _member_name(chat),
             media,
             parse_chat(_inflated(zf, chat, MAX_CHAT_BYTES), day_first=day_first, media_members=media, group_name=group),
+            group,
         )
+
+
+def _other_source(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> tuple[str, dict[str, int], ParsedChat, str | None] | None:
+    """A zipped export folder of another source: its one JSON file (Telegram's result.json
+    beside its media), or its HTML pages (said to be the wrong format); None for WhatsApp's."""
+    files = [i for i in infos if not i.is_dir() and not _is_mac_fork(i.filename)]
+    if any(_is_chat_name(_member_name(i).rsplit("/", 1)[-1]) for i in files):
+        return None
+    found = [i for i in files if i.filename.lower().endswith(".json")]
+    pages = [i for i in files if i.filename.lower().endswith((".html", ".htm"))]
+    if len(found) != 1:
+        if pages and not found:
+            read_source(_read(zf, pages[0], MAX_CHAT_BYTES), "html")  # raises: it says which export to make
+        return None
+    data = _read(zf, found[0], MAX_CHAT_BYTES)
+    chat, name = read_source(data, sniff(data[:4096]))
+    media = {i.filename: i.file_size for i in files if i is not found[0]}
+    return _member_name(found[0]), media, chat, name
 
 
 def _open_zip(path: Path) -> zipfile.ZipFile:

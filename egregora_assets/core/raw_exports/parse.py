@@ -8,6 +8,7 @@ regexes, so a million messages parse in about two seconds.
 from __future__ import annotations
 
 import gc
+import json
 import re
 from array import array
 from collections import Counter
@@ -285,9 +286,24 @@ def summary(parsed) -> dict:
         "day_first": chat.day_first,
         "evidence": chat.day_first_evidence,
         "invalid_utf8_replaced": chat.invalid_utf8,
+        **source_found(chat),
         "headers_read_as": list(chat.localized),
         "notices_unread": unread_notices(chat.messages),
         **chat_language(chat.messages),
+    }
+
+
+def source_found(chat: ParsedChat) -> dict:
+    """Which source the export is, and what it carries that a .txt does not."""
+    m = chat.messages
+    reacted = m["reactions"].drop_null().to_pylist()
+    return {
+        "source": "whatsapp-txt" if chat.format in ("android", "ios") else chat.format,
+        "replies": m.num_rows - m["reply_to"].null_count,
+        "reactions": sum(sum(json.loads(r).values()) for r in reacted),
+        "reacted_messages": len(reacted),
+        "media": pc.sum(pc.equal(m["kind"], "media")).as_py() or 0,
+        "author_ids": pc.count_distinct(m["author_id"]).as_py(),
     }
 
 
@@ -608,7 +624,8 @@ def _classify(
     attachment = _link(named, media)
     bad = bad_names + bad_texts
     replaced = (sum(n for _, n in bad), min((i for i, _ in bad), default=None))
-    return pa.table([stamps, author, text, kind, attachment], schema=PARSED_SCHEMA), replaced
+    extras = [pa.nulls(len(text), pa.string())] * 4  # a .txt has no ids, replies or reactions
+    return pa.table([stamps, author, text, kind, attachment, *extras], schema=PARSED_SCHEMA), replaced
 
 
 def _unmarked(body: pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -19,6 +19,7 @@ from ..home import Home, write_atomic
 from ..journal import fingerprint
 from ..models import PARSED_SCHEMA, BadExport
 from .archive import ParsedExport, read_export, slugify
+from .whatsapp_db import ME
 
 
 @dataclass(frozen=True)
@@ -55,24 +56,44 @@ def day_hash(messages: pa.Table) -> str:
     return fingerprint(messages.to_pydict())
 
 
-def union_messages(tables: list[pa.Table]) -> pa.Table:
-    """All distinct messages of overlapping exports of one day.
+_EXTRAS = ("author_id", "source_id", "reply_to", "reactions")  # what only some sources carry
 
-    Messages match on (time, author, text, n-th repeat), so a message repeated in the
-    same minute is kept as many times as the fullest export shows it."""
-    seen: set[tuple] = set()
+
+def union_messages(tables: list[pa.Table]) -> pa.Table:
+    """All distinct messages of overlapping exports of one day, each once.
+
+    Messages match on (minute, what they say, n-th repeat): a .txt gives minutes and the
+    database's JSON seconds, and two sources may name one author differently (a saved contact,
+    a number). The n-th repeat keeps a message repeated in a minute as many times as the fullest
+    export shows it. The first export's row is kept; what only a later one carries (a reply
+    link, reactions, an id) is added to it."""
+    seen: dict[tuple, dict] = {}
     rows: list[dict] = []
     for table in tables:
         repeats: Counter = Counter()
         for row in table.to_pylist():
-            key = (row["timestamp"], row["author"], row["message"])
+            key = (row["timestamp"].replace(second=0), _said(row))
             occurrence = repeats[key]
             repeats[key] += 1
-            if (*key, occurrence) not in seen:
-                seen.add((*key, occurrence))
+            if (kept := seen.get((*key, occurrence))) is None:
+                seen[(*key, occurrence)] = row
                 rows.append(row)
+            else:
+                for name in _EXTRAS:
+                    if kept[name] is None:
+                        kept[name] = row[name]
+                if kept["author"] == ME and row["author"]:  # the database has no name for its owner
+                    kept["author"] = row["author"]
     rows.sort(key=lambda r: r["timestamp"])  # stable: export order within a minute
     return pa.Table.from_pylist(rows, schema=PARSED_SCHEMA)
+
+
+def _said(row: dict) -> str:
+    """What a message says, as every source writes it: its text, or for media, notices and
+    deleted messages (which each source words its own way) their kind."""
+    if row["kind"] in ("text", "edited", "command"):
+        return " ".join((row["message"] or "").replace("\u2068", "").replace("\u2069", "").split())
+    return "\x00" + row["kind"]
 
 
 def day_lines(
@@ -168,7 +189,7 @@ def _export_record(
         group=slug,
         filename=parsed.filename,
         size=parsed.size,
-        staged=f"{parsed.sha256}{path.suffix.lower()}",
+        staged=staged_name(parsed.sha256, path.suffix.lower()),
         first_day=min(days),
         last_day=max(days),
         messages=parsed.chat.messages.num_rows,
@@ -179,6 +200,12 @@ def _export_record(
         group_name=parsed.group_name,
         day_hashes={d: day_hash(t) for d, t in days.items()},
     )
+
+
+def staged_name(sha256: str, suffix: str) -> str:
+    """The staged copy's file name: the export's hash and extension, except that other sources'
+    files (read by their content) never end in ".json", the extension of the export records."""
+    return f"{sha256}{suffix}" if suffix in (".zip", ".txt") else f"{sha256}{suffix}.staged"
 
 
 EARLIEST_DAY = date(2009, 1, 1)  # WhatsApp's launch

@@ -77,7 +77,8 @@ def p(roster, name):
 
 def parsed(rows) -> pa.Table:
     """A PARSED_SCHEMA table from (timestamp, author, message, kind, attachment) rows."""
-    columns = list(zip(*rows)) if rows else [[]] * 5
+    width = len(PARSED_SCHEMA)
+    columns = list(zip(*(tuple(r) + (None,) * (width - len(r)) for r in rows))) if rows else [[]] * width
     return pa.table([pa.array(list(c), f.type) for c, f in zip(columns, PARSED_SCHEMA)], schema=PARSED_SCHEMA)
 
 
@@ -324,7 +325,10 @@ def test_opt_out_configured_by_pseudonym_takes_every_alias(roster):
 
 def test_anonymize_leaves_no_pii(roster):
     out = anonymize(parsed(FIXTURE), group=GROUP, roster=roster, secret=SECRET)
-    assert out.column_names == ["id", "group", "date", "timestamp", "author", "text", "kind", "attachment", "pos"]
+    assert out.column_names == [
+        *("id", "group", "date", "timestamp", "author", "text", "kind", "attachment"),
+        *("ref", "reply_to", "reactions", "pos"),
+    ]
     assert out["pos"].to_pylist() == list(range(len(FIXTURE)))  # the export's order
     assert out.num_rows == len(FIXTURE)
     blob = "\n".join(str(v) for c in ("group", "author", "text", "attachment") for v in out[c].to_pylist())
