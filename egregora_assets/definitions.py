@@ -12,6 +12,7 @@ from .assets.posts import citations_hold, posts
 from .assets.rankings import rankings
 from .assets.raw_exports import raw_exports
 from .assets.sinks import archive_sqlite, documents_csv, documents_parquet
+from .assets.transcripts import nothing_identifying_heard, transcripts
 from .assets.windows import windows
 from .core.settings import Settings, load_settings
 from .resources import build_resources
@@ -20,10 +21,16 @@ from .sensors import inbox_sensor, publish_automation
 # The analysis exports sit beside the feed (they read the posts) and share one module, assets/sinks.py.
 SINKS = [documents_parquet, documents_csv, archive_sqlite]
 CHAIN = [
-    raw_exports, anonymized_messages, windows, enrichments, embeddings, posts, rankings, author_profiles, atom_feed,
+    raw_exports, anonymized_messages, transcripts, windows, enrichments, embeddings, posts, rankings, author_profiles, atom_feed,
     *SINKS, mkdocs_site,
 ]  # fmt: skip
-CHECKS = [no_real_identities, citations_hold, profiles_name_no_one, nothing_identifying_published]
+CHECKS = [
+    no_real_identities,
+    nothing_identifying_heard,
+    citations_hold,
+    profiles_name_no_one,
+    nothing_identifying_published,
+]
 
 
 def build_definitions(settings: Settings) -> Definitions:

@@ -259,6 +259,29 @@ class LLMResource(ConfigurableResource):
         )
 
 
+class TranscriberResource(ConfigurableResource):
+    """What hears voice notes: TranscriptionSettings' fields, the LLM's server filled in."""
+
+    engine: str | None = None
+    base_url: str | None = None
+    api_key: str = ""
+    model: str = "whisper-1"
+    model_dir: str | None = None
+    timeout: float = 300.0
+    max_retries: int = 4
+    concurrency: int = 4
+
+    def transcriber(self):
+        """The configured engine, or None: voice notes then stay media."""
+        from .core.speech import LocalEngine, RemoteEngine
+
+        if self.engine == "local" and self.model_dir:
+            return LocalEngine(Path(self.model_dir))
+        if self.engine == "remote" and self.base_url:
+            return RemoteEngine(self.base_url, self.model, self.api_key, self.timeout, self.max_retries)
+        return None
+
+
 def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dict[str, Any]:
     """Every resource, wired once from the settings (secrets included: never logged).
 
@@ -288,6 +311,25 @@ def build_resources(settings: Settings, *, outside_dagster: bool = False) -> dic
         ),
         "embedder": Embedder(**keyed(settings.embeddings, "EGREGORA_EMBEDDINGS__API_KEY")),
         "llm": LLMResource(**keyed(settings.llm, "EGREGORA_LLM__API_KEY"), cache_dir=str(home.llm_cache)),
+        "transcriber": _transcriber(settings, secret),
         "prompts": PromptsResource(),
         "site_template": SiteTemplateResource(),
     }
+
+
+def _transcriber(settings: Settings, secret: Callable[[str, str], Any]) -> TranscriberResource:
+    """The transcription settings, the LLM's server and key where they name none."""
+    t = settings.transcription
+    own_key = t.api_key.get_secret_value()
+    return TranscriberResource(
+        engine=t.engine,
+        base_url=t.base_url or settings.llm.base_url,
+        api_key=secret("EGREGORA_TRANSCRIPTION__API_KEY", own_key)
+        if own_key
+        else secret("EGREGORA_LLM__API_KEY", settings.llm.api_key.get_secret_value()),
+        model=t.model,
+        model_dir=str(t.model_dir.expanduser()) if t.model_dir else None,
+        timeout=t.timeout,
+        max_retries=t.max_retries,
+        concurrency=t.concurrency,
+    )

@@ -22,6 +22,7 @@ from .core.home import Home, home_lock
 from .core.journal import computed_at
 from .core.settings import Settings
 from .core.tables import count_authors, count_rows
+from .core.warehouse import compact
 from .history import forget_old_vector_versions, forget_runs_naming, protected
 from .package_data import INSTANCE_YAML
 
@@ -134,6 +135,8 @@ class ChainRuns:
     def forget(self, names: set[str], runs: list[str]) -> None:
         """After a write: no older version of the vectors, and no earlier run naming someone newly protected."""
         forget_old_vector_versions(self.resources["vectors"])
+        if names and isinstance(url := self.resources["warehouse"].url, str):
+            compact(url)  # the replaced rows' old bytes named them: no copy of them stays in the file
         if deleted := forget_runs_naming(self.instance, names, keep=runs):
             self._say(f"Removed {len(deleted)} earlier run(s) from the history: they named people protected only now.")
 

@@ -14,6 +14,11 @@ HTTP 500 "Context size has been exceeded."), "ok". A "429" asks clients to
 wait `retry_after_ms` (and says 1 s in `Retry-After`).
 Every request body is kept, as bytes, in `server.requests`.
 
+`POST /v1/audio/transcriptions` (multipart, as OpenAI's) answers the text recorded for the
+upload's sha256 in `server.transcripts` (else `server.default_transcript`, else a 400), and
+keeps each upload's form fields and hash in `server.uploads`; script its faults with
+`route=TRANSCRIPTIONS`.
+
 `latency` makes every chat answer take that many seconds, as a real model does; the server
 counts the chat requests in flight (`in_flight`, `peak_in_flight`) and keeps each one's
 (start, end, marker) in `spans`, from which `average_in_flight()` follows.
@@ -36,12 +41,17 @@ import struct
 import threading
 import time
 from collections import deque
+from email import policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 GOLDEN = Path(__file__).parent / "golden"
 CHAT, EMBEDDINGS = "/v1/chat/completions", "/v1/embeddings"
+TRANSCRIPTIONS = "/v1/audio/transcriptions"
+# What OpenAI's transcription endpoint accepts, by file name ("Invalid file format. Supported formats: ...").
+AUDIO_FORMATS = ("flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm")
 MARKER = re.compile(r"\[egregora:([a-z_]+)\]")
 WRITER_ID = re.compile(r"^\[([^\]\s]+)\] \d\d:\d\d ", re.MULTILINE)  # a message line of writer.md.j2
 INVALID_JSON = 'Sure! Here are the posts you asked for: {"posts": [{"title": "Unfinished'
@@ -106,6 +116,9 @@ class FakeOpenAI:
         self.spans: list[tuple[float, float, str | None]] = []  # (start, end, marker) of each chat request
         self.refusals: list[float] = []  # when each 429 was answered, monotonic
         self.requests: list[bytes] = []
+        self.transcripts: dict[str, str] = {}  # audio sha256 -> what was said in it
+        self.default_transcript: str | None = None
+        self.uploads: list[dict[str, str]] = []  # form fields of each transcription request, and "sha256"
         self.calls: list[tuple[str, str | None, str]] = []  # (path, marker, outcome)
         self._scripts: dict[str, deque[str]] = {}
         self._lock = threading.Lock()
@@ -218,6 +231,44 @@ class FakeOpenAI:
         if body.get("stream"):
             return 200, {"content-type": "text/event-stream"}, _sse(completion, body)
         return 200, {}, _json(completion)
+
+    def transcribe(self, content_type: str, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+        """An answer to `POST /audio/transcriptions`: the recorded text of the uploaded file."""
+        form, audio = _multipart(content_type, raw)
+        outcome = self._outcome(TRANSCRIPTIONS, None, 0)
+        form["sha256"] = hashlib.sha256(audio or b"").hexdigest()
+        with self._lock:
+            self.uploads.append(form)
+            self.calls.append((TRANSCRIPTIONS, None, outcome))
+        if outcome in ERRORS:
+            return STATUS[outcome], {"retry-after": "1"}, _json({"error": ERRORS[outcome]})
+        if audio is None or "model" not in form:
+            return (
+                400,
+                {},
+                _json({"error": {"message": "file and model are required", "type": "invalid_request_error"}}),
+            )
+        suffix = form["filename"].rpartition(".")[2].lower()
+        if suffix not in AUDIO_FORMATS:  # OpenAI judges the format by the file's name
+            return 400, {}, _json({"error": {"message": f"Unsupported file format {suffix}", "param": "file"}})
+        text = self.transcripts.get(form["sha256"], self.default_transcript)
+        if text is None:
+            return 400, {}, _json({"error": {"message": "fake server: no recorded transcript", "type": "fake"}})
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+        if form.get("response_format") == "text":
+            return 200, {"content-type": "text/plain"}, text.encode()
+        answer: dict[str, Any] = {"text": text}
+        if form.get("response_format") == "verbose_json":
+            answer.update(language=form.get("language") or "english", segments=[])
+        return 200, {}, _json(answer)
 
     def _refusal(self, body: dict) -> str | None:
         """What a server without this request's structured-output shape answers, if it lacks it."""
@@ -335,6 +386,22 @@ def _sse(completion: dict, body: dict) -> list[bytes]:
     return events + [b"data: [DONE]\n\n"]
 
 
+def _multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], bytes | None]:
+    """The text fields and the `file` of a multipart/form-data body."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    form: dict[str, str] = {}
+    audio = None
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if name == "file":
+            audio = payload
+            form["filename"] = part.get_filename() or ""
+        elif isinstance(name, str) and isinstance(payload, bytes):
+            form[name] = payload.decode()
+    return form, audio
+
+
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
 
@@ -342,7 +409,11 @@ def _json(value: Any) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         raw = self.rfile.read(int(self.headers.get("content-length") or 0))
-        status, headers, body = self.server.fake.serve(self.path, raw)  # type: ignore[attr-defined]
+        fake = self.server.fake  # type: ignore[attr-defined]
+        if self.path == TRANSCRIPTIONS:
+            status, headers, body = fake.transcribe(self.headers.get("content-type", ""), raw)
+        else:
+            status, headers, body = fake.serve(self.path, raw)
         self.send_response(status)
         self.send_header("content-type", headers.pop("content-type", "application/json"))
         for name, value in headers.items():

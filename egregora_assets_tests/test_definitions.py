@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 ORDER = [
     "raw_exports",
     "anonymized_messages",
+    "transcripts",
     "windows",
     "enrichments",
     "embeddings",
@@ -35,7 +36,8 @@ def test_chain_is_listed_in_data_order():
 READS = {
     "raw_exports": set(),
     "anonymized_messages": {"raw_exports"},
-    "windows": {"anonymized_messages"},
+    "transcripts": {"anonymized_messages"},
+    "windows": {"anonymized_messages", "transcripts"},
     "enrichments": {"windows"},
     "embeddings": {"windows"},
     "posts": {"windows", "enrichments", "embeddings", "anonymized_messages"},  # the offline tags: the other days
@@ -45,7 +47,7 @@ READS = {
     "documents_parquet": {"posts"},
     "documents_csv": {"posts"},
     "archive_sqlite": {"anonymized_messages", "posts"},
-    "mkdocs_site": {"atom_feed", "posts", "anonymized_messages", "rankings", "author_profiles"},
+    "mkdocs_site": {"atom_feed", "posts", "anonymized_messages", "rankings", "author_profiles", "transcripts"},
 }
 
 

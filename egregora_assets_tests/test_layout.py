@@ -77,6 +77,10 @@ ALLOWED = {
     # The archive's reader (the MCP server, `egregora serve`) searches as the writer's retrieval and
     # `egregora ask` do: the one hybrid search, which the embeddings stage's module holds.
     ("archive_reader", "embeddings"),
+    # What was said aloud is redacted as typed text is: the one redaction, with the roster of real
+    # names that only ingestion holds.
+    ("transcripts", "anonymized_messages.redact"),
+    ("transcripts", "anonymized_messages.pseudonyms"),
 }
 
 

@@ -12,6 +12,7 @@ from .author_profiles import author_profiles
 from .common import each_partition
 from .posts import posts
 from .rankings import rankings
+from .transcripts import transcripts
 
 CODE_VERSION = "site-4"
 
@@ -21,7 +22,7 @@ CODE_VERSION = "site-4"
     code_version=CODE_VERSION,
     group_name="publish",
     # The pages show the posts, the messages they cite, the ratings and the author pages.
-    deps=[atom_feed, posts, anonymized_messages, rankings, author_profiles],
+    deps=[atom_feed, posts, anonymized_messages, rankings, author_profiles, transcripts],
     automation_condition=after_new("posts", "anonymized_messages"),
     kinds={"mkdocs"},
 )

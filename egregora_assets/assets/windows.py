@@ -11,13 +11,14 @@ from ..partitions import daily_asset
 from ..resources import ChainSettings, WarehouseResource
 from .anonymized_messages import anonymized_messages
 from .common import each_partition
+from .transcripts import transcripts
 
-CODE_VERSION = "windows-4"  # the messages replied to, in the context
+CODE_VERSION = "windows-5"  # the messages replied to, and voice notes' transcripts, in the messages
 
 
 @daily_asset(
     code_version=CODE_VERSION,
-    deps=[anonymized_messages],
+    deps=[anonymized_messages, transcripts],
     group_name="write",
     kinds={"duckdb"},
 )

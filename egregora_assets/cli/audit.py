@@ -18,6 +18,7 @@ def full_audit(settings: Settings, *, as_json: bool, console: Console) -> int:
     from ..assets.anonymized_messages import message_scopes
     from ..assets.atom_feed import published_scopes
     from ..assets.author_profiles import profile_scopes
+    from ..assets.transcripts import transcript_scopes
     from ..core.anonymized_messages.audit import audit, remember_stamps
 
     home = Home(settings.home)
@@ -25,6 +26,7 @@ def full_audit(settings: Settings, *, as_json: bool, console: Console) -> int:
         raise BadExport(f"{home.root}: nothing written yet; run `egregora write EXPORT` first")
     checks = {
         "no_real_identities": message_scopes,
+        "nothing_identifying_heard": transcript_scopes,
         "profiles_name_no_one": profile_scopes,
         "nothing_identifying_published": published_scopes,
     }

@@ -71,6 +71,8 @@ class ChatMessage(Record):
     kind: str
     attachment: str | None
     said: Quote
+    voice_note: Quote | None = None  # what was said in it, when it is a voice note that was heard
+    voice_seconds: float | None = None
 
 
 class Hit(Record):
@@ -373,6 +375,10 @@ def message(m: Message) -> ChatMessage:
         kind=m.kind,
         attachment=visible(m.attachment) if m.attachment else None,
         said=Quote(source=f"message {m.id} by {m.author or 'the chat'} in {m.group}, {when}", text=visible(m.text)),
+        voice_note=Quote(source=f"voice note {m.id} by {m.author or 'the chat'}, {when}", text=visible(m.transcript))
+        if m.transcript
+        else None,
+        voice_seconds=m.voice_seconds,
     )
 
 

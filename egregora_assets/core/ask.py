@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # the openai client loads only when a model answers
 
 PASSAGE_CHARS = 1200  # what the offline answer shows of one passage
 _MESSAGE = re.compile(r"^\d{2}:\d{2} [^\s:]+: ", re.MULTILINE)  # a window line (windows.render_message)
-_QUOTE = re.compile(r"^> \*\*[^*\n]+\*\* \(\d{2}:\d{2}\): ")  # a post's quote of a message
+_QUOTE = re.compile(r"^> \*\*[^*\n]+\*\* \(\d{2}:\d{2}(?:, [^)\n]*)?\): ")  # a post's quote of a message
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)")
 
 

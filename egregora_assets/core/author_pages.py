@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -86,7 +86,7 @@ def activity_svg(profile: AuthorProfile, first: date, last: date) -> bytes:
     return svg.encode()
 
 
-def author_page(profile: AuthorProfile, cited_by: int, language: str = "en") -> str:
+def author_page(profile: AuthorProfile, cited_by: int, language: str = "en", voice_seconds: float = 0) -> str:
     """The Markdown of one author's page; the blog plugin lists the posts that cite them under it."""
 
     def say(key: str, **values: object) -> str:
@@ -98,6 +98,8 @@ def author_page(profile: AuthorProfile, cited_by: int, language: str = "en") -> 
         text = re.sub(r"^([#>+=|-])", r"\\\1", md_escape(profile.portrait))
         parts.append(f'<div class="egregora-portrait" markdown="1">\n{text}\n</div>')
     parts.append(say("author_activity", messages=profile.messages, days=len(days), first=days[0], last=days[-1]))
+    if voice_seconds:
+        parts[-1] += " " + say("author_voice", minutes=max(1, round(voice_seconds / 60)))
     parts.append(f"![{say('author_chart')}]({author_key(profile.author)}.svg)")
     if profile.topics:
         parts += [f"## {say('author_topics')}", " · ".join(md_escape(plain_line(x, 40)) for x in profile.topics)]
@@ -107,8 +109,10 @@ def author_page(profile: AuthorProfile, cited_by: int, language: str = "en") -> 
     return "\n\n".join(parts) + "\n"
 
 
-def author_files(profiles: Sequence[AuthorProfile], docs: Sequence[Post], language: str = "en") -> dict[Path, bytes]:
-    """Each author's page and activity chart, for the site project."""
+def author_files(
+    profiles: Sequence[AuthorProfile], docs: Sequence[Post], language: str = "en", voice: Mapping[str, float] = {}
+) -> dict[Path, bytes]:
+    """Each author's page and activity chart, for the site project; `voice`: seconds of voice notes per author."""
     days = [date.fromisoformat(d) for p in profiles for d in p.activity]
     if not days:
         return {}
@@ -117,6 +121,8 @@ def author_files(profiles: Sequence[AuthorProfile], docs: Sequence[Post], langua
     for profile in profiles:
         key = author_key(profile.author)
         cited_by = sum(profile.author in d.authors for d in docs)
-        files[AUTHORS_DIR / f"{key}.md"] = author_page(profile, cited_by, language).encode()
+        files[AUTHORS_DIR / f"{key}.md"] = author_page(
+            profile, cited_by, language, voice.get(profile.author, 0)
+        ).encode()
         files[AUTHORS_DIR / f"{key}.svg"] = activity_svg(profile, first, last)
     return files

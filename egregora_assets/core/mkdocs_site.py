@@ -29,7 +29,14 @@ from .models import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, AuthorProfile, Message, 
 from .quotes import QUOTE_CHARS, anchor, link_marks, md_escape, md_text, shorten
 from .sanitize import escaped, plain_line, tame_markdown
 from .settings import GroupSettings
-from .tables import cited_messages, group_day_texts, group_posts, group_profiles, group_ratings
+from .tables import (
+    cited_messages,
+    group_day_texts,
+    group_posts,
+    group_profiles,
+    group_ratings,
+    group_voice_seconds,
+)
 from .text import slugify
 from .threads import continued_in
 from .urls import FEED_FILE, post_media
@@ -230,6 +237,7 @@ def write_site_project(
     best: Sequence[Post] = (),
     profiles: Sequence[AuthorProfile] = (),
     app: str = "WhatsApp",
+    voice: Mapping[str, float] = {},
 ) -> list[Path]:
     """Lay out the MkDocs project of a group; return the files written or deleted (none if unchanged).
 
@@ -242,7 +250,7 @@ def write_site_project(
     wanted = _template_files(template_dir, context)
     wanted.update(_post_files(docs, cited, language, taken=wanted))
     wanted.update(_authors_files(docs, language, profiles))
-    wanted.update(author_files(profiles, docs, language))
+    wanted.update(author_files(profiles, docs, language, voice))
     wanted[BEST_PAGE] = best_markdown(best, language).encode()
     wanted[Path("docs") / FEED_FILE] = feed_xml  # the same bytes as feeds/<group>.atom.xml
     wanted.update(_media_files(media))
@@ -410,6 +418,7 @@ def publish_site(
         media=used_media(home, group, docs),
         site_url=site_url,
         cited=cited,
+        voice=group_voice_seconds(db, group),
         # Once per build; in an offline run the digest has loaded simplemma's dictionaries already.
         language=configured.language or detect_language(list(group_day_texts(db, group).values())),
         best=best(docs, group_ratings(db, group)),

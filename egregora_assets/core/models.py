@@ -71,6 +71,13 @@ class Message(BaseModel):
             return {}
         return json.loads(value) if isinstance(value, str) else value
 
+    # A voice note's words (redacted), from the transcripts asset; not columns of the messages table.
+    transcript: str | None = None
+    voice_seconds: float | None = None
+
+
+VOICE_FIELDS = ("transcript", "voice_seconds")
+
 
 CONTEXT_MESSAGES = 3  # earlier messages carried along so replies keep their meaning
 
@@ -134,6 +141,22 @@ class Enrichment(BaseModel):
     title: str | None = None
     description: str | None = None
     status: str = "ok"  # "ok", or why nothing more is known
+
+
+class Transcript(BaseModel):
+    """What was said in one voice note or audio attachment (redacted), or why nothing is known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: str
+    group: str
+    date: date
+    audio_hash: str  # sha256 of the file; "" when the export lacks it
+    engine: str  # "remote:<model>", "local:<kind>:<model>", or "none"
+    status: str  # "ok", or why there is no transcript
+    text: str | None = None
+    seconds: float | None = None
+    language: str | None = None
 
 
 class Link(BaseModel):

@@ -10,6 +10,8 @@ from typing import Any
 
 import jinja2
 
+from .text import voice_label
+
 SUFFIX = ".md.j2"
 USER_SEPARATOR = "--- user ---"  # the line between a template's system and user parts
 _VARS = re.compile(r"\{#\s*vars:(?P<names>[^#]*)#\}")
@@ -18,7 +20,7 @@ _VARS = re.compile(r"\{#\s*vars:(?P<names>[^#]*)#\}")
 @lru_cache(maxsize=8)
 def _environment(prompts_dir: str) -> jinja2.Environment:
     # auto_reload (the default) re-reads a template whose file changed, so edits take effect.
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(prompts_dir),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -26,6 +28,8 @@ def _environment(prompts_dir: str) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    environment.filters["voice_label"] = voice_label  # "voice note, 0:42", as the site marks it
+    return environment
 
 
 def declared_variables(prompts_dir: Path, name: str) -> set[str]:

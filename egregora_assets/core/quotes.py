@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .models import Message
+from .text import voice_label
 from .urls import URL_PATTERN, trim_url, url_domain
 
 QUOTE_CHARS = 280
@@ -71,6 +72,10 @@ def shorten(text: str, limit: int) -> str:
 
 def quote(message: Message) -> str:
     """A message as a Markdown blockquote, signed with its pseudonym and time."""
+    if message.transcript:  # a voice note is quoted by what was said, marked as said aloud
+        text = md_text(shorten(message.transcript, QUOTE_CHARS))
+        when = f"{message.timestamp:%H:%M}, 🎙 {voice_label(message.voice_seconds)}"
+        return f"> **{message.author}** ({when}): {text}{mark(message)}"
     text = md_text(shorten(message.text, QUOTE_CHARS))
     reacted = f" ({md_escape(message.reactions_text)})" if message.reactions else ""
     return f"> **{message.author}** ({message.timestamp:%H:%M}): {text}{reacted}{mark(message)}"

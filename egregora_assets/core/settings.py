@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from pathlib import Path
@@ -124,6 +125,34 @@ class EmbeddingSettings(Section):
         return self
 
 
+class TranscriptionSettings(Section):
+    """How voice notes are heard: `remote`, an OpenAI-compatible /audio/transcriptions (audio leaves
+    the machine, so only when asked for); `local`, a model in `model_dir`; unset: not heard."""
+
+    engine: Literal["remote", "local"] | None = None
+    base_url: HttpURL = None  # the LLM's when not set
+    api_key: SecretStr = SecretStr("")  # the LLM's when not set
+    model: str = "whisper-1"
+    model_dir: Path | None = None  # a CTranslate2 Whisper model or a PocketSphinx model
+    timeout: float = Field(300.0, gt=0)
+    max_retries: int = Field(4, ge=0)
+    concurrency: int = Field(4, ge=1, le=32)  # a remote engine's requests in flight at once
+
+    @model_validator(mode="after")
+    def _complete(self) -> TranscriptionSettings:
+        if self.engine == "local":
+            if self.model_dir is None:
+                raise ValueError("the local engine needs model_dir, a folder holding the model")
+            from .speech import local_model_kind
+
+            kind = local_model_kind(self.model_dir.expanduser())
+            needed = {"whisper": ("faster_whisper", "whisper"), "sphinx": ("pocketsphinx", "audio")}[kind]
+            for module, extra in (("av", "audio"), needed):
+                if importlib.util.find_spec(module) is None:
+                    raise ValueError(f"the local engine needs the {extra} extra: pip install 'egregora[{extra}]'")
+        return self
+
+
 class VectorSettings(Section):
     """Where LanceDB keeps the vectors: `<home>/lancedb`, or an object-store URI when runs are spread out."""
 
@@ -188,7 +217,17 @@ class Settings(BaseSettings):
     warehouse: WarehouseSettings = WarehouseSettings()
     privacy: PrivacySettings = PrivacySettings()
     serve: ServeSettings = ServeSettings()
+    transcription: TranscriptionSettings = TranscriptionSettings()
     groups: dict[str, GroupSettings] = {}
+
+    @model_validator(mode="after")
+    def _transcription_server(self) -> Settings:
+        if self.transcription.engine == "remote" and not (self.transcription.base_url or self.llm.base_url):
+            raise ValueError(
+                "setting transcription.engine (EGREGORA_TRANSCRIPTION__ENGINE or egregora.toml): 'remote' "
+                "needs transcription.base_url (or llm.base_url)"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -243,4 +282,6 @@ def _first_error(error: ValidationError, toml: Path) -> str:
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown setting (a typo? the README lists the settings)"
+    if not first["loc"]:  # a rule across settings names its settings itself
+        return message
     return f"setting {name} ({env} or {toml.name}): {message}"

@@ -191,6 +191,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "{messages} messages sur {days} jours, du {first} au {last}.",
         "it": "{messages} messaggi in {days} giorni, dal {first} al {last}.",
     },
+    "author_voice": {
+        "en": "{minutes} minutes of voice notes.",
+        "pt": "{minutes} minutos de mensagens de voz.",
+        "es": "{minutes} minutos de notas de voz.",
+        "de": "{minutes} Minuten Sprachnachrichten.",
+        "fr": "{minutes} minutes de messages vocaux.",
+        "it": "{minutes} minuti di messaggi vocali.",
+    },
     "author_chart": {
         "en": "Messages over time",
         "pt": "Mensagens ao longo do tempo",

@@ -9,12 +9,24 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel
 
-from .models import PARSED_SCHEMA, AuthorProfile, Comparison, Enrichment, Message, Post, Rating, Window
-from .text import PSEUDONYM, PSEUDONYM_BYTES
+from .models import (
+    PARSED_SCHEMA,
+    VOICE_FIELDS,
+    AuthorProfile,
+    Comparison,
+    Enrichment,
+    Message,
+    Post,
+    Rating,
+    Transcript,
+    Window,
+)
+from .text import PSEUDONYM, PSEUDONYM_BYTES, VOICE_BYTES
 from .warehouse import Database
 
 _ARROW = {
@@ -49,6 +61,8 @@ RAW_MESSAGES = pa.schema([("group", pa.string()), ("date", pa.date32()), ("pos",
 MESSAGES = model_schema(
     Message, timestamp=pa.timestamp("s"), date=pa.date32(), pos=pa.int32(), reactions=pa.string()
 )  # reactions as JSON
+MESSAGES = pa.schema([f for f in MESSAGES if f.name not in VOICE_FIELDS])  # they live in `transcripts`
+TRANSCRIPTS = model_schema(Transcript)
 # A window is stored whole (as the JSON of its record), with what the packing needs beside it.
 WINDOWS = pa.schema(
     [
@@ -73,6 +87,7 @@ AUTHOR_PROFILES = model_schema(AuthorProfile, activity=pa.string(), date=pa.date
 STAGING_TABLES = {"raw_messages": RAW_MESSAGES}
 WAREHOUSE_TABLES = {
     "messages": MESSAGES,
+    "transcripts": TRANSCRIPTS,
     "windows": WINDOWS,
     "enrichments": ENRICHMENTS,
     "documents": DOCUMENTS,
@@ -86,6 +101,7 @@ WAREHOUSE_TABLES = {
 WRITTEN_BY = {
     "raw_messages": "raw_exports",
     "messages": "anonymized_messages",
+    "transcripts": "transcripts",
     "windows": "windows",
     "enrichments": "enrichments",
     "documents": "posts",
@@ -207,19 +223,67 @@ def day_messages_sized(db: Database, group: str, day: date) -> list[tuple[Messag
     a newline, every name measured alike), summed over the day by a window function in the database."""
 
     def fetch(days: list[date]) -> dict[date, list[tuple[Message, int]]]:
-        t = _of_days(db.table("messages"), group, days)
+        t = _with_transcripts(db, _of_days(db.table("messages"), group, days), lambda v: _of_days(v, group, days))
         has_attachment = t.attachment.notnull() & (t.attachment != "")
         size = (
             db.byte_length(t.text.re_replace(PSEUDONYM, "x" * PSEUDONYM_BYTES))
             + has_attachment.ifelse(db.byte_length(t.attachment) + 3, 0)
+            + t.transcript.notnull().ifelse(
+                db.byte_length(t.transcript.re_replace(PSEUDONYM, "x" * PSEUDONYM_BYTES)) + VOICE_BYTES, 0
+            )
             + (PSEUDONYM_BYTES + 9)  # the author, "HH:MM ", ": " and the newline
         )
         order = [t.timestamp, t.pos, t.id]
         through = size.sum().over(group_by=t.date, order_by=order, rows=(None, 0))
-        expr = t.mutate(through=through).order_by([t.date, *order]).select("date", "through", *_MESSAGE)
-        return _group_by_day(db.rows(expr), lambda r: (Message(**{k: r[k] for k in _MESSAGE}), int(r["through"])))
+        expr = t.mutate(through=through).order_by([t.date, *order]).select("date", "through", *_MESSAGE, *VOICE_FIELDS)
+        return _group_by_day(
+            db.rows(expr), lambda r: (Message(**{k: r[k] for k in (*_MESSAGE, *VOICE_FIELDS)}), int(r["through"]))
+        )
 
     return db.per_day("messages_sized", group, day, fetch, [])
+
+
+def _with_transcripts(db: Database, t: Any, mine: Any) -> Any:
+    """The messages `t` with their voice notes' transcripts (null where none was heard), from the
+    rows of `transcripts` that `mine(table)` keeps."""
+    if not db.has_table("transcripts"):  # a warehouse no run of this version has written yet
+        return t.mutate(transcript=ibis.null(str), voice_seconds=ibis.null(float))
+    v = mine(db.table("transcripts"))
+    v = v.filter(v.status == "ok").select(message_id="message_id", transcript="text", voice_seconds="seconds")
+    return t.left_join(v, t.id == v.message_id).select(*t.columns, "transcript", "voice_seconds")
+
+
+def group_voice_seconds(db: Database, group: str) -> dict[str, float]:
+    """Seconds of voice notes heard, per author of the group."""
+    if not db.has_table("transcripts"):
+        return {}
+    t, v = db.table("messages"), db.table("transcripts")
+    v = v.filter((v.group == group) & (v.status == "ok"))
+    joined = t.filter(t.group == group).inner_join(v, t.id == v.message_id)
+    rows = db.rows(joined.group_by("author").aggregate(seconds=joined.seconds.sum()))
+    return {r["author"]: float(r["seconds"]) for r in rows if r["author"]}
+
+
+def group_transcripts(db: Database, group: str) -> dict[tuple[str, str], Transcript]:
+    """The group's stored transcripts that were heard, by (audio hash, engine): what need not be heard again."""
+    t = db.table("transcripts")
+    rows = db.rows(
+        t.filter((t.group == group) & (t.audio_hash != "") & (t.engine != "none")).select(*TRANSCRIPTS.names)
+    )
+    return {(r["audio_hash"], r["engine"]): Transcript(**r) for r in rows}
+
+
+def group_transcript_texts(db: Database, group: str, days: Sequence[date]) -> list[tuple[str, str]]:
+    """(message id, text) of the stored transcripts of these days of a group, for the privacy audit."""
+    t = db.table("transcripts")
+    rows = db.rows(
+        t.filter((t.group == group) & t.date.isin(list(days)) & t.text.notnull()).select("message_id", "text")
+    )
+    return [(r["message_id"], r["text"]) for r in rows]
+
+
+def transcripts_table(found: Sequence[Transcript]) -> pa.Table:
+    return pa.Table.from_pylist([t.model_dump() for t in found], schema=TRANSCRIPTS)
 
 
 def messages_by_ref(db: Database, group: str, refs: Iterable[str]) -> dict[str, Message]:
@@ -236,8 +300,14 @@ def cited_messages(db: Database, group: str, ids: Sequence[str]) -> dict[str, Me
     """The group's messages with these ids (those a post cites), by id."""
     if not ids:
         return {}
+    wanted = list(dict.fromkeys(ids))
     t = db.table("messages")
-    rows = db.rows(t.filter((t.group == group) & t.id.isin(list(dict.fromkeys(ids)))).select(*_MESSAGE))
+    t = _with_transcripts(
+        db,
+        t.filter((t.group == group) & t.id.isin(wanted)),
+        lambda v: v.filter((v.group == group) & v.message_id.isin(wanted)),
+    )
+    rows = db.rows(t.select(*_MESSAGE, *VOICE_FIELDS))
     return {r["id"]: Message(**r) for r in rows}
 
 

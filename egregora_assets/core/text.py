@@ -72,6 +72,8 @@ PSEUDONYM = f"{_trie(ADJECTIVES)}-{_trie(NOUNS)}(?:-[0-9]+)?"
 PSEUDONYM_BYTES = math.ceil(mean(map(len, ADJECTIVES)) + 1 + mean(map(len, NOUNS)))
 _PSEUDONYM = re.compile(PSEUDONYM)
 _PSEUDONYM_WORD = re.compile(rf"(?<![\w-])(?i:{PSEUDONYM})(?![\w-])")
+# What a window adds for a voice note besides its words: " (voice note, 12:34): ".
+VOICE_BYTES = 22
 OPTED_OUT = "someone"  # what others' mentions of an opted-out person become
 
 
@@ -97,3 +99,11 @@ def visible(text: str) -> str:
     """`text` with its invisible bidi, zero-width and control characters written as escapes
     (`\\u202e`), so that text handed to another program shows them instead of obeying them."""
     return _HIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def voice_label(seconds: float | None) -> str:
+    """How a transcript is marked wherever it is shown: "voice note, 0:42"."""
+    if seconds is None:
+        return "voice note"
+    whole = round(seconds)
+    return f"voice note, {whole // 60}:{whole % 60:02d}"

@@ -6,6 +6,7 @@ bulk path: Arrow registration on DuckDB, COPY on PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -319,6 +320,30 @@ def connect(
         yield db
     finally:
         db.close()
+
+
+def compact(url: str) -> bool:
+    """Rewrite an embedded DuckDB file with only its live data (False for PostgreSQL).
+
+    DuckDB reuses a file's freed blocks but never clears them: after rows naming someone are
+    replaced, the old bytes may stay in the file. A copy into a new file, swapped in, leaves them
+    behind. The caller holds the home's lock: nothing else writes meanwhile."""
+    if engine(url) != "duckdb":
+        return False
+    import duckdb
+
+    path = Path(url.removeprefix("duckdb://"))
+    if not path.is_file():
+        return False
+    fresh = path.with_name(path.name + ".compacting")
+    fresh.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        (name,) = con.execute("SELECT current_database()").fetchall()[0]
+        con.execute(f"ATTACH {sql_string(str(fresh))} AS compacted")
+        con.execute(f'COPY FROM DATABASE "{name}" TO compacted')
+        con.execute("DETACH compacted")
+    os.replace(fresh, path)
+    return True
 
 
 class ReadOnlyWarehouse:

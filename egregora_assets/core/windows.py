@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from .models import CONTEXT_MESSAGES, Message, Window
-from .text import PSEUDONYM_BYTES, measured
+from .text import PSEUDONYM_BYTES, VOICE_BYTES, measured, voice_label
 
 BYTES_PER_TOKEN = 4  # a conservative average for chat text across languages
 
@@ -19,6 +19,8 @@ def render_message(message: Message, replied: Message | None = None) -> str:
     suffix = f" [{message.attachment}]" if message.attachment else ""
     if replied is not None:
         suffix += f" (replying to {replied.author or 'system'} at {replied.timestamp:%H:%M})"
+    if message.transcript:  # the member's own words, said aloud
+        suffix += f" ({voice_label(message.voice_seconds)}): {message.transcript}"
     return f"{message.timestamp:%H:%M} {author}: {message.text}{suffix}"
 
 
@@ -56,6 +58,8 @@ def message_bytes(message: Message) -> int:
     """The size of a rendered message and its newline, every name in it measured as
     PSEUDONYM_BYTES: which word pair a home's secret drew for someone must not move a window's end."""
     suffix = len(message.attachment.encode()) + 3 if message.attachment else 0
+    if message.transcript:
+        suffix += len(measured(message.transcript).encode()) + VOICE_BYTES
     return len(measured(message.text).encode()) + PSEUDONYM_BYTES + suffix + 9  # "HH:MM ", ": ", newline
 
 

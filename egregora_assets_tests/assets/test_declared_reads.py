@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, AssetSelection, MaterializeResult, ma
 
 from egregora_assets.assets.anonymized_messages import anonymized_messages
 from egregora_assets.assets.common import each_partition
+from egregora_assets.assets.transcripts import transcripts
 from egregora_assets.assets.windows import windows
 from egregora_assets.core.tables import day_messages, day_windows
 from egregora_assets.definitions import CHAIN
@@ -46,7 +47,8 @@ def test_reading_an_undeclared_upstream_fails_the_step(world):
 
 
 def test_the_same_read_declared_runs(world):
-    result = run(world, reader("reads_messages_declared", [windows, anonymized_messages]))
+    # A day's messages come with their voice notes' transcripts: both are declared.
+    result = run(world, reader("reads_messages_declared", [windows, anonymized_messages, transcripts]))
     assert result.success
     (event,) = result.get_asset_materialization_events()
     assert event.materialization.metadata["found"].value > 0

@@ -64,8 +64,8 @@ def test_a_single_run_writes_one_planned_event_per_asset_and_small_metadata(writ
         materialized = instance.get_records_for_run(
             first.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
         ).records
-    assert len(planned) == 6  # one per daily asset, not one per partition
-    assert len(materialized) == 6 * DAYS
+    assert len(planned) == 7  # one per daily asset (transcripts included), not one per partition
+    assert len(materialized) == 7 * DAYS
     for record in materialized:
         metadata = record.event_log_entry.dagster_event.step_materialization_data.materialization.metadata
         size = len(json.dumps({k: str(v.value) for k, v in metadata.items()}))

@@ -34,3 +34,26 @@ def test_strip_marks_leaves_the_sentence():
 def test_a_digest_quote_carries_its_mark():
     m = Message(id=A, group="g", timestamp=datetime(2026, 9, 1, 7, 5), author="amber-falcon", text="Bora [sim]")
     assert quote(m) == rf"> **amber-falcon** (07:05): Bora \[sim\] [{A}]"
+
+
+def test_a_voice_note_is_quoted_by_what_was_said_marked_with_its_length():
+    from datetime import datetime
+
+    from egregora_assets.core.models import Message
+    from egregora_assets.core.quotes import quote
+
+    said = Message(
+        id="0123456789abcdef",
+        group="g",
+        timestamp=datetime(2024, 3, 12, 19, 4),
+        author="swift-anchor",
+        text="media-gckiekgbgj.opus (file attached)",
+        kind="media",
+        attachment="media-gckiekgbgj.opus",
+        transcript="I will bring the map",
+        voice_seconds=102.4,
+    )
+    assert quote(said).startswith("> **swift-anchor** (19:04, 🎙 voice note, 1:42): I will bring the map")
+    assert "media-gckiekgbgj" not in quote(said)
+    typed = said.model_copy(update={"transcript": None, "voice_seconds": None})
+    assert "media-gckiekgbgj.opus" in quote(typed) and "voice note" not in quote(typed)

@@ -98,7 +98,7 @@ def test_engine_is_chosen_by_the_url_and_anything_else_is_refused():
 def test_messages_come_back_whole_and_in_order(warehouse):
     found = {(g, d): messages(g, d) for g in ("g1", "g2") for d in (D1, D2)}
     write(warehouse, "anonymized_messages", "messages", {k: message_rows(v) for k, v in found.items()})
-    with step("windows", readable("windows", ["anonymized_messages"]), {"g1": [D1, D2]}):
+    with step("windows", readable("windows", ["anonymized_messages", "transcripts"]), {"g1": [D1, D2]}):
         for (group, day), expected in found.items():
             assert day_messages(warehouse, group, day) == [stored(m) for m in expected]
     assert groups_in(warehouse, "messages") == ["g1", "g2"]
@@ -149,7 +149,7 @@ def test_per_day_reads_fetch_the_whole_run_at_once(warehouse):
     calls = []
     original = warehouse.rows
     warehouse.rows = lambda expr: calls.append(1) or original(expr)
-    with step("windows", readable("windows", ["anonymized_messages"]), {"g": [D1, D2, D3]}):
+    with step("windows", readable("windows", ["anonymized_messages", "transcripts"]), {"g": [D1, D2, D3]}):
         assert [len(day_messages(warehouse, "g", d)) for d in (D1, D2, D3)] == [3, 3, 3]
         assert len(calls) == 1
         assert day_messages(warehouse, "g", date(2026, 9, 9)) == [] and len(calls) == 2  # a day outside the run

@@ -94,6 +94,15 @@ def read_member(path: Path, member: str, max_bytes: int) -> bytes:
         raise BadExport(f"{path.name}: {e}") from None
 
 
+def zip_members(path: Path) -> list[str]:
+    """The names of a staged export's files (none when it cannot be opened)."""
+    try:
+        with _open_zip(path) as zf:
+            return [i.filename for i in zf.infolist() if not i.is_dir() and not _is_mac_fork(i.filename)]
+    except BadExport:
+        return []
+
+
 def slugify(name: str) -> str:
     """An ascii, lowercase, hyphenated, never empty slug for a group name."""
     return text.slugify(name) or "group-" + hashlib.sha256(name.encode()).hexdigest()[:8]
