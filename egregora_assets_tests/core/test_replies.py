@@ -100,14 +100,12 @@ def test_a_post_answering_an_earlier_posts_conversation_continues_it():
 
 
 def test_writer_prompt_shows_replies_and_reactions_one_message_a_line():
-    from pathlib import Path
-
     from egregora_assets.core.prompts import chat_messages
+    from egregora_assets.package_data import PROMPTS
 
     messages = [msg(0, reactions={"👍": 2}), msg(1, "bia", reply_to="r0"), msg(2)]
     window = Window(id="w", group="g", date=DAY, index=0, messages=messages)
-    prompts = Path(__file__).parents[2] / "prompts"
-    text = chat_messages(prompts, "writer", window=window, enrichments=[], related=[])[-1]["content"]
+    text = chat_messages(PROMPTS, "writer", window=window, enrichments=[], related=[], notes=[])[-1]["content"]
     lines = [line for line in text.splitlines() if line.startswith("[")]
     assert lines == [
         f"[{msg(0).id}] 10:00 ana: message 0 [reactions: 👍 2]",
