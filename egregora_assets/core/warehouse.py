@@ -330,14 +330,13 @@ def compact(url: str) -> bool:
     behind. The caller holds the home's lock: nothing else writes meanwhile."""
     if engine(url) != "duckdb":
         return False
-    import duckdb
-
     path = Path(url.removeprefix("duckdb://"))
     if not path.is_file():
         return False
     fresh = path.with_name(path.name + ".compacting")
     fresh.unlink(missing_ok=True)
-    with duckdb.connect(str(path)) as con:
+    with connect(url) as db:  # waits, as every writer does, for one that holds the file
+        con = db.backend.con
         (name,) = con.execute("SELECT current_database()").fetchall()[0]
         con.execute(f"ATTACH {sql_string(str(fresh))} AS compacted")
         con.execute(f'COPY FROM DATABASE "{name}" TO compacted')

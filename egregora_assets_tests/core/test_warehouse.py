@@ -275,3 +275,23 @@ def test_a_shared_reader_keeps_its_connection_while_used_and_leaves_the_file_to_
     polite = ReadOnlyWarehouse(duckdb_url(path), writing=lambda: True, linger=60)
     polite.read(lambda db: db.has_table("messages"))
     assert subprocess.run(writer, capture_output=True).returncode == 0  # closed at once while a write runs
+
+
+def test_compact_leaves_replaced_rows_bytes_behind_and_keeps_the_live_ones(tmp_path):
+    import duckdb
+
+    from egregora_assets.core.warehouse import compact, duckdb_url
+
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE messages (text VARCHAR)")
+        con.execute("INSERT INTO messages SELECT 'Lukas Brandstätter said ' || range FROM range(20000)")
+        con.execute("CHECKPOINT")
+        con.execute("DELETE FROM messages")
+        con.execute("INSERT INTO messages SELECT 'sly-fox said ' || range FROM range(20000)")
+    assert b"Lukas" in path.read_bytes()  # freed, not cleared
+    assert compact(duckdb_url(path))
+    assert b"Lukas" not in path.read_bytes()
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(*), min(text) FROM messages").fetchall() == [(20000, "sly-fox said 0")]
+    assert not compact("postgres://u@h/db") and not list(tmp_path.glob("*.compacting"))
