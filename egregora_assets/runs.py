@@ -22,7 +22,7 @@ from .core.home import Home, home_lock
 from .core.journal import computed_at
 from .core.settings import Settings
 from .core.tables import count_authors, count_rows
-from .core.warehouse import compact
+from .core.warehouse import compact, duckdb_url
 from .history import forget_old_vector_versions, forget_runs_naming, protected
 from .package_data import INSTANCE_YAML
 
@@ -84,7 +84,7 @@ class ChainRuns:
             self.run(AssetSelection.groups("ingest", "write"), writing, {**tags, **days_range}),
             self.run(AssetSelection.groups("publish"), publishing, tags, group),
         ]
-        self.forget(protected(self.home, group) - known, [r.run_id for r in results])
+        self.forget(protected(self.home, group) - known, known, [r.run_id for r in results])
         return write_summary(self.settings, [group], results, days, before)
 
     def rank(self, groups: list[str]) -> dict:
@@ -132,11 +132,12 @@ class ChainRuns:
         require_success(result)
         return result
 
-    def forget(self, names: set[str], runs: list[str]) -> None:
-        """After a write: no older version of the vectors, and no earlier run naming someone newly protected."""
+    def forget(self, names: set[str], known: set[str], runs: list[str]) -> None:
+        """After a write: no older version of the vectors, and no earlier run (nor warehouse bytes) naming
+        someone newly protected in a group that `known` people were protected in before."""
         forget_old_vector_versions(self.resources["vectors"])
-        if names and isinstance(url := self.resources["warehouse"].url, str):
-            compact(url)  # the replaced rows' old bytes named them: no copy of them stays in the file
+        if names and known:  # rows written before named them: no copy of their old bytes stays in the file
+            compact(self.settings.warehouse.url or duckdb_url(self.home.warehouse))
         if deleted := forget_runs_naming(self.instance, names, keep=runs):
             self._say(f"Removed {len(deleted)} earlier run(s) from the history: they named people protected only now.")
 
