@@ -68,15 +68,7 @@ def dry_run(settings: Settings, path: Path, *, group: str | None = None, timezon
     days = split_by_day(parsed.chat.messages)
     _check_dates(path, min(days), max(days))
     record = _export_record(parsed, path, slug, days, timezone)
-    staged = StagedExport(
-        group=slug,
-        sha256=parsed.sha256,
-        first_day=record.first_day,
-        last_day=record.last_day,
-        messages=record.messages,
-        day_hashes=record.day_hashes,
-        parsed=parsed,
-    )
+    staged = StagedExport.of(record, parsed)
     todo, reason = planned_days(settings, home, staged, record, path)
     raw = _days(parsed.chat.messages, todo)
     rows, privacy = _anonymized(home, slug, parsed.chat.messages, raw)

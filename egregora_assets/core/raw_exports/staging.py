@@ -34,6 +34,19 @@ class StagedExport:
     day_hashes: dict[date, str]
     parsed: ParsedExport
 
+    @classmethod
+    def of(cls, record: ExportRecord, parsed: ParsedExport) -> StagedExport:
+        """The staged export an export's record describes."""
+        return cls(
+            group=record.group,
+            sha256=parsed.sha256,
+            first_day=record.first_day,
+            last_day=record.last_day,
+            messages=record.messages,
+            day_hashes=record.day_hashes,
+            parsed=parsed,
+        )
+
 
 def split_by_day(messages: pa.Table) -> dict[date, pa.Table]:
     """The messages of each calendar day, in export order."""
@@ -161,15 +174,7 @@ def stage_export(
     meta = _export_record(parsed, path, slug, days, timezone)
     write_atomic(folder / meta.staged, path.read_bytes(), private=True)
     write_atomic(folder / f"{parsed.sha256}.json", meta.model_dump_json(indent=1).encode(), private=True)
-    return StagedExport(
-        group=slug,
-        sha256=parsed.sha256,
-        first_day=meta.first_day,
-        last_day=meta.last_day,
-        messages=meta.messages,
-        day_hashes=meta.day_hashes,
-        parsed=parsed,
-    )
+    return StagedExport.of(meta, parsed)
 
 
 def _check_someone_wrote(path: Path, parsed: ParsedExport) -> None:
